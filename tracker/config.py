@@ -1,0 +1,163 @@
+"""Settings: one typed object read from config.toml, TRACKER_* environment variables
+and built-in defaults. Secrets come only from the environment."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+SourceKind = Literal["html", "rss", "atom", "ocds"]
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message names file, key/line and expectation."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CrawlSettings(_Section):
+    download_delay: float = Field(1.0, ge=0)
+    concurrency_per_domain: int = Field(2, ge=1, le=32)
+    obey_robots: bool = True
+    allow_hosts: list[str] = Field(default_factory=list)
+    contact: str = "funding@example.gov.uk"
+    timeout_minutes: float = Field(30, gt=0)
+    max_page_kb: int = Field(5120, ge=16)
+    http_cache: bool = True
+
+
+class SmtpSettings(_Section):
+    host: str = ""
+    port: int = Field(587, ge=1, le=65535)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username: str = ""
+    from_address: str = "tracker@example.gov.uk"
+    timeout: float = 30
+
+    @property
+    def password(self) -> str:
+        return os.environ.get("TRACKER_SMTP_PASSWORD", "")
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host)
+
+
+class DigestSettings(_Section):
+    weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    time: str = "08:00"
+    timezone: str = "Europe/London"
+    send_empty: bool = False
+    recipients: list[str] = Field(default_factory=list)
+    base_url: str = "http://127.0.0.1:8000"
+    subject_prefix: str = "Funding digest"
+
+    @field_validator("time")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError("expected a time as HH:MM, e.g. 08:00")
+        return value
+
+
+class ScheduleSettings(_Section):
+    crawl: str = "0 6 * * *"
+    match_after_crawl: bool = True
+
+
+class SourceConfig(_Section):
+    name: str = Field(min_length=1)
+    kind: SourceKind
+    url: str = Field(min_length=1)
+    funder: str | None = None
+    schedule: str | None = None
+    enabled: bool = True
+    link_pattern: str | None = None
+    selectors: dict[str, str] = Field(default_factory=dict)
+
+
+class Settings(_Section):
+    data_dir: Path = Path("data")
+    database_url: str = ""
+    crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    sources: list[SourceConfig] = Field(default_factory=list)
+    config_path: Path | None = Field(default=None, exclude=True)
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'tracker.db').resolve()}"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "httpcache"
+
+
+def _line_of(text: str, key: str) -> int | None:
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _describe(error: dict, text: str) -> str:
+    loc = ".".join(str(p) for p in error["loc"])
+    key = next((str(p) for p in reversed(error["loc"]) if isinstance(p, str)), loc)
+    line = _line_of(text, key)
+    where = f"key '{loc}'" + (f" (line {line})" if line else "")
+    given = error.get("input")
+    got = "" if error["type"] == "missing" else f"; got {given!r}"
+    return f"{where}: {error['msg']}{got}"
+
+
+def find_config_path(explicit: str | os.PathLike | None = None) -> Path | None:
+    if explicit:
+        return Path(explicit)
+    if os.environ.get("TRACKER_CONFIG"):
+        return Path(os.environ["TRACKER_CONFIG"])
+    default = Path("config.toml")
+    return default if default.exists() else None
+
+
+def load_settings(path: str | os.PathLike | None = None) -> Settings:
+    """Read settings; TRACKER_HOME and TRACKER_DATABASE_URL override the file."""
+    config_path = find_config_path(path)
+    data: dict = {}
+    text = ""
+    if config_path is not None:
+        if not config_path.exists():
+            raise ConfigError(f"{config_path}: config file not found")
+        text = config_path.read_text(encoding="utf-8")
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{config_path}: not valid TOML: {exc}") from exc
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        problems = "\n  ".join(_describe(e, text) for e in exc.errors())
+        raise ConfigError(f"{config_path or 'built-in defaults'}: invalid config:\n  {problems}") from exc
+    names = [s.name for s in settings.sources]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"{config_path}: [[sources]] names must be unique; repeated: {', '.join(dupes)}")
+    if os.environ.get("TRACKER_HOME"):
+        settings.data_dir = Path(os.environ["TRACKER_HOME"])
+    elif config_path is not None and not settings.data_dir.is_absolute():
+        settings.data_dir = (config_path.parent / settings.data_dir).resolve()
+    if os.environ.get("TRACKER_DATABASE_URL"):
+        settings.database_url = os.environ["TRACKER_DATABASE_URL"]
+    settings.config_path = config_path
+    return settings

@@ -1,0 +1,191 @@
+"""Database tables. Datetimes are timezone-aware UTC (SQLModel stores them as UTC);
+money is whole pounds (integers)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _json(**kw: Any) -> Any:
+    return Field(default_factory=list, sa_column=Column(JSON, nullable=False), **kw)
+
+
+class Funder(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True)
+    website: str | None = None
+
+
+class Source(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(index=True, unique=True)
+    kind: str  # html | rss | atom | ocds
+    url: str
+    funder_id: int | None = Field(default=None, foreign_key="funder.id")
+    schedule: str | None = None  # cron; None means the config default
+    enabled: bool = True
+    origin: str = "cli"  # cli | config | web
+    link_pattern: str | None = None
+    selectors: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    healthy: bool = True
+    health_note: str = ""
+    last_crawl_at: datetime | None = None
+    last_calls: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CrawlRun(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="source.id", index=True)
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    status: str = "running"  # running | ok | failed | timeout
+    pages: int = 0
+    calls_new: int = 0
+    calls_changed: int = 0
+    calls_unchanged: int = 0
+    skipped: int = 0
+    errors: int = 0
+    error_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class Opportunity(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    url: str = Field(index=True, unique=True)
+    source_id: int | None = Field(default=None, foreign_key="source.id", index=True)
+    funder: str | None = None
+    title: str
+    summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    deadline: date | None = Field(default=None, index=True)
+    deadline_time: str | None = None  # HH:MM
+    rolling: bool = False
+    opens: date | None = None
+    amount_min: int | None = None
+    amount_max: int | None = None
+    total_pot: int | None = None
+    currency: str = "GBP"
+    status: str = Field(default="open", index=True)  # open | upcoming | closed
+    eligible_org_types: list = _json()
+    excluded_org_types: list = _json()
+    areas: list = _json()
+    themes: list = _json()
+    eligibility_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    problems: list = _json()
+    content_hash: str = ""
+    first_seen: datetime = Field(default_factory=utcnow)
+    last_seen: datetime = Field(default_factory=utcnow)
+    last_changed: datetime = Field(default_factory=utcnow)
+    duplicate_of_id: int | None = Field(default=None, foreign_key="opportunity.id")
+
+
+class OpportunityRevision(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    opportunity_id: int = Field(foreign_key="opportunity.id", index=True)
+    crawl_run_id: int | None = Field(default=None, foreign_key="crawlrun.id")
+    seen_at: datetime = Field(default_factory=utcnow)
+    changes: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # field -> [old, new]
+
+
+class Need(SQLModel, table=True):
+    id: str = Field(primary_key=True)  # slug, e.g. "N1" or "youth-diversion"
+    title: str
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    keywords: list = _json()
+    themes: list = _json()
+    area: str = "Peterborough"
+    applicant: str = "local_authority"
+    partners: list = _json()
+    amount_min: int | None = None
+    amount_max: int | None = None
+    prep_days: int = 21
+    owner: str | None = None
+    active: bool = True
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Match(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("need_id", "opportunity_id", name="uq_match_need_opportunity"),)
+    id: int | None = Field(default=None, primary_key=True)
+    need_id: str = Field(foreign_key="need.id", index=True)
+    opportunity_id: int = Field(foreign_key="opportunity.id", index=True)
+    score: float = 0.0
+    rank: int | None = None
+    eligible: bool = False
+    too_tight: bool = False
+    reasons: list = _json()
+    dismissed: bool = False
+    dismissed_by: str | None = None
+    first_matched_at: datetime = Field(default_factory=utcnow)
+    scored_at: datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(index=True, unique=True)
+    name: str = ""
+    role: str = "staff"  # admin | staff | viewer
+    password_hash: str = ""
+    digest: bool = True  # subscribed to the weekly digest
+    followed_needs: list = _json()  # need ids; empty means all
+    session_epoch: int = 0
+    calendar_token: str = ""
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Bid(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    opportunity_id: int = Field(foreign_key="opportunity.id", index=True)
+    need_id: str | None = Field(default=None, foreign_key="need.id")
+    owner_id: int | None = Field(default=None, foreign_key="user.id")
+    status: str = "interested"  # interested | preparing | applied | awarded | unsuccessful | withdrawn
+    amount_requested: int | None = None
+    amount_awarded: int | None = None
+    notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class BidEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    bid_id: int = Field(foreign_key="bid.id", index=True)
+    at: datetime = Field(default_factory=utcnow)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    from_status: str | None = None
+    to_status: str
+    note: str = ""
+
+
+class Digest(SQLModel, table=True):
+    """One recipient's digest: recorded as pending before sending, marked sent after."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    recipient: str = Field(index=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    period: str = Field(index=True)  # e.g. "2026-W48"
+    message_id: str = Field(unique=True)
+    subject: str = ""
+    status: str = Field(default="pending", index=True)  # pending | sending | sent | failed | outbox
+    attempts: int = 0
+    error: str = ""
+    match_ids: list = _json()
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class DigestItem(SQLModel, table=True):
+    """A match that went out in a recipient's digest, so it is not sent to them again."""
+
+    __table_args__ = (UniqueConstraint("recipient", "match_id", name="uq_digestitem_recipient_match"),)
+    id: int | None = Field(default=None, primary_key=True)
+    digest_id: int = Field(foreign_key="digest.id", index=True)
+    recipient: str = Field(index=True)
+    match_id: int = Field(foreign_key="match.id", index=True)

@@ -1,0 +1,29 @@
+"""What a spider hands to normalisation: the raw, page-level facts of one call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class RawCall:
+    """One candidate grant call as read off a page, feed item or OCDS release.
+
+    Strings are as shown on the page (whitespace collapsed); nothing is parsed yet,
+    except `structured`, which carries values that a structured source (JSON, OCDS,
+    __NEXT_DATA__) already types: they win over anything parsed from text.
+    """
+
+    url: str  # absolute; "#section-id" for one fund in a section of a shared page
+    title: str
+    funder: str | None = None
+    summary: str = ""  # a short description (first paragraph, feed description)
+    text: str = ""  # the call's main content as text, one block per line
+    fields: dict[str, str] = field(default_factory=dict)  # label -> value, from dl/table/summary lists
+    listing_text: str = ""  # text of the listing card / table row that linked here
+    listing_fields: dict[str, str] = field(default_factory=dict)  # labelled facts on that card/row
+    structured: dict[str, Any] = field(default_factory=dict)
+    # keys of `structured` (all optional): deadline (ISO date or datetime string), opens,
+    # amount_min, amount_max, total_pot (ints, pounds), status, rolling (bool),
+    # eligible_org_types, excluded_org_types, areas, themes (lists of vocabulary keys)
