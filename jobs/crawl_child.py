@@ -1,0 +1,141 @@
+"""One crawl batch in its own process (Twisted's reactor cannot restart in-process).
+
+Usage: python -m jobs.crawl_child SPEC.json
+SPEC: {"settings": {...tracker Settings...}, "dry_run_out": path|null, "today": "YYYY-MM-DD"|null,
+       "sources": [{"name", "kind", "url", "funder", "overrides", "crawl_run_id"}]}
+Prints one JSON event per line on stdout (page, call, done) for the parent's progress
+display, and writes each source's CrawlRun counts itself when its spider closes."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import datetime, timezone
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler, CrawlerProcess
+
+from jobs.scrapy_settings import scrapy_settings
+from tracker.config import Settings
+
+
+def emit(event: str, **data: Any) -> None:
+    sys.stdout.write(json.dumps({"event": event, **data}) + "\n")
+    sys.stdout.flush()
+
+
+class ErrorLog(logging.Handler):
+    """Keeps warning/error messages per spider so a CrawlRun can say what went wrong."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.by_spider: dict[int, list[str]] = {}
+
+    def emit(self, record: logging.LogRecord) -> None:
+        spider = getattr(record, "spider", None)
+        if spider is None or record.levelno < logging.ERROR and "blocked" not in record.getMessage():
+            return
+        message = record.getMessage().splitlines()[0][:300]
+        self.by_spider.setdefault(id(spider), []).append(message)
+
+
+def _finish_run(db_url: str, run_id: int | None, stats: dict[str, Any], errors: list[str],
+                dry_run: bool) -> dict[str, Any]:
+    pages = int(stats.get("tracker/pages", 0) or stats.get("response_received_count", 0))
+    error_count = (int(stats.get("log_count/ERROR", 0)) + int(stats.get("tracker/blocked_url", 0))
+                   + int(stats.get("tracker/blocked_dns", 0)))
+    calls = int(stats.get("tracker/calls", 0))
+    if not stats.get("response_received_count"):
+        status = "failed"
+        if not errors:
+            errors = [f"no page could be fetched ({stats.get('finish_reason', 'unknown')})"]
+    else:
+        status = "failed" if error_count and calls == 0 else "ok"
+    summary = {
+        "status": status, "pages": pages, "errors": error_count, "calls": calls,
+        "calls_new": int(stats.get("tracker/calls_new", 0)),
+        "calls_changed": int(stats.get("tracker/calls_changed", 0)),
+        "calls_unchanged": int(stats.get("tracker/calls_unchanged", 0)),
+        "skipped": int(stats.get("tracker/skipped_non_call", 0)),
+        "error_text": "\n".join(dict.fromkeys(errors))[:4000],
+        "not_modified": int(stats.get("httpcache/revalidate", 0)),
+        "missing": {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("tracker/missing/")},
+    }
+    if run_id and not dry_run:
+        from sqlmodel import Session
+
+        from tracker.db import make_engine
+        from tracker.models import CrawlRun
+
+        engine = make_engine(db_url)
+        with Session(engine) as session:
+            run = session.get(CrawlRun, run_id)
+            if run is not None:
+                run.finished_at = datetime.now(timezone.utc)
+                for key in ("status", "pages", "errors", "calls_new", "calls_changed", "calls_unchanged",
+                            "skipped", "error_text"):
+                    setattr(run, key, summary[key])
+                session.add(run)
+                session.commit()
+        engine.dispose()
+    return summary
+
+
+def main(argv: list[str]) -> int:
+    with open(argv[1], encoding="utf-8") as handle:
+        spec = json.load(handle)
+    settings = Settings.model_validate(spec["settings"])
+    values = scrapy_settings(settings, dry_run_out=spec.get("dry_run_out"))
+    if spec.get("today"):
+        values["TRACKER_TODAY"] = spec["today"]
+    values.update(spec.get("scrapy_overrides") or {})
+    errors = ErrorLog()
+    logging.getLogger().addHandler(errors)
+    process = CrawlerProcess(values, install_root_handler=False)
+    from spiders.sites import spider_for
+
+    def attach(crawler: Crawler, source: dict[str, Any]) -> None:
+        name = source["name"]
+
+        def on_response(response, request, spider) -> None:  # noqa: ANN001
+            emit("page", source=name, url=response.url, status=response.status)
+
+        def on_item(item, response, spider) -> None:  # noqa: ANN001
+            emit("call", source=name, url=getattr(item, "url", ""), title=getattr(item, "title", ""))
+
+        def on_closed(spider, reason) -> None:  # noqa: ANN001
+            stats = crawler.stats.get_stats()
+            stats["finish_reason"] = reason
+            summary = _finish_run(settings.db_url, source.get("crawl_run_id"), stats,
+                                  errors.by_spider.get(id(spider), []), bool(spec.get("dry_run_out")))
+            summary["skipped_pages"] = list(getattr(spider, "skipped", []))[:200]
+            emit("done", source=name, **summary)
+
+        crawler.signals.connect(on_response, signal=signals.response_received, weak=False)
+        crawler.signals.connect(on_item, signal=signals.item_scraped, weak=False)
+        crawler.signals.connect(on_closed, signal=signals.spider_closed, weak=False)
+
+    for source in spec["sources"]:
+        try:
+            spider_cls = spider_for(source["kind"], source["url"])
+            crawler = process.create_crawler(spider_cls)
+            attach(crawler, source)
+            deferred = process.crawl(crawler, source_name=source["name"], start_url=source["url"],
+                                     funder=source.get("funder"), overrides=source.get("overrides") or {},
+                                     crawl_run_id=source.get("crawl_run_id"))
+            deferred.addErrback(lambda failure, s=source: emit(
+                "done", source=s["name"], status="failed", pages=0, calls=0, errors=1,
+                error_text=f"spider crashed: {failure.getErrorMessage()}"))
+        except Exception as exc:  # one broken source must not stop the others
+            _finish_run(settings.db_url, source.get("crawl_run_id"), {}, [f"cannot start: {exc}"],
+                        bool(spec.get("dry_run_out")))
+            emit("done", source=source["name"], status="failed", pages=0, calls=0, errors=1,
+                 error_text=f"cannot start: {exc}")
+    process.start()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

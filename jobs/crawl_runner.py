@@ -1,0 +1,162 @@
+"""Run a crawl batch in a child process with a hard time limit, and record its outcome."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlmodel import Session, select
+
+from tracker.config import Settings
+from tracker.db import make_engine
+from tracker.models import CrawlRun, Funder, Source
+from tracker.sources import record_health
+
+EventHandler = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class SourceResult:
+    name: str
+    status: str = "failed"
+    pages: int = 0
+    calls: int = 0
+    calls_new: int = 0
+    calls_changed: int = 0
+    calls_unchanged: int = 0
+    skipped: int = 0
+    errors: int = 0
+    error_text: str = ""
+    skipped_pages: list = field(default_factory=list)
+    not_modified: int = 0
+    missing: dict = field(default_factory=dict)
+
+
+@dataclass
+class CrawlOutcome:
+    results: list[SourceResult]
+    calls: list[dict[str, Any]] = field(default_factory=list)  # dry runs only: what would be stored
+    timed_out: bool = False
+
+
+def _spec_source(session: Session, source: Source, run_id: int | None) -> dict[str, Any]:
+    funder = session.get(Funder, source.funder_id) if source.funder_id else None
+    overrides = {"link_pattern": source.link_pattern, "selectors": source.selectors or {}}
+    return {"name": source.name, "kind": source.kind, "url": source.url,
+            "funder": funder.name if funder else None, "overrides": overrides, "crawl_run_id": run_id}
+
+
+def run_crawl(
+    settings: Settings, source_names: list[str], *, dry_run: bool = False, timeout: float | None = None,
+    on_event: EventHandler | None = None, today: str | None = None,
+    scrapy_overrides: dict[str, Any] | None = None, adhoc: list[dict[str, Any]] | None = None,
+) -> CrawlOutcome:
+    """Crawl the named sources (already in the database) in one child process; `adhoc`
+    source specs (name, kind, url) are crawled as a dry run, for previews."""
+    engine = make_engine(settings.db_url)
+    workdir = Path(tempfile.mkdtemp(prefix="tracker-crawl-"))
+    dry_out = workdir / "calls.jsonl" if dry_run else None
+    if adhoc:
+        dry_run = True
+        dry_out = workdir / "calls.jsonl"
+    with Session(engine, expire_on_commit=False) as session:
+        sources = [session.exec(select(Source).where(Source.name == n)).one() for n in source_names]
+        specs = []
+        for source in sources:
+            run_id = None
+            if not dry_run:
+                run = CrawlRun(source_id=source.id)
+                session.add(run)
+                session.commit()
+                run_id = run.id
+            specs.append(_spec_source(session, source, run_id))
+    for extra in adhoc or []:
+        specs.append({"funder": None, "overrides": {}, "crawl_run_id": None, **extra})
+    spec = {"settings": settings.model_dump(mode="json"),
+            "dry_run_out": str(dry_out) if dry_out else None,
+            "today": today or os.environ.get("TRACKER_TODAY"), "sources": specs,
+            "scrapy_overrides": scrapy_overrides or {}}
+    spec_path = workdir / "spec.json"
+    spec_path.write_text(json.dumps(spec), encoding="utf-8")
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="spiders.settings", TRACKER_HOME=str(settings.data_dir))
+    if settings.database_url:
+        env["TRACKER_DATABASE_URL"] = settings.database_url
+    results = {s["name"]: SourceResult(name=s["name"]) for s in specs}
+    done: set[str] = set()
+    proc = subprocess.Popen([sys.executable, "-m", "jobs.crawl_child", str(spec_path)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stderr_tail: list[str] = []
+
+    def read_stderr() -> None:
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            stderr_tail.append(line.rstrip())
+            del stderr_tail[:-40]
+
+    def read_stdout() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if event.get("event") == "done" and event.get("source") in results:
+                result = results[event["source"]]
+                for key, value in event.items():
+                    if hasattr(result, key) and key != "name":
+                        setattr(result, key, value)
+                done.add(event["source"])
+            if on_event is not None:
+                on_event(event)
+
+    readers = [threading.Thread(target=read_stdout, daemon=True), threading.Thread(target=read_stderr, daemon=True)]
+    for reader in readers:
+        reader.start()
+    limit = timeout if timeout is not None else settings.crawl.timeout_minutes * 60
+    timed_out = False
+    try:
+        proc.wait(timeout=limit)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        proc.kill()
+        proc.wait()
+    for reader in readers:
+        reader.join(timeout=5)
+    missing_reason = (f"crawl killed after {limit:.0f} s time limit" if timed_out else
+                      f"crawl process exited with code {proc.returncode}: " + " | ".join(stderr_tail[-3:]))
+    for name, result in results.items():
+        if name not in done:
+            result.status = "timeout" if timed_out else "failed"
+            result.error_text = missing_reason
+    calls: list[dict[str, Any]] = []
+    if dry_out is not None and dry_out.exists():
+        calls = [json.loads(line) for line in dry_out.read_text(encoding="utf-8").splitlines() if line]
+    if not dry_run:
+        _record(engine, specs, results)
+    engine.dispose()
+    return CrawlOutcome(results=list(results.values()), calls=calls, timed_out=timed_out)
+
+
+def _record(engine, specs: list[dict[str, Any]], results: dict[str, SourceResult]) -> None:  # noqa: ANN001
+    now = datetime.now(timezone.utc)
+    with Session(engine) as session:
+        for spec in specs:
+            result = results[spec["name"]]
+            run = session.get(CrawlRun, spec["crawl_run_id"])
+            if run is not None and run.status == "running":
+                run.status = result.status if result.status != "ok" else "failed"
+                run.error_text = result.error_text
+                run.finished_at = now
+                session.add(run)
+            source = session.exec(select(Source).where(Source.name == spec["name"])).one()
+            record_health(session, source, result.status, result.calls, result.error_text, now)
+        session.commit()

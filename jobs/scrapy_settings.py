@@ -1,0 +1,46 @@
+"""Scrapy settings for a crawl, built from the tracker's typed config."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tracker.config import Settings
+
+
+def scrapy_settings(settings: Settings, *, dry_run_out: str | None = None) -> dict[str, Any]:
+    crawl = settings.crawl
+    values: dict[str, Any] = {
+        "USER_AGENT": f"funding-tracker/0.1 (+mailto:{crawl.contact})",
+        "ROBOTSTXT_OBEY": crawl.obey_robots,
+        "DOWNLOAD_DELAY": crawl.download_delay,
+        "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 0.05),
+        "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_domain,
+        "DOWNLOAD_MAXSIZE": crawl.max_page_kb * 1024,
+        "DOWNLOAD_WARNSIZE": crawl.max_page_kb * 512,
+        "TRACKER_ALLOW_HOSTS": list(crawl.allow_hosts),
+        "TWISTED_DNS_RESOLVER": "spiders.guard.GuardedResolver",
+        "DOWNLOADER_MIDDLEWARES": {"spiders.guard.GuardMiddleware": 50},
+        "ITEM_PIPELINES": {
+            "spiders.pipelines.normalize.NormalizePipeline": 100,
+            "spiders.pipelines.store.StorePipeline": 200,
+        },
+        "TRACKER_DATABASE_URL": settings.db_url,
+        # Revalidate every page (If-None-Match / If-Modified-Since) instead of trusting
+        # the RFC 2616 heuristic, which would serve old pages without asking.
+        "DEFAULT_REQUEST_HEADERS": {
+            "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "Accept-Language": "en-GB,en;q=0.8",
+            "Cache-Control": "max-age=0",
+        },
+    }
+    if crawl.http_cache and not dry_run_out:
+        values.update({
+            "HTTPCACHE_ENABLED": True,
+            "HTTPCACHE_DIR": str(settings.cache_dir.resolve()),
+            "HTTPCACHE_POLICY": "scrapy.extensions.httpcache.RFC2616Policy",
+            "HTTPCACHE_ALWAYS_STORE": True,
+            "HTTPCACHE_IGNORE_HTTP_CODES": [500, 502, 503, 504, 408, 429],
+        })
+    if dry_run_out:
+        values["TRACKER_DRY_RUN_OUT"] = dry_run_out
+    return values

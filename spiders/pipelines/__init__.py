@@ -1,0 +1,1 @@
+"""Item pipelines, one small step per module: normalise, then store (or collect)."""

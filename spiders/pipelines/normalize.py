@@ -1,0 +1,38 @@
+"""RawCall → Facts, counting missing and unreadable fields in the crawl stats."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from scrapy.crawler import Crawler
+
+from tracker.normalize import Facts, RawCall, normalize_call
+from tracker.normalize.urls import canonical_url
+
+COUNTED = ("deadline", "amount_max", "areas", "eligible_org_types", "themes")
+
+
+class NormalizePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        today = crawler.settings.get("TRACKER_TODAY")
+        self.today = date.fromisoformat(today) if today else date.today()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: RawCall | Facts) -> Facts:
+        if isinstance(item, Facts):
+            return item
+        raw = item
+        raw.url = canonical_url(raw.url)
+        facts = normalize_call(raw, today=self.today, default_funder=raw.funder)
+        self.stats.inc_value("tracker/calls")
+        for name in COUNTED:
+            value = getattr(facts, name)
+            if value in (None, [], "") and not (name == "deadline" and facts.rolling):
+                self.stats.inc_value(f"tracker/missing/{name}")
+        for problem in facts.problems:
+            self.stats.inc_value(f"tracker/invalid/{problem.split(':', 1)[0]}")
+        return facts

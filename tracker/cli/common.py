@@ -1,0 +1,80 @@
+"""What every command shares: --config, settings, the database, clear errors."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from tracker.config import ConfigError, Settings, load_settings
+from tracker.db import make_engine, session_scope, upgrade
+from tracker.models import User
+
+console = Console()
+err_console = Console(stderr=True)
+
+ConfigOption = Annotated[
+    str | None,
+    typer.Option("--config", "-c", help="config.toml to use (default: $TRACKER_CONFIG, ./config.toml)"),
+]
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    raise typer.Exit(code)
+
+
+@dataclass
+class Context:
+    settings: Settings
+    engine: Engine
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with session_scope(self.engine) as session:
+            yield session
+
+
+def open_context(config: str | None, *, sync: bool = True) -> Context:
+    """Load settings, migrate the database and sync sources/recipients from config."""
+    try:
+        settings = load_settings(config)
+    except ConfigError as exc:
+        fail(str(exc))
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = make_engine(settings.db_url)
+        upgrade(engine)
+    except Exception as exc:  # noqa: BLE001 - an unreachable database is a user error here
+        fail(f"database {settings.db_url}: {exc}")
+    ctx = Context(settings, engine)
+    if sync:
+        from tracker.sources import SourceError, sync_config_sources
+
+        try:
+            with ctx.session() as session:
+                sync_config_sources(session, settings)
+                sync_recipients(session, settings)
+        except SourceError as exc:
+            fail(f"{settings.config_path}: [[sources]]: {exc}")
+    return ctx
+
+
+def sync_recipients(session: Session, settings: Settings) -> None:
+    """[digest] recipients in config become digest-subscribed viewer accounts."""
+    for email in settings.digest.recipients:
+        email = email.strip().lower()
+        user = session.exec(select(User).where(User.email == email)).first()
+        if user is None:
+            session.add(User(email=email, role="viewer", digest=True))
+
+
+def is_tty() -> bool:
+    return sys.stdout.isatty()

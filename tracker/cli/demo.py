@@ -1,0 +1,84 @@
+"""`tracker demo`: the whole main job on the bundled demo funder web, offline."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlmodel import select
+
+from tracker.cli.common import ConfigOption, console, open_context
+
+DEMO_RECIPIENT = "safer-communities@peterborough.example"
+
+
+def demo(
+    config: ConfigOption = None,
+    keep_serving: Annotated[bool, typer.Option(help="keep the demo site up after the run")] = False,
+) -> None:
+    """Serve the demo funder site on 127.0.0.1, crawl it, match, write the digest to the outbox."""
+    from tracker.cli.crawl import crawl_sources, summary_table
+    from tracker.demo.server import serve_site
+    from tracker.digest import send_digests
+    from tracker.matches import run_matching
+    from tracker.models import Source, User
+    from tracker.needs import NeedsImportError, import_needs
+    from tracker.sources import add_source
+
+    ctx = open_context(config)
+    settings = ctx.settings
+    # The demo site lives on loopback, which the address guard refuses unless allowed.
+    settings.crawl.allow_hosts = [*settings.crawl.allow_hosts, "127.0.0.1"]
+    settings.crawl.download_delay = 0
+    settings.smtp.host = ""  # the demo never sends real mail: the digest goes to the outbox
+    demo_dir = resources.files("tracker.demo")
+    catalogue = json.loads(demo_dir.joinpath("sources.json").read_text(encoding="utf-8"))
+    with serve_site() as server:
+        console.print(f"demo funder site on {server.url}", highlight=False)
+        with ctx.session() as session:
+            for entry in catalogue:
+                name = f"demo: {entry['name']}"
+                url = server.url + entry["path"]
+                row = session.exec(select(Source).where(Source.name == name)).first()
+                if row is None:
+                    add_source(session, settings, name=name, kind=entry["kind"], url=url, funder=entry["funder"],
+                               origin="demo")
+                else:
+                    row.url, row.enabled = url, True
+                    session.add(row)
+            try:
+                import_needs(session, Path(str(demo_dir.joinpath("needs.json"))))
+            except NeedsImportError as exc:  # pragma: no cover - the bundled file is tested
+                raise typer.Exit(f"bundled demo needs are invalid: {exc}") from exc
+            if session.exec(select(User).where(User.email == DEMO_RECIPIENT)).first() is None:
+                session.add(User(email=DEMO_RECIPIENT, name="Safer Communities team", role="staff", digest=True))
+            names = [s.name for s in session.exec(select(Source).where(Source.origin == "demo"))]
+        outcome = crawl_sources(ctx, names)
+        if keep_serving:
+            console.print("serving the demo site; Ctrl-C to stop", highlight=False)
+            try:
+                typer.prompt("press Enter to stop", default="", show_default=False)
+            except (KeyboardInterrupt, EOFError):
+                pass
+    console.print(summary_table(outcome.results))
+    with ctx.session() as session:
+        summary = run_matching(session, date.today())
+    report = send_digests(ctx.engine, settings)
+    table = Table(title="Matches per need")
+    table.add_column("need")
+    table.add_column("eligible matches", justify="right")
+    for need_id, count in summary.eligible_by_need.items():
+        table.add_row(need_id, str(count))
+    console.print(table)
+    calls = sum(r.calls for r in outcome.results)
+    console.print(f"sources: {len(outcome.results)}   calls found: {calls}", highlight=False)
+    for line in getattr(report, "lines", []):
+        console.print(f"  {line}", highlight=False)
+    console.print(f"digest written to {settings.outbox_dir.resolve()}", highlight=False)
+    if any(r.status != "ok" for r in outcome.results):
+        raise typer.Exit(1)

@@ -1,0 +1,59 @@
+"""`tracker digest ...`: preview, send and inspect weekly digests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from tracker.cli.common import ConfigOption, console, fail, open_context
+
+app = typer.Typer(help="Weekly digests.", no_args_is_help=True)
+
+
+@app.command("preview")
+def preview(out: Annotated[Path, typer.Option(help="folder for .eml and .html files")],
+            config: ConfigOption = None) -> None:
+    """Write each recipient's digest as .eml and .html, sending and recording nothing."""
+    from tracker.digest import preview_digests
+
+    ctx = open_context(config)
+    paths = preview_digests(ctx.engine, ctx.settings, out)
+    if not paths:
+        console.print("no digest to preview (no recipients, or nothing new for them)")
+    for path in paths:
+        console.print(f"wrote {path}", highlight=False)
+
+
+@app.command("send")
+def send(dry_run: Annotated[bool, typer.Option(help="build and report, send nothing")] = False,
+         config: ConfigOption = None) -> None:
+    """Send each recipient's digest (or write it to the outbox when no SMTP is configured)."""
+    from tracker.digest import send_digests
+
+    ctx = open_context(config)
+    if not ctx.settings.smtp.configured and not dry_run:
+        console.print(f"no [smtp] host configured: writing digests to {ctx.settings.outbox_dir}", highlight=False)
+    report = send_digests(ctx.engine, ctx.settings, dry_run=dry_run)
+    for line in getattr(report, "lines", []):
+        console.print(line, highlight=False)
+    if getattr(report, "failed", 0):
+        fail(f"{report.failed} digest(s) failed; see `tracker digest status`", code=1)
+
+
+@app.command("status")
+def status(config: ConfigOption = None) -> None:
+    """Show recent digests and their delivery status."""
+    from tracker.digest import digest_status
+
+    ctx = open_context(config)
+    rows = digest_status(ctx.engine)
+    table = Table(title="recent digests")
+    columns = list(rows[0].keys()) if rows else ["recipient", "status"]
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*(str(row.get(c, "")) for c in columns))
+    console.print(table)

@@ -1,0 +1,32 @@
+"""`tracker opportunities ...`: what the crawls found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tracker.cli.common import ConfigOption, fail, open_context
+from tracker.export import opportunity_rows, to_csv, to_json
+
+app = typer.Typer(help="Opportunities (grant calls) found by crawls.", no_args_is_help=True)
+
+
+@app.command("export")
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="json | csv")] = "json",
+    out: Annotated[Path | None, typer.Option(help="write to this file instead of stdout")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Export every opportunity with the contract fields."""
+    if fmt not in ("json", "csv"):
+        fail(f"--format must be json or csv, not {fmt!r}")
+    ctx = open_context(config)
+    with ctx.session() as session:
+        rows = opportunity_rows(session)
+    text = to_json(rows) if fmt == "json" else to_csv(rows)
+    if out:
+        out.write_text(text, encoding="utf-8")
+    else:
+        typer.echo(text)

@@ -1,0 +1,178 @@
+"""`tracker sources ...`: the registry of funder sites, feeds and OCDS endpoints."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from sqlmodel import select
+
+from tracker.cli.common import ConfigOption, console, fail, open_context
+from tracker.models import Source
+from tracker.sources import KINDS, SourceError, add_source, find_source, funder_name, last_runs, validate_source
+
+app = typer.Typer(help="Manage funder sources.", no_args_is_help=True)
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Option(help="a short unique name")],
+    kind: Annotated[str, typer.Option(help="html | rss | atom | ocds")],
+    url: Annotated[str, typer.Option(help="start URL (listing page, feed or OCDS endpoint)")],
+    funder: Annotated[str | None, typer.Option(help="the funder's name")] = None,
+    schedule: Annotated[str | None, typer.Option(help="cron expression, e.g. '0 6 * * *'")] = None,
+    link_pattern: Annotated[str | None, typer.Option(help="regex for call page links (hard sites only)")] = None,
+    selector: Annotated[list[str] | None, typer.Option(help="FIELD=CSS-or-XPath override (repeatable)")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Register a source; only its kind and URL are needed."""
+    selectors = {}
+    for item in selector or []:
+        field, sep, expr = item.partition("=")
+        if not sep or not field or not expr:
+            fail(f"--selector {item!r}: expected FIELD=SELECTOR, e.g. deadline=dd.closing")
+        selectors[field.strip()] = expr.strip()
+    ctx = open_context(config)
+    try:
+        with ctx.session() as session:
+            source = add_source(session, ctx.settings, name=name, kind=kind, url=url, funder=funder,
+                                schedule=schedule, link_pattern=link_pattern, selectors=selectors)
+            console.print(f"added source [bold]{source.name}[/] ({source.kind}) {source.url}", highlight=False)
+    except SourceError as exc:
+        fail(str(exc))
+
+
+@app.command("list")
+def list_(config: ConfigOption = None, fmt: Annotated[str, typer.Option("--format")] = "table") -> None:
+    """List sources with their health."""
+    ctx = open_context(config)
+    with ctx.session() as session:
+        sources = list(session.exec(select(Source).order_by(Source.name)))
+        rows = [{"name": s.name, "kind": s.kind, "url": s.url, "funder": funder_name(session, s),
+                 "enabled": s.enabled, "healthy": s.healthy, "health_note": s.health_note,
+                 "last_crawl_at": s.last_crawl_at.isoformat() if s.last_crawl_at else None,
+                 "last_calls": s.last_calls, "schedule": s.schedule or ctx.settings.schedule.crawl}
+                for s in sources]
+    if fmt == "json":
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title=f"{len(rows)} source(s)")
+    for col in ("name", "kind", "enabled", "health", "last crawl", "calls", "url"):
+        table.add_column(col)
+    for r in rows:
+        health = "[green]ok[/]" if r["healthy"] else f"[red]unhealthy[/] {r['health_note']}"
+        table.add_row(r["name"], r["kind"], "yes" if r["enabled"] else "no", health,
+                      (r["last_crawl_at"] or "never")[:16], str(r["last_calls"] if r["last_calls"] is not None else "-"),
+                      r["url"])
+    console.print(table)
+
+
+@app.command("show")
+def show(name: str, config: ConfigOption = None) -> None:
+    """Show one source and its last crawl runs."""
+    ctx = open_context(config)
+    try:
+        with ctx.session() as session:
+            s = find_source(session, name)
+            console.print(f"[bold]{s.name}[/]  {s.kind}  {s.url}", highlight=False)
+            console.print(f"funder: {funder_name(session, s) or '-'}   enabled: {s.enabled}   "
+                          f"schedule: {s.schedule or ctx.settings.schedule.crawl}   origin: {s.origin}", highlight=False)
+            console.print("health: " + ("ok" if s.healthy else f"UNHEALTHY: {s.health_note}"), highlight=False)
+            table = Table(title="last crawl runs")
+            for col in ("started", "status", "pages", "new", "changed", "unchanged", "skipped", "errors", "detail"):
+                table.add_column(col)
+            for run in last_runs(session, s):
+                table.add_row(run.started_at.isoformat()[:16], run.status, str(run.pages), str(run.calls_new),
+                              str(run.calls_changed), str(run.calls_unchanged), str(run.skipped), str(run.errors),
+                              run.error_text[:80])
+            console.print(table)
+    except SourceError as exc:
+        fail(str(exc))
+
+
+def _set_enabled(name: str, enabled: bool, config: str | None) -> None:
+    ctx = open_context(config)
+    try:
+        with ctx.session() as session:
+            s = find_source(session, name)
+            s.enabled = enabled
+            session.add(s)
+    except SourceError as exc:
+        fail(str(exc))
+    console.print(f"{name}: {'enabled' if enabled else 'disabled'}", highlight=False)
+
+
+@app.command("enable")
+def enable(name: str, config: ConfigOption = None) -> None:
+    """Enable a source."""
+    _set_enabled(name, True, config)
+
+
+@app.command("disable")
+def disable(name: str, config: ConfigOption = None) -> None:
+    """Disable a source (kept, not crawled)."""
+    _set_enabled(name, False, config)
+
+
+@app.command("remove")
+def remove(name: str, config: ConfigOption = None) -> None:
+    """Remove a source; the calls it found are kept."""
+    from tracker.models import CrawlRun, Opportunity
+
+    ctx = open_context(config)
+    try:
+        with ctx.session() as session:
+            s = find_source(session, name)
+            if s.origin == "config":
+                fail(f"{name} is declared in {ctx.settings.config_path}: remove it there")
+            for opp in session.exec(select(Opportunity).where(Opportunity.source_id == s.id)):
+                opp.source_id = None
+                session.add(opp)
+            for run in session.exec(select(CrawlRun).where(CrawlRun.source_id == s.id)):
+                session.delete(run)
+            session.flush()
+            session.delete(s)
+    except SourceError as exc:
+        fail(str(exc))
+    console.print(f"removed source {name}", highlight=False)
+
+
+@app.command("test")
+def test(
+    name: Annotated[str | None, typer.Argument(help="a registered source")] = None,
+    url: Annotated[str | None, typer.Option(help="try a URL before saving it")] = None,
+    kind: Annotated[str, typer.Option(help=f"{' | '.join(KINDS)} (with --url)")] = "html",
+    config: ConfigOption = None,
+) -> None:
+    """Crawl live and show what would be extracted, saving nothing."""
+    from jobs.crawl_runner import run_crawl
+    from tracker.sources import preview_source
+
+    ctx = open_context(config)
+    if (name is None) == (url is None):
+        fail("give either a source NAME or --url URL --kind KIND")
+    try:
+        if url is not None:
+            validate_source("test", kind, url, ctx.settings.crawl.allow_hosts)
+        with ctx.session() as session:
+            target = find_source(session, name).name if name else None
+    except SourceError as exc:
+        fail(str(exc))
+    outcome = preview_source(ctx.settings, run_crawl, name=target, url=url, kind=kind)
+    table = Table(title=f"{len(outcome.calls)} call(s) would be stored")
+    for col in ("title", "deadline", "amount", "status", "areas", "themes", "url"):
+        table.add_column(col, overflow="fold")
+    for c in outcome.calls:
+        amount = "–".join(f"£{v:,}" for v in (c.get("amount_min"), c.get("amount_max")) if v) or "-"
+        deadline = "rolling" if c.get("rolling") else (c.get("deadline") or "-")
+        table.add_row(c["title"], str(deadline), amount, c["status"], ", ".join(c.get("areas") or []),
+                      ", ".join(c.get("themes") or []), c["url"])
+    console.print(table)
+    for result in outcome.results:
+        for page, reason in result.skipped_pages:
+            console.print(f"[dim]skipped {page}: {reason}[/]", highlight=False)
+        if result.status != "ok":
+            console.print(f"[red]{result.status}[/]: {result.error_text}", highlight=False)
+            raise typer.Exit(1)

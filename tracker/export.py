@@ -1,0 +1,57 @@
+"""Opportunities out as JSON or CSV, with exactly the contract fields of DESIGN.md."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from sqlmodel import Session, select
+
+from tracker.models import Opportunity, Source
+
+FIELDS = (
+    "url", "title", "funder", "source", "deadline", "deadline_time", "rolling", "opens",
+    "amount_min", "amount_max", "total_pot", "currency", "status", "eligible_org_types",
+    "excluded_org_types", "areas", "themes", "first_seen", "last_seen", "duplicate_of",
+)
+LIST_FIELDS = ("eligible_org_types", "excluded_org_types", "areas", "themes")
+
+
+def opportunity_rows(session: Session) -> list[dict[str, Any]]:
+    sources = {s.id: s.name for s in session.exec(select(Source))}
+    opps = list(session.exec(select(Opportunity).order_by(Opportunity.id)))
+    urls = {o.id: o.url for o in opps}
+    rows = []
+    for o in opps:
+        rows.append({
+            "url": o.url, "title": o.title, "funder": o.funder, "source": sources.get(o.source_id),
+            "deadline": o.deadline.isoformat() if o.deadline else None,
+            "deadline_time": o.deadline_time, "rolling": o.rolling,
+            "opens": o.opens.isoformat() if o.opens else None,
+            "amount_min": o.amount_min, "amount_max": o.amount_max, "total_pot": o.total_pot,
+            "currency": o.currency, "status": o.status,
+            "eligible_org_types": list(o.eligible_org_types), "excluded_org_types": list(o.excluded_org_types),
+            "areas": list(o.areas), "themes": list(o.themes),
+            "first_seen": o.first_seen.isoformat(), "last_seen": o.last_seen.isoformat(),
+            "duplicate_of": urls.get(o.duplicate_of_id) if o.duplicate_of_id else None,
+        })
+    return rows
+
+
+def to_json(rows: list[dict[str, Any]]) -> str:
+    return json.dumps(rows, indent=2, ensure_ascii=False)
+
+
+def to_csv(rows: list[dict[str, Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        flat = dict(row)
+        for name in LIST_FIELDS:
+            flat[name] = ";".join(row[name])
+        flat = {k: ("" if v is None else v) for k, v in flat.items()}
+        writer.writerow(flat)
+    return out.getvalue()

@@ -1,0 +1,139 @@
+"""The source registry: funder sites, feeds and OCDS endpoints that admins add without code."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from tracker.config import Settings, SourceConfig
+from tracker.models import CrawlRun, Funder, Source
+from tracker.netguard import UnsafeURL, check_url
+
+KINDS = ("html", "rss", "atom", "ocds")
+
+
+class SourceError(ValueError):
+    """A source that cannot be added or found; the message says which and why."""
+
+
+def validate_cron(expr: str) -> str:
+    from apscheduler.triggers.cron import CronTrigger
+
+    try:
+        CronTrigger.from_crontab(expr, timezone="Europe/London")
+    except ValueError as exc:
+        raise SourceError(f"schedule {expr!r}: not a valid cron expression ({exc})") from exc
+    return expr
+
+
+def get_or_create_funder(session: Session, name: str | None) -> Funder | None:
+    if not name:
+        return None
+    funder = session.exec(select(Funder).where(Funder.name == name)).first()
+    if funder is None:
+        funder = Funder(name=name)
+        session.add(funder)
+        session.flush()
+    return funder
+
+
+def validate_source(name: str, kind: str, url: str, allow_hosts: list[str], link_pattern: str | None = None,
+                    schedule: str | None = None) -> None:
+    if not name.strip():
+        raise SourceError("source name must not be empty")
+    if kind not in KINDS:
+        raise SourceError(f"source {name!r}: kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    try:
+        check_url(url, allow_hosts)
+    except UnsafeURL as exc:
+        raise SourceError(f"source {name!r}: {exc}") from exc
+    if link_pattern:
+        try:
+            re.compile(link_pattern)
+        except re.error as exc:
+            raise SourceError(f"source {name!r}: link pattern is not a valid regex ({exc})") from exc
+    if schedule:
+        validate_cron(schedule)
+
+
+def add_source(session: Session, settings: Settings, *, name: str, kind: str, url: str, funder: str | None = None,
+               schedule: str | None = None, link_pattern: str | None = None,
+               selectors: dict[str, str] | None = None, origin: str = "cli") -> Source:
+    validate_source(name, kind, url, settings.crawl.allow_hosts, link_pattern, schedule)
+    if session.exec(select(Source).where(Source.name == name)).first() is not None:
+        raise SourceError(f"a source named {name!r} already exists")
+    funder_row = get_or_create_funder(session, funder)
+    source = Source(name=name, kind=kind, url=url, funder_id=funder_row.id if funder_row else None,
+                    schedule=schedule, link_pattern=link_pattern, selectors=selectors or {}, origin=origin)
+    session.add(source)
+    session.flush()
+    return source
+
+
+def sync_config_sources(session: Session, settings: Settings) -> list[str]:
+    """Make the database agree with [[sources]] in config.toml; returns the names added."""
+    added = []
+    for cfg in settings.sources:
+        _sync_one(session, settings, cfg, added)
+    return added
+
+
+def _sync_one(session: Session, settings: Settings, cfg: SourceConfig, added: list[str]) -> None:
+    validate_source(cfg.name, cfg.kind, cfg.url, settings.crawl.allow_hosts, cfg.link_pattern, cfg.schedule)
+    source = session.exec(select(Source).where(Source.name == cfg.name)).first()
+    funder = get_or_create_funder(session, cfg.funder)
+    if source is None:
+        source = Source(name=cfg.name, kind=cfg.kind, url=cfg.url, origin="config")
+        added.append(cfg.name)
+    source.kind, source.url = cfg.kind, cfg.url
+    source.funder_id = funder.id if funder else None
+    source.schedule, source.enabled = cfg.schedule, cfg.enabled
+    source.link_pattern, source.selectors = cfg.link_pattern, dict(cfg.selectors)
+    session.add(source)
+
+
+def find_source(session: Session, name: str) -> Source:
+    source = session.exec(select(Source).where(Source.name == name)).first()
+    if source is None:
+        known = ", ".join(s.name for s in session.exec(select(Source).order_by(Source.name))) or "none"
+        raise SourceError(f"no source named {name!r} (known sources: {known})")
+    return source
+
+
+def funder_name(session: Session, source: Source) -> str | None:
+    funder = session.get(Funder, source.funder_id) if source.funder_id else None
+    return funder.name if funder else None
+
+
+def record_health(session: Session, source: Source, status: str, calls: int, error_text: str,
+                  now: datetime) -> None:
+    """A source that errors, or yields no calls where it used to, is unhealthy."""
+    if status != "ok":
+        source.healthy = False
+        source.health_note = f"last crawl {status}: {error_text.splitlines()[0] if error_text else 'no detail'}"
+    elif calls == 0 and (source.last_calls or 0) > 0:
+        source.healthy = False
+        source.health_note = f"went quiet: no calls found (previous crawl found {source.last_calls})"
+    else:
+        source.healthy = True
+        source.health_note = ""
+    if status == "ok" and source.healthy:
+        source.last_calls = calls
+    source.last_crawl_at = now
+    session.add(source)
+
+
+def last_runs(session: Session, source: Source, limit: int = 5) -> list[CrawlRun]:
+    query = select(CrawlRun).where(CrawlRun.source_id == source.id).order_by(CrawlRun.id.desc()).limit(limit)
+    return list(session.exec(query))
+
+
+
+def preview_source(settings: Settings, run_crawl, *, name: str | None = None,  # noqa: ANN001
+                   url: str | None = None, kind: str = "html"):  # noqa: ANN201
+    """Crawl a registered source, or a URL not yet saved, storing nothing."""
+    if name is not None:
+        return run_crawl(settings, [name], dry_run=True)
+    return run_crawl(settings, [], adhoc=[{"name": url, "kind": kind, "url": url}])

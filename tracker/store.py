@@ -1,0 +1,101 @@
+"""Upsert normalised calls by canonical URL, keeping a revision history of changed fields."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from typing import Literal
+
+from sqlmodel import Session, select
+
+from tracker.models import Opportunity, OpportunityRevision, Source, utcnow
+from tracker.normalize.facts import Facts
+
+Outcome = Literal["new", "changed", "unchanged"]
+
+# Fields whose change is news to a funding lead (and so makes a revision).
+TRACKED = (
+    "title", "funder", "summary", "deadline", "deadline_time", "rolling", "opens",
+    "amount_min", "amount_max", "total_pot", "currency", "status",
+    "eligible_org_types", "excluded_org_types", "areas", "themes", "eligibility_text",
+)
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if hasattr(value, "strftime"):  # datetime.time
+        return value.strftime("%H:%M")
+    return value
+
+
+def facts_values(facts: Facts) -> dict[str, object]:
+    values = {name: getattr(facts, name) for name in TRACKED}
+    if values["deadline_time"] is not None and not isinstance(values["deadline_time"], str):
+        values["deadline_time"] = values["deadline_time"].strftime("%H:%M")
+    return values
+
+
+def content_hash(values: dict[str, object]) -> str:
+    blob = json.dumps({k: _plain(v) for k, v in values.items()}, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+def upsert_call(
+    session: Session, facts: Facts, source: Source | None, crawl_run_id: int | None = None,
+    now: datetime | None = None,
+) -> tuple[Opportunity, Outcome]:
+    """Insert a new call, or update an existing one with a revision of what changed."""
+    now = now or utcnow()
+    values = facts_values(facts)
+    digest = content_hash(values)
+    opp = session.exec(select(Opportunity).where(Opportunity.url == facts.url)).first()
+    if opp is None:
+        opp = Opportunity(url=facts.url, source_id=source.id if source else None, content_hash=digest,
+                          first_seen=now, last_seen=now, last_changed=now, problems=list(facts.problems),
+                          **values)
+        session.add(opp)
+        session.flush()
+        return opp, "new"
+    opp.last_seen = now
+    if source is not None and opp.source_id is None:
+        opp.source_id = source.id
+    if opp.content_hash == digest:
+        session.add(opp)
+        return opp, "unchanged"
+    changes = {}
+    for name, new in values.items():
+        old = getattr(opp, name)
+        if _plain(old) != _plain(new):
+            changes[name] = [_plain(old), _plain(new)]
+            setattr(opp, name, new)
+    opp.content_hash = digest
+    opp.problems = list(facts.problems)
+    if not changes:  # hash scheme changed but values did not
+        session.add(opp)
+        return opp, "unchanged"
+    opp.last_changed = now
+    session.add(opp)
+    session.add(OpportunityRevision(opportunity_id=opp.id, crawl_run_id=crawl_run_id, seen_at=now,
+                                    changes=changes))
+    return opp, "changed"
+
+
+def refresh_statuses(session: Session, today: date) -> int:
+    """Close calls whose deadline has passed and open upcoming ones whose day came,
+    without waiting for a re-crawl. Returns how many changed."""
+    changed = 0
+    for opp in session.exec(select(Opportunity).where(Opportunity.status != "closed")):
+        new = opp.status
+        if opp.deadline and opp.deadline < today and not opp.rolling:
+            new = "closed"
+        elif opp.status == "upcoming" and opp.opens and opp.opens <= today:
+            new = "open"
+        if new != opp.status:
+            session.add(OpportunityRevision(opportunity_id=opp.id, changes={"status": [opp.status, new]}))
+            opp.status = new
+            opp.last_changed = utcnow()
+            session.add(opp)
+            changed += 1
+    return changed
