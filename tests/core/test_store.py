@@ -1,0 +1,85 @@
+"""Upsert by canonical URL: new, changed (with a revision), unchanged (only last_seen)."""
+
+from datetime import date, datetime, timedelta, timezone
+
+from sqlmodel import Session, select
+
+from tracker.dedupe import link_duplicates
+from tracker.models import Funder, Opportunity, OpportunityRevision, Source
+from tracker.normalize.facts import Facts
+from tracker.store import refresh_statuses, upsert_call
+
+
+def _facts(**kw) -> Facts:
+    base = dict(url="https://pcc.example/grants/youth", title="Youth Fund", funder="PCC",
+                deadline=date(2027, 3, 14), amount_min=500, amount_max=5000, status="open",
+                areas=["Cambridgeshire"], themes=["youth"])
+    base.update(kw)
+    return Facts(**base)
+
+
+def test_new_unchanged_changed(engine) -> None:
+    t0 = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    with Session(engine) as s:
+        opp, outcome = upsert_call(s, _facts(), None, now=t0)
+        s.commit()
+        assert outcome == "new"
+    with Session(engine) as s:
+        opp, outcome = upsert_call(s, _facts(), None, now=t0 + timedelta(days=1))
+        s.commit()
+        assert outcome == "unchanged"
+        assert s.exec(select(OpportunityRevision)).all() == []
+    with Session(engine) as s:
+        opp, outcome = upsert_call(s, _facts(deadline=date(2027, 4, 1), amount_max=8000), None,
+                                   now=t0 + timedelta(days=2))
+        s.commit()
+        assert outcome == "changed"
+        rev = s.exec(select(OpportunityRevision)).one()
+        assert rev.changes == {"deadline": ["2027-03-14", "2027-04-01"], "amount_max": [5000, 8000]}
+        row = s.exec(select(Opportunity)).one()
+        assert row.first_seen == t0
+        assert row.last_seen == t0 + timedelta(days=2)
+        assert row.deadline == date(2027, 4, 1)
+
+
+def test_statuses_follow_the_calendar(engine) -> None:
+    with Session(engine) as s:
+        upsert_call(s, _facts(url="https://a.example/1", deadline=date(2026, 11, 20)), None)
+        upsert_call(s, _facts(url="https://a.example/2", status="upcoming", opens=date(2026, 11, 25),
+                              deadline=date(2027, 1, 5)), None)
+        upsert_call(s, _facts(url="https://a.example/3", rolling=True, deadline=None), None)
+        s.commit()
+        assert refresh_statuses(s, date(2026, 11, 26)) == 2
+        s.commit()
+        status = {o.url[-1]: o.status for o in s.exec(select(Opportunity))}
+        assert status == {"1": "closed", "2": "open", "3": "open"}
+
+
+def test_same_programme_on_two_sources_is_linked_to_the_owner(engine) -> None:
+    with Session(engine) as s:
+        pcc = Funder(name="PCC")
+        s.add(pcc)
+        s.flush()
+        own = Source(name="pcc", kind="html", url="https://pcc.example/", funder_id=pcc.id)
+        feed = Source(name="cf feed", kind="rss", url="https://cf.example/feed")
+        agg = Source(name="aggregator", kind="html", url="https://agg.example/")
+        s.add_all([own, feed, agg])
+        s.flush()
+        upsert_call(s, _facts(url="https://cf.example/pcc-youth", title="PCC's Youth Fund"), feed)
+        upsert_call(s, _facts(url="https://pcc.example/youth", title="Youth Fund"), own)
+        upsert_call(s, _facts(url="https://agg.example/youth-fund", title="Youth Fund"), agg)
+        # same name, other round: not a duplicate
+        upsert_call(s, _facts(url="https://agg.example/youth-2025", title="Youth Fund 2025",
+                              deadline=date(2025, 3, 1)), agg)
+        # same title, other funder: not a duplicate
+        upsert_call(s, _facts(url="https://agg.example/other", title="Youth Fund", funder="Home Office"), agg)
+        s.commit()
+        assert link_duplicates(s) == 2
+        s.commit()
+        by_url = {o.url: o for o in s.exec(select(Opportunity))}
+        owner = by_url["https://pcc.example/youth"]
+        assert owner.duplicate_of_id is None
+        assert by_url["https://cf.example/pcc-youth"].duplicate_of_id == owner.id
+        assert by_url["https://agg.example/youth-fund"].duplicate_of_id == owner.id
+        assert by_url["https://agg.example/youth-2025"].duplicate_of_id is None
+        assert by_url["https://agg.example/other"].duplicate_of_id is None
