@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from scrapy import signals
@@ -73,7 +73,7 @@ def _finish_run(db_url: str, run_id: int | None, stats: dict[str, Any], errors: 
         with Session(engine) as session:
             run = session.get(CrawlRun, run_id)
             if run is not None:
-                run.finished_at = datetime.now(timezone.utc)
+                run.finished_at = datetime.now(UTC)
                 for key in ("status", "pages", "errors", "calls_new", "calls_changed", "calls_unchanged",
                             "skipped", "error_text"):
                     setattr(run, key, summary[key])

@@ -10,7 +10,7 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,18 @@ from tracker.models import CrawlRun, Funder, Source
 from tracker.sources import record_health
 
 EventHandler = Callable[[dict[str, Any]], None]
+_active: set[subprocess.Popen] = set()
+_active_lock = threading.Lock()
+
+
+def abort_all() -> int:
+    """Kill every crawl child of this process (scheduler shutdown); their sources are
+    recorded as failed by the runs that started them."""
+    with _active_lock:
+        procs = list(_active)
+    for proc in procs:
+        proc.kill()
+    return len(procs)
 
 
 @dataclass
@@ -94,6 +106,8 @@ def run_crawl(
     done: set[str] = set()
     proc = subprocess.Popen([sys.executable, "-m", "jobs.crawl_child", str(spec_path)], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with _active_lock:
+        _active.add(proc)
     stderr_tail: list[str] = []
 
     def read_stderr() -> None:
@@ -129,6 +143,8 @@ def run_crawl(
         timed_out = True
         proc.kill()
         proc.wait()
+    with _active_lock:
+        _active.discard(proc)
     for reader in readers:
         reader.join(timeout=5)
     missing_reason = (f"crawl killed after {limit:.0f} s time limit" if timed_out else
@@ -147,7 +163,7 @@ def run_crawl(
 
 
 def _record(engine, specs: list[dict[str, Any]], results: dict[str, SourceResult]) -> None:  # noqa: ANN001
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with Session(engine) as session:
         for spec in specs:
             result = results[spec["name"]]

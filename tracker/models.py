@@ -3,15 +3,15 @@ money is whole pounds (integers)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _json(**kw: Any) -> Any:
@@ -165,8 +165,10 @@ class BidEvent(SQLModel, table=True):
 
 
 class Digest(SQLModel, table=True):
-    """One recipient's digest: recorded as pending before sending, marked sent after."""
+    """One recipient's digest: recorded as pending before sending, marked sent after.
+    One row per recipient and period; a sender claims it with a conditional UPDATE."""
 
+    __table_args__ = (UniqueConstraint("recipient", "period", name="uq_digest_recipient_period"),)
     id: int | None = Field(default=None, primary_key=True)
     recipient: str = Field(index=True)
     user_id: int | None = Field(default=None, foreign_key="user.id")
@@ -179,6 +181,8 @@ class Digest(SQLModel, table=True):
     match_ids: list = _json()
     created_at: datetime = Field(default_factory=utcnow)
     sent_at: datetime | None = None
+    claimed_at: datetime | None = None  # when a sender moved it to "sending" (a lease)
+    transport: str = ""  # smtp | notify | outbox
 
 
 class DigestItem(SQLModel, table=True):
@@ -189,3 +193,80 @@ class DigestItem(SQLModel, table=True):
     digest_id: int = Field(foreign_key="digest.id", index=True)
     recipient: str = Field(index=True)
     match_id: int = Field(foreign_key="match.id", index=True)
+
+
+class ActionTokenUse(SQLModel, table=True):
+    """A one-click email action token that has been used (tokens are single-use)."""
+
+    jti: str = Field(primary_key=True)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    action: str = ""
+    used_at: datetime = Field(default_factory=utcnow)
+
+
+class SchedulerLease(SQLModel, table=True):
+    """Only one scheduler acts: the holder renews this row; a stale lease can be taken over."""
+
+    name: str = Field(primary_key=True)  # "scheduler"
+    holder: str = ""  # host:pid:random of the active scheduler
+    expires_at: datetime = Field(default_factory=utcnow)
+    acquired_at: datetime = Field(default_factory=utcnow)
+
+
+class JobRun(SQLModel, table=True):
+    """One run of a scheduled (or run-now) job: start, end, outcome, error."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_id: str = Field(index=True)
+    trigger: str = "schedule"  # schedule | run-now | startup
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    outcome: str = "running"  # running | ok | failed | abandoned
+    detail: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class JobControl(SQLModel, table=True):
+    """Admin changes to jobs (pause, schedule) that the running scheduler picks up."""
+
+    job_id: str = Field(primary_key=True)
+    paused: bool = False
+    schedule: str | None = None  # cron override
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class ReminderSent(SQLModel, table=True):
+    """A deadline reminder for a bid at a threshold (7, 3 or 1 days): sent once."""
+
+    __table_args__ = (UniqueConstraint("bid_id", "threshold", name="uq_remindersent_bid_threshold"),)
+    id: int | None = Field(default=None, primary_key=True)
+    bid_id: int = Field(foreign_key="bid.id", index=True)
+    threshold: int
+    recipient: str = ""
+    sent_at: datetime = Field(default_factory=utcnow)
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    name: str = ""
+    token_hash: str = Field(index=True, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_used_at: datetime | None = None
+    revoked: bool = False
+
+
+class LoginFailure(SQLModel, table=True):
+    """A failed web login, kept to rate-limit guessing per email and client address."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(index=True)  # "email|ip"
+    at: datetime = Field(default_factory=utcnow, index=True)
+
+
+# Indexes for the web app's opportunity list and bids board (migration 0004_web).
+Index("ix_opportunity_funder", Opportunity.funder)
+Index("ix_opportunity_first_seen", Opportunity.first_seen)
+Index("ix_opportunity_amount_max", Opportunity.amount_max)
+Index("ix_bid_status", Bid.status)

@@ -19,12 +19,12 @@ class SourceError(ValueError):
 
 
 def validate_cron(expr: str) -> str:
-    from apscheduler.triggers.cron import CronTrigger
+    from tracker.cron import cron_trigger
 
     try:
-        CronTrigger.from_crontab(expr, timezone="Europe/London")
+        cron_trigger(expr)
     except ValueError as exc:
-        raise SourceError(f"schedule {expr!r}: not a valid cron expression ({exc})") from exc
+        raise SourceError(f"schedule: not a valid cron expression ({exc})") from exc
     return expr
 
 

@@ -1,0 +1,109 @@
+"""The jobs the scheduler runs. APScheduler stores them by reference ("jobs.tasks:crawl"),
+with only plain arguments; the settings come from `configure` in the scheduler process."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from jobs.history import recorded
+from tracker.config import Settings
+from tracker.db import make_engine
+
+_state: dict[str, object] = {}
+
+
+def configure(settings: Settings, engine: Engine | None = None) -> None:
+    _state["settings"] = settings
+    _state["engine"] = engine or make_engine(settings.db_url)
+
+
+def _ctx() -> tuple[Settings, Engine]:
+    if "settings" not in _state:
+        raise RuntimeError("jobs.tasks.configure(settings) was not called")
+    return _state["settings"], _state["engine"]  # type: ignore[return-value]
+
+
+def crawl(source_name: str, trigger: str = "schedule") -> str:
+    """Crawl one source, then re-score the calls it added or changed."""
+    from jobs.crawl_runner import run_crawl
+    from tracker.dedupe import link_duplicates
+    from tracker.matches import run_matching
+    from tracker.models import Opportunity
+    from tracker.store import refresh_statuses
+
+    settings, engine = _ctx()
+    with recorded(engine, f"crawl:{source_name}", trigger) as log:
+        started = datetime.now(UTC) - timedelta(seconds=1)
+        outcome = run_crawl(settings, [source_name])
+        result = outcome.results[0]
+        with Session(engine) as session:
+            refresh_statuses(session, date.today())
+            link_duplicates(session)
+            session.commit()
+            changed = {o.id for o in session.exec(select(Opportunity).where(Opportunity.last_changed >= started))}
+            summary = run_matching(session, date.today(), opportunity_ids=changed) if changed else None
+            session.commit()
+        log.detail = (f"{result.status}: {result.pages} pages, {result.calls} calls "
+                      f"({result.calls_new} new, {result.calls_changed} changed); "
+                      f"re-scored {len(changed)} call(s)" + (f" for {summary.needs} need(s)" if summary else ""))
+        if result.status != "ok":
+            raise RuntimeError(f"crawl {result.status}: {result.error_text}")
+        return log.detail
+
+
+def match_all(trigger: str = "schedule") -> str:
+    from tracker.matches import run_matching
+
+    settings, engine = _ctx()
+    with recorded(engine, "match:all", trigger) as log:
+        with Session(engine) as session:
+            summary = run_matching(session, date.today())
+            session.commit()
+        log.detail = f"{summary.needs} need(s) × {summary.opportunities} calls"
+        return log.detail
+
+
+def weekly_digest(trigger: str = "schedule") -> str:
+    from tracker.digest import send_digests
+
+    settings, engine = _ctx()
+    with recorded(engine, "digest:weekly", trigger) as log:
+        report = send_digests(engine, settings)
+        log.detail = "; ".join(getattr(report, "lines", [])) or "nothing to send"
+        if getattr(report, "failed", 0):
+            raise RuntimeError(f"{report.failed} digest(s) failed: {log.detail}")
+        return log.detail
+
+
+def deadline_reminders(trigger: str = "schedule") -> str:
+    from tracker.reminders import send_reminders
+
+    settings, engine = _ctx()
+    with recorded(engine, "reminders:daily", trigger) as log:
+        sent = send_reminders(engine, settings, date.today())
+        log.detail = f"{len(sent)} reminder(s) sent" + (": " + "; ".join(sent) if sent else "")
+        return log.detail
+
+
+def health_check(trigger: str = "schedule") -> str:
+    """Mark sources that have not crawled successfully for a week as unhealthy."""
+    from tracker.models import Source
+
+    settings, engine = _ctx()
+    with recorded(engine, "health:weekly", trigger) as log:
+        stale_before = datetime.now(UTC) - timedelta(days=8)
+        unhealthy = []
+        with Session(engine) as session:
+            for source in session.exec(select(Source).where(Source.enabled == True)):  # noqa: E712
+                if source.last_crawl_at is None or source.last_crawl_at < stale_before:
+                    source.healthy = False
+                    source.health_note = "not crawled for over a week"
+                    session.add(source)
+                if not source.healthy:
+                    unhealthy.append(f"{source.name} ({source.health_note})")
+            session.commit()
+        log.detail = f"{len(unhealthy)} unhealthy: " + "; ".join(unhealthy) if unhealthy else "all sources healthy"
+        return log.detail
