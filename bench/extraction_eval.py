@@ -31,7 +31,7 @@ from tracker.demo.server import serve_site  # noqa: E402
 
 FIELDS = ["title", "deadline", "deadline_time", "amount_min", "amount_max", "total_pot", "status", "rolling", "opens"]
 SETS = ["eligible_org_types", "excluded_org_types", "areas", "themes"]
-console = Console()
+console = Console(width=170)
 
 
 def key(url: str | None) -> str:

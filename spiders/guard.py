@@ -93,9 +93,8 @@ class GuardedResolver:
         if static is None and literal_ip(hostName) is None:
             return self.original.resolveHostName(checking, hostName, portNumber, addressTypes,
                                                  transportSemantics)
-        from twisted.internet.address import IPv4Address, IPv6Address
-
         from scrapy.resolver import HostResolution
+        from twisted.internet.address import IPv4Address, IPv6Address
 
         resolution = HostResolution(hostName)
         checking.resolutionBegan(resolution)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from scrapy.crawler import Crawler
+from tracker.normalize.urls import canonical_url
 
 from tracker.normalize import Facts, RawCall, normalize_call
-from tracker.normalize.urls import canonical_url
 
 COUNTED = ("deadline", "amount_max", "areas", "eligible_org_types", "themes")
 

@@ -9,6 +9,7 @@ import typer
 
 from tracker.cli import demo as demo_cmd
 from tracker.cli import digest, needs, opportunities, sources
+from tracker.cli import jobs as jobs_cmd
 from tracker.cli.common import ConfigOption, console, fail, open_context
 from tracker.cli.crawl import crawl
 
@@ -20,6 +21,9 @@ users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 app.command("crawl")(crawl)
 app.command("match")(needs.match)
 app.command("demo")(demo_cmd.demo)
+app.command("scheduler")(jobs_cmd.scheduler)
+app.command("run")(jobs_cmd.run)
+app.add_typer(jobs_cmd.app, name="jobs")
 app.add_typer(sources.app, name="sources")
 app.add_typer(needs.app, name="needs")
 app.add_typer(needs.matches_app, name="matches")

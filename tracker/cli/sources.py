@@ -11,7 +11,15 @@ from sqlmodel import select
 
 from tracker.cli.common import ConfigOption, console, fail, open_context
 from tracker.models import Source
-from tracker.sources import KINDS, SourceError, add_source, find_source, funder_name, last_runs, validate_source
+from tracker.sources import (
+    KINDS,
+    SourceError,
+    add_source,
+    find_source,
+    funder_name,
+    last_runs,
+    validate_source,
+)
 
 app = typer.Typer(help="Manage funder sources.", no_args_is_help=True)
 

@@ -1,0 +1,190 @@
+"""Parse HTML, find the main content, drop boilerplate, render text one block per line."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml.html import HtmlElement
+
+BLOCK_TAGS = {
+    "address", "article", "aside", "blockquote", "caption", "dd", "details", "div", "dl", "dt",
+    "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
+    "main", "ol", "p", "pre", "section", "summary", "table", "tbody", "thead", "tfoot", "tr", "ul",
+}
+DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "button", "select", "input",
+             "textarea", "option", "nav", "canvas", "object", "embed")
+# class/id tokens of boilerplate blocks (cookie banners, sidebars, share bars, breadcrumbs ...)
+BOILERPLATE_TOKENS = {
+    "cookie", "cookies", "consent", "gdpr", "breadcrumb", "breadcrumbs", "crumbs", "skip", "sidebar",
+    "widget", "share", "sharing", "social", "related", "menu", "navbar", "navigation", "pagination",
+    "pager", "topbar", "masthead", "colophon",
+}
+ID_BOILERPLATE_TOKENS = {"cookie", "cookies", "consent", "gdpr", "breadcrumb", "breadcrumbs", "sidebar", "skip",
+                         "menu", "navigation", "masthead", "colophon", "header", "footer", "topbar"}
+CONTENT_TAGS = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "td", "th", "tr", "table", "strong", "em", "b",
+                "time", "dl"}
+SITE_CHROME_TOKENS = {"header", "footer", "masthead", "colophon"}
+MAIN_XPATHS = (
+    "//main", "//*[@role='main']", "//*[@id='main-content']", "//*[@id='main']", "//*[@id='primary']",
+    "//*[@id='content']", "//*[contains(concat(' ', normalize-space(@class), ' '), ' main-content ')]",
+    "//article",
+)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_WS = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+
+
+def parse_html(html: str) -> HtmlElement:
+    """Parse a page (str, already decoded) into an lxml document."""
+    html = _XML_DECL.sub("", html or "", count=1)
+    if not html.strip():
+        html = "<html><body></body></html>"
+    return lxml.html.document_fromstring(html)
+
+
+def parse_fragment(html: str) -> HtmlElement:
+    """Parse an HTML snippet (feed description, rich text) into a <div> wrapper."""
+    return lxml.html.fragment_fromstring(_XML_DECL.sub("", html or "", count=1), create_parent="div")
+
+
+def tokens(el: HtmlElement, attrs: tuple[str, ...] = ("class", "id")) -> set[str]:
+    """Class and id of an element as lower-case word tokens."""
+    raw = " ".join(el.get(a, "") for a in attrs).lower()
+    return {t for t in _TOKEN_SPLIT.split(raw) if t}
+
+
+def collapse(text: str) -> str:
+    return _WS.sub(" ", text or "").strip()
+
+
+def inline_text(el: HtmlElement | None) -> str:
+    """All the text of an element on one line."""
+    if el is None:
+        return ""
+    return collapse(" ".join(el.itertext()))
+
+
+def block_text(el: HtmlElement | None) -> str:
+    """Text of an element with one line per block (paragraph, list item, row, dt/dd pair)."""
+    if el is None:
+        return ""
+    parts: list[str] = []
+
+    def walk(node: HtmlElement, is_root: bool) -> None:
+        tag = node.tag if isinstance(node.tag, str) else ""
+        if tag:
+            if tag in BLOCK_TAGS:
+                parts.append("\n")
+            elif tag == "br":
+                parts.append("\n")
+            elif tag in ("td", "th"):
+                parts.append(" | ")
+            if node.text:
+                parts.append(node.text)
+            for child in node:
+                walk(child, False)
+            if tag == "dt":
+                parts.append("\x01")
+            elif tag in BLOCK_TAGS:
+                parts.append("\n")
+        if not is_root and node.tail:
+            parts.append(node.tail)
+
+    walk(el, True)
+    text = "".join(parts)
+    # a dt ends with ": " rather than a line break, so "Closing date: 30 July 2027" stays on one line
+    text = re.sub(r"\s*:?\s*\x01\s*", ": ", text)
+    lines = []
+    for line in text.split("\n"):
+        line = collapse(line).strip(" |")
+        if line and line != ":":
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _inside(el: HtmlElement, tags: tuple[str, ...]) -> bool:
+    return any(isinstance(a.tag, str) and a.tag in tags for a in el.iterancestors())
+
+
+def remove(el: HtmlElement) -> None:
+    """Remove an element but keep its tail text."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    el.drop_tree()
+
+
+def drop_boilerplate(root: HtmlElement) -> None:
+    """Remove navigation, scripts, cookie banners, sidebars and site header/footer in place."""
+    for el in list(root.iter(*DROP_TAGS)):
+        remove(el)
+    for el in list(root.iter(lxml.etree.Comment)):
+        remove(el)
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el.getparent() is None or el is root:
+            continue
+        if el.tag in CONTENT_TAGS:
+            continue
+        toks = tokens(el, ("class",)) | (tokens(el, ("id",)) & ID_BOILERPLATE_TOKENS)
+        if el.get("role") in ("navigation", "banner", "contentinfo", "search") and el.find(".//h1") is None:
+            remove(el)
+        elif toks & BOILERPLATE_TOKENS and not _has_main_heading(el):
+            remove(el)
+        elif (el.tag in ("header", "footer") or toks & SITE_CHROME_TOKENS) and not _has_main_heading(el):
+            # page chrome; an article's own header/footer (h1, "last updated") only when site-level
+            if not _inside(el, ("article", "li", "tr", "section")) or el.tag == "footer":
+                remove(el)
+        elif el.tag == "aside" and toks & {"secondary", "complementary"}:
+            remove(el)
+
+
+def _has_main_heading(el: HtmlElement) -> bool:
+    return el.tag == "h1" or el.find(".//h1") is not None
+
+
+def main_content(doc: HtmlElement) -> HtmlElement:
+    """The element holding the page's main content (after boilerplate removal), else <body>."""
+    body = doc.find(".//body")
+    if body is None:
+        body = doc
+    drop_boilerplate(body)
+    total = len(inline_text(body))
+    for xp in MAIN_XPATHS:
+        found = [el for el in doc.xpath(xp) if isinstance(el.tag, str)]
+        if not found:
+            continue
+        best = max(found, key=lambda e: len(inline_text(e)))
+        if len(inline_text(best)) >= min(200, total * 0.3):
+            return best
+    return body
+
+
+def page_title(doc: HtmlElement, main: HtmlElement) -> str:
+    """The page's own title: its <h1>, else og:title, else <title> without the site name."""
+    for h1 in main.iter("h1"):
+        text = inline_text(h1)
+        if text:
+            return text
+    og = doc.xpath("//meta[@property='og:title']/@content")
+    if og and og[0].strip():
+        return collapse(og[0])
+    title = inline_text(doc.find(".//title"))
+    return re.split(r"\s+[|\u2013\u2014:]\s+|\s+-\s+", title)[0].strip() if title else ""
+
+
+def first_paragraph(main: HtmlElement, min_chars: int = 40) -> str:
+    """The first substantial paragraph, as a summary."""
+    for p in main.iter("p"):
+        text = inline_text(p)
+        if len(text) >= min_chars:
+            return text
+    return ""
+
+
+def meta_description(doc: HtmlElement) -> str:
+    for xp in ("//meta[@name='description']/@content", "//meta[@property='og:description']/@content"):
+        found = doc.xpath(xp)
+        if found and found[0].strip():
+            return collapse(found[0])
+    return ""

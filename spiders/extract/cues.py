@@ -1,0 +1,120 @@
+"""Cheap textual cues used to tell calls from other pages. No parsing of values here: dates and
+money are only detected, normalisation (tracker.normalize) reads them."""
+
+from __future__ import annotations
+
+import re
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+DATE = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?:\s+\d{{2,4}})?\b|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b"
+    r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b",
+    re.I,
+)
+MONEY = re.compile(r"(?:£|GBP\s?|€|EUR\s?)\s?\d|\b\d[\d,.]*\s?(?:k|m|million|bn|billion)?\s?(?:pounds|GBP)\b", re.I)
+DEADLINE_WORDS = re.compile(
+    r"\b(closing (?:date|time)|clos(?:e|es|ed|ing)|deadline|apply by|submit(?:ted)? by|submission|"
+    r"applications? (?:by|must)|until|open(?:s|ing)?|round|window)\b",
+    re.I,
+)
+ROLLING = re.compile(
+    r"\b(rolling|no (?:closing )?deadline|open all year|all year round|apply (?:at )?any ?time|ongoing|"
+    r"until (?:the )?funds? (?:are|is|have been) (?:spent|allocated|used)|to be confirmed|tbc)\b",
+    re.I,
+)
+APPLY = re.compile(
+    r"\b(apply|applying|applications?|applicants?|bids?|bidding|proposals?|tenders?|eligib\w*|who can|"
+    r"expressions? of interest)\b",
+    re.I,
+)
+FUND_NOUN = re.compile(
+    r"\b(funds?|funding|grants?|programmes?|programs?|schemes?|awards?|competitions?|prizes?|bursar(?:y|ies)|"
+    r"tenders?|calls?|challenge|opportunit(?:y|ies)|pot|investment|contract|procurement)\b",
+    re.I,
+)
+# Labels of facts that only a call carries
+CALL_LABEL = re.compile(
+    r"(closing|deadline|how much|amount|grant size|funding size|award range|maximum|minimum|total (?:fund|size|"
+    r"available)|opening date|who can apply|eligib|application|funding available|value)",
+    re.I,
+)
+NEWS_SEGMENTS = {"news", "blog", "blogs", "press", "press-releases", "pressreleases", "newsroom", "media-centre",
+                 "latest-news", "stories", "announcements", "events", "case-studies", "articles"}
+NEWS_CRUMB = re.compile(r"\b(news|blogs?|press( releases)?|stories|announcements|media centre|events)\b", re.I)
+POSTED_LINE = re.compile(r"^(posted|published)\b(\s+on)?.*\b\d{4}\b", re.I)
+AWARDS_TITLE = re.compile(
+    r"\b((past|previous|recent) (awards|grants|recipients|funding)|awarded|(awards|grants) made|"
+    r"who we(?:'ve| have| ’ve)? funded|funded projects|grant recipients|case stud(y|ies)|winners)\b",
+    re.I,
+)
+AWARDS_END = re.compile(r"\bawards\s*$", re.I)
+AWARDED_TEXT = re.compile(r"\b(awarded|have funded|were funded|received (?:a )?grants?)\b", re.I)
+ABOUT_TITLE = re.compile(
+    r"^(home|about|contact|accessibility|privacy|cookies?|terms|sitemap|site map|search|log ?in|sign in|"
+    r"our (team|people|staff|board)|meet the|jobs|careers|vacancies|get in touch)\b",
+    re.I,
+)
+FAQ_TITLE = re.compile(r"\b(faqs?|frequently asked questions|questions and answers|q ?& ?a)\b", re.I)
+GUIDANCE_TITLE = re.compile(
+    r"^(how to (apply|bid)|applying\b|help with|guidance\b|before you apply|tips\b|writing (a|your) "
+    r"(bid|application)|application (guidance|advice|tips)|monitoring|reporting|our (commissioning )?approach)",
+    re.I,
+)
+WARDS_TITLE = re.compile(
+    r"\b(eligible|qualifying|priority) (wards?|areas?|postcodes?|places|local authorit(?:y|ies)|neighbourhoods?|"
+    r"districts?)\b|\blist of (wards|areas|postcodes)\b",
+    re.I,
+)
+INVITATION = re.compile(
+    r"\b(by invitation(?: only)?|invitation[- ]only|invite[- ]only|(?:do|does|will|can) ?not (?:accept|take|consider) "
+    r"(?:unsolicited |open |direct |any )?(?:applications|bids|proposals)"
+    r"(?! (?:by|via|through|from|after|sent|made by|submitted by|on paper|in)\b))",
+    re.I,
+)
+INVITATION_EXCEPT = re.compile(r"\b(stage|second|full application|shortlist|next step)\b", re.I)
+
+
+def has_money(text: str) -> bool:
+    return bool(MONEY.search(text))
+
+
+def has_dated_deadline(text: str) -> bool:
+    """A deadline word and a date on the same line."""
+    return any(DEADLINE_WORDS.search(line) and DATE.search(line) for line in text.split("\n"))
+
+
+def invitation_only(text: str) -> str | None:
+    """The sentence saying the programme takes no open applications, if any."""
+    for sentence in re.split(r"(?<=[.!?])\s+|\n", text):
+        if INVITATION.search(sentence) and not INVITATION_EXCEPT.search(sentence):
+            return sentence.strip()[:120]
+    return None
+
+
+def call_cues(text: str, fields: dict[str, str], title: str) -> list[str]:
+    """Which call signals a text shows: money, deadline, rolling, apply wording, call labels, fund title."""
+    found = []
+    labels = " ".join(fields)
+    body = f"{text}\n" + "\n".join(f"{k}: {v}" for k, v in fields.items())
+    if has_money(body):
+        found.append("money")
+    if has_dated_deadline(body):
+        found.append("deadline")
+    if ROLLING.search(body):
+        found.append("rolling")
+    if APPLY.search(body):
+        found.append("apply")
+    if CALL_LABEL.search(labels):
+        found.append("labels")
+    if FUND_NOUN.search(title):
+        found.append("fund-title")
+    return found
+
+
+def is_call(cues: list[str], context_cues: list[str] | None = None) -> bool:
+    """Facts (money/deadline/rolling) and intent (apply wording, call labels, a fund title, or a listing
+    card with facts) together."""
+    facts = {"money", "deadline", "rolling"} & set(cues)
+    intent = {"apply", "labels", "fund-title"} & set(cues)
+    context = {"money", "deadline", "rolling"} & set(context_cues or [])
+    return bool(facts and (intent or context))

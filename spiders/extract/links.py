@@ -1,0 +1,136 @@
+"""Links on listing pages: the items (cards, list items, table rows) and pagination."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+from lxml.html import HtmlElement
+
+from spiders.extract.content import block_text, collapse, inline_text, tokens
+from spiders.extract.fields import labelled_fields, row_fields, table_header
+
+SKIP_EXTENSIONS = {
+    "pdf", "doc", "docx", "xls", "xlsx", "csv", "zip", "json", "xml", "rss", "atom", "jpg", "jpeg", "png",
+    "gif", "svg", "ppt", "pptx", "odt", "ods", "odp", "mp3", "mp4", "rtf", "txt", "ics",
+}
+ITEM_TOKENS = {"card", "item", "result", "results", "teaser", "listing", "post", "tile", "entry", "opportunity",
+               "fund", "grant", "programme", "row", "media", "summary", "list"}
+PAGINATION_MARKS = ("pagination", "pager", "paging", "page-numbers", "nav-links", "paginator")
+_NEXT_TEXT = re.compile(r"^(next( page)?|older( posts| entries)?|more results|load more|[»›>]|next\s*[»›>])$", re.I)
+
+
+@dataclass
+class ItemLink:
+    """A link to a candidate detail page, with the card / row / list item around it."""
+
+    url: str
+    anchor: str
+    context_text: str = ""
+    context_fields: dict[str, str] = field(default_factory=dict)
+    in_item: bool = False  # inside a repeated structure (card, list item, table row, heading)
+
+
+def _host(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def absolute(href: str, base_url: str) -> str | None:
+    """An absolute http(s) URL without its fragment, or None for mailto:, javascript:, files ..."""
+    href = (href or "").strip()
+    if not href or href.startswith("#"):
+        return None
+    url = urldefrag(urljoin(base_url, href))[0]
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return None
+    ext = parts.path.rsplit("/", 1)[-1].rsplit(".", 1)
+    if len(ext) == 2 and ext[1].lower() in SKIP_EXTENSIONS:
+        return None
+    return url
+
+
+def same_site(url: str, base_url: str) -> bool:
+    return _host(url) == _host(base_url)
+
+
+def pagination_links(doc: HtmlElement, base_url: str) -> list[str]:
+    """Next/numbered page links: rel=next, pagination blocks, "Next" anchors."""
+    found: list[str] = []
+    here = urldefrag(base_url)[0]
+
+    def add(href: str | None) -> None:
+        url = absolute(href or "", base_url)
+        if url and url != here and same_site(url, base_url) and url not in found:
+            found.append(url)
+
+    for href in doc.xpath("//link[@rel='next']/@href|//a[contains(concat(' ', @rel, ' '), ' next ')]/@href"):
+        add(href)
+    for el in doc.iter():
+        if not isinstance(el.tag, str):
+            continue
+        marks = f"{el.get('class', '')} {el.get('id', '')}".lower()
+        label = (el.get("aria-label") or "").lower()
+        if any(t in marks for t in PAGINATION_MARKS) or label == "pagination":
+            for a in el.iter("a"):
+                if a.get("rel") != "prev":
+                    add(a.get("href"))
+    for a in doc.iter("a"):
+        text = collapse(inline_text(a))
+        if _NEXT_TEXT.match(text) or "next" in (a.get("aria-label") or "").lower():
+            add(a.get("href"))
+    return found
+
+
+def _is_item_container(el: HtmlElement) -> bool:
+    if el.tag in ("li", "tr", "article", "h2", "h3", "h4", "dt", "section"):
+        return True
+    return bool(tokens(el) & ITEM_TOKENS)
+
+
+def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None,
+               link_pattern: str | None = None) -> list[ItemLink]:
+    """Same-site links in the main content, each with the text and facts of its card/row."""
+    exclude = set(exclude or ())
+    here = urldefrag(base_url)[0]
+    pattern = re.compile(link_pattern) if link_pattern else None
+    anchors: list[tuple[HtmlElement, str]] = []
+    for a in main.iter("a"):
+        url = absolute(a.get("href", ""), base_url)
+        if not url or url == here or url in exclude or not same_site(url, base_url):
+            continue
+        if pattern and not pattern.search(url):
+            continue
+        anchors.append((a, url))
+    urls_under: dict[HtmlElement, set[str]] = {}  # keyed by element: keeps lxml proxies (and ids) alive
+    for a, url in anchors:
+        for anc in a.iterancestors():
+            urls_under.setdefault(anc, set()).add(url)
+            if anc is main:
+                break
+    links: dict[str, ItemLink] = {}
+    for a, url in anchors:
+        container, in_item = a, False
+        for anc in a.iterancestors():
+            if anc is main or len(urls_under.get(anc, ())) > 1:
+                break
+            container = anc
+            in_item = in_item or _is_item_container(anc)
+        if url in links:
+            continue
+        links[url] = ItemLink(url=url, anchor=inline_text(a), in_item=in_item,
+                              context_text=block_text(container), context_fields=_context_fields(container))
+    return list(links.values())
+
+
+def _context_fields(container: HtmlElement) -> dict[str, str]:
+    if container.tag == "tr":
+        table = next(container.iterancestors("table"), None)
+        header = table_header(table) if table is not None else []
+        if header:
+            return row_fields(container, header)
+    if container.tag == "a":
+        return {}
+    return labelled_fields(container)

@@ -1,0 +1,204 @@
+"""One HTML page → what it is (listing / call / several calls / non-call) and what it holds."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import urldefrag, urlsplit
+
+from lxml.html import HtmlElement
+from parsel import Selector
+
+from spiders.extract import cues as C
+from spiders.extract.content import (
+    block_text,
+    first_paragraph,
+    inline_text,
+    main_content,
+    meta_description,
+    page_title,
+    parse_html,
+    tokens,
+)
+from spiders.extract.fields import funder_from_fields, labelled_fields
+from spiders.extract.links import ItemLink, absolute, item_links, pagination_links
+from spiders.extract.sections import fund_sections
+from tracker.normalize.raw import RawCall
+
+Kind = Literal["listing", "call", "multi", "noncall"]
+HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.php", "/home", "/default.aspx"}
+
+
+@dataclass
+class Listing:
+    """What the listing card / table row / feed item said about a detail page."""
+
+    text: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class PageResult:
+    url: str
+    kind: Kind
+    reason: str
+    calls: list[RawCall] = field(default_factory=list)
+    links: list[ItemLink] = field(default_factory=list)  # detail pages to follow (listing pages)
+    next_pages: list[str] = field(default_factory=list)  # pagination
+
+
+@dataclass
+class _Page:
+    url: str
+    doc: HtmlElement
+    main: HtmlElement
+    title: str
+    text: str
+    fields: dict[str, str]
+    crumbs: list[str]
+    home_urls: set[str]
+    links: list[ItemLink]
+    next_pages: list[str]
+
+
+def _crumb_links(doc: HtmlElement) -> list[str]:
+    out = []
+    for el in doc.iter():
+        if not isinstance(el.tag, str):
+            continue
+        label = (el.get("aria-label") or "").lower()
+        if tokens(el) & {"breadcrumb", "breadcrumbs", "crumbs"} or "breadcrumb" in label:
+            out += [inline_text(a) for a in el.iter("a")]
+    return out
+
+
+def _home_urls(doc: HtmlElement, base_url: str) -> set[str]:
+    """Where the site's logo / home link points."""
+    hrefs = doc.xpath("//a[@rel='home']/@href|(//header//a)[1]/@href")
+    for el in doc.iter("a"):
+        toks = tokens(el) | {t for a in el.iterancestors() for t in tokens(a) if a.tag != "body"}
+        if toks & {"logo", "homepage", "brand"}:
+            hrefs.append(el.get("href", ""))
+    return {u for u in (absolute(h, base_url) for h in hrefs) if u}
+
+
+def _read(html: str, url: str, link_pattern: str | None) -> _Page:
+    doc = parse_html(html)
+    crumbs = _crumb_links(doc)
+    home = _home_urls(doc, url)
+    next_pages = pagination_links(doc, url)
+    main = main_content(doc)
+    links = item_links(main, url, exclude=set(next_pages), link_pattern=link_pattern)
+    return _Page(url=url, doc=doc, main=main, title=page_title(doc, main), text=block_text(main),
+                 fields=labelled_fields(main), crumbs=crumbs, home_urls=home, links=links, next_pages=next_pages)
+
+
+def _hard_non_call(p: _Page, listing: Listing) -> str | None:
+    """Pages that are never calls, whatever money or dates they mention."""
+    segments = {s.lower() for s in urlsplit(p.url).path.split("/") if s}
+    segments |= {s.rsplit(".", 1)[0] for s in segments}
+    if segments & C.NEWS_SEGMENTS:
+        return "news post (url)"
+    if any(C.NEWS_CRUMB.search(c) for c in p.crumbs):
+        return "news post (breadcrumb)"
+    head = p.text.split("\n")[:6]
+    if any(C.POSTED_LINE.match(line) for line in head) and not any(C.CALL_LABEL.search(k) for k in p.fields):
+        return "news post (posted/published line)"
+    if C.AWARDS_TITLE.search(p.title) or (C.AWARDS_END.search(p.title) and C.AWARDED_TEXT.search(p.text)):
+        return "past awards"
+    if C.WARDS_TITLE.search(p.title):
+        return "eligible-areas list"
+    return None
+
+
+def _invitation_only(p: _Page, listing: Listing) -> str | None:
+    sentence = C.invitation_only(p.text) or C.invitation_only(listing.text)
+    return f"invitation only: {sentence}" if sentence else None
+
+
+def _soft_non_call(p: _Page) -> str | None:
+    """Pages whose title says what they are: home, about, contact, FAQs, guidance."""
+    if urldefrag(p.url)[0] in p.home_urls or urlsplit(p.url).path in HOME_PATHS:
+        return "home page"
+    if C.ABOUT_TITLE.search(p.title):
+        return "about/contact page"
+    if C.FAQ_TITLE.search(p.title):
+        return "FAQ page"
+    if C.GUIDANCE_TITLE.search(p.title) or ("guidance" in p.title.lower() and not C.FUND_NOUN.search(p.title)):
+        return "guidance page"
+    return None
+
+
+def _is_listing(p: _Page) -> bool:
+    items = [lk for lk in p.links if lk.in_item]
+    if len(items) < 2:
+        return False
+    item_lines = {line for lk in items for line in lk.context_text.split("\n")}
+    rest = "\n".join(line for line in p.text.split("\n") if line not in item_lines)
+    rest_cues = C.call_cues(rest, {}, "")
+    # a call page with a short list of related links still reads as a call without them
+    return not ({"money", "deadline"} <= set(rest_cues) and "apply" in rest_cues)
+
+
+def _funder(p: _Page, fields: dict[str, str], listing: Listing, default: str | None) -> str | None:
+    found = funder_from_fields(fields, listing.fields)
+    if not found:
+        caption = p.main.xpath(".//*[contains(@class, 'govuk-caption')]")
+        if caption and caption[0].getnext() is not None and caption[0].getnext().tag == "h1":
+            found = inline_text(caption[0])
+    return found or default
+
+
+def _apply_selectors(html: str, selectors: dict[str, str], call: RawCall) -> None:
+    sel = Selector(text=html)
+    for name, expr in selectors.items():
+        found = sel.xpath(expr) if expr.lstrip("(").startswith("/") else sel.css(expr)
+        value = " ".join(" ".join(found.xpath(".//text()|self::text()").getall()).split())
+        if not value:
+            continue
+        if name in ("title", "funder", "summary", "text"):
+            setattr(call, name, value)
+        else:
+            call.fields[name] = value
+
+
+def analyse_page(html: str, url: str, *, listing: Listing | None = None, funder: str | None = None,
+                 link_pattern: str | None = None, selectors: dict[str, str] | None = None,
+                 allow_listing: bool = True) -> PageResult:
+    """Classify a page and extract its call(s), or the links a listing points to."""
+    listing = listing or Listing()
+    p = _read(html, url, link_pattern)
+    reason = _hard_non_call(p, listing)
+    if reason:
+        return PageResult(url, "noncall", reason)
+    by_pattern = bool(link_pattern and p.links and not re.search(link_pattern, url))
+    if allow_listing and (by_pattern or _is_listing(p)):
+        return PageResult(url, "listing", f"listing with {len(p.links)} links", links=p.links,
+                          next_pages=p.next_pages)
+    reason = _invitation_only(p, listing) or _soft_non_call(p)
+    if reason:
+        return PageResult(url, "noncall", reason)
+    sections = fund_sections(p.main)
+    if sections:
+        calls = []
+        for s in sections:
+            fields = labelled_fields(s.element, title=s.title)
+            calls.append(RawCall(
+                url=f"{urldefrag(url)[0]}#{s.id}", title=s.title, funder=_funder(p, fields, listing, funder),
+                summary=first_paragraph(s.element), text=block_text(s.element), fields=fields,
+                listing_text=listing.text, listing_fields=dict(listing.fields)))
+        return PageResult(url, "multi", f"{len(calls)} funds in sections", calls=calls)
+    found = C.call_cues(p.text, p.fields, p.title)
+    context = C.call_cues(listing.text, listing.fields, "")
+    if not C.is_call(found, context):
+        return PageResult(url, "noncall", f"no call signals (cues: {', '.join(found) or 'none'})")
+    call = RawCall(url=urldefrag(url)[0], title=p.title, funder=_funder(p, p.fields, listing, funder),
+                   summary=meta_description(p.doc) or first_paragraph(p.main), text=p.text, fields=p.fields,
+                   listing_text=listing.text, listing_fields=dict(listing.fields))
+    if selectors:
+        _apply_selectors(html, selectors, call)
+    if not call.title:
+        call.title = listing.fields.get("title") or (listing.text.split("\n")[0] if listing.text else "")
+    return PageResult(url, "call", f"call ({', '.join(found + [f'listing:{c}' for c in context])})",
+                      calls=[call])

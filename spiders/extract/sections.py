@@ -1,0 +1,88 @@
+"""Pages that describe several funds, one per section: find the sections and their ids."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml.html import HtmlElement
+
+from spiders.extract.content import block_text, inline_text, parse_fragment
+from spiders.extract.cues import DATE, MONEY, ROLLING
+
+# A fund's name, not a question or a generic heading ("What we fund", "Closed funds")
+FUND_NAME = re.compile(
+    r"\b(Fund|Funds|Grant|Grants|Programme|Program|Scheme|Award|Awards|Competition|Prize|Bursary|Challenge|"
+    r"Initiative|Pot|Tender)\b"
+)
+GENERIC_START = re.compile(
+    r"^(what|who|how|when|where|why|which|can|do|does|is|are|about|our|your|other|more|related|closed|current|"
+    r"previous|past|latest|open|funding you|further|see|contact|other)\b",
+    re.I,
+)
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    element: HtmlElement  # the section's content (a container, or a synthetic div)
+
+
+def fund_heading(text: str) -> bool:
+    return bool(text) and len(text.split()) <= 14 and bool(FUND_NAME.search(text)) and not GENERIC_START.match(text)
+
+
+def slug(text: str) -> str:
+    return _SLUG.sub("-", text.lower()).strip("-")[:60]
+
+
+def _container(h: HtmlElement, root: HtmlElement, headings: list[HtmlElement]) -> HtmlElement | None:
+    """The nearest ancestor with an id that holds this fund heading and no other."""
+    for anc in h.iterancestors():
+        if anc is root:
+            return None
+        inner = [x for x in headings if x is not h and any(a is anc for a in x.iterancestors())]
+        if inner:
+            return None
+        if anc.get("id"):
+            return anc
+    return None
+
+
+def _following(h: HtmlElement, stop: set[int]) -> HtmlElement:
+    """The heading and its following siblings up to the next fund heading, as a detached div."""
+    parts = []
+    sib = h.getnext()
+    while sib is not None and id(sib) not in stop and not any(id(d) in stop for d in sib.iter()):
+        if isinstance(sib.tag, str):
+            parts.append(sib)
+        sib = sib.getnext()
+    from lxml.html import tostring
+
+    html = "".join(tostring(p, encoding="unicode", with_tail=True) for p in [h, *parts])
+    return parse_fragment(html)
+
+
+def fund_sections(main: HtmlElement) -> list[Section]:
+    """Sections of a shared page that each describe a fund with its own money or dates."""
+    headings = [h for h in main.iter("h2", "h3") if fund_heading(inline_text(h)) and h.find(".//a[@href]") is None]
+    if len(headings) < 2:
+        return []
+    level = min(h.tag for h in headings)
+    headings = [h for h in headings if h.tag == level]
+    stop = {id(h) for h in headings}
+    sections: list[Section] = []
+    for h in headings:
+        title = inline_text(h)
+        box = _container(h, main, headings)
+        if box is not None:
+            sid, element = box.get("id"), box
+        else:
+            sid, element = h.get("id") or slug(title), _following(h, stop)
+        text = block_text(element)
+        if not (MONEY.search(text) or DATE.search(text) or ROLLING.search(text)):
+            continue
+        sections.append(Section(id=sid, title=title, element=element))
+    return sections if len(sections) >= 2 else []

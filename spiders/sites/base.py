@@ -1,0 +1,53 @@
+"""What every tracker spider shares: constructor contract, skip records and page stats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import scrapy
+
+
+class TrackerSpider(scrapy.Spider):
+    """Constructed with source_name, start_url, funder and overrides; yields RawCall items.
+
+    overrides (optional, for hard sites): {"link_pattern": regex for detail links on listing pages,
+    "selectors": {field: css-or-xpath}} — the automatic path needs neither.
+    """
+
+    name = "tracker"
+
+    def __init__(self, source_name: str = "", start_url: str = "", funder: str | None = None,
+                 overrides: dict[str, Any] | None = None, **kwargs: Any) -> None:
+        super().__init__(name=kwargs.pop("name", None), **kwargs)
+        if not start_url:
+            raise ValueError("start_url is required")
+        self.source_name = source_name or start_url
+        self.start_url = start_url
+        self.funder = funder
+        self.overrides = dict(overrides or {})
+        self.skipped: list[tuple[str, str]] = []
+
+    @property
+    def link_pattern(self) -> str | None:
+        return self.overrides.get("link_pattern") or None
+
+    @property
+    def selectors(self) -> dict[str, str]:
+        return dict(self.overrides.get("selectors") or {})
+
+    def _stats(self):  # noqa: ANN202
+        crawler = getattr(self, "crawler", None)
+        return crawler.stats if crawler is not None else None
+
+    def count_page(self) -> None:
+        stats = self._stats()
+        if stats is not None:
+            stats.inc_value("tracker/pages")
+
+    def skip(self, url: str, reason: str) -> None:
+        """Record a page that is not a call (news, past awards, guidance ...)."""
+        self.skipped.append((url, reason))
+        stats = self._stats()
+        if stats is not None:
+            stats.inc_value("tracker/skipped_non_call")
+        self.logger.debug("skipped %s: %s", url, reason)

@@ -1,0 +1,76 @@
+"""FeedSpider: RSS 2.0 / Atom feed → each item's detail page (the call), with the item's text as
+listing context. News items in a grants feed are skipped."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
+
+from spiders.extract.feeds import FeedEntry, news_reason, parse_feed
+from spiders.extract.page import Listing, PageResult, analyse_page
+from spiders.sites.base import TrackerSpider
+from tracker.normalize.raw import RawCall
+
+
+def entry_listing(entry: FeedEntry) -> Listing:
+    fields = {"Feed title": entry.title}
+    if entry.categories:
+        fields["Category"] = ", ".join(entry.categories)
+    return Listing(text="\n".join(x for x in (entry.title, entry.text) if x), fields=fields)
+
+
+def entry_call(entry: FeedEntry, feed_url: str, funder: str | None) -> RawCall:
+    """A call from the feed item alone (when its page cannot be fetched or has no link)."""
+    url = entry.link or f"{feed_url}#{entry.guid or entry.title}"
+    return RawCall(url=url, title=entry.title, funder=funder, summary=entry.text.split("\n")[0][:500],
+                   text=entry.text, listing_text=entry_listing(entry).text,
+                   listing_fields=entry_listing(entry).fields)
+
+
+class FeedSpider(TrackerSpider):
+    name = "feed"
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        yield scrapy.Request(self.start_url, callback=self.parse)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[RawCall | scrapy.Request]:
+        self.count_page()
+        for entry in parse_feed(response.body, response.url):
+            reason = news_reason(entry)
+            if reason:
+                self.skip(entry.link or response.url, reason)
+                continue
+            if not entry.link:
+                yield entry_call(entry, response.url, self.funder)
+                continue
+            yield scrapy.Request(entry.link, callback=self.parse_item, errback=self.item_failed,
+                                 cb_kwargs={"entry": entry})
+
+    def analyse(self, response: TextResponse, listing: Listing) -> PageResult:
+        return analyse_page(response.text, response.url, listing=listing, funder=self.funder,
+                            selectors=self.selectors, allow_listing=False)
+
+    def parse_item(self, response: Response, entry: FeedEntry) -> Iterator[RawCall]:
+        self.count_page()
+        if not isinstance(response, TextResponse):
+            yield entry_call(entry, self.start_url, self.funder)
+            return
+        result = self.analyse(response, entry_listing(entry))
+        if result.kind == "noncall":
+            self.skip(response.url, result.reason)
+            return
+        for call in result.calls:
+            call.title = call.title or entry.title
+            call.summary = call.summary or entry.text.split("\n")[0][:500]
+            yield call
+
+    def item_failed(self, failure: Failure) -> Iterator[RawCall]:
+        """The item's page is gone or refused: keep the call as the feed describes it."""
+        entry = failure.request.cb_kwargs.get("entry")
+        if entry is not None:
+            self.logger.warning("feed item page failed (%s): %s", failure.getErrorMessage(), entry.link)
+            yield entry_call(entry, self.start_url, self.funder)

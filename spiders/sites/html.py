@@ -1,0 +1,59 @@
+"""GenericHtmlSpider: start URL → listing (cards, lists, tables; paginated) → detail pages, or a single
+call page, or a page with several funds in sections."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Response, TextResponse
+
+from spiders.extract.page import Listing, PageResult, analyse_page
+from spiders.sites.base import TrackerSpider
+from tracker.normalize.raw import RawCall
+
+
+class GenericHtmlSpider(TrackerSpider):
+    name = "html"
+    max_depth = 2  # listing → detail → (a nested listing's) detail
+    max_listing_pages = 50
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._listing_pages = 0
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        yield scrapy.Request(self.start_url, callback=self.parse, meta={"tracker_depth": 0})
+
+    def analyse(self, response: TextResponse, listing: Listing, depth: int) -> PageResult:
+        """Read one page; site-specific spiders override this."""
+        return analyse_page(response.text, response.url, listing=listing, funder=self.funder,
+                            link_pattern=self.link_pattern, selectors=self.selectors,
+                            allow_listing=depth < self.max_depth)
+
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[RawCall | scrapy.Request]:
+        self.count_page()
+        if not isinstance(response, TextResponse):
+            self.skip(response.url, "not a text page")
+            return
+        depth = int(response.meta.get("tracker_depth", 0))
+        listing = Listing(response.meta.get("listing_text", ""), dict(response.meta.get("listing_fields") or {}))
+        result = self.analyse(response, listing, depth)
+        if result.kind == "noncall":
+            self.skip(response.url, result.reason)
+            return
+        yield from result.calls
+        if result.kind == "listing":
+            yield from self.follow_listing(result, depth)
+
+    def follow_listing(self, result: PageResult, depth: int) -> Iterator[scrapy.Request]:
+        for link in result.links:
+            yield scrapy.Request(link.url, callback=self.parse, meta={
+                "tracker_depth": depth + 1, "listing_text": link.context_text,
+                "listing_fields": link.context_fields})
+        for url in result.next_pages:
+            if self._listing_pages >= self.max_listing_pages:
+                break
+            self._listing_pages += 1
+            yield scrapy.Request(url, callback=self.parse, meta={"tracker_depth": depth})

@@ -1,0 +1,95 @@
+from datetime import timedelta
+
+from tests.digest.conftest import ADA, BASE_URL, NOW, SAM, SECRET, VAL
+from tracker.db import session_scope
+from tracker.digest.build import build_digest, recipients
+from tracker.digest.tokens import verify_action
+from tracker.models import Digest, DigestItem, User
+
+
+def build(engine, email, now=NOW):
+    with session_scope(engine) as s:
+        user = next(u for u in recipients(s) if u.email == email)
+        return build_digest(s, user, now=now, timezone="Europe/London", base_url=BASE_URL, secret=SECRET)
+
+
+def titles(content):
+    return [e.title for sec in content.needs for e in sec.entries]
+
+
+def test_recipients_are_active_subscribers(engine, seeded):
+    with session_scope(engine) as s:
+        assert [u.email for u in recipients(s)] == [ADA, SAM, VAL]
+
+
+def test_new_matches_grouped_by_need_best_first(engine, seeded):
+    content = build(engine, ADA)
+    assert [s.need_id for s in content.needs] == ["N1", "N2"]
+    n1 = content.needs[0]
+    assert [e.score for e in n1.entries] == sorted((e.score for e in n1.entries), reverse=True)
+    youth = n1.entries[0]
+    assert youth.title == "Youth Diversion Fund"
+    assert (youth.funder, youth.amount, youth.deadline) == ("Home Office", "£5,000–£50,000",
+                                                             "14 Mar 2027 (104 days)")
+    assert youth.reasons == ["Theme: youth diversion", "Area: Peterborough is covered"]
+    assert youth.url == f"{BASE_URL}/opportunities/{seeded['calls']['youth']}"
+
+
+def test_dismissed_ineligible_closed_and_inactive_needs_never_included(engine, seeded):
+    content = build(engine, ADA)
+    shown = set(content.match_ids)
+    for name in ("dismissed", "ineligible", "closed", "retired"):
+        assert seeded["matches"][name] not in shown, name
+    assert "Dismissed call" not in str(content)
+
+
+def test_followed_needs_limit_the_digest(engine, seeded):
+    assert [s.need_id for s in build(engine, SAM).needs] == ["N1"]
+
+
+def test_action_links_verify_and_name_the_item(engine, seeded):
+    content = build(engine, ADA)
+    entry = content.needs[0].entries[0]
+    assert [a.label for a in entry.actions] == ["Interested", "Not relevant", "Applied"]
+    token = verify_action(SECRET, entry.actions[1].url.rsplit("/", 1)[1])
+    assert (token.kind, token.item_id, token.action) == ("match", entry.match_id, "not_relevant")
+    with session_scope(engine) as s:
+        assert token.user_id == s.exec(User.__table__.select().where(User.email == ADA)).first().id
+
+
+def test_viewers_get_no_action_links(engine, seeded):
+    content = build(engine, VAL)
+    assert content.needs and all(not e.actions for s in content.needs for e in s.entries)
+    assert all(not e.actions for group in content.bids.values() for e in group)
+
+
+def test_closing_soon_changes_bids_and_admin_sources(engine, seeded):
+    ada, sam = build(engine, ADA), build(engine, SAM)
+    assert [e.title for e in ada.closing] == ["Community Safety Partnership Grant", "Safer Streets round 6"]
+    assert ada.closing[0].notes == ["Team bid: preparing"]
+    assert ada.changed[0].notes == ["Deadline moved from 1 Mar 2027 to 14 Mar 2027",
+                                    "Maximum grant changed from £40,000 to £50,000"]
+    assert list(ada.bids) == ["preparing", "applied"]
+    assert ada.bids["preparing"][0].actions[0].label == "Mark applied"
+    assert [e.title for e in ada.sources] == ["broken-feed"]
+    assert sam.sources == []
+
+
+def test_already_sent_matches_are_left_out(engine, seeded):
+    with session_scope(engine) as s:
+        d = Digest(recipient=ADA, period="2026-W48", message_id="<x@y>", status="sent",
+                   sent_at=NOW - timedelta(days=7))
+        s.add(d)
+        s.flush()
+        s.add(DigestItem(digest_id=d.id, recipient=ADA, match_id=seeded["matches"]["youth"]))
+    content = build(engine, ADA)
+    assert seeded["matches"]["youth"] not in content.match_ids
+    assert "Youth Diversion Fund" not in titles(content)
+    assert content.since == NOW - timedelta(days=7)
+    assert "Youth Diversion Fund" in titles(build(engine, SAM))  # only for that recipient
+
+
+def test_empty_digest(engine, seeded):
+    later = NOW + timedelta(days=400)  # everything has closed
+    content = build(engine, SAM, now=later)
+    assert content.is_empty

@@ -1,0 +1,52 @@
+from spiders.extract.feeds import clean_link, news_reason, parse_feed
+from tests.spiders.helpers import BASE, DEVSET, FIXTURES
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Announcements</title>
+<entry><title>Safer Streets Fund: round 7 prospectus</title>
+<link rel="alternate" type="text/html" href="https://www.gov.uk/government/publications/safer-streets-7"/>
+<id>tag:gov.uk,1</id><updated>2026-11-01T10:00:00Z</updated>
+<summary type="html">&lt;p&gt;Bids of up to &amp;pound;750,000. Closes 30 July 2027.&lt;/p&gt;</summary>
+<category term="guidance"/></entry>
+<entry><title>Minister visits youth project</title><link href="/government/news/visit"/>
+<summary>Press release</summary><category term="News story"/></entry>
+</feed>"""
+
+
+def test_rss_cdata_and_escaped_html_descriptions():
+    entries = parse_feed((DEVSET / "cambs-cf/feed/grants.xml").read_bytes(), BASE + "/cambs-cf/feed/grants.xml")
+    assert len(entries) == 10
+    first = entries[0]
+    assert first.link == BASE + "/cambs-cf/grants/pcc-youth-and-community-fund.html"
+    assert first.text.split("\n") == [
+        "The Police and Crime Commissioner's fund for grassroots youth and community projects is now open. "
+        "Groups can apply for up to £3,000.", "The closing date is 5pm on Friday 17 September 2027."]
+    fenland = entries[2]
+    assert fenland.text.split("\n")[-1] == "Closing date: 14.09.27"
+    assert "<p>" not in fenland.text
+    assert [news_reason(e) is not None for e in entries].count(True) == 1
+    assert "News" in news_reason(entries[-1])
+
+
+def test_atom_entries_links_and_news():
+    entries = parse_feed(ATOM, "https://www.gov.uk/search/all.atom")
+    assert entries[0].link == "https://www.gov.uk/government/publications/safer-streets-7"
+    assert entries[0].text == "Bids of up to £750,000. Closes 30 July 2027."
+    assert news_reason(entries[0]) is None
+    assert entries[1].link == "https://www.gov.uk/government/news/visit"
+    assert news_reason(entries[1])
+
+
+def test_utm_parameters_are_dropped():
+    assert clean_link("https://x.org/o/a/?utm_source=rss&utm_medium=rss") == "https://x.org/o/a/"
+    assert clean_link("https://x.org/o/?id=3&utm_source=rss") == "https://x.org/o/?id=3"
+    entries = parse_feed((FIXTURES / "ukri/feed.xml").read_bytes(), "https://www.ukri.org/opportunity/feed/")
+    assert entries[0].link == "https://www.ukri.org/opportunity/policing-and-crime-research-partnerships/"
+
+
+def test_windows_1252_feed_is_decoded():
+    body = ('<?xml version="1.0" encoding="windows-1252"?><rss version="2.0"><channel><item>'
+            "<title>Caf\u00e9 grants \u2013 up to \u00a3500</title><link>http://x.test/a</link>"
+            "</item></channel></rss>").encode("cp1252")
+    (entry,) = parse_feed(body, "http://x.test/feed")
+    assert entry.title == "Caf\u00e9 grants \u2013 up to \u00a3500"

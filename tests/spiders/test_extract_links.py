@@ -1,0 +1,52 @@
+from spiders.extract.content import main_content, parse_html
+from spiders.extract.links import item_links, pagination_links
+from tests.spiders.helpers import DEVSET
+
+URL = "http://funders.test/funding/index.html"
+
+
+def links(html: str, url: str = URL, **kw):
+    doc = parse_html(html)
+    return item_links(main_content(doc), url, **kw)
+
+
+def test_cards_relative_and_root_relative_links_with_card_facts():
+    html = """<main><h1>Funding</h1><div class="cards">
+      <div class="card"><h2><a href="a.html">Fund A</a></h2><p>Open – closes 5pm on 17/09/2027</p>
+      <dl><dt>Funding size</dt><dd>£300 to £20,000</dd></dl></div>
+      <div class="card"><h2><a href="/funding/b.html#top">Fund B</a></h2><p>Closed</p></div>
+      <div class="card"><a href="mailto:x@y.z">Email</a> <a href="guide.pdf">Guide</a>
+      <a href="https://elsewhere.example/c">Elsewhere</a></div></div></main>"""
+    found = links(html)
+    assert [lk.url for lk in found] == ["http://funders.test/funding/a.html", "http://funders.test/funding/b.html"]
+    a = found[0]
+    assert a.in_item and "closes 5pm on 17/09/2027" in a.context_text
+    assert a.context_fields == {"Funding size": "£300 to £20,000"}
+
+
+def test_table_rows_give_their_cells_as_fields():
+    html = """<main><table><thead><tr><th>Fund</th><th>Deadline</th><th>Link</th></tr></thead><tbody>
+      <tr><td>Fund A</td><td>5pm on 14/01/2028</td><td><a href="a.html">Details</a></td></tr>
+      <tr><td>Fund B</td><td>Rolling</td><td><a href="b.html">Details</a></td></tr></tbody></table></main>"""
+    a, b = links(html)
+    assert a.context_fields["Deadline"] == "5pm on 14/01/2028" and a.context_fields["Fund"] == "Fund A"
+    assert b.context_fields["Deadline"] == "Rolling"
+
+
+def test_link_pattern_limits_links():
+    html = '<main><ul><li><a href="/opportunity/x/">X</a></li><li><a href="/councils/y/">Y</a></li></ul></main>'
+    assert [lk.url for lk in links(html, link_pattern=r"/opportunity/")] == ["http://funders.test/opportunity/x/"]
+
+
+def test_pagination_govuk_rel_next_and_numbers():
+    doc = parse_html((DEVSET / "find-grant/grants/index.html").read_text())
+    pages = pagination_links(doc, "http://funders.test/find-grant/grants/index.html")
+    assert pages == ["http://funders.test/find-grant/grants/page-2.html",
+                     "http://funders.test/find-grant/grants/page-3.html"]
+
+
+def test_pagination_next_text_and_wordpress_page_numbers():
+    html = """<main><p><a href="/news/">News</a></p></main><div class="nav-links">
+      <a class="page-numbers" href="/funds/page/2/">2</a></div><p><a href="?page=3">Next</a></p>"""
+    pages = pagination_links(parse_html(html), "http://funders.test/funds/")
+    assert pages == ["http://funders.test/funds/page/2/", "http://funders.test/funds/?page=3"]

@@ -1,0 +1,95 @@
+"""Classification of pages (listing / call / sections / non-call) on the saved devset pages."""
+
+import pytest
+
+from spiders.extract.page import Listing, analyse_page
+from tests.spiders.helpers import BASE, DEVSET
+
+
+def analyse(path: str, **kw):
+    return analyse_page((DEVSET / path).read_text(encoding="utf-8"), BASE + "/" + path, **kw)
+
+
+@pytest.mark.parametrize("path", [
+    "cambs-pcc/commissioning-and-grants/index.html",
+    "find-grant/grants/index.html",
+    "find-grant/grants/page-2.html",
+    "tnlcf/funding/programmes/index.html",
+    "sport-funder/funding/index.html",
+    "arts-funder/funding/index.html",
+])
+def test_listings(path):
+    result = analyse(path)
+    assert result.kind == "listing", result.reason
+    assert len(result.links) >= 3
+
+
+@pytest.mark.parametrize("path,reason", [
+    ("cambs-pcc/news/commissioner-boosts-local-safety-partnerships.html", "news"),
+    ("arts-funder/news/creative-people-and-places-report.html", "news"),
+    ("cambs-cf/news/autumn-2026-grants-awarded.html", "news"),
+    ("cambs-pcc/commissioning-and-grants/past-awards.html", "past awards"),
+    ("cumbria-pcc/what-we-do/funding/property-fund-awards.html", "past awards"),
+    ("sport-funder/funding/place-partnerships.html", "invitation only"),
+    ("tnlcf/funding/programmes/million-hours-eligible-wards.html", "eligible-areas"),
+    ("cheshire-pcc/what-i-do/community-action-fund-faqs.html", "FAQ"),
+    ("cambs-cf/grants/how-to-apply.html", "guidance"),
+    ("tnlcf/funding/funding-guidance.html", "guidance"),
+    ("cambs-pcc/commissioning-and-grants/commissioning-approach.html", "guidance"),
+    ("cambs-pcc/about.html", "about"),
+    ("cambs-pcc/contact.html", "contact"),
+    ("find-grant/about.html", "about"),
+    ("cumbria-pcc/index.html", "home"),
+    ("tnlcf/index.html", "home"),
+    ("sport-funder/index.html", "home"),
+])
+def test_non_calls_with_reason(path, reason):
+    result = analyse(path)
+    assert result.kind == "noncall" and not result.calls
+    assert reason in result.reason
+
+
+def test_single_call_page():
+    result = analyse("cambs-pcc/commissioning-and-grants/clear-hold-build-community-grants.html")
+    assert result.kind == "call"
+    (call,) = result.calls
+    assert call.url == BASE + "/cambs-pcc/commissioning-and-grants/clear-hold-build-community-grants.html"
+    assert call.title == "Millfield and New England Community Grants (Clear, Hold, Build)"
+    assert call.fields["Closing date"].startswith("Applications must reach us by 14th July 2027")
+    assert "Latest news" not in call.text and "cookies" not in call.text
+    assert "Page last updated" not in call.text
+
+
+def test_sections_split_into_calls():
+    result = analyse("cheshire-pcc/what-i-do/community-funding.html", funder="Cheshire PCC")
+    assert result.kind == "multi"
+    action, cashback = result.calls
+    assert action.url.endswith("community-funding.html#community-action-fund")
+    assert action.title == "Community Action Fund 2027/28"
+    assert action.fields["Application window"].startswith("opens 1 September 2027")
+    assert "Cashback" not in action.text
+    assert cashback.url.endswith("#community-cashback-fund") and "27 January 2023" in cashback.text
+    assert cashback.funder == "Cheshire PCC"
+
+
+def test_listing_context_makes_a_thin_page_a_call_and_travels_with_it():
+    path = "sport-funder/funding/active-together.html"
+    assert analyse(path).kind == "noncall"
+    row = Listing("Active Together | £1,000 - £10,000 | Closed 31/03/2024",
+                  {"Fund": "Active Together", "Grant size": "£1,000 - £10,000", "Deadline": "Closed 31/03/2024"})
+    result = analyse(path, listing=row)
+    assert result.kind == "call"
+    assert result.calls[0].listing_fields["Deadline"] == "Closed 31/03/2024"
+
+
+def test_govuk_detail_fields_and_funder():
+    (call,) = analyse("find-grant/grants/safer-streets-fund-2027-to-2028.html").calls
+    assert call.fields["Closing date"] == "30 July 2027, 11:59pm"
+    assert call.fields["Total size of grant scheme"] == "£45,000,000"
+    assert call.funder == "Home Office"
+
+
+def test_a_listing_card_saying_by_invitation_skips_the_detail_page():
+    result = analyse("sport-funder/funding/place-partnerships.html",
+                     listing=Listing("Place Partnerships | £1.5 million | By invitation"))
+    assert result.kind == "noncall"

@@ -1,0 +1,54 @@
+from scrapy.http import Request
+
+from spiders.sites import FeedSpider
+from tests.spiders.helpers import BASE, devset_response, make_spider, run, stat
+
+FEED = "/cambs-cf/feed/grants.xml"
+
+
+def test_feed_items_become_detail_requests_and_news_is_skipped():
+    s = make_spider(FeedSpider, BASE + FEED, funder="Cambridgeshire Community Foundation")
+    items, requests = run(s.parse, devset_response(FEED))
+    assert items == [] and len(requests) == 9
+    assert all(isinstance(r, Request) and r.url.startswith(BASE + "/cambs-cf/grants/") for r in requests)
+    assert s.skipped == [(BASE + "/cambs-cf/news/autumn-2026-grants-awarded.html", "news item (category 'News')")]
+    assert stat(s, "tracker/skipped_non_call") == 1
+
+
+def test_detail_page_call_keeps_the_feed_text():
+    s = make_spider(FeedSpider, BASE + FEED)
+    _, requests = run(s.parse, devset_response(FEED))
+    request = next(r for r in requests if "peterborough-think" in r.url)
+    path = "/cambs-cf/grants/peterborough-think-communities-fund.html"
+    (call,), _ = run(s.parse_item, devset_response(path), **request.cb_kwargs)
+    assert call.url == BASE + path and call.title == "Peterborough Think Communities Fund"
+    assert call.funder == "Peterborough City Council"
+    assert call.fields["Deadline"] == "23:59 on 1 Aug"
+    assert "Apply by 23:59 on 1 Aug." in call.listing_text
+    assert call.listing_fields["Category"] == "Open funds"
+
+
+def test_detail_title_wins_over_the_feed_title():
+    s = make_spider(FeedSpider, BASE + FEED)
+    _, requests = run(s.parse, devset_response(FEED))
+    request = next(r for r in requests if "fire-community-safety" in r.url)
+    (call,), _ = run(s.parse_item, devset_response("/cambs-cf/grants/fire-community-safety-fund.html"),
+                     **request.cb_kwargs)
+    assert call.title == "Cambridgeshire Fire and Rescue Community Safety Fund"
+    assert call.listing_fields["Feed title"] == "Coming soon: Fire and Rescue Community Safety Fund"
+
+
+def test_failed_item_page_falls_back_to_the_feed_item():
+    s = make_spider(FeedSpider, BASE + FEED)
+    _, requests = run(s.parse, devset_response(FEED))
+
+    class Failure:
+        request = requests[1]
+
+        @staticmethod
+        def getErrorMessage():  # noqa: N802
+            return "404"
+
+    (call,) = list(s.item_failed(Failure()))
+    assert call.url == requests[1].url and call.title == "Peterborough Think Communities Fund"
+    assert "£500 to £5k" in call.text

@@ -1,0 +1,66 @@
+"""Small formatters shared by the digest templates: money, deadlines, periods."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+
+def money(amount: int | None) -> str:
+    return f"£{amount:,}"
+
+
+def amount_range(low: int | None, high: int | None) -> str:
+    """'£5,000–£50,000', 'up to £50,000', 'from £5,000', '£10,000' or 'Amount not stated'."""
+    if low and high:
+        return money(low) if low == high else f"{money(low)}–{money(high)}"
+    if high:
+        return f"up to {money(high)}"
+    if low:
+        return f"from {money(low)}"
+    return "Amount not stated"
+
+
+def short_date(value: date | str | None) -> str:
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if value is None:
+        return "none"
+    return f"{value.day} {value:%b %Y}"
+
+
+def days_left(deadline: date, today: date) -> int:
+    return (deadline - today).days
+
+
+def deadline_text(deadline: date | None, today: date, rolling: bool = False, time: str | None = None) -> str:
+    """'14 Mar 2027 (108 days)', '2 Dec 2026 at 17:00 (today)', 'Rolling (no fixed deadline)'."""
+    if deadline is None:
+        return "Rolling (no fixed deadline)" if rolling else "No deadline given"
+    left = days_left(deadline, today)
+    when = {0: "today", 1: "1 day"}.get(left, f"{left} days") if left >= 0 else "closed"
+    at = f" at {time}" if time else ""
+    return f"{short_date(deadline)}{at} ({when})"
+
+
+def period_for(now: datetime, tz: str) -> str:
+    """The ISO week of `now` in the digest's timezone, e.g. '2026-W48'."""
+    iso = now.astimezone(ZoneInfo(tz)).isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+def local_today(now: datetime, tz: str) -> date:
+    return now.astimezone(ZoneInfo(tz)).date()
+
+
+def week_ago(now: datetime) -> datetime:
+    return now - timedelta(days=7)
+
+
+def safe_name(email: str) -> str:
+    """A file-name-safe form of an email address (keeps letters, digits, @ . _ -)."""
+    return re.sub(r"[^A-Za-z0-9@._-]", "_", email).strip(".") or "recipient"

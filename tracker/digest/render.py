@@ -1,0 +1,113 @@
+"""Digest content → email.message.EmailMessage: Jinja2 templates (subject, text, HTML),
+HTML autoescaped with CSS inlined; the plain-text part is its own template."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import textwrap
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+
+import css_inline
+import nh3
+from inscriptis import get_text
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+from tracker.digest.build import DigestContent
+from tracker.digest.format import short_date
+
+SUMMARY_CHARS = 600
+SUMMARY_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a"}
+_HTMLISH = re.compile(r"</?[a-zA-Z!]")
+_INLINER = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
+
+
+def _clean_html(text: str) -> str:
+    return nh3.clean(text[: SUMMARY_CHARS * 2], tags=SUMMARY_TAGS, attributes={"a": {"href"}},
+                     url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
+
+
+def summary_html(text: str) -> Markup:
+    """A scraped summary with only safe formatting left (nh3); plain text is escaped."""
+    if not _HTMLISH.search(text):
+        return Markup("<p>{}</p>").format(_shorten(text))
+    return Markup(_clean_html(text))  # noqa: S704 - sanitised by nh3 just above
+
+
+def _shorten(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def summary_text(text: str) -> str:
+    if _HTMLISH.search(text):
+        text = get_text(_clean_html(text))
+    return _shorten(text)
+
+
+def oneline(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def wrap(text: str, indent: str = "", width: int = 78) -> str:
+    return textwrap.fill(text, width=width, initial_indent=indent, subsequent_indent=indent)
+
+
+def _env() -> Environment:
+    env = Environment(
+        loader=PackageLoader("tracker.digest", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True, default=False),
+        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters.update(summary_html=summary_html, summary_text=summary_text, oneline=oneline, wrap=wrap,
+                       pad=lambda s, n: str(s).ljust(n))
+    return env
+
+
+ENV = _env()
+
+
+def _context(content: DigestContent, prefix: str) -> dict:
+    week_start = short_date(content.today - timedelta(days=content.today.weekday()))
+    title = f"{prefix} for the week of {week_start}"
+    return {"content": content, "prefix": prefix, "week_start": week_start, "title": title}
+
+
+def render_parts(content: DigestContent, prefix: str = "Funding digest") -> tuple[str, str, str]:
+    """(subject, plain text, HTML with CSS inlined)."""
+    ctx = _context(content, prefix)
+    subject = oneline(ENV.get_template("digest.subject.txt").render(ctx))
+    text = ENV.get_template("digest.txt").render(ctx)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    html = _INLINER.inline(ENV.get_template("digest.html").render(ctx))
+    return subject, text, html
+
+
+def domain_of(address: str) -> str:
+    return address.rpartition("@")[2] or "localhost"
+
+
+def new_message_id(from_address: str, period: str, user_id: int | None) -> str:
+    """Short enough that the header is never folded: <digest.2026-W49.3.1a2b...@domain>."""
+    return f"<digest.{period}.{user_id}.{secrets.token_hex(8)}@{domain_of(from_address)}>"
+
+
+def render_message(content: DigestContent, *, from_address: str, message_id: str, now: datetime,
+                   prefix: str = "Funding digest") -> EmailMessage:
+    """A multipart/alternative message (text/plain, then text/html) for one recipient."""
+    subject, text, html = render_parts(content, prefix)
+    msg = EmailMessage()
+    msg["Subject"] = subject
+    msg["From"] = formataddr(("Funding tracker", from_address))
+    msg["To"] = formataddr((oneline(content.name), content.email))
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = message_id
+    msg["Auto-Submitted"] = "auto-generated"
+    msg["X-Auto-Response-Suppress"] = "All"
+    msg["X-Tracker-Digest"] = content.period
+    msg.set_content(text)
+    msg.add_alternative(html, subtype="html")
+    return msg

@@ -1,0 +1,284 @@
+"""Sending with an exactly-once ledger.
+
+Per recipient and period there is one Digest row. It is written as `pending` (with a
+stable Message-ID and the match ids) before anything is sent, claimed by a conditional
+UPDATE (pending → sending) so two senders never both send it, and marked `sent` (or
+`outbox`) together with its DigestItem rows in one transaction after the server accepts
+it. Transient failures put it back to `pending` for the next run; permanent ones mark it
+`failed` with the server's reply. A row left in `sending` by a crashed process is
+re-claimed after a lease (default 15 minutes) and resent with the same Message-ID: the
+one message that was in flight at a crash is delivered at least once, never dropped."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+
+from sqlalchemy import delete, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+
+from tracker.config import Settings
+from tracker.db import session_scope
+from tracker.digest.build import DigestContent, build_digest, recipients
+from tracker.digest.format import period_for
+from tracker.digest.render import new_message_id, render_message
+from tracker.digest.tokens import load_secret
+from tracker.digest.transports import (
+    OutboxTransport,
+    PermanentError,
+    SmtpTransport,
+    TransientError,
+    Transport,
+    TransportUnavailable,
+)
+from tracker.models import Digest, DigestItem, Match, User, utcnow
+
+
+@dataclass
+class SendOptions:
+    attempts: int = 4  # tries per message for transient failures
+    backoff: float = 2.0  # first wait in seconds, doubled each time
+    max_delay: float = 60.0
+    pace: float = 0.0  # seconds between messages (Exchange Online takes ~30 a minute: 2.0)
+    lease: timedelta = timedelta(minutes=15)  # after this a `sending` row is presumed crashed
+    give_up_after: int = 5  # consecutive recipients with transient failures: the server is unwell, stop
+    max_per_need: int = 20
+
+
+@dataclass
+class SendReport:
+    period: str
+    transport: str
+    dry_run: bool = False
+    sent: int = 0
+    outbox: int = 0
+    failed: int = 0  # permanent: recorded as failed with the reply
+    deferred: int = 0  # transient: left pending for the next run
+    skipped_empty: int = 0
+    skipped: int = 0  # already delivered this period, or being sent by another run
+    aborted: str = ""  # why the batch stopped early (server unreachable, auth refused)
+    outbox_dir: Path | None = None
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (self.failed or self.deferred or self.aborted)
+
+    def summary(self) -> str:
+        verb = "would send" if self.dry_run else "sent"
+        parts = [f"{self.sent} {verb}", f"{self.failed} failed", f"{self.deferred} to retry",
+                 f"{self.skipped_empty} empty not sent", f"{self.skipped} already done"]
+        if self.outbox:
+            parts.insert(1, f"{self.outbox} written to outbox {self.outbox_dir} (no SMTP configured)")
+        text = f"Digest {self.period} via {self.transport}: " + ", ".join(parts)
+        return text + (f". Stopped early: {self.aborted}" if self.aborted else "")
+
+
+def make_transport(settings: Settings) -> Transport:
+    """GOV.UK Notify if TRACKER_NOTIFY_API_KEY is set, else SMTP if configured, else the outbox."""
+    key = os.environ.get("TRACKER_NOTIFY_API_KEY", "")
+    if key:
+        from tracker.digest.notify import DEFAULT_BASE_URL, NotifyTransport
+
+        notify = getattr(settings, "notify", None)
+        template = getattr(notify, "template_id", "") or os.environ.get("TRACKER_NOTIFY_TEMPLATE_ID", "")
+        base = getattr(notify, "base_url", "") or os.environ.get("TRACKER_NOTIFY_BASE_URL", DEFAULT_BASE_URL)
+        if not template:
+            raise ValueError("TRACKER_NOTIFY_API_KEY is set but no Notify template id "
+                             "(TRACKER_NOTIFY_TEMPLATE_ID): make a template with subject ((subject)) "
+                             "and body ((body))")
+        return NotifyTransport(key, template, base)
+    if settings.smtp.configured:
+        return SmtpTransport.from_settings(settings.smtp)
+    return OutboxTransport(settings.outbox_dir)
+
+
+def deliver(transport: Transport, msg: EmailMessage, recipient: str, options: SendOptions) -> str:
+    """Send with retries and exponential backoff on transient failures; the last error is raised."""
+    delay = options.backoff
+    for attempt in range(1, options.attempts + 1):
+        try:
+            return transport.send(msg, recipient)
+        except (TransientError, TransportUnavailable) as exc:
+            if (isinstance(exc, TransportUnavailable) and not exc.transient) or attempt == options.attempts:
+                raise
+        time.sleep(min(delay, options.max_delay))
+        delay *= 2
+    raise AssertionError("unreachable")
+
+
+def _find(engine: Engine, email: str, period: str) -> Digest | None:
+    with session_scope(engine) as s:
+        return s.exec(select(Digest).where(Digest.recipient == email, Digest.period == period)).first()
+
+
+def _row(engine: Engine, content: DigestContent, msg: EmailMessage, now: datetime) -> Digest:
+    """The recipient's Digest row for the period, created as pending (with this message's
+    Message-ID, subject and match ids) if there is none yet."""
+    row = _find(engine, content.email, content.period)
+    if row is not None:
+        return row
+    try:
+        with session_scope(engine) as s:
+            row = Digest(recipient=content.email, user_id=content.user_id, period=content.period,
+                         message_id=str(msg["Message-ID"]), subject=str(msg["Subject"]), status="pending",
+                         match_ids=content.match_ids, created_at=now)
+            s.add(row)
+        return row
+    except IntegrityError:  # another sender created it first
+        found = _find(engine, content.email, content.period)
+        assert found is not None
+        return found
+
+
+def _claim(engine: Engine, row: Digest, content: DigestContent, subject: str, transport: str,
+           lease: timedelta) -> bool:
+    """pending → sending (or a `sending` row whose lease ran out); True if this run won it."""
+    clock = utcnow()
+    stmt = (
+        update(Digest)
+        .where(col(Digest.id) == row.id,
+               (col(Digest.status) == "pending")
+               | ((col(Digest.status) == "sending") & (col(Digest.claimed_at) < clock - lease)))
+        .values(status="sending", claimed_at=clock, attempts=Digest.attempts + 1,
+                match_ids=content.match_ids, subject=subject, transport=transport)
+    )
+    with session_scope(engine) as s:
+        return s.exec(stmt).rowcount == 1  # type: ignore[call-overload]
+
+
+def _finish(engine: Engine, row: Digest, status: str, error: str, now: datetime,
+            match_ids: list[int] | None = None) -> None:
+    """Record the outcome; for a delivery, add the DigestItems in the same transaction."""
+    with session_scope(engine) as s:
+        values: dict = {"status": status, "error": error[:2000]}
+        if match_ids is not None:
+            values["sent_at"] = now
+        s.exec(update(Digest).where(col(Digest.id) == row.id).values(**values))  # type: ignore[call-overload]
+        if match_ids:
+            live = set(s.exec(select(Match.id).where(col(Match.id).in_(match_ids))))
+            done = set(s.exec(select(DigestItem.match_id).where(
+                DigestItem.recipient == row.recipient, col(DigestItem.match_id).in_(match_ids))))
+            s.add_all(DigestItem(digest_id=row.id, recipient=row.recipient, match_id=m)
+                      for m in match_ids if m in live and m not in done)
+
+
+def _drop_pending(engine: Engine, row: Digest) -> None:
+    """A pending (never accepted) digest that has become empty: forget it."""
+    with session_scope(engine) as s:
+        s.exec(delete(Digest).where(col(Digest.id) == row.id, col(Digest.status) == "pending"))  # type: ignore[call-overload]
+
+
+SKIP = {"sent": "already sent this period", "outbox": "already written to the outbox this period",
+        "failed": "failed permanently earlier this period"}
+
+
+def send_digests(engine: Engine, settings: Settings, now: datetime | None = None, dry_run: bool = False,
+                 *, transport: Transport | None = None, options: SendOptions | None = None,
+                 secret: str | None = None) -> SendReport:
+    """Build, record and send each recipient's digest for the period containing `now`."""
+    now = now or utcnow()
+    options = options or SendOptions()
+    transport = transport or make_transport(settings)
+    secret = secret if secret is not None else load_secret(settings)
+    cfg = settings.digest
+    report = SendReport(period_for(now, cfg.timezone), transport.name, dry_run)
+    if isinstance(transport, OutboxTransport):
+        report.outbox_dir = transport.directory
+    with session_scope(engine) as s:
+        users = recipients(s)
+    if not dry_run:
+        transport.open()
+    try:
+        streak = 0
+        for user in users:
+            if report.aborted:
+                break
+            deferred = report.deferred
+            _one(engine, settings, user, now, transport, options, secret, report)
+            streak = streak + 1 if report.deferred > deferred else 0
+            if streak >= options.give_up_after:
+                report.aborted = f"{streak} recipients in a row not sent; the rest wait for the next run"
+            if options.pace and not dry_run:
+                time.sleep(options.pace)
+    finally:
+        if not dry_run:
+            transport.close()
+    return report
+
+
+def _one(engine: Engine, settings: Settings, user: User, now: datetime, transport: Transport,
+         options: SendOptions, secret: str, report: SendReport) -> None:
+    cfg, email = settings.digest, user.email
+    existing = _find(engine, email, report.period)
+    if existing is not None and existing.status in SKIP:
+        report.skipped += 1
+        report.lines.append(f"{email}: {SKIP[existing.status]} {existing.error}".rstrip())
+        return
+    with session_scope(engine) as s:
+        content = build_digest(s, user, now=now, timezone=cfg.timezone, base_url=cfg.base_url,
+                               secret=secret, max_per_need=options.max_per_need)
+    if content.is_empty and not cfg.send_empty:
+        report.skipped_empty += 1
+        report.lines.append(f"{email}: nothing new, not sent")
+        if existing is not None and not report.dry_run:
+            _drop_pending(engine, existing)
+        return
+    from_address = settings.smtp.from_address
+    message_id = existing.message_id if existing else new_message_id(from_address, report.period, user.id)
+    msg = render_message(content, from_address=from_address, message_id=message_id, now=now,
+                         prefix=cfg.subject_prefix)
+    if report.dry_run:
+        report.sent += 1
+        report.lines.append(f"{email}: would send \"{msg['Subject']}\"")
+        return
+    row = _row(engine, content, msg, now)
+    if row.message_id != message_id:  # another run created the row in between
+        msg.replace_header("Message-ID", row.message_id)
+    if not _claim(engine, row, content, str(msg["Subject"]), transport.name, options.lease):
+        report.skipped += 1
+        report.lines.append(f"{email}: being sent by another run, or already sent")
+        return
+    try:
+        reply = deliver(transport, msg, email, options)
+    except PermanentError as exc:
+        _finish(engine, row, "failed", exc.reply, now)
+        report.failed += 1
+        report.lines.append(f"{email}: FAILED (permanent) {exc.reply}")
+        return
+    except (TransientError, TransportUnavailable) as exc:
+        _finish(engine, row, "pending", exc.reply, now)
+        report.deferred += 1
+        report.lines.append(f"{email}: not sent, will retry next run: {exc.reply}")
+        if isinstance(exc, TransportUnavailable):
+            report.aborted = exc.reply
+        return
+    except Exception as exc:  # unexpected: keep the row retryable and say so
+        _finish(engine, row, "pending", f"{type(exc).__name__}: {exc}", now)
+        report.deferred += 1
+        report.lines.append(f"{email}: not sent, error: {type(exc).__name__}: {exc}")
+        return
+    status = "outbox" if transport.name == "outbox" else "sent"
+    _finish(engine, row, status, "", now, content.match_ids)
+    setattr(report, status, getattr(report, status) + 1)
+    report.lines.append(f"{email}: {status}, {content.new_count} new matches ({reply})")
+
+
+def digest_status(engine: Engine, limit: int = 50) -> list[dict]:
+    """The most recent digests, newest first, for `tracker digest status`."""
+    with session_scope(engine) as s:
+        newest = (col(Digest.created_at).desc(), col(Digest.id).desc())
+        rows = s.exec(select(Digest).order_by(*newest).limit(limit))
+        return [
+            {"id": r.id, "recipient": r.recipient, "period": r.period, "status": r.status,
+             "attempts": r.attempts, "matches": len(r.match_ids or []), "subject": r.subject,
+             "message_id": r.message_id, "transport": r.transport, "error": r.error,
+             "created_at": r.created_at, "sent_at": r.sent_at}
+            for r in rows
+        ]

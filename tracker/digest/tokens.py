@@ -1,0 +1,130 @@
+"""One-click action tokens for digest links: itsdangerous-signed, naming user, item and
+action, with an expiry (default 14 days) and a random id so the web route can make each
+token single-use (`consume`). Opening a link must only show a confirmation; POST acts."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from tracker.models import ActionTokenUse
+
+SALT = "tracker.digest.action"
+DEFAULT_MAX_AGE_DAYS = 14
+# action -> the kinds of item it applies to
+ACTIONS: dict[str, tuple[str, ...]] = {
+    "interested": ("match",),
+    "not_relevant": ("match",),
+    "applied": ("match", "bid"),
+}
+
+
+class TokenError(Exception):
+    """A token that must not be acted on; the message is fit to show the user."""
+
+
+class TokenExpired(TokenError):
+    pass
+
+
+class TokenInvalid(TokenError):
+    pass
+
+
+@dataclass(frozen=True)
+class ActionToken:
+    user_id: int
+    kind: str  # match | bid
+    item_id: int
+    action: str
+    jti: str
+    issued_at: datetime | None = None
+
+
+def _serializer(secret: str) -> URLSafeTimedSerializer:
+    if not secret:
+        raise ValueError("an action-token secret is required")
+    return URLSafeTimedSerializer(secret, salt=SALT)
+
+
+def sign_action(secret: str, user_id: int, kind: str, item_id: int, action: str) -> str:
+    """A URL-safe token for `action` on item (`kind`, `item_id`) by `user_id`."""
+    if kind not in ACTIONS.get(action, ()):
+        raise ValueError(f"action {action!r} does not apply to a {kind}")
+    payload = {"u": user_id, "k": kind, "i": item_id, "a": action, "j": secrets.token_urlsafe(12)}
+    return _serializer(secret).dumps(payload)
+
+
+def verify_action(secret: str, token: str, max_age_days: float = DEFAULT_MAX_AGE_DAYS) -> ActionToken:
+    """The token's content, or TokenExpired / TokenInvalid (tampered, wrong secret, malformed)."""
+    try:
+        payload, issued = _serializer(secret).loads(
+            token, max_age=int(max_age_days * 86400), return_timestamp=True
+        )
+    except SignatureExpired as exc:
+        raise TokenExpired("This link has expired. Open the tracker to make the change.") from exc
+    except BadSignature as exc:
+        raise TokenInvalid("This link is not valid. It may have been altered or mistyped.") from exc
+    try:
+        result = ActionToken(
+            user_id=int(payload["u"]), kind=str(payload["k"]), item_id=int(payload["i"]),
+            action=str(payload["a"]), jti=str(payload["j"]),
+            issued_at=issued.astimezone(UTC) if issued else None,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise TokenInvalid("This link is not valid.") from exc
+    if result.kind not in ACTIONS.get(result.action, ()):
+        raise TokenInvalid("This link is not valid.")
+    return result
+
+
+def is_used(session: Session, token: ActionToken) -> bool:
+    return session.get(ActionTokenUse, token.jti) is not None
+
+
+def consume(session: Session, token: ActionToken) -> bool:
+    """Record the token as used; False if it already was. Call in the POST's transaction,
+    before changing anything, and roll back if this returns False."""
+    if is_used(session, token):
+        return False
+    try:
+        with session.begin_nested():
+            session.add(ActionTokenUse(jti=token.jti, user_id=token.user_id, action=token.action))
+            session.flush()
+    except IntegrityError:
+        return False
+    return True
+
+
+def load_secret(settings: object) -> str:
+    """TRACKER_SECRET_KEY, else a random key kept in <data_dir>/secret_key (mode 600)."""
+    env = os.environ.get("TRACKER_SECRET_KEY", "")
+    if env:
+        return env
+    path = Path(settings.data_dir) / "secret_key"  # type: ignore[attr-defined]
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(secrets.token_urlsafe(32))
+    try:
+        os.link(tmp, path)  # atomic: the first process to link wins
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text(encoding="utf-8").strip()
+
+
+def max_age_days(settings: object) -> float:
+    digest = getattr(settings, "digest", None)
+    return float(getattr(digest, "token_days", DEFAULT_MAX_AGE_DAYS))

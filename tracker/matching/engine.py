@@ -1,0 +1,101 @@
+"""Score needs against opportunities: eligibility first, then a ranked, explained list."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from tracker.matching import explain, rules
+from tracker.matching.table import OppTable
+from tracker.matching.types import MatchResult, NeedSpec, OppSpec
+from tracker.vocab import Vocabulary, load_vocabulary
+
+MIN_RELEVANCE = 0.12  # below this an opportunity is not a match at all (not stored)
+MAX_RESULTS = 200  # per need: best eligible by score, plus as many ineligible by relevance
+
+
+class Matcher:
+    """Index the opportunities once; score any number of needs against them.
+
+    `upsert` adds new or changed opportunities without rebuilding (IDF stays from the
+    corpus the matcher was built on); `score_subset` re-scores only the given keys and
+    gives the same numbers as `score` does for those keys.
+    """
+
+    def __init__(self, opps: list[OppSpec], today: date, vocab: Vocabulary | None = None,
+                 min_relevance: float = MIN_RELEVANCE, max_results: int | None = MAX_RESULTS) -> None:
+        self.today = today
+        self.min_relevance = min_relevance
+        self.max_results = max_results
+        self.table = OppTable(opps, vocab or load_vocabulary())
+        self._text_max: dict[tuple[str, str], float] = {}  # per need: best BM25 in the corpus
+
+    def _need_key(self, need: NeedSpec) -> tuple[str, str]:
+        return need.id, " ".join([need.title, need.description, *need.keywords])
+
+    def upsert(self, opps: list[OppSpec]) -> None:
+        """Add new or changed opportunities (a changed key replaces its old version)."""
+        self.table.upsert(opps)
+
+    def remove(self, keys: list[str]) -> None:
+        self.table.remove(keys)
+
+    def score(self, need: NeedSpec) -> list[MatchResult]:
+        """Every relevant opportunity for the need: eligible ones ranked first, then the rest."""
+        verdicts, self._text_max[self._need_key(need)] = rules.evaluate(self.table, need, self.today)
+        return self._results(need, verdicts)
+
+    def score_subset(self, need: NeedSpec, keys: list[str]) -> list[MatchResult]:
+        """Re-score only these opportunities (e.g. new or changed after a crawl).
+
+        Ranks are local to the subset; merge with stored scores to re-rank."""
+        rows = self.table.rows_for(keys)
+        cached = self._text_max.get(self._need_key(need))
+        verdicts, self._text_max[self._need_key(need)] = rules.evaluate(
+            self.table, need, self.today, rows, cached)
+        return self._results(need, verdicts)
+
+    def _primary(self, opp: OppSpec) -> str | None:
+        """The key this opportunity collapses onto, if that call is in the corpus."""
+        dup = opp.duplicate_of
+        return dup if dup and dup != opp.key and dup in self.table.row_of else None
+
+    def _keep(self, v: rules.Verdicts) -> np.ndarray:
+        """Relevant rows; at most `max_results` eligible (by score) and ineligible (by relevance)."""
+        relevant = v.relevance >= self.min_relevance
+        picked = []
+        for mask, key in ((relevant & v.eligible, v.score), (relevant & ~v.eligible, v.relevance)):
+            idx = np.flatnonzero(mask)
+            if self.max_results is not None and len(idx) > self.max_results:
+                idx = idx[np.argsort(-key[idx], kind="stable")[: self.max_results]]
+            picked.append(idx)
+        return np.concatenate(picked)
+
+    def _results(self, need: NeedSpec, v: rules.Verdicts) -> list[MatchResult]:
+        keep = self._keep(v)
+        weights = rules.need_theme_weights(need, self.table.theme_keys)
+        order = np.argsort(-weights, kind="stable")
+        out: list[MatchResult] = []
+        for i in keep:
+            row = int(v.rows[i])
+            opp = self.table.opps[row]
+            shared = [self.table.theme_keys[t] for t in order
+                      if weights[t] > 0 and self.table.themes[row, t] > 0]
+            primary = self._primary(opp)
+            out.append(MatchResult(
+                need_id=need.id, opp_key=opp.key, score=float(v.score[i]), eligible=bool(v.eligible[i]),
+                too_tight=bool(v.too_tight[i]),
+                reasons=explain.reasons(v, int(i), need, opp, self.today, shared, primary),
+                rank=-1 if v.eligible[i] and primary is None else None,
+            ))
+        out.sort(key=lambda r: (r.rank is None, not r.eligible, -r.score, r.opp_key))
+        for n, r in enumerate(x for x in out if x.rank is not None):
+            r.rank = n + 1
+        return out
+
+
+def match_all(needs: list[NeedSpec], opps: list[OppSpec], today: date) -> list[MatchResult]:
+    """Score every active need against every opportunity."""
+    matcher = Matcher(opps, today)
+    return [r for need in needs if need.active for r in matcher.score(need)]

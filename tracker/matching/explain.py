@@ -1,0 +1,136 @@
+"""Plain-English reasons for one need/opportunity verdict."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tracker.matching import rules
+from tracker.matching.types import NeedSpec, OppSpec
+
+ORG_LABEL = {
+    "local_authority": ("council", "local authorities"),
+    "town_parish_council": ("town or parish council", "town and parish councils"),
+    "police": ("police", "police bodies"),
+    "charity": ("charity", "charities"),
+    "community_group": ("community group", "community groups"),
+    "social_enterprise": ("social enterprise", "social enterprises"),
+    "school": ("school", "schools"),
+    "university": ("university", "universities"),
+    "health_body": ("health body", "health bodies"),
+    "faith_group": ("faith group", "faith groups"),
+    "business": ("business", "businesses"),
+    "individual": ("individual", "individuals"),
+}
+THEME_LABEL = {"vawg": "violence against women and girls", "antisocial_behaviour": "anti-social behaviour"}
+
+
+def org(key: str, plural: bool = False) -> str:
+    label = ORG_LABEL.get(key, (key.replace("_", " "), key.replace("_", " ") + "s"))
+    return label[1] if plural else label[0]
+
+
+def theme(key: str) -> str:
+    return THEME_LABEL.get(key, key.replace("_", " "))
+
+
+def money(v: int) -> str:
+    if v >= 1_000_000 and v % 100_000 == 0:
+        return f"£{v / 1_000_000:g}m"
+    if v >= 1000 and v % 100 == 0:
+        return f"£{v / 1000:g}k"
+    return f"£{v:,}"
+
+
+def money_range(lo: int | None, hi: int | None) -> str:
+    if lo is not None and hi is not None:
+        return money(lo) if lo == hi else f"{money(lo)}–{money(hi)}"
+    if hi is not None:
+        return f"up to {money(hi)}"
+    return f"from {money(lo)}" if lo is not None else "amount not stated"
+
+
+def day(d: date) -> str:
+    return f"{d.day} {d:%b %Y}"
+
+
+def _joined(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def area_reason(code: int, need: NeedSpec, opp: OppSpec) -> str:
+    where = ", ".join(opp.areas)
+    return {
+        rules.COVERS: f"covers {need.area}",
+        rules.PART: f"covers only part of {need.area} ({where})",
+        rules.NO_AREA: "area not stated: assumed open nationally, check",
+        rules.NOT_COVERED: f"not open to {need.area} ({where} only)",
+    }[code]
+
+
+def who_reason(code: int, need: NeedSpec, opp: OppSpec) -> str:
+    me = org(need.applicant)
+    if code == rules.DIRECT:
+        return f"{me} may apply"
+    if code == rules.DIRECT_UNLISTED:
+        return f"who may apply is not stated: check the {me} qualifies"
+    if code == rules.VIA_PARTNER:
+        ok = [p for p in need.partners if p not in opp.excluded_org_types
+              and (not opp.eligible_org_types or p in opp.eligible_org_types)]
+        article = "an" if org(ok[0])[0] in "aeiou" else "a"
+        return f"{me} may apply via {article} {_joined([org(p) for p in ok])} partner"
+    if need.applicant in opp.excluded_org_types:
+        return f"{org(need.applicant, True)} excluded"
+    return f"open only to {_joined([org(t, True) for t in opp.eligible_org_types])}"
+
+
+def amount_reason(ok: bool, need: NeedSpec, opp: OppSpec) -> str:
+    theirs = money_range(opp.amount_min, opp.amount_max)
+    ours = money_range(need.amount_min, need.amount_max)
+    if not ok:
+        cap = opp.amount_max if opp.amount_max is not None else opp.total_pot
+        return f"at most {money(cap or 0)}, below the {money(need.amount_min or 0)} needed"
+    if opp.amount_min is None and opp.amount_max is None:
+        pot = f" ({money(opp.total_pot)} in total)" if opp.total_pot else ""
+        return f"grant size not stated{pot}"
+    lo, hi = need.amount_min or 0, need.amount_max if need.amount_max is not None else float("inf")
+    olo, ohi = opp.amount_min or 0, opp.amount_max if opp.amount_max is not None else float("inf")
+    verb = "overlaps" if olo <= hi and ohi >= lo else "does not fit"
+    return f"{theirs} {verb} {ours}"
+
+
+def timing_reason(v: rules.Verdicts, i: int, need: NeedSpec, opp: OppSpec, today: date) -> str:
+    if v.closed[i]:
+        return "closed"
+    left = int(v.days_left[i])
+    if v.too_tight[i]:
+        return f"too tight: closes in {left} days, needs {need.prep_days} days to prepare"
+    closes = f"closes {day(today + timedelta(days=left))} ({left} days)" if opp.deadline else ""
+    if opp.status == "upcoming":
+        opens = f"opens {day(opp.opens)}" if opp.opens and opp.opens > today else "opening soon"
+        return f"upcoming: {opens}" + (f", {closes}" if closes else ", dates to be confirmed")
+    if opp.rolling or not opp.deadline:
+        return "rolling: no fixed deadline"
+    return closes
+
+
+def reasons(v: rules.Verdicts, i: int, need: NeedSpec, opp: OppSpec, today: date,
+            overlap: list[str], duplicate_of: str | None) -> list[str]:
+    """Failed rules first (for ineligible matches), then fit, place, who, money and time."""
+    area = area_reason(int(v.area[i]), need, opp)
+    who = who_reason(int(v.who[i]), need, opp)
+    amount = amount_reason(bool(v.amount_ok[i]), need, opp)
+    timing = timing_reason(v, i, need, opp, today)
+    fails = []
+    if v.closed[i] or v.too_tight[i]:
+        fails.append(timing)
+    if v.area[i] == rules.NOT_COVERED:
+        fails.append(area)
+    if v.who[i] == rules.NOBODY:
+        fails.append(who)
+    if not v.amount_ok[i]:
+        fails.append(amount)
+    themes = "themes " + " + ".join(theme(t) for t in overlap) if overlap else "no shared theme"
+    out = fails + [r for r in (themes, area, who, amount, timing) if r not in fails]
+    if duplicate_of:
+        out.append(f"same call as {duplicate_of}")
+    return out

@@ -1,0 +1,165 @@
+"""Eligibility (hard rules) and the score, for one need against many opportunity rows at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from tracker.matching.synonyms import themes_in
+from tracker.matching.table import NO_DATE, OppTable
+from tracker.matching.text import proper_nouns, tokens
+from tracker.matching.types import NeedSpec
+
+# Area verdicts for an opportunity's list of areas against the need's area.
+COVERS, PART, NO_AREA, NOT_COVERED = 0, 1, 2, 3
+# Who may apply: the applicant itself (named, or nobody listed), via a partner, nobody.
+DIRECT, DIRECT_UNLISTED, VIA_PARTNER, NOBODY = 0, 1, 2, 3
+
+INFERRED_THEME_WEIGHT = 0.2  # themes found only in the need's prose count for less
+BROAD_THEMES = {"community_safety": 0.5, "crime_prevention": 0.5}  # umbrella themes say less
+OFF_PURPOSE = 0.6  # theme match only through an opportunity's side themes
+W_THEME, W_TEXT = 0.55, 0.45
+NAME_WEIGHT = 0.3  # query weight of place and organisation names (the area rules handle place)
+WHO_FACTOR = np.array([1.0, 0.9, 0.7, 0.5])  # by DIRECT..NOBODY
+
+
+@dataclass
+class Verdicts:
+    rows: np.ndarray
+    area: np.ndarray
+    closed: np.ndarray
+    too_tight: np.ndarray
+    who: np.ndarray
+    amount_ok: np.ndarray
+    eligible: np.ndarray
+    relevance: np.ndarray
+    score: np.ndarray
+    days_left: np.ndarray
+
+
+def need_theme_weights(need: NeedSpec, keys: list[str]) -> np.ndarray:
+    """Weight per vocabulary theme: stated and keyword themes 1, prose-only themes less."""
+    w = np.zeros(len(keys), dtype=np.float32)
+    ix = {t: i for i, t in enumerate(keys)}
+    stated = [t for t in need.themes if t in ix] + themes_in(" ; ".join(need.keywords))
+    for t in themes_in(f"{need.title}\n{need.description}"):
+        if t in ix:
+            w[ix[t]] = 1.0 if not stated else INFERRED_THEME_WEIGHT
+    for t in stated:
+        w[ix[t]] = 1.0
+    for t, factor in BROAD_THEMES.items():
+        if t in ix:
+            w[ix[t]] *= factor
+    return w
+
+
+def need_words(need: NeedSpec) -> list[str]:
+    title = tokens(need.title)
+    keywords = [w for k in need.keywords for w in tokens(k)]
+    return title + title + tokens(need.description) + keywords + keywords
+
+
+def area_codes(table: OppTable, need_area: str) -> np.ndarray:
+    """One verdict per distinct area set in the table (memoised per need area)."""
+    vocab = table.vocab
+    area = vocab.canonical_area(need_area) or need_area
+    cached = table.area_cache.get(area)
+    if cached is not None and len(cached) == len(table.area_sets):
+        return cached
+    out = np.empty(len(table.area_sets), dtype=np.int8)
+    table.area_cache[area] = out
+    for i, areas in enumerate(table.area_sets):
+        if not areas:
+            out[i] = NO_AREA
+        elif any(vocab.covers(a, area) for a in areas):
+            out[i] = COVERS
+        elif any(area in vocab.ancestors(a) for a in areas):
+            out[i] = PART
+        else:
+            out[i] = NOT_COVERED
+    return out
+
+
+def who_may_apply(table: OppTable, rows: np.ndarray, need: NeedSpec) -> np.ndarray:
+    elig, excl = table.col["elig"][rows], table.col["excl"][rows]
+    me = table.org_bit.get(need.applicant, 0)
+    partners = table._bits(need.partners)
+    listed = elig != 0
+    me_ok = ((elig & me) != 0) & ((excl & me) == 0)
+    me_unlisted = ~listed & ((excl & me) == 0) & (me != 0)
+    partner_ok = (np.where(listed, elig, -1) & ~excl & partners) != 0
+    return np.select([me_ok, me_unlisted, partner_ok], [DIRECT, DIRECT_UNLISTED, VIA_PARTNER], NOBODY)
+
+
+def amount_fit(amin: np.ndarray, amax: np.ndarray, need: NeedSpec) -> np.ndarray:
+    """1 when the ranges overlap, less the further apart they are, 0.7 when unknown."""
+    lo = float(need.amount_min) if need.amount_min is not None else 0.0
+    hi = float(need.amount_max) if need.amount_max is not None else np.inf
+    fit = np.full(len(amin), 0.7)
+    known = ~np.isnan(amax) | ~np.isnan(amin)
+    omin, omax = np.nan_to_num(amin, nan=0.0), np.nan_to_num(amax, nan=np.inf)
+    overlap = (omin <= hi) & (omax >= lo)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        too_big = np.where(omin > hi, hi / omin, 1.0)
+    fit[known] = np.where(overlap, 1.0, np.clip(too_big, 0.0, 1.0))[known]
+    return fit
+
+
+def theme_match(table: OppTable, rows: np.ndarray, need: NeedSpec) -> np.ndarray | None:
+    """Cosine of need and opportunity theme weights (an opportunity's main themes weigh more),
+    discounted when none of its main themes is one the need states; None when the need
+    names no theme at all."""
+    weights = need_theme_weights(need, table.theme_keys)
+    if weights.sum() == 0:
+        return None
+    m = table.themes[rows]
+    norms = np.sqrt((m * m).sum(axis=1)) * float(np.sqrt(weights @ weights))
+    cosine = (m @ weights) / np.maximum(norms, 1e-9)
+    on_purpose = ((m >= 1.0) @ (weights >= 0.5).astype(np.float32)) > 0
+    return cosine * np.where(on_purpose, 1.0, OFF_PURPOSE)
+
+
+def text_scores(table: OppTable, need: NeedSpec, rows: np.ndarray | None) -> tuple[np.ndarray, float]:
+    """BM25 of the need's words for `rows` (all live rows when None), and the live maximum."""
+    names = proper_nouns(f"{need.title}\n{need.description}")
+    q = table.index.query(need_words(need), dict.fromkeys(names, NAME_WEIGHT))
+    if rows is None:
+        full = table.index.scores(q)
+        alive = full[table.alive]
+        return full[table.alive], float(alive.max()) if len(alive) else 0.0
+    return table.index.scores_rows(q, rows), 0.0
+
+
+def evaluate(table: OppTable, need: NeedSpec, today: date, rows: np.ndarray | None = None,
+             text_max: float | None = None) -> tuple[Verdicts, float]:
+    """Verdicts for `rows` (all live rows when None); text relevance is BM25 over `text_max`,
+    the best BM25 in the corpus (computed when not given). Returns the max it used."""
+    bm25, full_max = text_scores(table, need, rows)
+    if rows is None:
+        rows, text_max = np.flatnonzero(table.alive), full_max
+    elif text_max is None:
+        text_max = text_scores(table, need, None)[1]
+    text_max = max(text_max, float(bm25.max()) if len(bm25) else 0.0)
+    c = {k: v[rows] for k, v in table.col.items()}
+    t0 = today.toordinal()
+    has_deadline = c["deadline"] != NO_DATE
+    days_left = np.where(has_deadline, c["deadline"] - t0, 10**6)
+    closed = (c["status"] == 2) | (has_deadline & (days_left < 0))
+    too_tight = ~closed & has_deadline & (days_left < need.prep_days)
+    area = area_codes(table, need.area)[c["area"]]
+    who = who_may_apply(table, rows, need)
+    floor = float(need.amount_min or 0)
+    amount_ok = ~(c["amax"] < floor) & ~(np.isnan(c["amax"]) & (c["pot"] < floor))
+    eligible = (area != NOT_COVERED) & ~closed & ~too_tight & (who != NOBODY) & amount_ok
+
+    text = bm25 / text_max if text_max > 0 else np.zeros(len(rows))
+    theme = theme_match(table, rows, need)
+    relevance = text if theme is None else W_THEME * theme + W_TEXT * text
+    urgency = np.where(c["rolling"], 0.5, np.exp(-np.maximum(days_left - need.prep_days, 0) / 365.0))
+    timing = (0.95 + 0.05 * urgency) * np.where(c["status"] == 1, 0.95, 1.0)
+    fit = WHO_FACTOR[who] * (0.6 + 0.4 * amount_fit(c["amin"], c["amax"], need)) * timing
+    score = np.round(100.0 * np.clip(relevance, 0.0, 1.0) * fit, 1)
+    return Verdicts(rows, area, closed, too_tight, who, amount_ok, eligible, relevance, score,
+                    days_left), text_max

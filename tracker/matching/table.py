@@ -1,0 +1,117 @@
+"""Opportunities as column arrays, so one need is checked against all of them at once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from tracker.matching.synonyms import themes_in
+from tracker.matching.text import Bm25Index, tokens
+from tracker.matching.types import OppSpec
+from tracker.vocab import Vocabulary
+
+STATUS = {"open": 0, "upcoming": 1, "closed": 2}
+NO_DATE = -1
+SECONDARY_THEME = 0.6  # weight of a theme that is neither named first nor in the title
+
+
+def _ord(d: date | None) -> int:
+    return d.toordinal() if d else NO_DATE
+
+
+def _num(v: int | None) -> float:
+    return float(v) if v is not None else np.nan
+
+
+def opp_words(o: OppSpec) -> list[str]:
+    """Index text: the title counts twice, then summary and body text."""
+    title = tokens(o.title)
+    return title + title + tokens(o.summary) + tokens(o.text)
+
+
+class OppTable:
+    """Rows are appended; a changed opportunity gets a new row and its old row goes dead."""
+
+    def __init__(self, opps: list[OppSpec], vocab: Vocabulary) -> None:
+        self.vocab = vocab
+        self.theme_keys = list(vocab.themes)
+        self.theme_ix = {t: i for i, t in enumerate(self.theme_keys)}
+        self.org_bit = {o: 1 << i for i, o in enumerate(vocab.org_types)}
+        self.opps: list[OppSpec] = []
+        self.row_of: dict[str, int] = {}
+        self.area_sets: list[tuple[str, ...]] = []
+        self._area_id: dict[tuple[str, ...], int] = {}
+        self._canon: dict[str, str] = {}
+        self.area_cache: dict[str, np.ndarray] = {}  # need area -> verdict per area set
+        cols = ("status", "deadline", "opens", "rolling", "amin", "amax", "pot", "elig", "excl", "area")
+        self.col: dict[str, np.ndarray] = {c: np.zeros(0) for c in cols}
+        self.alive = np.zeros(0, dtype=bool)
+        self.themes = np.zeros((0, len(self.theme_keys)), dtype=np.float32)
+        self.index = Bm25Index([opp_words(o) for o in opps])
+        self._add_columns(opps)
+
+    def __len__(self) -> int:
+        return len(self.opps)
+
+    def _bits(self, org_types: list[str]) -> int:
+        return sum({self.org_bit[t] for t in org_types if t in self.org_bit})
+
+    def _canonical(self, name: str) -> str:
+        if name not in self._canon:
+            self._canon[name] = self.vocab.canonical_area(name) or name
+        return self._canon[name]
+
+    def _area(self, areas: list[str]) -> int:
+        canon = tuple(sorted({self._canonical(a) for a in areas}))
+        if canon not in self._area_id:
+            self._area_id[canon] = len(self.area_sets)
+            self.area_sets.append(canon)
+        return self._area_id[canon]
+
+    def _add_columns(self, opps: list[OppSpec]) -> None:
+        new = {
+            "status": np.array([STATUS.get(o.status, 0) for o in opps], dtype=np.int8),
+            "deadline": np.array([_ord(o.deadline) for o in opps], dtype=np.int64),
+            "opens": np.array([_ord(o.opens) for o in opps], dtype=np.int64),
+            "rolling": np.array([o.rolling for o in opps], dtype=bool),
+            "amin": np.array([_num(o.amount_min) for o in opps], dtype=np.float64),
+            "amax": np.array([_num(o.amount_max) for o in opps], dtype=np.float64),
+            "pot": np.array([_num(o.total_pot) for o in opps], dtype=np.float64),
+            "elig": np.array([self._bits(o.eligible_org_types) for o in opps], dtype=np.int64),
+            "excl": np.array([self._bits(o.excluded_org_types) for o in opps], dtype=np.int64),
+            "area": np.array([self._area(o.areas) for o in opps], dtype=np.int32),
+        }
+        for name, arr in new.items():
+            self.col[name] = np.concatenate([self.col[name].astype(arr.dtype), arr])
+        themes = np.zeros((len(opps), len(self.theme_keys)), dtype=np.float32)
+        for i, o in enumerate(opps):
+            # No themes from normalisation: fall back to the synonym table over its text.
+            keys = o.themes or themes_in(f"{o.title}\n{o.summary}\n{o.text}")
+            main = set(keys[:1]) | set(themes_in(o.title))  # the first-named and the title's themes
+            for t in keys:
+                if t in self.theme_ix:
+                    themes[i, self.theme_ix[t]] = 1.0 if t in main else SECONDARY_THEME
+        self.themes = np.vstack([self.themes, themes])
+        self.alive = np.concatenate([self.alive, np.ones(len(opps), dtype=bool)])
+        for o in opps:
+            old = self.row_of.get(o.key)
+            if old is not None:
+                self.alive[old] = False
+            self.row_of[o.key] = len(self.opps)
+            self.opps.append(o)
+
+    def upsert(self, opps: list[OppSpec]) -> list[int]:
+        """Add new or changed opportunities; returns their rows."""
+        self.index.append([opp_words(o) for o in opps])
+        self._add_columns(opps)
+        return [self.row_of[o.key] for o in opps]
+
+    def remove(self, keys: list[str]) -> None:
+        for k in keys:
+            row = self.row_of.pop(k, None)
+            if row is not None:
+                self.alive[row] = False
+
+    def rows_for(self, keys: list[str]) -> np.ndarray:
+        return np.array([self.row_of[k] for k in keys if k in self.row_of], dtype=np.int64)

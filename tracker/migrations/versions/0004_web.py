@@ -1,0 +1,57 @@
+"""web: API tokens, login failures (rate limiting), list indexes
+
+Revision ID: 0004_web
+Revises: 0003_scheduler
+Create Date: 2026-11-26 05:00:00
+"""
+from alembic import op
+import sqlalchemy as sa
+import sqlmodel.sql.sqltypes
+
+revision = '0004_web'
+down_revision = '0003_scheduler'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('apitoken',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('token_hash', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('last_used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('revoked', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('apitoken', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_apitoken_user_id'), ['user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_apitoken_token_hash'), ['token_hash'], unique=True)
+    op.create_table('loginfailure',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
+    sa.Column('at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('loginfailure', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_loginfailure_key'), ['key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_loginfailure_at'), ['at'], unique=False)
+    with op.batch_alter_table('opportunity', schema=None) as batch_op:
+        batch_op.create_index('ix_opportunity_funder', ['funder'], unique=False)
+        batch_op.create_index('ix_opportunity_first_seen', ['first_seen'], unique=False)
+        batch_op.create_index('ix_opportunity_amount_max', ['amount_max'], unique=False)
+    with op.batch_alter_table('bid', schema=None) as batch_op:
+        batch_op.create_index('ix_bid_status', ['status'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('bid', schema=None) as batch_op:
+        batch_op.drop_index('ix_bid_status')
+    with op.batch_alter_table('opportunity', schema=None) as batch_op:
+        batch_op.drop_index('ix_opportunity_amount_max')
+        batch_op.drop_index('ix_opportunity_first_seen')
+        batch_op.drop_index('ix_opportunity_funder')
+    op.drop_table('loginfailure')
+    op.drop_table('apitoken')

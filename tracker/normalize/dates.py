@@ -1,0 +1,308 @@
+"""Deadlines and opening dates, from labelled values and from prose.
+
+Date spans are found with a regex and built directly from their parts (day, month
+name or number, optional year); dateparser is only a fallback for labelled values
+the regex cannot read. Each span gets a role from the nearest cue word before it
+in its sentence ("closing date", "opens", "decision", "last updated"...), else from
+a short label line above it, else from the previous date in the same table column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import lru_cache
+from typing import Literal
+
+Role = Literal["deadline", "opens", "ignore"]
+
+_MONTHS = {m[:3]: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+_MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+        r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_WD = r"(?:mon|tue(?:s)?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
+DATE_RE = re.compile(
+    rf"(?:\b{_WD}\.?,?\s+)?(?:the\s+)?\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<m>{_MON})\b\.?"
+    rf"(?:,?\s+(?P<y>(?:19|20)\d\d))?(?![\d:])"
+    rf"|(?:\b{_WD}\.?,?\s+)?\b(?P<m2>{_MON})\b\.?\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b"
+    rf"(?:,?\s+(?P<y2>(?:19|20)\d\d))?(?![\d:])"
+    r"|\b(?P<iy>20\d\d)-(?P<im>\d\d)-(?P<id>\d\d)\b"
+    r"|\b(?P<nd>\d{1,2})[/.](?P<nm>\d{1,2})[/.](?P<ny>\d{4}|\d\d)\b(?![/.]\d)",
+    re.I,
+)
+_TIME = (r"(?:(?P<h>\d{1,2})(?:[:.](?P<mi>\d\d))?\s*(?P<ap>[ap])\.?m\b\.?"
+         r"|(?P<h24>[01]?\d|2[0-3])[:.](?P<m24>[0-5]\d)(?!\d|\s*[ap]\.?m\b)"
+         r"|(?:12\s+)?(?P<word>noon|midday|midnight))")
+_TIME_AFTER = re.compile(rf"^\s*(?:,|\bat\b|\bby\b)?\s*(?:\bat\b\s*)?{_TIME}", re.I)
+_TIME_BEFORE = re.compile(rf"{_TIME}\s*(?:,?\s*on|,)?\s*$", re.I)
+
+_IGNORE = (r"updated|published|posted|drop[- ]?in|webinar|workshop|information session|briefing|event"
+           r"|clarification|questions?|enquir(?:y|ies)|decisions?|outcomes?|notif(?:y|ied)|announce[ds]?"
+           r"|panel|interviews?|spen[dt]|spending|completed|contract|deliver(?:y|ed)?|start date|starts?"
+           r"|begins?|awarded|awards? (?:are|were|will be) (?:made|presented)|ceremony|presented|meets?|meeting"
+           r"|expires?|between|period|term|reported|report(?:ing)? by|payments?|paid|funded activity"
+           r"|last round|previous round|news")
+_DEADLINE = (r"clos(?:e|es|ed|ing)|deadline|submi(?:t|tted|ssions?)|apply by|reach us|no later than"
+             r"|stopped (?:taking|accepting)|last date|applications? (?:must|should) be (?:in|received)")
+_OPENS = (r"re-?open(?:s|ing|ed)?|open(?:s|ing|ed)?|launch(?:es|ed)?|go(?:es)? live"
+          r"|(?:apply|applications?|accepting|bids?|proposals?)\b[^.;]{0,40}\bfrom")
+_WEAK = r"until|till|\bby\b|before|\bdue\b"
+_CUE_RE = re.compile(
+    rf"\b(?P<ignore>{_IGNORE})\b|\b(?P<deadline>{_DEADLINE})\b|\b(?P<opens>{_OPENS})\b|(?P<weak>{_WEAK})",
+    re.I)
+_POST_CLOSED = re.compile(r"^\s*[(\[]?\s*(?:closed|deadline passed|now closed)\b", re.I)
+_SENT_END = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])|;\s+|\s+\|\s+|\t")
+
+ROLLING_RE = re.compile(
+    r"\brolling\b|\bongoing\b|\bno (?:closing |fixed |set )?(?:deadline|closing date)|\bopen all (?:year|the time)"
+    r"|\ball year(?: round)?\b|\bany ?time\b|\buntil (?:all )?(?:the )?(?:funds?|money|budget) (?:is|are|has|have)"
+    r" (?:been )?(?:spent|allocated|used|committed|exhausted)|\bwhile (?:funds|money) lasts?\b"
+    r"|\bopen continuously\b|\bnone\b.{0,5}\brolling", re.I)
+TBC_RE = re.compile(r"\b(?:tbc|tba|tbd|to be (?:confirmed|announced|decided|agreed))\b", re.I)
+_TBC_CONTEXT = re.compile(r"\b(?:deadline|clos|date|round|open)", re.I)
+_DATE_LABEL_RE = re.compile(rf"\b(?:{_DEADLINE}|{_OPENS}|date|when|timetable|window|round)\b", re.I)
+
+
+@dataclass(frozen=True)
+class DateHit:
+    when: date
+    at: time | None
+    role: Role | None
+    year_given: bool = True
+
+
+@dataclass
+class DateFacts:
+    deadline: date | None = None
+    deadline_time: time | None = None
+    opens: date | None = None
+    rolling: bool = False
+    tbc: bool = False
+    closed_hint: bool = False  # a deadline value saying "Closed" with no date
+    deadlines: list[date] = field(default_factory=list)
+    times: dict[date, time] = field(default_factory=dict)  # closing time of each deadline date that has one
+    unreadable: list[str] = field(default_factory=list)
+
+    @property
+    def found(self) -> bool:
+        return bool(self.deadline or self.opens or self.rolling or self.tbc or self.closed_hint)
+
+
+def _year_for(day: int, month: int, today: date) -> date | None:
+    for year in (today.year, today.year + 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate >= today:
+            return candidate
+    return None
+
+
+def _build(m: re.Match[str], today: date) -> tuple[date | None, bool]:
+    g = m.groupdict()
+    try:
+        if g["iy"]:
+            return date(int(g["iy"]), int(g["im"]), int(g["id"])), True
+        if g["nd"]:
+            year = int(g["ny"])
+            return date(year + 2000 if year < 100 else year, int(g["nm"]), int(g["nd"])), True
+        day, mon, year = (g["d"], g["m"], g["y"]) if g["d"] else (g["d2"], g["m2"], g["y2"])
+        month = _MONTHS[mon[:3].lower()]
+        if year:
+            return date(int(year), month, int(day)), True
+        return _year_for(int(day), month, today), False
+    except ValueError:
+        return None, True
+
+
+def _time_of(m: re.Match[str] | None) -> time | None:
+    if not m:
+        return None
+    g = m.groupdict()
+    if g["word"]:
+        return None if g["word"].lower() == "midnight" else time(12, 0)
+    if g["h24"] is not None:
+        return time(int(g["h24"]), int(g["m24"]))
+    hour, minute = int(g["h"]), int(g["mi"] or 0)
+    if hour > 12 or minute > 59:
+        return None
+    hour = hour % 12 + (12 if g["ap"].lower() == "p" else 0)
+    return time(hour, minute)
+
+
+def _role_of(prefix: str) -> Role | None:
+    strong: Role | None = None
+    weak = False
+    for cue in _CUE_RE.finditer(prefix):
+        kind = cue.lastgroup
+        if kind == "weak":
+            weak = True
+        else:
+            strong, weak = kind, False  # type: ignore[assignment]
+    if weak and strong != "ignore":
+        return "deadline"
+    return strong
+
+
+def _label_role(label: str) -> Role | None:
+    """A label's role: any 'ignore' cue wins ("Clarification questions close", "Decisions by")."""
+    kinds = {c.lastgroup for c in _CUE_RE.finditer(label)}
+    if "ignore" in kinds:
+        return "ignore"
+    for kind in ("deadline", "opens"):
+        if kind in kinds:
+            return kind  # type: ignore[return-value]
+    if "weak" in kinds:
+        return "deadline"
+    return None
+
+
+_CELL_SPLIT = re.compile(r"\s+\|\s+|\t")
+
+
+def scan(text: str, today: date, default_role: Role | None = None) -> list[DateHit]:
+    """Every date in `text`, with its time and role (None when nothing says what it is).
+
+    Lines may be table rows with cells split by " | " or tabs: a date cell takes its
+    role from the header row's cell in the same column, else from the cell before it.
+    """
+    hits: list[DateHit] = []
+    recent: list[tuple[str, Role | None]] = []  # (line or cell, role) above, nearest last
+    header: list[str] = []
+    for line in text.splitlines() or [text]:
+        cells = _CELL_SPLIT.split(line)
+        row_has_date = False
+        for col, cell in enumerate(cells):
+            column_role = _label_role(header[col]) if len(cells) == len(header) and len(cells) > 1 else None
+            for sentence in _SENT_END.split(cell):
+                prev_end, prev_role = 0, None
+                for m in DATE_RE.finditer(sentence):
+                    when, year_given = _build(m, today)
+                    if when is None:
+                        continue
+                    row_has_date = True
+                    role = _role_of(sentence[prev_end:m.start()]) or prev_role
+                    if role is None and _POST_CLOSED.match(sentence[m.end():]):
+                        role = "deadline"
+                    role = role or column_role or _role_from_above(recent) or default_role
+                    after = _TIME_AFTER.match(sentence[m.end():m.end() + 24])
+                    before = _TIME_BEFORE.search(sentence[max(prev_end, m.start() - 26):m.start()])
+                    hits.append(DateHit(when, _time_of(after or before), role, year_given))
+                    prev_end, prev_role = m.end(), role
+                    recent = [(sentence, role)]
+            recent.append((cell, None))
+            del recent[:-8]
+        if len(cells) > 1 and not row_has_date:
+            header = cells
+    return hits
+
+
+def _role_from_above(recent: list[tuple[str, Role | None]]) -> Role | None:
+    for line, role in reversed(recent):
+        if role is not None:
+            return role  # the previous date in this column
+        words = len(line.split())
+        if words > 12:
+            return None
+        if words <= 6 and (label := _label_role(line)):
+            return label
+    return None
+
+
+def _pick(hits: Iterable[DateHit], today: date, facts: DateFacts) -> None:
+    deadlines = sorted({(h.when, h.at) for h in hits if h.role == "deadline"},
+                       key=lambda p: (p[0], p[1] is None))
+    opens = sorted({h.when for h in hits if h.role == "opens"})
+    facts.deadlines = sorted({d for d, _ in deadlines})
+    facts.times = {d: t for d, t in reversed(deadlines) if t is not None}
+    if deadlines:
+        future = [p for p in deadlines if p[0] >= today]
+        chosen = future[0] if future else deadlines[-1]
+        if not future:
+            chosen = max((p for p in deadlines if p[0] == chosen[0]), key=lambda p: p[1] is not None)
+        facts.deadline, facts.deadline_time = chosen
+    if opens:
+        if facts.deadline:
+            before = [o for o in opens if o <= facts.deadline]
+            facts.opens = before[-1] if before else None
+        else:
+            future = [o for o in opens if o > today]
+            facts.opens = future[0] if future else opens[-1]
+
+
+def _flags(text: str, facts: DateFacts, deadline_context: bool) -> None:
+    for sentence in _SENT_END.split(text):
+        if ROLLING_RE.search(sentence) and (deadline_context or not DATE_RE.search(sentence)):
+            facts.rolling = True
+        if TBC_RE.search(sentence) and (deadline_context or _TBC_CONTEXT.search(sentence)):
+            facts.tbc = True
+
+
+def _finish(facts: DateFacts, today: date) -> DateFacts:
+    if facts.deadline and facts.deadline >= today:
+        facts.rolling = False
+        facts.tbc = False
+    return facts
+
+
+def dates_from_text(text: str, today: date) -> DateFacts:
+    """Deadline, opening date, rolling and TBC flags from prose (or a listing card's text)."""
+    facts = DateFacts()
+    _pick(scan(text, today), today, facts)
+    _flags(text, facts, deadline_context=False)
+    return _finish(facts, today)
+
+
+def dates_from_fields(fields: Mapping[str, str], today: date) -> DateFacts:
+    """The same from labelled values ("Closing date": "30 July 2027, 11:59pm")."""
+    facts = DateFacts()
+    hits: list[DateHit] = []
+    for label, value in fields.items():
+        role = _label_role(label)
+        if not _DATE_LABEL_RE.search(label) or role == "ignore":
+            continue
+        found = scan(value, today, default_role=role)
+        hits.extend(found)
+        if role == "deadline" or role is None:
+            _flags(value, facts, deadline_context=role == "deadline")
+            if re.match(r"\s*closed\b", value, re.I) and not found:
+                facts.closed_hint = True
+        elif role == "opens" and TBC_RE.search(value):
+            facts.tbc = True
+        if not found and role in ("deadline", "opens") and not (
+                ROLLING_RE.search(value) or TBC_RE.search(value) or re.search(r"\bclosed\b", value, re.I)):
+            parsed = parse_date(value, today)
+            if parsed[0]:
+                hits.append(DateHit(parsed[0], parsed[1], role))
+            elif value.strip() and len(value) < 80:
+                facts.unreadable.append(f"{role}: unreadable {value.strip()!r}")
+    _pick(hits, today, facts)
+    return _finish(facts, today)
+
+
+@lru_cache(maxsize=4)
+def _dateparser(today: date):  # noqa: ANN202
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=["en"], settings={
+        "DATE_ORDER": "DMY", "PREFER_DATES_FROM": "future", "PREFER_DAY_OF_MONTH": "first",
+        "RELATIVE_BASE": datetime.combine(today, time()), "REQUIRE_PARTS": ["day", "month"],
+    })
+
+
+def parse_date(value: str, today: date) -> tuple[date | None, time | None]:
+    """One date (and time) from a short value; dateparser only when the regex finds nothing."""
+    hits = scan(value, today)
+    if hits:
+        return hits[0].when, hits[0].at
+    value = value.strip()
+    if not value or len(value) > 60 or not re.search(r"\d", value):
+        return None, None
+    found = _dateparser(today).get_date_data(value)
+    if found and found.date_obj:
+        at = found.date_obj.time()
+        return found.date_obj.date(), (at if at != time() else None)
+    return None, None

@@ -1,0 +1,203 @@
+"""Grant amounts in whole pounds: ranges, suffixes and what each figure means.
+
+price-parser reads the number of one price; this module finds the prices (with
+k / m / million suffixes), pairs them into ranges and tells a per-grant maximum
+or minimum from the size of the whole pot by the words around them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from price_parser import Price
+
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_SUFFIX = r"\s?(?:k\b|m\b|bn\b|mn\b|million\b|billion\b|thousand\b)"
+_CUR = r"(?:£|GBP\s?|€|EUR\s?|\$|USD\s?)"
+AMOUNT_RE = re.compile(rf"(?P<cur>{_CUR})(?P<num>{_NUM})(?P<suf>{_SUFFIX})?", re.I)
+_BARE_RE = re.compile(rf"(?P<cur>{_CUR})?(?P<num>{_NUM})(?P<suf>{_SUFFIX})?", re.I)
+_RANGE_SEP = re.compile(r"\s*(?:-|–|—|to\b|(?P<and>and\b)|up to\b|-\s*up to\b)\s*", re.I)
+_MULT = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "mn": 1_000_000, "million": 1_000_000,
+         "bn": 1_000_000_000, "billion": 1_000_000_000}
+_CURRENCY = {"£": "GBP", "GBP": "GBP", "€": "EUR", "EUR": "EUR", "$": "USD", "USD": "USD"}
+
+_POT_BEFORE = re.compile(
+    r"\b(?:total|pot|budget|set aside|fund of|funding of|programme of|scheme of|worth|in total|overall"
+    r"|share of|committed|allocation of|a further|investment of)\b\W*(?:\w+\W+){0,3}$", re.I)
+_POT_AFTER = re.compile(
+    r"^\W{0,3}(?:in total|total\b|pot\b|(?:fund|programme|scheme|pot|budget|investment)\b"
+    r"|(?:is|are|has been|have been)\s+(?:available|committed|allocated|set aside|being made available)"
+    r"|available\b|(?:\w+\s+){0,2}committed\b|over (?:\w+ )?(?:years|months))", re.I)
+_MAX_BEFORE = re.compile(
+    r"(?:up to|maximum(?: of| grant| award| amount)?|max\.?|no more than|not more than|as much as|at most"
+    r"|capped at|ceiling of|not exceeding|less than|under|more than \w+ can|receive more than)\W*$", re.I)
+_MAX_AFTER = re.compile(r"^\W{0,3}(?:or less|maximum|max\b|ceiling|cap\b)", re.I)
+_MIN_BEFORE = re.compile(
+    r"(?:minimum(?: of| grant| award| amount)?|min\.?|at least|smallest grant is|starting (?:at|from)|over"
+    r"|more than|above|from|in excess of)\W*$", re.I)
+_MIN_AFTER = re.compile(r"^\W{0,3}(?:or more|or over|or above|and (?:above|over|upwards)|\+|minimum)", re.I)
+_IGNORE_NEAR = re.compile(
+    r"awarded|average|typical|in practice|few awards|requests? of|raised|received|last round|previous"
+    r"|turnover|income|salary|fee|per hour|per day|per person|VAT threshold|spent|matched? (?:funding )?of",
+    re.I)
+_NO_MAX_RE = re.compile(r"\bor more\b|\band (?:above|upwards)\b", re.I)
+_NO_MAXIMUM_RE = re.compile(r"\b(?:no|not set an?|without an?) (?:upper )?(?:maximum|upper limit|cap)\b", re.I)
+_NOT_GIVEN_RE = re.compile(r"^\s*(?:not specified|not applicable|n/?a|none|unspecified|varies|-)\b", re.I)
+_CLAUSE_RE = re.compile(r"(?<=[.;!?])\s+|\n")
+
+
+@dataclass
+class Money:
+    amount_min: int | None = None
+    amount_max: int | None = None
+    total_pot: int | None = None
+    currency: str | None = None
+    no_max: bool = False  # "£20,001 or more": the source says there is no maximum
+    not_given: set[str] = field(default_factory=set)  # components a label says are "Not specified"
+
+    def fill(self, other: Money) -> None:
+        """Take from `other` what this one lacks (lower-precedence source)."""
+        if self.amount_min is None and "amount_min" not in self.not_given:
+            self.amount_min = other.amount_min
+        if self.amount_max is None and not self.no_max and "amount_max" not in self.not_given:
+            self.amount_max = other.amount_max
+            self.no_max = self.no_max or other.no_max
+        if self.total_pot is None and "total_pot" not in self.not_given:
+            self.total_pot = other.total_pot
+        self.currency = self.currency or other.currency
+
+
+def parse_amount(text: str) -> int | None:
+    """The first amount in `text` in whole units: "£10k" -> 10000, "£1.5 million" -> 1500000."""
+    m = AMOUNT_RE.search(text) or _BARE_RE.search(text)
+    return _value(m) if m else None
+
+
+def _value(m: re.Match[str]) -> int | None:
+    price = Price.fromstring(m["num"], decimal_separator=".")
+    if price.amount is None:
+        return None
+    suffix = (m["suf"] or "").strip().lower()
+    return int(price.amount * Decimal(_MULT.get(suffix, 1)))
+
+
+def _currency(m: re.Match[str]) -> str:
+    return _CURRENCY.get((m["cur"] or "£").strip().upper(), "GBP")
+
+
+def _amounts(clause: str) -> list[tuple[int, int, int | None, int | None, str]]:
+    """(start, end, low, high, currency) for each single amount or range in a clause."""
+    out = []
+    pos = 0
+    while m := AMOUNT_RE.search(clause, pos):
+        low = _value(m)
+        end = m.end()
+        high = None
+        start = m.start()
+        between = re.search(r"\b(?:between|from)\s*$", clause[max(0, start - 10):start], re.I)
+        sep = _RANGE_SEP.match(clause, end)
+        if sep and (not sep["and"] or (between and between.group().lower().startswith("between"))):
+            second = _BARE_RE.match(clause, sep.end())
+            if second and (second["cur"] or second["suf"] or "," in second["num"] or m["suf"]):
+                high = _value(second)
+                if m["suf"] is None and second["suf"] and low is not None and high is not None:
+                    scaled = low * _MULT.get(second["suf"].strip().lower(), 1)
+                    low = scaled if scaled <= high else low  # "£10-50k"
+                end = second.end()
+        out.append((start - (len(between.group()) if between else 0), end, low, high, _currency(m)))
+        pos = end
+    return out
+
+
+def amounts_in_text(text: str) -> Money:
+    """Min / max / pot from prose; the first range wins, single figures go by their cue words."""
+    money = Money()
+    singles: dict[str, int] = {}
+    for clause in _CLAUSE_RE.split(text):
+        for start, end, low, high, cur in _amounts(clause):
+            before, after = clause[max(0, start - 45):start], clause[end:end + 40]
+            if _IGNORE_NEAR.search(before) or _IGNORE_NEAR.search(after[:25]):
+                continue
+            money.currency = money.currency or cur
+            kind = _kind(before, after)
+            if high is not None and kind != "pot":
+                if money.amount_max is None and low is not None and high >= low:
+                    money.amount_min, money.amount_max = low, high
+                continue
+            if kind and low is not None:
+                singles.setdefault(kind, low)
+                if kind == "min" and _NO_MAX_RE.search(after[:30]):
+                    money.no_max = True
+    if money.amount_max is None and money.amount_min is None:
+        money.amount_min = singles.get("min")
+        money.amount_max = None if money.no_max else singles.get("max")
+        if money.amount_max and money.amount_min and money.amount_min > money.amount_max:
+            money.amount_min = None
+    money.total_pot = singles.get("pot")
+    if money.amount_max is None and _NO_MAXIMUM_RE.search(text):
+        money.no_max = True
+    if money.total_pot is not None and money.amount_max is not None and money.total_pot < money.amount_max:
+        money.total_pot = None
+    return money
+
+
+def _kind(before: str, after: str) -> str | None:
+    if _POT_AFTER.match(after):
+        return "pot"
+    if _MIN_AFTER.match(after):
+        return "min"
+    if _MAX_BEFORE.search(before) or _MAX_AFTER.match(after):
+        return "max"
+    if _MIN_BEFORE.search(before):
+        return "min"
+    if _POT_BEFORE.search(before):
+        return "pot"
+    return None
+
+
+_LABEL_POT = re.compile(r"total|pot\b|budget|size of (?:the )?(?:grant )?(?:scheme|fund|programme)|fund size"
+                        r"|available|programme value|overall", re.I)
+_LABEL_MAX = re.compile(r"max|up to|largest|ceiling", re.I)
+_LABEL_MIN = re.compile(r"min|smallest|lowest", re.I)
+_LABEL_AMOUNT = re.compile(r"amount|grant size|award size|funding size|how much|value|grant range|size of grant"
+                           r"|grants? of|funding level|funding available|award", re.I)
+
+
+def amounts_from_fields(fields: Mapping[str, str]) -> Money:
+    """Min / max / pot from labelled values ("Maximum amount": "£750,000")."""
+    money = Money()
+    for label, value in fields.items():
+        if _LABEL_POT.search(label) and not _LABEL_MAX.search(label):
+            target = "total_pot"
+        elif _LABEL_MAX.search(label):
+            target = "amount_max"
+        elif _LABEL_MIN.search(label):
+            target = "amount_min"
+        elif _LABEL_AMOUNT.search(label):
+            target = "range"
+        else:
+            continue
+        if _NOT_GIVEN_RE.match(value):
+            if target != "range":
+                money.not_given.add(target)
+            continue
+        found = _amounts(value)
+        if not found:
+            continue
+        start, end, low, high, cur = found[0]
+        money.currency = money.currency or cur
+        if target == "range":
+            parsed = amounts_in_text(value)
+            if parsed.amount_min is None and parsed.amount_max is None and parsed.total_pot is None:
+                parsed.amount_max = low  # a bare "Grant size: £5,000" is a ceiling
+            if _NO_MAX_RE.search(value):
+                parsed.amount_max, parsed.no_max = None, True
+            parsed.total_pot = None if parsed.total_pot == parsed.amount_max else parsed.total_pot
+            money.fill(parsed)
+            money.no_max = money.no_max or parsed.no_max
+        elif getattr(money, target) is None:
+            setattr(money, target, high if (target == "amount_max" and high) else low)
+    return money

@@ -1,0 +1,79 @@
+"""Daily deadline reminders: bids still 'interested' or 'preparing' whose call closes in
+7, 3 or 1 days get one email to the bid's owner per threshold."""
+
+from __future__ import annotations
+
+from datetime import date
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, delete, select
+
+from tracker.config import Settings
+from tracker.models import Bid, Opportunity, ReminderSent, User
+
+THRESHOLDS = (1, 3, 7)
+OPEN_STATUSES = ("interested", "preparing")
+_env = Environment(loader=PackageLoader("tracker", "templates"), autoescape=select_autoescape(["html"]),
+                   trim_blocks=True, lstrip_blocks=True)
+_text_env = Environment(loader=PackageLoader("tracker", "templates"), autoescape=False)
+
+
+def threshold_for(days_left: int) -> int | None:
+    """The smallest threshold the call is within (2 days left → the 3-day reminder)."""
+    return next((t for t in THRESHOLDS if 0 <= days_left <= t), None)
+
+
+def render_reminder(bid: Bid, opp: Opportunity, owner: User, days: int, settings: Settings) -> EmailMessage:
+    ctx = {"bid": bid, "opp": opp, "owner": owner, "days": days,
+           "deadline": opp.deadline.strftime("%-d %b %Y") if opp.deadline else "",
+           "link": f"{settings.digest.base_url.rstrip('/')}/opportunities/{opp.id}"}
+    msg = EmailMessage()
+    msg["Subject"] = " ".join(_text_env.get_template("reminder.subject.txt").render(ctx).split())
+    msg["From"] = settings.smtp.from_address
+    msg["To"] = owner.email
+    msg["Message-ID"] = make_msgid(domain=settings.smtp.from_address.rpartition("@")[2] or "tracker.local")
+    msg.set_content(_text_env.get_template("reminder.txt").render(ctx))
+    msg.add_alternative(_env.get_template("reminder.html").render(ctx), subtype="html")
+    return msg
+
+
+def send_reminders(engine: Engine, settings: Settings, today: date, transport=None) -> list[str]:  # noqa: ANN001
+    """Send due reminders; each (bid, threshold) is claimed in the database before the
+    email goes out, so a reminder is never sent twice (a failed send releases the claim)."""
+    from tracker.digest.send import SendOptions, deliver, make_transport
+
+    transport = transport or make_transport(settings)
+    sent: list[str] = []
+    failed: list[str] = []
+    with Session(engine) as session:
+        rows = session.exec(select(Bid, Opportunity, User)
+                            .where(Bid.opportunity_id == Opportunity.id, Bid.owner_id == User.id)
+                            .where(Bid.status.in_(OPEN_STATUSES), Opportunity.deadline.is_not(None))).all()
+    for bid, opp, owner in rows:
+        days = (opp.deadline - today).days
+        threshold = threshold_for(days)
+        if threshold is None or not owner.active:
+            continue
+        try:
+            with Session(engine) as session:
+                session.add(ReminderSent(bid_id=bid.id, threshold=threshold, recipient=owner.email))
+                session.commit()
+        except IntegrityError:
+            continue  # already reminded at this threshold
+        try:
+            deliver(transport, render_reminder(bid, opp, owner, days, settings), owner.email, SendOptions())
+        except Exception as exc:  # one bad address must not stop the other reminders
+            with Session(engine) as session:
+                session.exec(delete(ReminderSent).where(ReminderSent.bid_id == bid.id,
+                                                        ReminderSent.threshold == threshold))
+                session.commit()
+            failed.append(f"{owner.email}: {exc}")
+            continue
+        sent.append(f"{owner.email}: {opp.title} ({days} days)")
+    if failed:
+        raise RuntimeError(f"{len(failed)} reminder(s) not sent (will retry): " + "; ".join(failed))
+    return sent

@@ -1,0 +1,123 @@
+"""What every route shares: the app state, a database session, the signed-in user and
+role checks, CSRF checks and page rendering."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from tracker.config import Settings
+from tracker.db import session_scope
+from tracker.models import User
+
+ROLE_LEVEL = {"viewer": 0, "staff": 1, "admin": 2}
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+class LoginRequired(Exception):
+    """No signed-in user (or a session that was logged out)."""
+
+
+class Forbidden(Exception):
+    """Signed in, but the role does not allow this."""
+
+
+class CsrfFailed(Exception):
+    """A state-changing request without the session's CSRF token."""
+
+
+@dataclass
+class WebState:
+    settings: Settings
+    engine: Engine
+    templates: Jinja2Templates
+    secret: str
+
+
+def state(request: Request) -> WebState:
+    return request.app.state.web
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with session_scope(state(request).engine) as session:
+        yield session
+
+
+DB = Annotated[Session, Depends(get_db)]
+
+
+def current_user(request: Request, session: DB) -> User | None:
+    """The user of a live session: the session's epoch must equal the user's, so logging
+    out (which bumps the epoch) ends every copy of the cookie."""
+    uid, epoch = request.session.get("uid"), request.session.get("ep")
+    user = session.get(User, uid) if isinstance(uid, int) else None
+    if user is None or not user.active or user.session_epoch != epoch:
+        user = None
+    request.state.user = user
+    return user
+
+
+def require(role: str):  # noqa: ANN201 - a FastAPI dependency
+    def dependency(user: Annotated[User | None, Depends(current_user)]) -> User:
+        if user is None:
+            raise LoginRequired()
+        if ROLE_LEVEL.get(user.role, -1) < ROLE_LEVEL[role]:
+            raise Forbidden()
+        return user
+
+    return dependency
+
+
+Viewer = Annotated[User, Depends(require("viewer"))]
+Staff = Annotated[User, Depends(require("staff"))]
+Admin = Annotated[User, Depends(require("admin"))]
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+async def verify_csrf(request: Request) -> None:
+    """Every state-changing request carries the session's CSRF token (form field
+    `csrf_token` or header X-CSRF-Token). The JSON API uses bearer tokens, not cookies."""
+    if request.method in SAFE_METHODS or request.url.path.startswith("/api/"):
+        return
+    expected = request.session.get("csrf") or ""
+    sent = request.headers.get("x-csrf-token", "")
+    if not sent:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            sent = str((await request.form()).get("csrf_token") or "")
+    if not expected or not sent or not hmac.compare_digest(expected, sent):
+        raise CsrfFailed()
+
+
+def render(request: Request, name: str, ctx: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
+    context = {"user": getattr(request.state, "user", None), "csrf_token": csrf_token(request),
+               "flash": request.session.pop("flash", None), **(ctx or {})}
+    response = state(request).templates.TemplateResponse(request, name, context, status_code=status_code)
+    response.headers["Vary"] = "Cookie, HX-Request"
+    return response
+
+
+def flash(request: Request, message: str) -> None:
+    request.session["flash"] = message
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go back to after signing in, never another site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target

@@ -1,0 +1,140 @@
+"""Opportunity search: filters, sorting and pagination done in SQL, shared by the list
+page, its CSV export and the JSON API."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlalchemy import String, cast, func, or_
+from sqlmodel import Session, col, select
+
+from tracker.models import Match, Opportunity
+from tracker.vocab import load_vocabulary
+
+SORTS = {
+    "deadline": (col(Opportunity.deadline).is_(None), col(Opportunity.deadline), col(Opportunity.id)),
+    "newest": (col(Opportunity.first_seen).desc(), col(Opportunity.id).desc()),
+    "amount": (col(Opportunity.amount_max).is_(None), col(Opportunity.amount_max).desc(), col(Opportunity.id)),
+    "title": (col(Opportunity.title), col(Opportunity.id)),
+    "funder": (col(Opportunity.funder).is_(None), col(Opportunity.funder), col(Opportunity.id)),
+}
+STATUSES = ("open", "upcoming", "closed")
+MAX_PER_PAGE = 100
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        text = str(value).replace(",", "").replace("£", "").strip()
+        return int(text) if text else None
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass
+class OppFilter:
+    q: str = ""
+    status: str = ""
+    theme: str = ""
+    funder: str = ""
+    area: str = ""
+    need: str = ""
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+    min_amount: int | None = None
+    max_amount: int | None = None
+    sort: str = "deadline"
+    page: int = 1
+    per_page: int = 25
+    duplicates: bool = False
+
+    @classmethod
+    def from_params(cls, params: Any) -> OppFilter:
+        """Read query parameters leniently: an unusable value is ignored, not an error."""
+        vocab = load_vocabulary()
+        get = params.get
+        status = get("status") or ""
+        theme = get("theme") or ""
+        area = vocab.canonical_area(get("area") or "") or ""
+        sort = get("sort") or "deadline"
+        return cls(
+            q=(get("q") or "").strip()[:200], status=status if status in STATUSES else "",
+            theme=theme if theme in vocab.themes else "", funder=(get("funder") or "").strip()[:200],
+            area=area, need=(get("need") or "").strip()[:80],
+            deadline_from=_date(get("deadline_from")), deadline_to=_date(get("deadline_to")),
+            min_amount=_int(get("min_amount")), max_amount=_int(get("max_amount")),
+            sort=sort if sort in SORTS else "deadline", page=max(1, _int(get("page")) or 1),
+            per_page=min(MAX_PER_PAGE, max(1, _int(get("per_page")) or 25)),
+            duplicates=get("duplicates") in ("1", "on", "true"),
+        )
+
+    def conditions(self) -> list[Any]:
+        o = Opportunity
+        conds: list[Any] = []
+        if not self.duplicates:
+            conds.append(col(o.duplicate_of_id).is_(None))
+        if self.q:
+            pattern = _like(self.q)
+            conds.append(or_(col(o.title).ilike(pattern, escape="\\"), col(o.funder).ilike(pattern, escape="\\"),
+                             col(o.summary).ilike(pattern, escape="\\")))
+        if self.status:
+            conds.append(o.status == self.status)
+        if self.theme:
+            conds.append(cast(o.themes, String).like(_like(f'"{self.theme}"'), escape="\\"))
+        if self.funder:
+            conds.append(o.funder == self.funder)
+        if self.area:
+            covering = load_vocabulary().ancestors(self.area)
+            conds.append(or_(*(cast(o.areas, String).like(_like(f'"{a}"'), escape="\\") for a in covering)))
+        if self.need:
+            matched = select(Match.opportunity_id).where(Match.need_id == self.need, col(Match.eligible).is_(True),
+                                                         col(Match.dismissed).is_(False))
+            conds.append(col(o.id).in_(matched))
+        if self.deadline_from:
+            conds.append(col(o.deadline) >= self.deadline_from)
+        if self.deadline_to:
+            conds.append(col(o.deadline) <= self.deadline_to)
+        if self.min_amount is not None:
+            conds.append(func.coalesce(o.amount_max, o.amount_min) >= self.min_amount)
+        if self.max_amount is not None:
+            conds.append(func.coalesce(o.amount_min, o.amount_max) <= self.max_amount)
+        return conds
+
+    def params(self, **changes: Any) -> str:
+        """The query string for this filter with `changes`, dropping empty values."""
+        data = {**asdict(self), **changes}
+        data.pop("per_page") if data.get("per_page") == 25 else None
+        out = {k: ("1" if v is True else v) for k, v in data.items() if v not in (None, "", False)}
+        if out.get("page") == 1:
+            out.pop("page")
+        if out.get("sort") == "deadline":
+            out.pop("sort")
+        return urlencode(out)
+
+
+def search(session: Session, flt: OppFilter, *, paginate: bool = True) -> tuple[list[Opportunity], int]:
+    """(opportunities on the requested page, total matching)."""
+    conds = flt.conditions()
+    total = session.exec(select(func.count()).select_from(Opportunity).where(*conds)).one()
+    query = select(Opportunity).where(*conds).order_by(*SORTS[flt.sort])
+    if paginate:
+        query = query.offset((flt.page - 1) * flt.per_page).limit(flt.per_page)
+    return list(session.exec(query)), int(total)
+
+
+def funders(session: Session) -> list[str]:
+    query = select(Opportunity.funder).where(col(Opportunity.funder).is_not(None)).distinct()
+    return sorted(f for f in session.exec(query) if f)
