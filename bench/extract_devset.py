@@ -78,8 +78,8 @@ def crawl(sources: list[dict], base: str) -> tuple[list[tuple[dict, object]], li
 
 def normaliser():  # noqa: ANN201
     try:
-        from tracker.normalize import normalize_call
         import tracker.normalize.call  # noqa: F401
+        from tracker.normalize import normalize_call
     except ImportError:
         return None
     return normalize_call

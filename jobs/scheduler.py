@@ -71,12 +71,15 @@ def build_scheduler(engine: Engine, settings: Settings) -> BackgroundScheduler:
     )
 
 
-def sync_jobs(scheduler: BackgroundScheduler, session: Session, settings: Settings) -> list[str]:
+def sync_jobs(scheduler: BackgroundScheduler, engine: Engine, settings: Settings) -> list[str]:
     """Make the scheduler's jobs match sources, config and admin controls. A job whose
     schedule did not change keeps its next run time (so missed runs are not lost)."""
     tz = settings.digest.timezone
-    wanted = {d.id: d for d in desired_jobs(session, settings)}
-    paused = {c.job_id for c in session.exec(select(JobControl).where(JobControl.paused == True))}  # noqa: E712
+    # Read everything first and end the transaction: the job store writes to the same
+    # database, and an open SQLite transaction would lock it out.
+    with Session(engine) as session:
+        wanted = {d.id: d for d in desired_jobs(session, settings)}
+        paused = {c.job_id for c in session.exec(select(JobControl).where(JobControl.paused == True))}  # noqa: E712
     changes = []
     for job in scheduler.get_jobs():
         if job.id not in wanted:
@@ -125,9 +128,8 @@ def run_scheduler(engine: Engine, settings: Settings, stop: threading.Event | No
     say(f"scheduler active as {holder}" + (f"; {abandoned} interrupted run(s) marked abandoned" if abandoned else ""))
     scheduler = build_scheduler(engine, settings)
     scheduler.start(paused=True)
-    with Session(engine) as session:
-        for change in sync_jobs(scheduler, session, settings):
-            logger.info(change)
+    for change in sync_jobs(scheduler, engine, settings):
+        logger.info(change)
     scheduler.resume()
     renew_every = max(ttl / 3, 0.5)
     since_sync = 0.0
@@ -139,9 +141,8 @@ def run_scheduler(engine: Engine, settings: Settings, stop: threading.Event | No
             since_sync += renew_every
             if since_sync >= sync_every:
                 since_sync = 0.0
-                with Session(engine) as session:
-                    for change in sync_jobs(scheduler, session, settings):
-                        say(change)
+                for change in sync_jobs(scheduler, engine, settings):
+                    say(change)
     finally:
         killed = abort_all()
         closer = threading.Thread(target=scheduler.shutdown, kwargs={"wait": True}, daemon=True)

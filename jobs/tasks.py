@@ -3,12 +3,13 @@ with only plain arguments; the settings come from `configure` in the scheduler p
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from jobs.history import recorded
+from tracker import clock
 from tracker.config import Settings
 from tracker.db import make_engine
 
@@ -40,11 +41,11 @@ def crawl(source_name: str, trigger: str = "schedule") -> str:
         outcome = run_crawl(settings, [source_name])
         result = outcome.results[0]
         with Session(engine) as session:
-            refresh_statuses(session, date.today())
+            refresh_statuses(session, clock.today())
             link_duplicates(session)
             session.commit()
             changed = {o.id for o in session.exec(select(Opportunity).where(Opportunity.last_changed >= started))}
-            summary = run_matching(session, date.today(), opportunity_ids=changed) if changed else None
+            summary = run_matching(session, clock.today(), opportunity_ids=changed) if changed else None
             session.commit()
         log.detail = (f"{result.status}: {result.pages} pages, {result.calls} calls "
                       f"({result.calls_new} new, {result.calls_changed} changed); "
@@ -60,7 +61,7 @@ def match_all(trigger: str = "schedule") -> str:
     settings, engine = _ctx()
     with recorded(engine, "match:all", trigger) as log:
         with Session(engine) as session:
-            summary = run_matching(session, date.today())
+            summary = run_matching(session, clock.today())
             session.commit()
         log.detail = f"{summary.needs} need(s) × {summary.opportunities} calls"
         return log.detail
@@ -83,7 +84,7 @@ def deadline_reminders(trigger: str = "schedule") -> str:
 
     settings, engine = _ctx()
     with recorded(engine, "reminders:daily", trigger) as log:
-        sent = send_reminders(engine, settings, date.today())
+        sent = send_reminders(engine, settings, clock.today())
         log.detail = f"{len(sent)} reminder(s) sent" + (": " + "; ".join(sent) if sent else "")
         return log.detail
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 
 from scrapy.crawler import Crawler
-from tracker.normalize.urls import canonical_url
 
+from tracker import clock
 from tracker.normalize import Facts, RawCall, normalize_call
+from tracker.normalize.urls import canonical_url
 
 COUNTED = ("deadline", "amount_max", "areas", "eligible_org_types", "themes")
 
@@ -16,7 +17,7 @@ class NormalizePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
         today = crawler.settings.get("TRACKER_TODAY")
-        self.today = date.fromisoformat(today) if today else date.today()
+        self.today = date.fromisoformat(today) if today else clock.today()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:

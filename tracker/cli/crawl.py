@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
@@ -10,6 +9,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 from sqlmodel import select
 
+from tracker import clock
 from tracker.cli.common import ConfigOption, Context, console, fail, open_context
 from tracker.models import Source
 
@@ -52,7 +52,7 @@ def crawl_sources(ctx: Context, names: list[str] | None, *, show_progress: bool 
     with progress:
         outcome = run_crawl(ctx.settings, chosen, on_event=on_event)
     with ctx.session() as session:
-        refresh_statuses(session, date.today())
+        refresh_statuses(session, clock.today())
         link_duplicates(session)
     return outcome
 
@@ -69,7 +69,8 @@ def summary_table(results) -> Table:  # noqa: ANN001
 
 
 def crawl(
-    source: Annotated[list[str] | None, typer.Option("--source", "-s", help="crawl only this source (repeatable)")] = None,
+    source: Annotated[list[str] | None,
+                      typer.Option("--source", "-s", help="crawl only this source (repeatable)")] = None,
     config: ConfigOption = None,
 ) -> None:
     """Crawl the enabled sources (or --source NAME ...) and store what they publish."""

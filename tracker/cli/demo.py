@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +11,7 @@ import typer
 from rich.table import Table
 from sqlmodel import select
 
+from tracker import clock
 from tracker.cli.common import ConfigOption, console, open_context
 
 DEMO_RECIPIENT = "safer-communities@peterborough.example"
@@ -67,7 +67,7 @@ def demo(
                 pass
     console.print(summary_table(outcome.results))
     with ctx.session() as session:
-        summary = run_matching(session, date.today())
+        summary = run_matching(session, clock.today())
     report = send_digests(ctx.engine, settings)
     table = Table(title="Matches per need")
     table.add_column("need")

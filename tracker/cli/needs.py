@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
+from tracker import clock
 from tracker.cli.common import ConfigOption, console, fail, open_context
 from tracker.needs import NeedsImportError, import_needs, list_needs
 
@@ -72,7 +72,7 @@ def match(config: ConfigOption = None) -> None:
 
     ctx = open_context(config)
     with ctx.session() as session:
-        summary = run_matching(session, date.today())
+        summary = run_matching(session, clock.today())
     console.print(f"matched {summary.needs} need(s) against {summary.opportunities} opportunities", highlight=False)
     for need_id, count in summary.eligible_by_need.items():
         console.print(f"  {need_id}: {count} eligible match(es)", highlight=False)

@@ -72,7 +72,8 @@ def list_(config: ConfigOption = None, fmt: Annotated[str, typer.Option("--forma
     for r in rows:
         health = "[green]ok[/]" if r["healthy"] else f"[red]unhealthy[/] {r['health_note']}"
         table.add_row(r["name"], r["kind"], "yes" if r["enabled"] else "no", health,
-                      (r["last_crawl_at"] or "never")[:16], str(r["last_calls"] if r["last_calls"] is not None else "-"),
+                      (r["last_crawl_at"] or "never")[:16],
+                      str(r["last_calls"] if r["last_calls"] is not None else "-"),
                       r["url"])
     console.print(table)
 
@@ -85,8 +86,9 @@ def show(name: str, config: ConfigOption = None) -> None:
         with ctx.session() as session:
             s = find_source(session, name)
             console.print(f"[bold]{s.name}[/]  {s.kind}  {s.url}", highlight=False)
+            schedule = s.schedule or ctx.settings.schedule.crawl
             console.print(f"funder: {funder_name(session, s) or '-'}   enabled: {s.enabled}   "
-                          f"schedule: {s.schedule or ctx.settings.schedule.crawl}   origin: {s.origin}", highlight=False)
+                          f"schedule: {schedule}   origin: {s.origin}", highlight=False)
             console.print("health: " + ("ok" if s.healthy else f"UNHEALTHY: {s.health_note}"), highlight=False)
             table = Table(title="last crawl runs")
             for col in ("started", "status", "pages", "new", "changed", "unchanged", "skipped", "errors", "detail"):

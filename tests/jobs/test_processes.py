@@ -1,0 +1,145 @@
+"""Real processes: two schedulers and a lease (kill -9 the active one), SIGTERM, and a
+crawl over its time limit."""
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+
+from jobs.crawl_runner import run_crawl
+from jobs.lease import current_holder
+from tracker.config import Settings
+from tracker.models import CrawlRun, JobRun, Source
+
+TRACKER = str(Path(sys.executable).with_name("tracker"))
+
+
+class Output:
+    """Collects a child's output lines in a thread so the test can wait for a line."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.lines: list[str] = []
+        self.proc = proc
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.proc.stdout:
+            self.lines.append(line.rstrip())
+
+    def wait_for(self, text: str, timeout: float) -> bool:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if any(text in line for line in self.lines):
+                return True
+            time.sleep(0.1)
+        return False
+
+
+def start_scheduler(home: Path, db_url: str) -> tuple[subprocess.Popen, Output]:
+    env = dict(os.environ, TRACKER_HOME=str(home), TRACKER_DATABASE_URL=db_url, TRACKER_LEASE_TTL="3",
+               COLUMNS="200")
+    proc = subprocess.Popen([TRACKER, "scheduler"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    return proc, Output(proc)
+
+
+def test_second_scheduler_stands_by_and_takes_over_after_kill_9(tmp_path, db_url, engine) -> None:
+    first, out1 = start_scheduler(tmp_path, db_url)
+    second = None
+    try:
+        assert out1.wait_for("scheduler active", 30), out1.lines
+        second, out2 = start_scheduler(tmp_path, db_url)
+        assert out2.wait_for("another scheduler is active", 30), out2.lines
+        assert not any("scheduler active" in line for line in out2.lines)
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+        killed_at = time.monotonic()
+        assert out2.wait_for("scheduler active", 60), out2.lines
+        assert time.monotonic() - killed_at < 60
+        holder = current_holder(engine)
+        assert holder is not None and f":{second.pid}:" in holder.holder
+    finally:
+        for proc in (first, second):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
+                proc.wait(10)
+
+
+def test_sigterm_stops_the_scheduler_within_seconds_and_frees_the_lease(tmp_path, db_url, engine) -> None:
+    proc, out = start_scheduler(tmp_path, db_url)
+    try:
+        assert out.wait_for("scheduler active", 30), out.lines
+        proc.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        assert proc.wait(15) == 0
+        assert time.monotonic() - started < 8
+        assert out.wait_for("scheduler stopped", 2)
+        # A new scheduler becomes active at once: the lease was released, not left to expire.
+        again, out2 = start_scheduler(tmp_path, db_url)
+        try:
+            assert out2.wait_for("scheduler active", 10), out2.lines
+        finally:
+            again.kill()
+            again.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+class Hang(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:  # noqa: N802
+        time.sleep(20)
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture
+def hanging_server():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hang)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_crawl_over_its_time_limit_is_killed_and_recorded(settings: Settings, engine, hanging_server) -> None:
+    settings.crawl.obey_robots = False
+    with Session(engine) as s:
+        s.add(Source(name="slow", kind="html", url=hanging_server + "/grants"))
+        s.commit()
+    started = time.monotonic()
+    outcome = run_crawl(settings, ["slow"], timeout=3)
+    assert time.monotonic() - started < 15
+    assert outcome.timed_out
+    assert outcome.results[0].status == "timeout"
+    assert "time limit" in outcome.results[0].error_text
+    with Session(engine) as s:
+        run = s.exec(select(CrawlRun)).one()
+        assert run.status == "timeout" and run.finished_at is not None
+        source = s.exec(select(Source)).one()
+        assert not source.healthy and "timeout" in source.health_note
+
+
+def test_failed_job_is_recorded_in_history(tmp_path, db_url, engine) -> None:
+    env = dict(os.environ, TRACKER_HOME=str(tmp_path), TRACKER_DATABASE_URL=db_url, COLUMNS="200")
+    with Session(engine) as s:
+        s.add(Source(name="refused", kind="html", url="http://127.0.0.1:9/nothing-listens-here"))
+        s.commit()
+    done = subprocess.run([TRACKER, "jobs", "run-now", "crawl:refused"], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 1
+    assert "crawl:refused failed" in done.stderr
+    with Session(engine) as s:
+        run = s.exec(select(JobRun)).one()
+        assert run.outcome == "failed" and run.trigger == "run-now" and run.finished_at is not None
+        assert "crawl failed" in run.detail
+    shown = subprocess.run([TRACKER, "jobs", "history"], env=env, capture_output=True, text=True, timeout=60)
+    assert "crawl:refused" in shown.stdout and "failed" in shown.stdout
