@@ -1,0 +1,73 @@
+"""Deadline reminders: bids still open for work get one email per threshold (7, 3, 1
+days) to the bid's owner, delivered through a real SMTP server on loopback."""
+
+import email
+import socket
+from datetime import date, timedelta
+from email import policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlmodel import Session
+
+from tracker.models import Bid, Opportunity, User
+from tracker.reminders import send_reminders, threshold_for
+
+TODAY = date(2027, 3, 1)
+
+
+class Collect:
+    def __init__(self) -> None:
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    handler = Collect()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, handler
+    controller.stop()
+
+
+def test_thresholds() -> None:
+    assert [threshold_for(d) for d in (8, 7, 5, 3, 2, 1, 0, -1)] == [None, 7, 7, 3, 3, 1, 1, None]
+
+
+def test_each_threshold_is_sent_once_to_the_owner(settings, engine, smtp) -> None:
+    port, handler = smtp
+    settings.smtp.host, settings.smtp.port, settings.smtp.security = "127.0.0.1", port, "none"
+    with Session(engine) as s:
+        sam = User(email="sam@council.example", name="Sam", role="staff")
+        val = User(email="val@council.example", role="viewer")
+        s.add_all([sam, val])
+        s.flush()
+        calls = {}
+        for key, days in {"seven": 7, "two": 2, "far": 30, "applied": 3}.items():
+            opp = Opportunity(url=f"https://f.example/{key}", title=f"Fund <{key}>", deadline=TODAY + timedelta(days))
+            s.add(opp)
+            s.flush()
+            calls[key] = opp
+        s.add(Bid(opportunity_id=calls["seven"].id, owner_id=sam.id, status="interested"))
+        s.add(Bid(opportunity_id=calls["two"].id, owner_id=sam.id, status="preparing"))
+        s.add(Bid(opportunity_id=calls["far"].id, owner_id=sam.id, status="interested"))
+        s.add(Bid(opportunity_id=calls["applied"].id, owner_id=val.id, status="applied"))
+        s.commit()
+    sent = send_reminders(engine, settings, TODAY)
+    assert len(sent) == 2 and len(handler.messages) == 2
+    subjects = sorted(m["Subject"] for _, m in handler.messages)
+    assert subjects == ["2 days left: Fund <two>", "7 days left: Fund <seven>"]
+    for rcpts, msg in handler.messages:
+        assert rcpts == ["sam@council.example"]
+        assert "&lt;" in msg.get_body(("html",)).get_content()  # scraped titles are escaped in HTML
+    assert send_reminders(engine, settings, TODAY) == []  # same day again: nothing new
+    assert send_reminders(engine, settings, TODAY + timedelta(days=4)) == ["sam@council.example: Fund <seven> (3 days)"]
+    assert len(handler.messages) == 3
