@@ -47,7 +47,9 @@ def _finish_run(db_url: str, run_id: int | None, stats: dict[str, Any], errors: 
     error_count = (int(stats.get("log_count/ERROR", 0)) + int(stats.get("tracker/blocked_url", 0))
                    + int(stats.get("tracker/blocked_dns", 0)))
     calls = int(stats.get("tracker/calls", 0))
-    if not stats.get("response_received_count"):
+    if stats.get("tracker/start_page_error"):
+        status = "failed"
+    elif not stats.get("response_received_count"):
         status = "failed"
         if not errors:
             errors = [f"no page could be fetched ({stats.get('finish_reason', 'unknown')})"]
@@ -61,6 +63,7 @@ def _finish_run(db_url: str, run_id: int | None, stats: dict[str, Any], errors: 
         "skipped": int(stats.get("tracker/skipped_non_call", 0)),
         "error_text": "\n".join(dict.fromkeys(errors))[:4000],
         "not_modified": int(stats.get("httpcache/revalidate", 0)),
+        "cache": {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("httpcache/")},
         "missing": {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("tracker/missing/")},
     }
     if run_id and not dry_run:
@@ -98,8 +101,11 @@ def main(argv: list[str]) -> int:
 
     def attach(crawler: Crawler, source: dict[str, Any]) -> None:
         name = source["name"]
+        start_status: list[int] = []
 
         def on_response(response, request, spider) -> None:  # noqa: ANN001
+            if request.url == source["url"] or source["url"] in request.meta.get("redirect_urls", []):
+                start_status.append(response.status)
             emit("page", source=name, url=response.url, status=response.status)
 
         def on_item(item, response, spider) -> None:  # noqa: ANN001
@@ -108,8 +114,12 @@ def main(argv: list[str]) -> int:
         def on_closed(spider, reason) -> None:  # noqa: ANN001
             stats = crawler.stats.get_stats()
             stats["finish_reason"] = reason
-            summary = _finish_run(settings.db_url, source.get("crawl_run_id"), stats,
-                                  errors.by_spider.get(id(spider), []), bool(spec.get("dry_run_out")))
+            problems = errors.by_spider.get(id(spider), [])
+            if start_status and start_status[-1] >= 400:
+                stats["tracker/start_page_error"] = start_status[-1]
+                problems = [f"start page {source['url']} answered HTTP {start_status[-1]}", *problems]
+            summary = _finish_run(settings.db_url, source.get("crawl_run_id"), stats, problems,
+                                  bool(spec.get("dry_run_out")))
             summary["skipped_pages"] = list(getattr(spider, "skipped", []))[:200]
             emit("done", source=name, **summary)
 

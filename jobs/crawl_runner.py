@@ -51,6 +51,7 @@ class SourceResult:
     skipped_pages: list = field(default_factory=list)
     not_modified: int = 0
     missing: dict = field(default_factory=dict)
+    cache: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -25,19 +25,17 @@ def scrapy_settings(settings: Settings, *, dry_run_out: str | None = None) -> di
             "spiders.pipelines.store.StorePipeline": 200,
         },
         "TRACKER_DATABASE_URL": settings.db_url,
-        # Revalidate every page (If-None-Match / If-Modified-Since) instead of trusting
-        # the RFC 2616 heuristic, which would serve old pages without asking.
         "DEFAULT_REQUEST_HEADERS": {
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
             "Accept-Language": "en-GB,en;q=0.8",
-            "Cache-Control": "max-age=0",
         },
     }
     if crawl.http_cache and not dry_run_out:
         values.update({
             "HTTPCACHE_ENABLED": True,
             "HTTPCACHE_DIR": str(settings.cache_dir.resolve()),
-            "HTTPCACHE_POLICY": "scrapy.extensions.httpcache.RFC2616Policy",
+            # Revalidate every page (If-None-Match / If-Modified-Since): see cache_policy.
+            "HTTPCACHE_POLICY": "spiders.cache_policy.AlwaysRevalidatePolicy",
             "HTTPCACHE_ALWAYS_STORE": True,
             "HTTPCACHE_IGNORE_HTTP_CODES": [500, 502, 503, 504, 408, 429],
         })

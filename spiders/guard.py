@@ -33,7 +33,7 @@ class GuardMiddleware:
             check_url(request.url, self.allow_hosts)  # no resolver here: the DNS hook checks names
         except UnsafeURL as exc:
             self.crawler.stats.inc_value("tracker/blocked_url")
-            logger.warning("blocked %s: %s", request.url, exc)
+            logger.warning("blocked %s: %s", request.url, exc, extra={"spider": self.crawler.spider})
             raise IgnoreRequest(f"blocked by address guard: {exc}") from exc
 
 
@@ -56,9 +56,8 @@ class _CheckingReceiver:
         bad = [a.host for a in self.addresses
                if is_blocked_ip(a.host) and not host_allowed(self.host, a.host, self.allow_hosts)]
         if bad:
+            # The failed lookup is then logged by Scrapy against the right spider.
             logger.warning("blocked %s: resolves to %s", self.host, ", ".join(bad))
-            if self.crawler is not None:
-                self.crawler.stats.inc_value("tracker/blocked_dns")
         else:
             for address in self.addresses:
                 self.receiver.addressResolved(address)
