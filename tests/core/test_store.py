@@ -71,15 +71,20 @@ def test_same_programme_on_two_sources_is_linked_to_the_owner(engine) -> None:
         # same name, other round: not a duplicate
         upsert_call(s, _facts(url="https://agg.example/youth-2025", title="Youth Fund 2025",
                               deadline=date(2025, 3, 1)), agg)
-        # same title, other funder: not a duplicate
-        upsert_call(s, _facts(url="https://agg.example/other", title="Youth Fund", funder="Home Office"), agg)
+        # same title, other funder, other terms: a different fund
+        upsert_call(s, _facts(url="https://agg.example/other", title="Youth Fund", funder="Home Office",
+                              amount_max=90000), agg)
+        # a foundation re-publishing the PCC's fund under its own name, same terms: a copy
+        upsert_call(s, _facts(url="https://cf.example/youth-copy", title="Police and Crime Commissioner's Youth Fund",
+                              funder="Community Foundation"), feed)
         s.commit()
-        assert link_duplicates(s) == 2
+        assert link_duplicates(s) == 3
         s.commit()
         by_url = {o.url: o for o in s.exec(select(Opportunity))}
         owner = by_url["https://pcc.example/youth"]
         assert owner.duplicate_of_id is None
         assert by_url["https://cf.example/pcc-youth"].duplicate_of_id == owner.id
         assert by_url["https://agg.example/youth-fund"].duplicate_of_id == owner.id
+        assert by_url["https://cf.example/youth-copy"].duplicate_of_id == owner.id
         assert by_url["https://agg.example/youth-2025"].duplicate_of_id is None
         assert by_url["https://agg.example/other"].duplicate_of_id is None
