@@ -84,21 +84,24 @@ def main() -> None:
     if args.tracemalloc:
         tracemalloc.start()
 
-    t0 = time.perf_counter()
+    clock = [(time.perf_counter(), time.process_time())]
     matcher = Matcher(opps, TODAY)
-    t1 = time.perf_counter()
+    clock.append((time.perf_counter(), time.process_time()))
     results = sum(len(matcher.score(n)) for n in needs)
-    t2 = time.perf_counter()
+    clock.append((time.perf_counter(), time.process_time()))
     matcher.upsert(new)
     keys = [o.key for o in new]
     inc = sum(len(matcher.score_subset(n, keys)) for n in needs)
-    t3 = time.perf_counter()
+    clock.append((time.perf_counter(), time.process_time()))
+
+    def span(a: int, b: int) -> str:
+        return f"{clock[b][0] - clock[a][0]:6.2f} s wall {clock[b][1] - clock[a][1]:6.2f} s cpu"
 
     print(f"{args.opps} opportunities x {args.needs} needs")
-    print(f"  index build        {t1 - t0:6.2f} s")
-    print(f"  full re-score      {t2 - t1:6.2f} s  ({results} results kept)")
-    print(f"  build + re-score   {t2 - t0:6.2f} s")
-    print(f"  incremental        {t3 - t2:6.3f} s  (upsert {args.new} + score_subset x {args.needs}, {inc} results)")
+    print(f"  index build        {span(0, 1)}")
+    print(f"  full re-score      {span(1, 2)}  ({results} results kept)")
+    print(f"  build + re-score   {span(0, 2)}")
+    print(f"  incremental        {span(2, 3)}  (upsert {args.new} + score_subset x {args.needs}, {inc} results)")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(f"  peak RSS           {rss / 1024:6.0f} MB  (synthetic data alone {base_rss / 1024:.0f} MB)")
     if args.tracemalloc:

@@ -144,6 +144,9 @@ def main(argv: list[str]) -> int:
             emit("done", source=source["name"], status="failed", pages=0, calls=0, errors=1,
                  error_text=f"cannot start: {exc}")
     process.start()
+    from spiders.pipelines.writer import Writer
+
+    Writer.close_all()
     return 0
 
 

@@ -84,8 +84,11 @@ def find_bid(session: Session, opportunity_id: int, need_id: str | None) -> Bid 
     return session.exec(query.order_by(col(Bid.need_id).is_(None), col(Bid.id).desc())).first()
 
 
-def _mark(session: Session, opportunity_id: int, need_id: str | None, status: str, user_id: int | None,
-          note: str) -> Bid:
+def mark(session: Session, opportunity_id: int, need_id: str | None, status: str, user_id: int | None = None,
+         note: str = "") -> Bid:
+    """Create the bid for this call (and need) at `status`, or advance the existing one to it."""
+    if status not in OPEN_STATUSES:
+        raise BidError(f"can only mark a call interested, preparing or applied, not {status!r}")
     bid = find_bid(session, opportunity_id, need_id)
     if bid is None:
         return create_bid(session, opportunity_id, need_id=need_id, user_id=user_id, status=status, note=note)
@@ -102,13 +105,13 @@ def mark_interested(session: Session, match: Match, user_id: int | None = None, 
     if match.dismissed:
         match.dismissed, match.dismissed_by = False, None
         session.add(match)
-    return _mark(session, match.opportunity_id, match.need_id, "interested", user_id, note)
+    return mark(session, match.opportunity_id, match.need_id, "interested", user_id, note)
 
 
 def mark_applied(session: Session, opportunity_id: int, need_id: str | None = None, user_id: int | None = None,
                  note: str = "") -> Bid:
     """An application went in: create the bid at applied, or advance the existing one."""
-    return _mark(session, opportunity_id, need_id, "applied", user_id, note)
+    return mark(session, opportunity_id, need_id, "applied", user_id, note)
 
 
 def update_details(session: Session, bid: Bid, *, user_id: int | None, owner_id: int | None,

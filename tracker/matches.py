@@ -29,7 +29,8 @@ def need_spec(need: Need) -> NeedSpec:
 
 def opp_spec(opp: Opportunity) -> OppSpec:
     deadline_time = time.fromisoformat(opp.deadline_time) if opp.deadline_time else None
-    return OppSpec(key=str(opp.id), title=opp.title, summary=opp.summary, text=opp.eligibility_text,
+    text = f"{opp.eligibility_text}\n{opp.body}" if opp.body else opp.eligibility_text
+    return OppSpec(key=str(opp.id), title=opp.title, summary=opp.summary, text=text,
                    funder=opp.funder, deadline=opp.deadline, deadline_time=deadline_time, rolling=opp.rolling,
                    opens=opp.opens, status=opp.status, amount_min=opp.amount_min, amount_max=opp.amount_max,
                    total_pot=opp.total_pot, eligible_org_types=list(opp.eligible_org_types),

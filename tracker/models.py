@@ -78,6 +78,7 @@ class Opportunity(SQLModel, table=True):
     areas: list = _json()
     themes: list = _json()
     eligibility_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # page text, for matching
     problems: list = _json()
     content_hash: str = ""
     first_seen: datetime = Field(default_factory=utcnow)

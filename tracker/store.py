@@ -54,11 +54,13 @@ def upsert_call(
     if opp is None:
         opp = Opportunity(url=facts.url, source_id=source.id if source else None, content_hash=digest,
                           first_seen=now, last_seen=now, last_changed=now, problems=list(facts.problems),
-                          **values)
+                          body=facts.body, **values)
         session.add(opp)
         session.flush()
         return opp, "new"
     opp.last_seen = now
+    if facts.body and opp.body != facts.body:  # page text is kept current without a revision
+        opp.body = facts.body
     if source is not None and opp.source_id is None:
         opp.source_id = source.id
     if opp.content_hash == digest:

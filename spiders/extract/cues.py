@@ -49,8 +49,9 @@ AWARDS_TITLE = re.compile(
 )
 AWARDS_END = re.compile(r"\bawards\s*$", re.I)
 AWARDED_TEXT = re.compile(r"\b(awarded|have funded|were funded|received (?:a )?grants?)\b", re.I)
+HOME_TITLE = re.compile(r"^(home|homepage|home page|welcome)$", re.I)
 ABOUT_TITLE = re.compile(
-    r"^(home|about|contact|accessibility|privacy|cookies?|terms|sitemap|site map|search|log ?in|sign in|"
+    r"^(about|contact|accessibility|privacy|cookies?|terms|sitemap|site map|log ?in|sign in|"
     r"our (team|people|staff|board)|meet the|jobs|careers|vacancies|get in touch)\b",
     re.I,
 )

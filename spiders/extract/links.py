@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urljoin, urlsplit
 
@@ -111,6 +112,7 @@ def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None
             if anc is main:
                 break
     links: dict[str, ItemLink] = {}
+    containers: dict[str, HtmlElement] = {}
     for a, url in anchors:
         container, in_item = a, False
         for anc in a.iterancestors():
@@ -120,8 +122,14 @@ def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None
             in_item = in_item or _is_item_container(anc)
         if url in links:
             continue
+        containers[url] = container
         links[url] = ItemLink(url=url, anchor=inline_text(a), in_item=in_item,
                               context_text=block_text(container), context_fields=_context_fields(container))
+    # repeated blocks (<p>, <div class="x">) each holding one link are items too
+    shape = Counter((c.getparent(), c.tag, c.get("class")) for c in containers.values() if c.tag != "a")
+    for url, c in containers.items():
+        if c.tag != "a" and shape[(c.getparent(), c.tag, c.get("class"))] >= 3:
+            links[url].in_item = True
     return list(links.values())
 
 

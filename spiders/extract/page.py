@@ -121,7 +121,7 @@ def _soft_non_call(p: _Page) -> str | None:
     """Pages whose title says what they are: home, about, contact, FAQs, guidance."""
     if urldefrag(p.url)[0] in p.home_urls or urlsplit(p.url).path in HOME_PATHS:
         return "home page"
-    if C.ABOUT_TITLE.search(p.title):
+    if C.HOME_TITLE.match(p.title) or C.ABOUT_TITLE.search(p.title):
         return "about/contact page"
     if C.FAQ_TITLE.search(p.title):
         return "FAQ page"
@@ -131,14 +131,24 @@ def _soft_non_call(p: _Page) -> str | None:
 
 
 def _is_listing(p: _Page) -> bool:
+    """Two or more links in repeated blocks (cards, list items, rows), unless the page reads as a call
+    without them and few of them look like funds (a call page with a list of related pages)."""
     items = [lk for lk in p.links if lk.in_item]
     if len(items) < 2:
         return False
+    fundish = [lk for lk in items if C.FUND_NOUN.search(lk.anchor) or C.call_cues(lk.context_text, {}, "")
+               and {"money", "deadline", "rolling"} & set(C.call_cues(lk.context_text, {}, ""))]
+    if len(fundish) >= 3:
+        return True
     item_lines = {line for lk in items for line in lk.context_text.split("\n")}
     rest = "\n".join(line for line in p.text.split("\n") if line not in item_lines)
-    rest_cues = C.call_cues(rest, {}, "")
-    # a call page with a short list of related links still reads as a call without them
-    return not ({"money", "deadline"} <= set(rest_cues) and "apply" in rest_cues)
+    return not C.is_call(C.call_cues(rest, {}, p.title))
+
+
+def _self_contained(sections: list) -> bool:  # noqa: ANN001
+    """Every fund section carries its own money and a date (or rolling): calls, not teasers."""
+    texts = [block_text(s.element) for s in sections]
+    return bool(texts) and all(C.has_money(t) and (C.DATE.search(t) or C.ROLLING.search(t)) for t in texts)
 
 
 def _funder(p: _Page, fields: dict[str, str], listing: Listing, default: str | None) -> str | None:
@@ -172,14 +182,14 @@ def analyse_page(html: str, url: str, *, listing: Listing | None = None, funder:
     reason = _hard_non_call(p, listing)
     if reason:
         return PageResult(url, "noncall", reason)
+    sections = fund_sections(p.main)
     by_pattern = bool(link_pattern and p.links and not re.search(link_pattern, url))
-    if allow_listing and (by_pattern or _is_listing(p)):
+    if allow_listing and (by_pattern or (_is_listing(p) and not _self_contained(sections))):
         return PageResult(url, "listing", f"listing with {len(p.links)} links", links=p.links,
                           next_pages=p.next_pages)
     reason = _invitation_only(p, listing) or _soft_non_call(p)
     if reason:
         return PageResult(url, "noncall", reason)
-    sections = fund_sections(p.main)
     if sections:
         calls = []
         for s in sections:

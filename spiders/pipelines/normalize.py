@@ -8,6 +8,7 @@ from scrapy.crawler import Crawler
 
 from tracker import clock
 from tracker.normalize import Facts, RawCall, normalize_call
+from tracker.normalize.raw import UnchangedPage
 from tracker.normalize.urls import canonical_url
 
 COUNTED = ("deadline", "amount_max", "areas", "eligible_org_types", "themes")
@@ -23,10 +24,7 @@ class NormalizePipeline:
     def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
         return cls(crawler)
 
-    def process_item(self, item: RawCall | Facts) -> Facts:
-        if isinstance(item, Facts):
-            return item
-        raw = item
+    def normalize(self, raw: RawCall) -> Facts:
         raw.url = canonical_url(raw.url)
         facts = normalize_call(raw, today=self.today, default_funder=raw.funder)
         self.stats.inc_value("tracker/calls")
@@ -37,3 +35,10 @@ class NormalizePipeline:
         for problem in facts.problems:
             self.stats.inc_value(f"tracker/invalid/{problem.split(':', 1)[0]}")
         return facts
+
+    def process_item(self, item: RawCall | Facts | UnchangedPage) -> Facts | UnchangedPage:
+        if isinstance(item, RawCall):
+            return self.normalize(item)
+        if isinstance(item, UnchangedPage):
+            item.url = canonical_url(item.url)
+        return item  # unchanged pages are normalised only if the store does not know them

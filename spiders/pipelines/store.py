@@ -1,5 +1,6 @@
-"""Upsert each call into the tracker's database and keep the source's CrawlRun counts.
-With TRACKER_DRY_RUN the calls are written as JSON lines to TRACKER_DRY_RUN_OUT instead."""
+"""Upsert each call into the tracker's database and keep the source's counts. Writes go through
+the process's shared Writer, batched, because a transaction per call costs more than the
+crawl. With TRACKER_DRY_RUN_OUT the calls are written as JSON lines there instead."""
 
 from __future__ import annotations
 
@@ -8,24 +9,28 @@ from dataclasses import asdict
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
+from sqlalchemy import or_, update
 from sqlmodel import Session, select
 
-from tracker.db import make_engine
-from tracker.models import Source
+from spiders.pipelines.normalize import NormalizePipeline
+from spiders.pipelines.writer import Writer
+from tracker.models import Opportunity, Source, utcnow
 from tracker.normalize import Facts
+from tracker.normalize.raw import UnchangedPage
 from tracker.store import upsert_call
 
 
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        settings = crawler.settings
-        self.dry_out = settings.get("TRACKER_DRY_RUN_OUT")
-        self.url = settings.get("TRACKER_DATABASE_URL")
+        self.stats = crawler.stats
+        self.dry_out = crawler.settings.get("TRACKER_DRY_RUN_OUT")
+        self.url = crawler.settings.get("TRACKER_DATABASE_URL")
+        self.normalizer = NormalizePipeline(crawler)
         self.run_id: int | None = None
-        self.engine = None
-        self.source = None
-        self.counts = {"new": 0, "changed": 0, "unchanged": 0}
+        self.writer: Writer | None = None
+        self.session: Session | None = None
+        self.source: Source | None = None
         self.seen: set[str] = set()
 
     @classmethod
@@ -35,31 +40,55 @@ class StorePipeline:
     def open_spider(self, spider: Spider | None = None) -> None:
         if self.dry_out or not self.url:
             return
-        self.engine = make_engine(self.url)
         spider = self.crawler.spider
-        name = getattr(spider, "source_name", None)
         self.run_id = getattr(spider, "crawl_run_id", None)
-        with Session(self.engine) as session:
-            self.source = session.exec(select(Source).where(Source.name == name)).first()
+        self.writer = Writer.get(self.url)
+        self.session = self.writer.session
+        name = getattr(spider, "source_name", None)
+        self.source = self.session.exec(select(Source).where(Source.name == name)).first()
 
-    def process_item(self, item: Facts) -> Facts:
-        if item.url in self.seen:  # the same call reached twice (listing and feed) in one crawl
-            self.crawler.stats.inc_value("tracker/duplicate_item")
+    def process_item(self, item: Facts | UnchangedPage) -> Facts | UnchangedPage:
+        if isinstance(item, UnchangedPage):
+            if self.session is not None and self._touch(item):
+                return item
+            for raw in item.calls:  # not known here: store it like any new page
+                self._store(self.normalizer.normalize(raw))
             return item
-        self.seen.add(item.url)
-        if self.dry_out:
-            with open(self.dry_out, "a", encoding="utf-8") as out:
-                out.write(json.dumps(asdict(item), default=str) + "\n")
-            return item
-        if self.engine is None:
-            return item
-        with Session(self.engine, expire_on_commit=False) as session:
-            _, outcome = upsert_call(session, item, self.source, self.run_id)
-            session.commit()
-        self.counts[outcome] += 1
-        self.crawler.stats.inc_value(f"tracker/calls_{outcome}")
+        self._store(item)
         return item
 
+    def _touch(self, page: UnchangedPage) -> bool:
+        """Move last_seen for the page's calls; True if all of them were known."""
+        now = utcnow()
+        result = self.session.execute(
+            update(Opportunity)
+            .where(or_(Opportunity.url == page.url, Opportunity.url.like(page.url.replace("%", r"\%") + "#%",
+                                                                         escape="\\")))
+            .values(last_seen=now)
+        )
+        if result.rowcount < len(page.calls):
+            return False
+        self.stats.inc_value("tracker/calls", result.rowcount)
+        self.stats.inc_value("tracker/calls_unchanged", result.rowcount)
+        self.seen.add(page.url)
+        self.writer.wrote(result.rowcount)
+        return True
+
+    def _store(self, facts: Facts) -> None:
+        if facts.url in self.seen:  # the same call reached twice (listing and feed) in one crawl
+            self.stats.inc_value("tracker/duplicate_item")
+            return
+        self.seen.add(facts.url)
+        if self.dry_out:
+            with open(self.dry_out, "a", encoding="utf-8") as out:
+                out.write(json.dumps(asdict(facts), default=str) + "\n")
+            return
+        if self.session is None:
+            return
+        _, outcome = upsert_call(self.session, facts, self.source, self.run_id)
+        self.stats.inc_value(f"tracker/calls_{outcome}")
+        self.writer.wrote(1)
+
     def close_spider(self, spider: Spider | None = None) -> None:
-        if self.engine is not None:
-            self.engine.dispose()
+        if self.writer is not None:
+            self.writer.commit()

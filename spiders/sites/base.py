@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import scrapy
+
+from tracker.normalize.raw import UnchangedPage
 
 
 class TrackerSpider(scrapy.Spider):
@@ -38,6 +41,21 @@ class TrackerSpider(scrapy.Spider):
     def _stats(self):  # noqa: ANN202
         crawler = getattr(self, "crawler", None)
         return crawler.stats if crawler is not None else None
+
+    @staticmethod
+    def unchanged(response: Any) -> bool:
+        """Answered 304 by the server (the cached copy is current) and reached through a
+        listing or feed that was unchanged too, so the calls on it are as stored."""
+        return "cached" in response.flags and response.meta.get("context_unchanged", True)
+
+    def calls_or_unchanged(self, response: Any, calls: list) -> Iterator[Any]:
+        if calls and self.unchanged(response):
+            stats = self._stats()
+            if stats is not None:
+                stats.inc_value("tracker/unchanged_pages")
+            yield UnchangedPage(url=response.url, calls=list(calls))
+        else:
+            yield from calls
 
     def count_page(self) -> None:
         stats = self._stats()

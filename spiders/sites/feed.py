@@ -48,7 +48,7 @@ class FeedSpider(TrackerSpider):
                 yield entry_call(entry, response.url, self.funder)
                 continue
             yield scrapy.Request(entry.link, callback=self.parse_item, errback=self.item_failed,
-                                 cb_kwargs={"entry": entry})
+                                 cb_kwargs={"entry": entry}, meta={"context_unchanged": self.unchanged(response)})
 
     def analyse(self, response: TextResponse, listing: Listing) -> PageResult:
         return analyse_page(response.text, response.url, listing=listing, funder=self.funder,
@@ -66,7 +66,7 @@ class FeedSpider(TrackerSpider):
         for call in result.calls:
             call.title = call.title or entry.title
             call.summary = call.summary or entry.text.split("\n")[0][:500]
-            yield call
+        yield from self.calls_or_unchanged(response, result.calls)
 
     def item_failed(self, failure: Failure) -> Iterator[RawCall]:
         """The item's page is gone or refused: keep the call as the feed describes it."""

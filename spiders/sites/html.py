@@ -43,15 +43,15 @@ class GenericHtmlSpider(TrackerSpider):
         if result.kind == "noncall":
             self.skip(response.url, result.reason)
             return
-        yield from result.calls
+        yield from self.calls_or_unchanged(response, result.calls)
         if result.kind == "listing":
-            yield from self.follow_listing(result, depth)
+            yield from self.follow_listing(result, depth, self.unchanged(response))
 
-    def follow_listing(self, result: PageResult, depth: int) -> Iterator[scrapy.Request]:
+    def follow_listing(self, result: PageResult, depth: int, unchanged: bool = False) -> Iterator[scrapy.Request]:
         for link in result.links:
             yield scrapy.Request(link.url, callback=self.parse, meta={
                 "tracker_depth": depth + 1, "listing_text": link.context_text,
-                "listing_fields": link.context_fields})
+                "listing_fields": link.context_fields, "context_unchanged": unchanged})
         for url in result.next_pages:
             if self._listing_pages >= self.max_listing_pages:
                 break

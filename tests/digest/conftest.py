@@ -81,8 +81,10 @@ def smtp_server():
 
 
 @pytest.fixture
-def engine(tmp_path):
-    eng = make_engine(f"sqlite:///{tmp_path}/t.db")
+def engine(db_url):
+    """The root conftest's db_url: SQLite in tmp_path, and PostgreSQL too when
+    TRACKER_TEST_DATABASE_URL is set."""
+    eng = make_engine(db_url)
     upgrade(eng)
     yield eng
     eng.dispose()

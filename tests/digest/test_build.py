@@ -93,3 +93,31 @@ def test_empty_digest(engine, seeded):
     later = NOW + timedelta(days=400)  # everything has closed
     content = build(engine, SAM, now=later)
     assert content.is_empty
+
+
+def test_long_lists_are_capped_and_the_rest_linked(engine, seeded):
+    with session_scope(engine) as s:
+        user = next(u for u in recipients(s) if u.email == ADA)
+        content = build_digest(s, user, now=NOW, timezone="Europe/London", base_url=BASE_URL,
+                               secret=SECRET, max_per_need=1)
+    n1 = content.needs[0]
+    assert [e.title for e in n1.entries] == ["Youth Diversion Fund"]
+    assert n1.more == 2 and n1.more_url == f"{BASE_URL}/opportunities?need=N1"
+    assert content.match_ids == [seeded["matches"]["youth"], seeded["matches"]["da"]]
+
+
+def test_bid_action_link_names_the_bid(engine, seeded):
+    entry = build(engine, SAM).bids["preparing"][0]
+    token = verify_action(SECRET, entry.actions[0].url.rsplit("/", 1)[1])
+    assert (token.kind, token.action) == ("bid", "applied")
+
+
+def test_cache_shares_team_sections_between_recipients(engine, seeded):
+    cache: dict = {}
+    with session_scope(engine) as s:
+        built = [build_digest(s, u, now=NOW, timezone="Europe/London", base_url=BASE_URL, secret=SECRET,
+                              cache=cache) for u in recipients(s)]
+    plain = [build(engine, u) for u in (ADA, SAM, VAL)]
+    for a, b in zip(built, plain, strict=True):
+        assert a.closing == b.closing and a.changed == b.changed and a.sources == b.sources
+        assert [e.title for g in a.bids.values() for e in g] == [e.title for g in b.bids.values() for e in g]

@@ -193,3 +193,26 @@ def test_dry_run_records_and_sends_nothing(engine, seeded, settings, smtp_server
     assert report.dry_run and report.sent == 3
     assert smtp_server.handler.messages == [] and rows(engine) == {}
     assert all("would send" in line for line in report.lines)
+
+
+def test_capped_matches_left_out_are_sent_next_time(engine, seeded, settings, smtp_server):
+    send(engine, settings, options=SendOptions(attempts=1, max_per_need=1))
+    assert items(engine, ADA) == {seeded["matches"]["youth"], seeded["matches"]["da"]}
+    send(engine, settings, now=NOW + timedelta(days=7), options=SendOptions(attempts=1, max_per_need=1))
+    assert seeded["matches"]["streets"] in items(engine, ADA)
+
+
+def test_a_server_refusing_everyone_stops_the_batch_early(engine, seeded, settings, smtp_server):
+    smtp_server.handler.reject_after, smtp_server.handler.reply = 0, "451 4.3.0 Temporary failure"
+    report = send(engine, settings, options=SendOptions(attempts=2, backoff=0.01, give_up_after=2))
+    assert report.deferred == 2 and "2 recipients in a row" in report.aborted
+    assert sorted(rows(engine)) == [ADA, SAM]  # val untouched: no row, picked up next run
+
+
+def test_status_lists_recent_digests(engine, seeded, settings, smtp_server):
+    send(engine, settings)
+    status = digest_status(engine)
+    assert len(status) == 3
+    assert set(status[0]) >= {"recipient", "period", "status", "attempts", "matches", "error", "sent_at",
+                              "message_id", "subject", "transport"}
+    assert {s["status"] for s in status} == {"sent"} and {s["transport"] for s in status} == {"smtp"}

@@ -40,6 +40,7 @@ def test_title_prefers_h1_then_title_tag():
 
 
 def test_xml_declaration_and_windows_1252_text_are_read():
-    html = '<?xml version="1.0" encoding="windows-1252"?><html><body><main><h1>Caf\u00e9 fund \u2013 \u00a3</h1></main></body></html>'
+    html = ('<?xml version="1.0" encoding="windows-1252"?>'
+            "<html><body><main><h1>Caf\u00e9 fund \u2013 \u00a3</h1></main></body></html>")
     doc = parse_html(html)
     assert page_title(doc, main_content(doc)) == "Caf\u00e9 fund \u2013 \u00a3"

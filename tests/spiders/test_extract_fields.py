@@ -21,7 +21,8 @@ def test_row_headed_and_column_tables():
     out = fields("""<table><tr><th scope="row">Estimated value</th><td>£180,000 to £240,000</td></tr>
       <tr><th scope="row">Tender submission deadline</th><td>12:00 on 18 June 2027</td></tr></table>
       <table><thead><tr><th>Round</th><th>Closing date</th></tr></thead><tbody>
-      <tr><td>1</td><td>30 April 2026 (closed)</td></tr><tr><td>2</td><td>30 September 2027</td></tr></tbody></table>""")
+      <tr><td>1</td><td>30 April 2026 (closed)</td></tr>
+      <tr><td>2</td><td>30 September 2027</td></tr></tbody></table>""")
     assert out["Estimated value"] == "£180,000 to £240,000"
     assert out["Tender submission deadline"] == "12:00 on 18 June 2027"
     assert out["Closing date"] == "30 April 2026 (closed); 30 September 2027"
@@ -41,6 +42,7 @@ def test_label_lines_and_headings():
 
 
 def test_funder_labels():
-    assert funder_from_fields({"Area": "x", "Funded by": "Peterborough City Council"}) == "Peterborough City Council"
+    fields = {"Area": "x", "Funded by": "Peterborough City Council"}
+    assert funder_from_fields(fields) == "Peterborough City Council"
     assert funder_from_fields({"Funding organisation": "Home Office"}) == "Home Office"
     assert funder_from_fields({"Area": "x"}) is None

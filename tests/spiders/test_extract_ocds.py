@@ -43,7 +43,8 @@ def test_planning_is_upcoming_and_complete_is_closed():
 def test_record_package_and_award_only_releases():
     rel = package()["releases"][0]
     award = {"ocid": "ocds-x-2", "date": "2026-01-01", "tag": ["award"], "tender": {"title": "Old"}}
-    records = {"records": [{"ocid": rel["ocid"], "compiledRelease": rel}, {"ocid": "ocds-x-2", "compiledRelease": award}]}
+    records = {"records": [{"ocid": rel["ocid"], "compiledRelease": rel},
+                           {"ocid": "ocds-x-2", "compiledRelease": award}]}
     found = releases(records)
     assert [r["ocid"] for r in found] == [rel["ocid"], "ocds-x-2"]
     assert skip_reason(found[0]) is None

@@ -93,3 +93,38 @@ def test_a_listing_card_saying_by_invitation_skips_the_detail_page():
     result = analyse("sport-funder/funding/place-partnerships.html",
                      listing=Listing("Place Partnerships | £1.5 million | By invitation"))
     assert result.kind == "noncall"
+
+
+def page(body: str, url: str = BASE + "/funding/") -> object:
+    return analyse_page(f"<html><head><title>t</title></head><body><main>{body}</main></body></html>", url)
+
+
+def test_repeated_paragraph_links_make_a_listing():
+    body = "<h1>Our grants</h1>" + "".join(
+        f'<p><a href="/funding/f{i}.html">Fund {i}</a> &ndash; up to &pound;{i}000</p>' for i in range(1, 4))
+    result = page(body)
+    assert result.kind == "listing" and len(result.links) == 3
+
+
+def test_call_page_with_a_list_of_related_pages_is_still_a_call():
+    body = """<h1>Community Safety Fund</h1><p>Grants of up to &pound;5,000. Apply by 1 May 2027.</p>
+      <h2>Find out more</h2><ul><li><a href="/funding/guidance.html">Guidance notes</a></li>
+      <li><a href="/funding/form.html">Application form</a></li></ul>"""
+    result = page(body, BASE + "/funding/community-safety-fund.html")
+    assert result.kind == "call" and result.calls[0].title == "Community Safety Fund"
+
+
+def test_self_contained_sections_with_faq_links_stay_sections():
+    body = """<h1>Community funding</h1>
+      <section id="a"><h2>Alpha Fund</h2><p>Up to &pound;5,000. Closes 30 November 2027.</p>
+        <p><a href="/funding/alpha-faqs.html">Alpha FAQs</a></p></section>
+      <section id="b"><h2>Beta Grants</h2><p>Up to &pound;2,000. Closes 1 March 2027.</p>
+        <p><a href="/funding/beta-faqs.html">Beta FAQs</a></p></section>"""
+    result = page(body, BASE + "/funding/community.html")
+    assert result.kind == "multi"
+    assert [c.url.rsplit("#")[1] for c in result.calls] == ["a", "b"]
+
+
+def test_fund_named_like_a_site_page_is_not_skipped():
+    body = "<h1>Home Security Grant</h1><p>Grants of up to &pound;500 for door locks. Apply by 1 June 2027.</p>"
+    assert page(body, BASE + "/funding/home-security.html").kind == "call"

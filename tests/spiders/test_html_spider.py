@@ -3,8 +3,8 @@ import asyncio
 from scrapy.http import HtmlResponse
 
 from spiders.sites import GenericHtmlSpider
-from tracker.normalize.raw import RawCall
 from tests.spiders.helpers import BASE, devset_response, make_spider, response, run, stat
+from tracker.normalize.raw import RawCall
 
 LISTING = "/cambs-pcc/commissioning-and-grants/index.html"
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import exists, func
 from sqlmodel import Session, col, select
@@ -24,7 +26,7 @@ from tracker.models import (
 )
 
 CLOSING_DAYS = 14
-MAX_PER_NEED = 20
+MAX_PER_NEED = 10  # more are linked, not listed: Gmail clips mail over 102 KB
 BID_ORDER = ("interested", "preparing", "applied", "awarded", "unsuccessful")
 OUTCOME_DAYS = 90  # awarded/unsuccessful bids stay in the digest this long
 DELIVERED = ("sent", "outbox")
@@ -151,18 +153,30 @@ class _Links:
 MATCH_ACTIONS = {"interested": "Interested", "not_relevant": "Not relevant", "applied": "Applied"}
 
 
+# Only the columns a digest shows: loading whole rows would decode every JSON column.
+OPP_COLS = (Opportunity.id, Opportunity.title, Opportunity.funder, Opportunity.deadline, Opportunity.rolling,
+            Opportunity.deadline_time)
+
+
 def _new_matches(session: Session, user: User, needs: dict[str, str], today: date, links: _Links,
                  max_per_need: int) -> list[NeedSection]:
+    """The best `max_per_need` unsent matches per need (ranked in SQL), with the total."""
     sent = exists().where(DigestItem.recipient == user.email, DigestItem.match_id == Match.id)
-    stmt = (
-        select(Match, Opportunity).join(Opportunity, Opportunity.id == Match.opportunity_id)
+    order = (col(Match.score).desc(), Opportunity.deadline, Match.id)
+    ranked = (
+        select(Match.id.label("match_id"), Match.need_id, Match.score, Match.reasons, *OPP_COLS,
+               Opportunity.url, Opportunity.summary, Opportunity.amount_min, Opportunity.amount_max,
+               func.row_number().over(partition_by=Match.need_id, order_by=order).label("rank"),
+               func.count().over(partition_by=Match.need_id).label("total"))
+        .join(Opportunity, Opportunity.id == Match.opportunity_id)
         .where(col(Match.need_id).in_(list(needs)), col(Match.eligible).is_(True),
                col(Match.dismissed).is_(False), ~sent, *_live(today))
-        .order_by(Match.need_id, col(Match.score).desc(), Opportunity.deadline, Match.id)
+        .subquery()
     )
-    grouped: dict[str, list[tuple[Match, Opportunity]]] = defaultdict(list)
-    for match, opp in session.exec(stmt):
-        grouped[match.need_id].append((match, opp))
+    stmt = select(ranked).where(ranked.c.rank <= max_per_need).order_by(ranked.c.need_id, ranked.c.rank)
+    grouped: dict[str, list] = defaultdict(list)
+    for row in session.execute(stmt):
+        grouped[row.need_id].append(row)
     sections = []
     for need_id, title in needs.items():
         rows = grouped.get(need_id)
@@ -170,18 +184,17 @@ def _new_matches(session: Session, user: User, needs: dict[str, str], today: dat
             continue
         entries = [
             MatchEntry(
-                match_id=m.id, title=o.title, funder=o.funder or "Funder not stated",
-                url=links.opportunity(o.id), source_url=o.url,
-                amount=fmt.amount_range(o.amount_min, o.amount_max),
-                deadline=fmt.deadline_text(o.deadline, today, o.rolling, o.deadline_time),
-                score=m.score, reasons=[str(r) for r in (m.reasons or [])], summary=o.summary or "",
-                actions=links.actions("match", m.id, MATCH_ACTIONS),
+                match_id=r.match_id, title=r.title, funder=r.funder or "Funder not stated",
+                url=links.opportunity(r.id), source_url=r.url,
+                amount=fmt.amount_range(r.amount_min, r.amount_max),
+                deadline=fmt.deadline_text(r.deadline, today, r.rolling, r.deadline_time),
+                score=r.score, reasons=[str(x) for x in (r.reasons or [])], summary=r.summary or "",
+                actions=links.actions("match", r.match_id, MATCH_ACTIONS),
             )
-            for m, o in rows[:max_per_need]
+            for r in rows
         ]
-        more = max(0, len(rows) - max_per_need)
         more_url = f"{links.base}/opportunities?need={need_id}"
-        sections.append(NeedSection(need_id, title, entries, more, more_url))
+        sections.append(NeedSection(need_id, title, entries, rows[0].total - len(rows), more_url))
     return sections
 
 
@@ -209,12 +222,12 @@ def _closing(session: Session, needs: dict[str, str], today: date, links: _Links
         why[opp_id].append(f"Team bid: {status}")
     if not why:
         return []
-    opps = session.exec(select(Opportunity).where(col(Opportunity.id).in_(list(why)))).all()
+    opps = session.execute(select(*OPP_COLS).where(col(Opportunity.id).in_(list(why)))).all()
     opps = sorted(opps, key=lambda o: (o.deadline, o.title))
     return [_entry(o, today, links, why[o.id]) for o in opps]
 
 
-def _entry(o: Opportunity, today: date, links: _Links, notes: list[str]) -> Entry:
+def _entry(o: Any, today: date, links: _Links, notes: list[str]) -> Entry:
     return Entry(o.title, o.funder or "Funder not stated", links.opportunity(o.id),
                  fmt.deadline_text(o.deadline, today, o.rolling, o.deadline_time), notes)
 
@@ -280,25 +293,30 @@ def _changed(session: Session, needs: dict[str, str], since: datetime, today: da
     notes = {k: v for k, v in notes.items() if v}
     if not notes:
         return []
-    opps = session.exec(select(Opportunity).where(col(Opportunity.id).in_(list(notes)))).all()
+    opps = session.execute(select(*OPP_COLS).where(col(Opportunity.id).in_(list(notes)))).all()
     return [_entry(o, today, links, notes[o.id]) for o in sorted(opps, key=lambda o: o.title)]
 
 
-def _bids(session: Session, now: datetime, today: date, links: _Links) -> dict[str, list[Entry]]:
+def _bid_rows(session: Session, now: datetime) -> list:
     cutoff = now - timedelta(days=OUTCOME_DAYS)
     stmt = (
-        select(Bid, Opportunity, User.email).join(Opportunity, Opportunity.id == Bid.opportunity_id)
+        select(Bid.id.label("bid_id"), Bid.status, *OPP_COLS, User.email)
+        .join(Opportunity, Opportunity.id == Bid.opportunity_id)
         .join(User, User.id == Bid.owner_id, isouter=True)
         .where(col(Bid.status).in_(BID_ORDER))
         .where(col(Bid.status).in_(("interested", "preparing", "applied")) | (Bid.updated_at >= cutoff))
         .order_by(Opportunity.deadline, Opportunity.title)
     )
+    return list(session.execute(stmt))
+
+
+def _bids(rows: list, today: date, links: _Links) -> dict[str, list[Entry]]:
     groups: dict[str, list[Entry]] = {s: [] for s in BID_ORDER}
-    for bid, opp, owner in session.exec(stmt):
-        entry = _entry(opp, today, links, [f"Owner: {owner}"] if owner else [])
-        if bid.status in ("interested", "preparing"):
-            entry.actions = links.actions("bid", bid.id, {"applied": "Mark applied"})
-        groups[bid.status].append(entry)
+    for row in rows:
+        entry = _entry(row, today, links, [f"Owner: {row.email}"] if row.email else [])
+        if row.status in ("interested", "preparing"):
+            entry.actions = links.actions("bid", row.bid_id, {"applied": "Mark applied"})
+        groups[row.status].append(entry)
     return {s: e for s, e in groups.items() if e}
 
 
@@ -314,19 +332,34 @@ def _unhealthy(session: Session) -> list[Entry]:
 
 
 def build_digest(session: Session, user: User, *, now: datetime, timezone: str, base_url: str,
-                 secret: str, max_per_need: int = MAX_PER_NEED) -> DigestContent:
-    """Everything one recipient's digest says for the period containing `now`."""
+                 secret: str, max_per_need: int = MAX_PER_NEED, cache: dict | None = None) -> DigestContent:
+    """Everything one recipient's digest says for the period containing `now`. Pass the same
+    `cache` dict for every recipient of a batch: team-wide sections are then read once."""
     period = fmt.period_for(now, timezone)
     today = fmt.local_today(now, timezone)
     since = last_delivered(session, user.email, period) or fmt.week_ago(now)
     links = _Links(base_url, secret, user)
-    needs = _followed(session, user)
+    memo = _Memo(cache)
+    needs = memo(("needs", tuple(sorted(user.followed_needs or []))), lambda: _followed(session, user))
     content = DigestContent(user.id, user.email, user.name, user.role, period, today, since, links.base)
+    key = tuple(needs)
     if needs:
         content.needs = _new_matches(session, user, needs, today, links, max_per_need)
-        content.closing = _closing(session, needs, today, links)
-        content.changed = _changed(session, needs, since, today, links)
-    content.bids = _bids(session, now, today, links)
+        content.closing = memo(("closing", key, today), lambda: _closing(session, needs, today, links))
+        content.changed = memo(("changed", key, since, today), lambda: _changed(session, needs, since, today, links))
+    content.bids = _bids(memo(("bids", now), lambda: _bid_rows(session, now)), today, links)
     if user.role == "admin":
-        content.sources = _unhealthy(session)
+        content.sources = memo(("sources",), lambda: _unhealthy(session))
     return content
+
+
+class _Memo:
+    def __init__(self, cache: dict | None) -> None:
+        self.cache = cache
+
+    def __call__(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        if self.cache is None:
+            return compute()
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]

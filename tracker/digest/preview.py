@@ -26,10 +26,11 @@ def preview_digests(engine: Engine, settings: Settings, out_dir: Path, now: date
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
+    cache: dict = {}
     with session_scope(engine) as s:
         for user in recipients(s):
             content = build_digest(s, user, now=now, timezone=cfg.timezone, base_url=cfg.base_url,
-                                   secret=secret)
+                                   secret=secret, cache=cache)
             sender = settings.smtp.from_address
             msg = render_message(content, from_address=sender, now=now, prefix=cfg.subject_prefix,
                                  message_id=new_message_id(sender, content.period, user.id))

@@ -3,6 +3,8 @@ HTML autoescaped with CSS inlined; the plain-text part is its own template."""
 
 from __future__ import annotations
 
+import binascii
+import html
 import re
 import secrets
 import textwrap
@@ -12,21 +14,20 @@ from email.utils import format_datetime, formataddr
 
 import css_inline
 import nh3
-from inscriptis import get_text
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from tracker.digest.build import DigestContent
 from tracker.digest.format import short_date
 
-SUMMARY_CHARS = 600
+SUMMARY_CHARS = 300
 SUMMARY_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a"}
 _HTMLISH = re.compile(r"</?[a-zA-Z!]")
 _INLINER = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
 
 
 def _clean_html(text: str) -> str:
-    return nh3.clean(text[: SUMMARY_CHARS * 2], tags=SUMMARY_TAGS, attributes={"a": {"href"}},
+    return nh3.clean(text[: SUMMARY_CHARS * 3], tags=SUMMARY_TAGS, attributes={"a": {"href"}},
                      url_schemes={"http", "https", "mailto"}, link_rel="noopener noreferrer")
 
 
@@ -42,9 +43,13 @@ def _shorten(text: str) -> str:
     return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
 
 
+_BLOCK = re.compile(r"</?(?:p|br|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote)\b[^>]*>", re.IGNORECASE)
+
+
 def summary_text(text: str) -> str:
+    """A scraped summary as plain text: tags dropped (script/style with their content)."""
     if _HTMLISH.search(text):
-        text = get_text(_clean_html(text))
+        text = html.unescape(nh3.clean(_BLOCK.sub(" ", text[: SUMMARY_CHARS * 3]), tags=set()))
     return _shorten(text)
 
 
@@ -108,6 +113,19 @@ def render_message(content: DigestContent, *, from_address: str, message_id: str
     msg["Auto-Submitted"] = "auto-generated"
     msg["X-Auto-Response-Suppress"] = "All"
     msg["X-Tracker-Digest"] = content.period
-    msg.set_content(text)
-    msg.add_alternative(html, subtype="html")
+    msg["MIME-Version"] = "1.0"
+    msg["Content-Type"] = "multipart/alternative"
+    msg.attach(_text_part(text, "plain"))
+    msg.attach(_text_part(html, "html"))
     return msg
+
+
+def _text_part(body: str, subtype: str) -> EmailMessage:
+    """A UTF-8 quoted-printable part, encoded in C (binascii): the email package's own
+    encoder is pure Python and took most of the time for a large digest."""
+    part = EmailMessage()
+    part["Content-Type"] = f"text/{subtype}; charset=utf-8"
+    part["Content-Transfer-Encoding"] = "quoted-printable"
+    lines = body.replace("\r\n", "\n").encode("utf-8")
+    part.set_payload(binascii.b2a_qp(lines, istext=True).decode("ascii"))
+    return part

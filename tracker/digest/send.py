@@ -18,14 +18,14 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from tracker.config import Settings
 from tracker.db import session_scope
-from tracker.digest.build import DigestContent, build_digest, recipients
+from tracker.digest.build import MAX_PER_NEED, DigestContent, build_digest, recipients
 from tracker.digest.format import period_for
 from tracker.digest.render import new_message_id, render_message
 from tracker.digest.tokens import load_secret
@@ -48,7 +48,7 @@ class SendOptions:
     pace: float = 0.0  # seconds between messages (Exchange Online takes ~30 a minute: 2.0)
     lease: timedelta = timedelta(minutes=15)  # after this a `sending` row is presumed crashed
     give_up_after: int = 5  # consecutive recipients with transient failures: the server is unwell, stop
-    max_per_need: int = 20
+    max_per_need: int = MAX_PER_NEED
 
 
 @dataclass
@@ -113,44 +113,40 @@ def deliver(transport: Transport, msg: EmailMessage, recipient: str, options: Se
     raise AssertionError("unreachable")
 
 
-def _find(engine: Engine, email: str, period: str) -> Digest | None:
-    with session_scope(engine) as s:
-        return s.exec(select(Digest).where(Digest.recipient == email, Digest.period == period)).first()
+def _find(session: Session, email: str, period: str) -> Digest | None:
+    return session.exec(select(Digest).where(Digest.recipient == email, Digest.period == period)).first()
 
 
-def _row(engine: Engine, content: DigestContent, msg: EmailMessage, now: datetime) -> Digest:
-    """The recipient's Digest row for the period, created as pending (with this message's
-    Message-ID, subject and match ids) if there is none yet."""
-    row = _find(engine, content.email, content.period)
-    if row is not None:
-        return row
-    try:
-        with session_scope(engine) as s:
-            row = Digest(recipient=content.email, user_id=content.user_id, period=content.period,
-                         message_id=str(msg["Message-ID"]), subject=str(msg["Subject"]), status="pending",
-                         match_ids=content.match_ids, created_at=now)
-            s.add(row)
-        return row
-    except IntegrityError:  # another sender created it first
-        found = _find(engine, content.email, content.period)
-        assert found is not None
-        return found
-
-
-def _claim(engine: Engine, row: Digest, content: DigestContent, subject: str, transport: str,
-           lease: timedelta) -> bool:
-    """pending → sending (or a `sending` row whose lease ran out); True if this run won it."""
-    clock = utcnow()
-    stmt = (
-        update(Digest)
-        .where(col(Digest.id) == row.id,
-               (col(Digest.status) == "pending")
-               | ((col(Digest.status) == "sending") & (col(Digest.claimed_at) < clock - lease)))
-        .values(status="sending", claimed_at=clock, attempts=Digest.attempts + 1,
-                match_ids=content.match_ids, subject=subject, transport=transport)
-    )
-    with session_scope(engine) as s:
-        return s.exec(stmt).rowcount == 1  # type: ignore[call-overload]
+def _record_and_claim(engine: Engine, content: DigestContent, msg: EmailMessage, transport: str,
+                      lease: timedelta) -> Digest | None:
+    """In one transaction: the recipient's Digest row for the period, created as pending
+    (Message-ID, subject, match ids) if there is none, then claimed by a conditional UPDATE
+    pending → sending (or a `sending` row whose lease ran out). None if another run has it."""
+    for attempt in (1, 2):
+        try:
+            with session_scope(engine) as s:
+                row = _find(s, content.email, content.period)
+                if row is None:
+                    row = Digest(recipient=content.email, user_id=content.user_id, period=content.period,
+                                 message_id=str(msg["Message-ID"]), subject=str(msg["Subject"]),
+                                 status="pending", match_ids=content.match_ids, created_at=utcnow())
+                    s.add(row)
+                    s.flush()
+                clock = utcnow()
+                claim = (
+                    update(Digest)
+                    .where(col(Digest.id) == row.id,
+                           (col(Digest.status) == "pending")
+                           | ((col(Digest.status) == "sending") & (col(Digest.claimed_at) < clock - lease)))
+                    .values(status="sending", claimed_at=clock, attempts=Digest.attempts + 1,
+                            match_ids=content.match_ids, subject=str(msg["Subject"]), transport=transport)
+                )
+                won = s.exec(claim).rowcount == 1  # type: ignore[call-overload]
+            return row if won else None
+        except IntegrityError:  # PostgreSQL: another sender inserted the row first; look again
+            if attempt == 2:
+                raise
+    return None
 
 
 def _finish(engine: Engine, row: Digest, status: str, error: str, now: datetime,
@@ -165,8 +161,10 @@ def _finish(engine: Engine, row: Digest, status: str, error: str, now: datetime,
             live = set(s.exec(select(Match.id).where(col(Match.id).in_(match_ids))))
             done = set(s.exec(select(DigestItem.match_id).where(
                 DigestItem.recipient == row.recipient, col(DigestItem.match_id).in_(match_ids))))
-            s.add_all(DigestItem(digest_id=row.id, recipient=row.recipient, match_id=m)
-                      for m in match_ids if m in live and m not in done)
+            new = [{"digest_id": row.id, "recipient": row.recipient, "match_id": m}
+                   for m in match_ids if m in live and m not in done]
+            if new:
+                s.execute(insert(DigestItem), new)
 
 
 def _drop_pending(engine: Engine, row: Digest) -> None:
@@ -196,12 +194,12 @@ def send_digests(engine: Engine, settings: Settings, now: datetime | None = None
     if not dry_run:
         transport.open()
     try:
-        streak = 0
+        streak, cache = 0, {}  # cache: team-wide digest sections, read once per batch
         for user in users:
             if report.aborted:
                 break
             deferred = report.deferred
-            _one(engine, settings, user, now, transport, options, secret, report)
+            _one(engine, settings, user, now, transport, options, secret, report, cache)
             streak = streak + 1 if report.deferred > deferred else 0
             if streak >= options.give_up_after:
                 report.aborted = f"{streak} recipients in a row not sent; the rest wait for the next run"
@@ -214,16 +212,16 @@ def send_digests(engine: Engine, settings: Settings, now: datetime | None = None
 
 
 def _one(engine: Engine, settings: Settings, user: User, now: datetime, transport: Transport,
-         options: SendOptions, secret: str, report: SendReport) -> None:
+         options: SendOptions, secret: str, report: SendReport, cache: dict) -> None:
     cfg, email = settings.digest, user.email
-    existing = _find(engine, email, report.period)
-    if existing is not None and existing.status in SKIP:
-        report.skipped += 1
-        report.lines.append(f"{email}: {SKIP[existing.status]} {existing.error}".rstrip())
-        return
     with session_scope(engine) as s:
+        existing = _find(s, email, report.period)
+        if existing is not None and existing.status in SKIP:
+            report.skipped += 1
+            report.lines.append(f"{email}: {SKIP[existing.status]} {existing.error}".rstrip())
+            return
         content = build_digest(s, user, now=now, timezone=cfg.timezone, base_url=cfg.base_url,
-                               secret=secret, max_per_need=options.max_per_need)
+                               secret=secret, max_per_need=options.max_per_need, cache=cache)
     if content.is_empty and not cfg.send_empty:
         report.skipped_empty += 1
         report.lines.append(f"{email}: nothing new, not sent")
@@ -238,13 +236,13 @@ def _one(engine: Engine, settings: Settings, user: User, now: datetime, transpor
         report.sent += 1
         report.lines.append(f"{email}: would send \"{msg['Subject']}\"")
         return
-    row = _row(engine, content, msg, now)
-    if row.message_id != message_id:  # another run created the row in between
-        msg.replace_header("Message-ID", row.message_id)
-    if not _claim(engine, row, content, str(msg["Subject"]), transport.name, options.lease):
+    row = _record_and_claim(engine, content, msg, transport.name, options.lease)
+    if row is None:
         report.skipped += 1
         report.lines.append(f"{email}: being sent by another run, or already sent")
         return
+    if row.message_id != message_id:  # another run created the row in between
+        msg.replace_header("Message-ID", row.message_id)
     try:
         reply = deliver(transport, msg, email, options)
     except PermanentError as exc:

@@ -8,6 +8,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -48,6 +49,14 @@ class ActionToken:
     issued_at: datetime | None = None
 
 
+# Short codes keep links short (a digest carries many): [user, kind, item, action, id].
+_KIND = {"match": "m", "bid": "b"}
+_ACTION = {"interested": "i", "not_relevant": "n", "applied": "a"}
+_KIND_NAME = {v: k for k, v in _KIND.items()}
+_ACTION_NAME = {v: k for k, v in _ACTION.items()}
+
+
+@lru_cache(maxsize=8)
 def _serializer(secret: str) -> URLSafeTimedSerializer:
     if not secret:
         raise ValueError("an action-token secret is required")
@@ -58,7 +67,7 @@ def sign_action(secret: str, user_id: int, kind: str, item_id: int, action: str)
     """A URL-safe token for `action` on item (`kind`, `item_id`) by `user_id`."""
     if kind not in ACTIONS.get(action, ()):
         raise ValueError(f"action {action!r} does not apply to a {kind}")
-    payload = {"u": user_id, "k": kind, "i": item_id, "a": action, "j": secrets.token_urlsafe(12)}
+    payload = [user_id, _KIND[kind], item_id, _ACTION[action], secrets.token_urlsafe(9)]
     return _serializer(secret).dumps(payload)
 
 
@@ -73,12 +82,12 @@ def verify_action(secret: str, token: str, max_age_days: float = DEFAULT_MAX_AGE
     except BadSignature as exc:
         raise TokenInvalid("This link is not valid. It may have been altered or mistyped.") from exc
     try:
+        user_id, kind, item_id, action, jti = payload
         result = ActionToken(
-            user_id=int(payload["u"]), kind=str(payload["k"]), item_id=int(payload["i"]),
-            action=str(payload["a"]), jti=str(payload["j"]),
-            issued_at=issued.astimezone(UTC) if issued else None,
+            user_id=int(user_id), kind=_KIND_NAME[kind], item_id=int(item_id), action=_ACTION_NAME[action],
+            jti=str(jti), issued_at=issued.astimezone(UTC) if issued else None,
         )
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError) as exc:  # signed by us, but not a token we know
         raise TokenInvalid("This link is not valid.") from exc
     if result.kind not in ACTIONS.get(result.action, ()):
         raise TokenInvalid("This link is not valid.")

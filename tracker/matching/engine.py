@@ -29,32 +29,35 @@ class Matcher:
         self.min_relevance = min_relevance
         self.max_results = max_results
         self.table = OppTable(opps, vocab or load_vocabulary())
-        self._text_max: dict[tuple[str, str], float] = {}  # per need: best BM25 in the corpus
+        self._needs: dict[tuple, rules.NeedQuery] = {}  # prepared queries, by need content
 
-    def _need_key(self, need: NeedSpec) -> tuple[str, str]:
-        return need.id, " ".join([need.title, need.description, *need.keywords])
+    def _prepare(self, need: NeedSpec) -> rules.NeedQuery:
+        key = (need.id, need.title, need.description, tuple(need.keywords), tuple(need.themes))
+        if key not in self._needs:
+            self._needs[key] = rules.prepare(self.table, need)
+        return self._needs[key].refresh(self.table)
 
     def upsert(self, opps: list[OppSpec]) -> None:
         """Add new or changed opportunities (a changed key replaces its old version)."""
         self.table.upsert(opps)
+        index = self.table.index
+        if index.n_rows - index.n_posted > max(500, index.n_posted // 20):
+            index.compact()  # re-post the appended rows so whole-corpus queries stay fast
 
     def remove(self, keys: list[str]) -> None:
         self.table.remove(keys)
 
     def score(self, need: NeedSpec) -> list[MatchResult]:
         """Every relevant opportunity for the need: eligible ones ranked first, then the rest."""
-        verdicts, self._text_max[self._need_key(need)] = rules.evaluate(self.table, need, self.today)
-        return self._results(need, verdicts)
+        nq = self._prepare(need)
+        return self._results(need, nq, rules.evaluate(self.table, need, nq, self.today))
 
     def score_subset(self, need: NeedSpec, keys: list[str]) -> list[MatchResult]:
-        """Re-score only these opportunities (e.g. new or changed after a crawl).
-
-        Ranks are local to the subset; merge with stored scores to re-rank."""
+        """Re-score only these opportunities (e.g. new or changed after a crawl): the same
+        numbers `score` gives them. Ranks are local to the subset; merge to re-rank."""
+        nq = self._prepare(need)
         rows = self.table.rows_for(keys)
-        cached = self._text_max.get(self._need_key(need))
-        verdicts, self._text_max[self._need_key(need)] = rules.evaluate(
-            self.table, need, self.today, rows, cached)
-        return self._results(need, verdicts)
+        return self._results(need, nq, rules.evaluate(self.table, need, nq, self.today, rows))
 
     def _primary(self, opp: OppSpec) -> str | None:
         """The key this opportunity collapses onto, if that call is in the corpus."""
@@ -72,21 +75,24 @@ class Matcher:
             picked.append(idx)
         return np.concatenate(picked)
 
-    def _results(self, need: NeedSpec, v: rules.Verdicts) -> list[MatchResult]:
-        keep = self._keep(v)
-        weights = rules.need_theme_weights(need, self.table.theme_keys)
-        order = np.argsort(-weights, kind="stable")
+    def _results(self, need: NeedSpec, nq: rules.NeedQuery, v: rules.Verdicts) -> list[MatchResult]:
+        weights = nq.weights
+        ix = {t: i for i, t in enumerate(self.table.theme_keys)}
+        stated = [ix[t] for t in need.themes if t in ix]  # the need's own order first
+        order = stated + [t for t in np.argsort(-weights, kind="stable") if weights[t] > 0 and t not in stated]
         out: list[MatchResult] = []
-        for i in keep:
+        for i in self._keep(v):
             row = int(v.rows[i])
             opp = self.table.opps[row]
-            shared = [self.table.theme_keys[t] for t in order
-                      if weights[t] > 0 and self.table.themes[row, t] > 0]
+            shared = [self.table.theme_keys[t] for t in order if self.table.themes[row, t] > 0]
+            words = None
+            if not shared:  # no theme in common: say which of the need's words the call uses
+                words = rules.shared_words(self.table, row, nq)
             primary = self._primary(opp)
             out.append(MatchResult(
                 need_id=need.id, opp_key=opp.key, score=float(v.score[i]), eligible=bool(v.eligible[i]),
                 too_tight=bool(v.too_tight[i]),
-                reasons=explain.reasons(v, int(i), need, opp, self.today, shared, primary),
+                reasons=explain.reasons(v, int(i), need, opp, self.today, shared, primary, words),
                 rank=-1 if v.eligible[i] and primary is None else None,
             ))
         out.sort(key=lambda r: (r.rank is None, not r.eligible, -r.score, r.opp_key))

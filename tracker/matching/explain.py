@@ -21,7 +21,13 @@ ORG_LABEL = {
     "business": ("business", "businesses"),
     "individual": ("individual", "individuals"),
 }
-THEME_LABEL = {"vawg": "violence against women and girls", "antisocial_behaviour": "anti-social behaviour"}
+THEME_LABEL = {
+    "vawg": "violence against women and girls", "antisocial_behaviour": "anti-social behaviour",
+    "drugs_alcohol": "drugs and alcohol", "sport_physical_activity": "sport and physical activity",
+    "arts_culture": "arts and culture", "health_wellbeing": "health and wellbeing",
+    "housing_homelessness": "housing and homelessness", "employment_skills": "employment and skills",
+    "environment_climate": "environment and climate", "research_innovation": "research and innovation",
+}
 
 
 def org(key: str, plural: bool = False) -> str:
@@ -34,7 +40,7 @@ def theme(key: str) -> str:
 
 
 def money(v: int) -> str:
-    if v >= 1_000_000 and v % 100_000 == 0:
+    if v >= 1_000_000 and v % 10_000 == 0:
         return f"£{v / 1_000_000:g}m"
     if v >= 1000 and v % 100 == 0:
         return f"£{v / 1000:g}k"
@@ -80,6 +86,8 @@ def who_reason(code: int, need: NeedSpec, opp: OppSpec) -> str:
         return f"{me} may apply via {article} {_joined([org(p) for p in ok])} partner"
     if need.applicant in opp.excluded_org_types:
         return f"{org(need.applicant, True)} excluded"
+    if not opp.eligible_org_types:
+        return f"{org(need.applicant, True)} not eligible"
     return f"open only to {_joined([org(t, True) for t in opp.eligible_org_types])}"
 
 
@@ -114,7 +122,7 @@ def timing_reason(v: rules.Verdicts, i: int, need: NeedSpec, opp: OppSpec, today
 
 
 def reasons(v: rules.Verdicts, i: int, need: NeedSpec, opp: OppSpec, today: date,
-            overlap: list[str], duplicate_of: str | None) -> list[str]:
+            overlap: list[str], duplicate_of: str | None, words: list[str] | None = None) -> list[str]:
     """Failed rules first (for ineligible matches), then fit, place, who, money and time."""
     area = area_reason(int(v.area[i]), need, opp)
     who = who_reason(int(v.who[i]), need, opp)
@@ -129,8 +137,10 @@ def reasons(v: rules.Verdicts, i: int, need: NeedSpec, opp: OppSpec, today: date
         fails.append(who)
     if not v.amount_ok[i]:
         fails.append(amount)
-    themes = "themes " + " + ".join(theme(t) for t in overlap) if overlap else "no shared theme"
-    out = fails + [r for r in (themes, area, who, amount, timing) if r not in fails]
+    topic = "themes " + " + ".join(theme(t) for t in overlap) if overlap else "no shared theme"
+    if words:
+        topic += "; mentions " + ", ".join(words)
+    out = fails + [r for r in (topic, area, who, amount, timing) if r not in fails]
     if duplicate_of:
         out.append(f"same call as {duplicate_of}")
     return out

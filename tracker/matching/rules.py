@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import heapq
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 
 from tracker.matching.synonyms import themes_in
 from tracker.matching.table import NO_DATE, OppTable
-from tracker.matching.text import proper_nouns, tokens
+from tracker.matching.text import _term, _words, proper_nouns, tokens
 from tracker.matching.types import NeedSpec
 
 # Area verdicts for an opportunity's list of areas against the need's area.
@@ -107,41 +109,66 @@ def amount_fit(amin: np.ndarray, amax: np.ndarray, need: NeedSpec) -> np.ndarray
     return fit
 
 
-def theme_match(table: OppTable, rows: np.ndarray, need: NeedSpec) -> np.ndarray | None:
+def theme_match(table: OppTable, rows: np.ndarray, weights: np.ndarray) -> np.ndarray | None:
     """Cosine of need and opportunity theme weights (an opportunity's main themes weigh more),
     discounted when none of its main themes is one the need states; None when the need
     names no theme at all."""
-    weights = need_theme_weights(need, table.theme_keys)
     if weights.sum() == 0:
         return None
-    m = table.themes[rows]
-    norms = np.sqrt((m * m).sum(axis=1)) * float(np.sqrt(weights @ weights))
-    cosine = (m @ weights) / np.maximum(norms, 1e-9)
-    on_purpose = ((m >= 1.0) @ (weights >= 0.5).astype(np.float32)) > 0
+    ids, vals = table.theme_ids[rows], table.theme_vals[rows]
+    w = np.append(weights, 0.0)[ids]
+    hit = (w * vals).sum(axis=1)
+    on_purpose = ((w >= 0.5) & (vals >= 1.0)).any(axis=1)  # a main theme the need states
+    cosine = hit / np.maximum(table.theme_norm[rows] * float(np.sqrt(weights @ weights)), 1e-9)
     return cosine * np.where(on_purpose, 1.0, OFF_PURPOSE)
 
 
-def text_scores(table: OppTable, need: NeedSpec, rows: np.ndarray | None) -> tuple[np.ndarray, float]:
-    """BM25 of the need's words for `rows` (all live rows when None), and the live maximum."""
-    names = proper_nouns(f"{need.title}\n{need.description}")
-    q = table.index.query(need_words(need), dict.fromkeys(names, NAME_WEIGHT))
-    if rows is None:
-        full = table.index.scores(q)
-        alive = full[table.alive]
-        return full[table.alive], float(alive.max()) if len(alive) else 0.0
-    return table.index.scores_rows(q, rows), 0.0
+@dataclass
+class NeedQuery:
+    """What scoring needs from a need, prepared once per need and index."""
+
+    weights: np.ndarray  # per vocabulary theme
+    words: dict[str, float]  # index term -> query weight
+    q: dict[int, float] = field(default_factory=dict)  # term id -> weight, for terms in the index
+    surface: dict[str, str] = field(default_factory=dict)  # index term -> the need's own word
+    text_max: float | None = None  # best BM25 over the corpus
+    term_of: dict[int, str] = field(default_factory=dict)  # term id -> index term
+
+    def refresh(self, table: OppTable) -> NeedQuery:
+        """Pick up need words that newly appended documents brought into the index."""
+        if len(self.q) < len(self.words):
+            vocab = table.index.vocab
+            self.q = {vocab[t]: w for t, w in self.words.items() if t in vocab}
+            self.term_of = {vocab[t]: t for t in self.words if t in vocab}
+        return self
 
 
-def evaluate(table: OppTable, need: NeedSpec, today: date, rows: np.ndarray | None = None,
-             text_max: float | None = None) -> tuple[Verdicts, float]:
-    """Verdicts for `rows` (all live rows when None); text relevance is BM25 over `text_max`,
-    the best BM25 in the corpus (computed when not given). Returns the max it used."""
-    bm25, full_max = text_scores(table, need, rows)
+def prepare(table: OppTable, need: NeedSpec) -> NeedQuery:
+    text = f"{need.title}\n{need.description}"
+    weight = dict.fromkeys(proper_nouns(text), NAME_WEIGHT)
+    words = {t: n * weight.get(t, 1.0) for t, n in Counter(need_words(need)).items()}
+    surface: dict[str, str] = {}
+    for w in _words(text + "\n" + "\n".join(need.keywords)):
+        t = _term(w)
+        if t is not None:
+            surface.setdefault(t, w)
+    return NeedQuery(need_theme_weights(need, table.theme_keys), words, surface=surface).refresh(table)
+
+
+def evaluate(table: OppTable, need: NeedSpec, nq: NeedQuery, today: date,
+             rows: np.ndarray | None = None) -> Verdicts:
+    """Verdicts for `rows` (all live rows when None). Text relevance is BM25 over the best
+    BM25 in the corpus, kept in `nq.text_max` (computed by a whole-corpus pass if unknown)."""
+    if rows is None or nq.text_max is None:
+        full = table.index.scores(nq.q)
+        nq.text_max = float(full[table.alive].max(initial=0.0))
     if rows is None:
-        rows, text_max = np.flatnonzero(table.alive), full_max
-    elif text_max is None:
-        text_max = text_scores(table, need, None)[1]
-    text_max = max(text_max, float(bm25.max()) if len(bm25) else 0.0)
+        rows = np.flatnonzero(table.alive)
+        bm25 = full[rows]
+    else:
+        bm25 = table.index.scores_rows(nq.q, rows)
+        nq.text_max = max(nq.text_max, float(bm25.max(initial=0.0)))
+    text_max = nq.text_max
     c = {k: v[rows] for k, v in table.col.items()}
     t0 = today.toordinal()
     has_deadline = c["deadline"] != NO_DATE
@@ -155,11 +182,20 @@ def evaluate(table: OppTable, need: NeedSpec, today: date, rows: np.ndarray | No
     eligible = (area != NOT_COVERED) & ~closed & ~too_tight & (who != NOBODY) & amount_ok
 
     text = bm25 / text_max if text_max > 0 else np.zeros(len(rows))
-    theme = theme_match(table, rows, need)
+    theme = theme_match(table, rows, nq.weights)
     relevance = text if theme is None else W_THEME * theme + W_TEXT * text
     urgency = np.where(c["rolling"], 0.5, np.exp(-np.maximum(days_left - need.prep_days, 0) / 365.0))
     timing = (0.95 + 0.05 * urgency) * np.where(c["status"] == 1, 0.95, 1.0)
     fit = WHO_FACTOR[who] * (0.6 + 0.4 * amount_fit(c["amin"], c["amax"], need)) * timing
     score = np.round(100.0 * np.clip(relevance, 0.0, 1.0) * fit, 1)
-    return Verdicts(rows, area, closed, too_tight, who, amount_ok, eligible, relevance, score,
-                    days_left), text_max
+    return Verdicts(rows, area, closed, too_tight, who, amount_ok, eligible, relevance, score, days_left)
+
+
+def shared_words(table: OppTable, row: int, nq: NeedQuery, k: int = 3) -> list[str]:
+    """The need's words (as the need wrote them) that weigh most in this opportunity's text."""
+    idx, q = table.index, nq.q
+    s, e = idx.indptr[row], idx.indptr[row + 1]
+    hits = [(w * q[t], t) for t, w in zip(idx.terms[s:e].tolist(), idx.weights[s:e].tolist(), strict=True)
+            if t in q]
+    words = (nq.surface.get(nq.term_of[t]) for _, t in heapq.nlargest(2 * k, hits))
+    return [w for w in words if w][:k]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 import numpy as np
 
 from tracker.matching.synonyms import themes_in
-from tracker.matching.text import Bm25Index, tokens
+from tracker.matching.text import Bm25Index, term_counts
 from tracker.matching.types import OppSpec
 from tracker.vocab import Vocabulary
 
@@ -24,10 +25,12 @@ def _num(v: int | None) -> float:
     return float(v) if v is not None else np.nan
 
 
-def opp_words(o: OppSpec) -> list[str]:
-    """Index text: the title counts twice, then summary and body text."""
-    title = tokens(o.title)
-    return title + title + tokens(o.summary) + tokens(o.text)
+def opp_words(o: OppSpec) -> Counter[str]:
+    """Index term counts: the title counts twice, then summary and body text."""
+    counts = term_counts(f"{o.summary}\n{o.text}")
+    for t, n in term_counts(o.title).items():
+        counts[t] += 2 * n
+    return counts
 
 
 class OppTable:
@@ -93,6 +96,13 @@ class OppTable:
                 if t in self.theme_ix:
                     themes[i, self.theme_ix[t]] = 1.0 if t in main else SECONDARY_THEME
         self.themes = np.vstack([self.themes, themes])
+        self.theme_norm = np.sqrt((self.themes * self.themes).sum(axis=1))
+        # The same as padded lists (id T = "none"), so scoring is a gather, not a BLAS call.
+        width = max(int((self.themes > 0).sum(axis=1).max(initial=0)), 1)
+        order = np.argsort(self.themes <= 0, axis=1, kind="stable")[:, :width]
+        vals = np.take_along_axis(self.themes, order, axis=1)
+        self.theme_ids = np.where(vals > 0, order, len(self.theme_keys))
+        self.theme_vals = vals
         self.alive = np.concatenate([self.alive, np.ones(len(opps), dtype=bool)])
         for o in opps:
             old = self.row_of.get(o.key)

@@ -72,61 +72,75 @@ def _term(word: str) -> str | None:
     return term
 
 
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold().replace("’", "'").replace("'s", "").replace("-", " "))
+
+
 def tokens(text: str) -> list[str]:
-    text = text.casefold().replace("’", "'").replace("'s", "").replace("-", " ")
-    return [t for t in map(_term, _WORD.findall(text)) if t is not None]
+    return [t for t in map(_term, _words(text)) if t is not None]
+
+
+def term_counts(text: str) -> Counter[str]:
+    """Like Counter(tokens(text)), but each distinct word is looked up once."""
+    out: Counter[str] = Counter()
+    for word, n in Counter(_words(text)).items():
+        term = _term(word)
+        if term is not None:
+            out[term] += n
+    return out
 
 
 class Bm25Index:
     """Okapi BM25 with precomputed term weights. IDF and average length are fixed when the
     index is built; appended rows (new or changed documents) reuse them."""
 
-    def __init__(self, docs: list[list[str]], k1: float = 1.2, b: float = 0.5) -> None:
+    def __init__(self, docs: list[Counter[str]] | list[list[str]], k1: float = 1.2, b: float = 0.5) -> None:
         self.k1, self.b = k1, b
         self.vocab: dict[str, int] = {}
-        counts = [Counter(d) for d in docs]
-        for c in counts:
-            for t in c:
-                self.vocab.setdefault(t, len(self.vocab))
-        df = np.zeros(len(self.vocab), dtype=np.float64)
-        for c in counts:
-            df[[self.vocab[t] for t in c]] += 1
-        n = len(docs)
-        self.idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
-        self._unseen_idf = math.log(1.0 + (n - 0.5) / 1.5)
-        self.avgdl = max(sum(len(d) for d in docs) / n, 1.0) if n else 1.0
         self.indptr = np.zeros(1, dtype=np.int64)
         self.terms = np.zeros(0, dtype=np.int32)
         self.weights = np.zeros(0, dtype=np.float64)
-        self.append(counts)
+        tid, tf, n_terms, doc_len = self._rows(docs)
+        n = len(docs)
+        df = np.bincount(tid, minlength=len(self.vocab)).astype(np.float64)
+        self.idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
+        self._unseen_idf = math.log(1.0 + (n - 0.5) / 1.5)
+        self.avgdl = max(float(doc_len.mean()), 1.0) if n else 1.0
+        self._add(tid, tf, n_terms, doc_len)
         self._build_postings()
 
     @property
     def n_rows(self) -> int:
         return len(self.indptr) - 1
 
-    def append(self, docs: list[Counter[str]] | list[list[str]]) -> None:
-        """Add rows using the frozen statistics; they are scored row by row until `compact`."""
-        vocab, terms, tfs, lengths = self.vocab, [], [], []
+    def _rows(self, docs: list[Counter[str]] | list[list[str]]) -> tuple[np.ndarray, ...]:
+        vocab, terms, tfs, n_terms, lengths = self.vocab, [], [], [], []
         for doc in docs:
             c = doc if isinstance(doc, Counter) else Counter(doc)
             for t in c:
-                if t not in vocab:  # a term the corpus never had: the rarest idf
+                if t not in vocab:
                     vocab[t] = len(vocab)
             terms.extend(vocab[t] for t in c)
             tfs.extend(c.values())
-            lengths.append((len(c), sum(c.values())))
-        if len(vocab) > len(self.idf):
-            self.idf = np.concatenate([self.idf, np.full(len(vocab) - len(self.idf), self._unseen_idf)])
-        n_terms = np.array([n for n, _ in lengths], dtype=np.int64)
-        doc_len = np.array([d for _, d in lengths], dtype=np.float64)
-        tid = np.asarray(terms, dtype=np.int32)
-        tf = np.asarray(tfs, dtype=np.float64)
+            n_terms.append(len(c))
+            lengths.append(sum(c.values()))
+        return (np.asarray(terms, dtype=np.int32), np.asarray(tfs, dtype=np.float64),
+                np.asarray(n_terms, dtype=np.int64), np.asarray(lengths, dtype=np.float64))
+
+    def _add(self, tid: np.ndarray, tf: np.ndarray, n_terms: np.ndarray, doc_len: np.ndarray) -> None:
         norm = np.repeat(self.k1 * (1 - self.b + self.b * doc_len / self.avgdl), n_terms)
         weights = self.idf[tid] * tf * (self.k1 + 1) / (tf + norm)
         self.terms = np.concatenate([self.terms, tid])
         self.weights = np.concatenate([self.weights, weights])
         self.indptr = np.concatenate([self.indptr, self.indptr[-1] + np.cumsum(n_terms)])
+
+    def append(self, docs: list[Counter[str]] | list[list[str]]) -> None:
+        """Add rows using the frozen statistics; they are scored row by row until `compact`.
+        Terms the corpus never had get the rarest idf."""
+        rows = self._rows(docs)
+        if len(self.vocab) > len(self.idf):
+            self.idf = np.concatenate([self.idf, np.full(len(self.vocab) - len(self.idf), self._unseen_idf)])
+        self._add(*rows)
 
     def _build_postings(self) -> None:
         """Term-major copy of the rows indexed so far (for whole-corpus queries)."""

@@ -16,20 +16,34 @@ from functools import lru_cache
 
 from tracker.vocab import Vocabulary, load_vocabulary
 
-_EXTRA_ALIASES = {"UK-wide": "United Kingdom", "UK wide": "United Kingdom", "Cambridge city": "Cambridge",
-                  "Cambridge City": "Cambridge", "across the UK": "United Kingdom"}
+_EXTRA_ALIASES = {
+    "UK-wide": "United Kingdom",
+    "UK wide": "United Kingdom",
+    "Cambridge city": "Cambridge",
+    "Cambridge City": "Cambridge",
+    "across the UK": "United Kingdom",
+}
 _ORG_AFTER = re.compile(
     r"^(?:'s)?\s*(?:City |County |District |Borough )?(?:Council|Constabulary|Police|Fire|Community Foundation"
     r"|Foundation|Partnership|Commissioner|Hospitals?|University|College|Trust|Road|Street|Way|Avenue|Lane"
-    r"|Airport|Chamber|Wildlife|Museum|Library|Football|Rugby|County Cricket|NHS|Integrated Care)\b")
+    r"|Airport|Chamber|Wildlife|Museum|Library|Football|Rugby|County Cricket|NHS|Integrated Care)\b"
+)
 _ORG_BEFORE = re.compile(
     r"(?:Commissioner(?:'s)? for|Commissioner of|Sport|Council|Historic|Natural|Public Health|NHS|Safer|Bank of"
-    r"|Visit|Active|New)\s+$")
+    r"|Visit|Active|New)\s+$"
+)
 _EXCEPT = re.compile(r"\b(?:excluding|except(?: for| in)?|other than|apart from|outside(?: of)?|but not)\b", re.I)
-_NOT_ELIGIBLE = re.compile(r"\b(?:not eligible|ineligible|not (?:open|available) to|cannot apply|can't apply"
-                           r"|are not (?:covered|included)|not cover)\b", re.I)
-AREA_LABEL = re.compile(r"^\W*(?:location|area|areas|region|where|geograph|coverage|country|countries|eligible area"
-                        r"|area of benefit|available in|open to (?:applicants|groups) in)", re.I)
+_NOT_ELIGIBLE = re.compile(
+    r"\b(?:not eligible|ineligible|not (?:open|available) to|cannot apply|can't apply"
+    r"|are not (?:covered|included)|not cover)\b",
+    re.I,
+)
+_OUTSIDE_BEFORE = re.compile(r"\boutside(?: of)?(?: the)?\s*$", re.I)
+AREA_LABEL = re.compile(
+    r"^\W*(?:location|area|areas|region|where|geograph|coverage|country|countries|eligible area"
+    r"|area of benefit|available in|open to (?:applicants|groups) in)",
+    re.I,
+)
 
 
 @lru_cache(maxsize=1)
@@ -45,8 +59,10 @@ def mentions(text: str, *, org_filter: bool = True) -> list[tuple[int, str]]:
     rx, names = _matcher()
     out = []
     for m in rx.finditer(text):
-        if org_filter and (_ORG_AFTER.match(text[m.end():m.end() + 30])
-                           or _ORG_BEFORE.search(text[max(0, m.start() - 30):m.start()])):
+        if org_filter and (
+            _ORG_AFTER.match(text[m.end() : m.end() + 30])
+            or _ORG_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
+        ):
             continue
         out.append((m.start(), names[m.group()]))
     return out
@@ -65,7 +81,8 @@ def areas_in(text: str, *, org_filter: bool = True) -> tuple[list[str], list[str
         if not hits:
             continue
         if _NOT_ELIGIBLE.search(sentence):
-            excluded.extend(a for _, a in hits)
+            for pos, area in hits:  # "projects outside Norfolk are not eligible" names the area
+                (found if _OUTSIDE_BEFORE.search(sentence[:pos]) else excluded).append(area)
             continue
         cut = _EXCEPT.search(sentence)
         for pos, area in hits:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -17,12 +18,26 @@ from tracker.normalize.themes import themes_in
 from tracker.normalize.urls import canonical_url
 from tracker.vocab import load_vocabulary
 
-_SITE_WORDS = re.compile(r"gov\.uk|find a grant|commissioner|foundation|council|trust\b|lottery|community fund"
-                         r"|police|constabulary|authority|\bhome\b|\.org|\.com|\.uk|sport england|arts council", re.I)
+_SITE_WORDS = re.compile(
+    r"gov\.uk|find a grant|commissioner|foundation|council|trust\b|lottery|community fund"
+    r"|police|constabulary|authority|\bhome\b|\.org|\.com|\.uk|sport england|arts council",
+    re.I,
+)
 _TITLE_SEP = re.compile(r"\s+[|–—-]\s+|\s*\|\s*")
 _IS_OPEN = re.compile(r"\s+(?:is|is now|now)\s+open(?: for applications)?\s*[.!]?$", re.I)
 _STATUS_LABEL = re.compile(r"^\W*status\b", re.I)
 _VALID_STATUS = {"open", "upcoming", "closed"}
+
+
+_FUNCTION = r"(?:and|or|but|nor|are|is|was|were|to|of|in|on|at|for|with|by|from|the|a|an|our|their|your|that|which|who)"
+_WRAPPED = re.compile(
+    rf"(?m)^(.{{40,}}?(?:,|\b{_FUNCTION}))(?:\n|;\s)(?=[a-z])|^(.{{40,}}?[a-z])(?:\n|;\s)(?={_FUNCTION}\b)"
+)
+
+
+def unwrap(text: str) -> str:
+    """Join hard-wrapped paragraph lines ("...registered charities. Partnership bids\nare encouraged")."""
+    return _WRAPPED.sub(lambda m: (m[1] or m[2]) + " ", text) if "\n" in text or "; " in text else text
 
 
 def clean_title(title: str, funder: str | None = None) -> tuple[str, str | None]:
@@ -89,8 +104,12 @@ def _dates(raw: RawCall, today: date, detail: str) -> DateFacts:
 
 def _money(raw: RawCall, detail: str) -> Money:
     money = Money()
-    for source in (amounts_from_fields(raw.fields), amounts_in_text(detail),
-                   amounts_from_fields(raw.listing_fields), amounts_in_text(raw.listing_text)):
+    for source in (
+        amounts_from_fields(raw.fields),
+        amounts_in_text(detail),
+        amounts_from_fields(raw.listing_fields),
+        amounts_in_text(raw.listing_text),
+    ):
         money.fill(source)
         money.not_given |= source.not_given
         money.no_max = money.no_max or (source.no_max and money.amount_max is None)
@@ -135,15 +154,30 @@ def _int(value: Any) -> int | None:
         return None
 
 
+BODY_LIMIT = 8000  # characters of page text kept for matching
+
+
 def normalize_call(raw: RawCall, *, today: date, default_funder: str | None = None) -> Facts:
     """Normalise one RawCall; unreadable values are noted in Facts.problems as "field: why"."""
     s = raw.structured or {}
+    raw = replace(
+        raw,
+        text=unwrap(raw.text),
+        summary=unwrap(raw.summary),
+        listing_text=unwrap(raw.listing_text),
+        fields={k: unwrap(v) for k, v in raw.fields.items()},
+        listing_fields={k: unwrap(v) for k, v in raw.listing_fields.items()},
+    )
     funder = " ".join((raw.funder or default_funder or "").split()) or None
     title, title_hint = clean_title(raw.title, funder)
     summary = " ".join(raw.summary.split())
     detail = f"{summary}\n{raw.text}" if summary and summary not in raw.text else raw.text
-    facts = Facts(url=canonical_url(raw.url) if raw.url else raw.url, title=title or raw.title.strip(),
-                  funder=funder, summary=summary)
+    facts = Facts(
+        url=canonical_url(raw.url) if raw.url else raw.url,
+        title=title or raw.title.strip(),
+        funder=funder,
+        summary=summary,
+    )
 
     when = _dates(raw, today, detail)
     facts.problems.extend(when.unreadable)
@@ -166,6 +200,8 @@ def normalize_call(raw: RawCall, *, today: date, default_funder: str | None = No
     for key in ("amount_min", "amount_max", "total_pot"):
         if key in s and _int(s[key]) is not None:
             setattr(facts, key, _int(s[key]))
+    if facts.total_pot is not None and facts.total_pot == facts.amount_max and "total_pot" not in s:
+        facts.total_pot = None  # one figure read twice ("up to £300,000 over three years")
     if facts.amount_min and facts.amount_max and facts.amount_min > facts.amount_max:
         facts.problems.append(f"amount: minimum {facts.amount_min} above maximum {facts.amount_max}; dropped minimum")
         facts.amount_min = None
@@ -175,17 +211,24 @@ def normalize_call(raw: RawCall, *, today: date, default_funder: str | None = No
     facts.eligible_org_types = _vocab_list(s.get("eligible_org_types"), vocab.org_types) or elig.eligible
     facts.excluded_org_types = _vocab_list(s.get("excluded_org_types"), vocab.org_types) or elig.excluded
     facts.eligibility_text = elig.text
+    facts.body = detail[:BODY_LIMIT]
     facts.areas = _vocab_list(s.get("areas"), vocab.parents) or _areas(raw, title, detail, funder)
     facts.themes = _vocab_list(s.get("themes"), vocab.themes) or themes_in(
-        f"{title}\n{summary}\n{raw.text}\n{raw.listing_text}")
+        f"{title}\n{summary}\n{raw.text}\n{raw.listing_text}"
+    )
 
     hint = s.get("status") if s.get("status") in _VALID_STATUS else None
     hint = hint or title_hint or ("closed" if when.closed_hint else None)
     hint = hint or next((status_words(v) for k, v in raw.fields.items() if _STATUS_LABEL.match(k)), None)
-    hint = hint or status_words(detail) or status_words(raw.listing_text) or next(
-        (status_words(v) for k, v in raw.listing_fields.items() if _STATUS_LABEL.match(k)), None)
-    facts.status = decide_status(today=today, deadline=facts.deadline, opens=facts.opens,
-                                 rolling=facts.rolling, tbc=when.tbc, hint=hint)
+    hint = (
+        hint
+        or status_words(detail)
+        or status_words(raw.listing_text)
+        or next((status_words(v) for k, v in raw.listing_fields.items() if _STATUS_LABEL.match(k)), None)
+    )
+    facts.status = decide_status(
+        today=today, deadline=facts.deadline, opens=facts.opens, rolling=facts.rolling, tbc=when.tbc, hint=hint
+    )
     if facts.status == "upcoming" and when.tbc:
         facts.rolling = False
     return facts

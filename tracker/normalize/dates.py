@@ -18,10 +18,16 @@ from typing import Literal
 
 Role = Literal["deadline", "opens", "ignore"]
 
-_MONTHS = {m[:3]: i for i, m in enumerate(
-    "january february march april may june july august september october november december".split(), 1)}
-_MON = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-        r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_MONTHS = {
+    m[:3]: i
+    for i, m in enumerate(
+        "january february march april may june july august september october november december".split(), 1
+    )
+}
+_MON = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
 _WD = r"(?:mon|tue(?:s)?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
 DATE_RE = re.compile(
     rf"(?:\b{_WD}\.?,?\s+)?(?:the\s+)?\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?\s+(?P<m>{_MON})\b\.?"
@@ -32,26 +38,34 @@ DATE_RE = re.compile(
     r"|\b(?P<nd>\d{1,2})[/.](?P<nm>\d{1,2})[/.](?P<ny>\d{4}|\d\d)\b(?![/.]\d)",
     re.I,
 )
-_TIME = (r"(?:(?P<h>\d{1,2})(?:[:.](?P<mi>\d\d))?\s*(?P<ap>[ap])\.?m\b\.?"
-         r"|(?P<h24>[01]?\d|2[0-3])[:.](?P<m24>[0-5]\d)(?!\d|\s*[ap]\.?m\b)"
-         r"|(?:12\s+)?(?P<word>noon|midday|midnight))")
+_TIME = (
+    r"(?:(?P<h>\d{1,2})(?:[:.](?P<mi>\d\d))?\s*(?P<ap>[ap])\.?m\b\.?"
+    r"|(?P<h24>[01]?\d|2[0-3])[:.](?P<m24>[0-5]\d)(?!\d|\s*[ap]\.?m\b)"
+    r"|(?:12\s+)?(?P<word>noon|midday|midnight))"
+)
 _TIME_AFTER = re.compile(rf"^\s*(?:,|\bat\b|\bby\b)?\s*(?:\bat\b\s*)?{_TIME}", re.I)
 _TIME_BEFORE = re.compile(rf"{_TIME}\s*(?:,?\s*on|,)?\s*$", re.I)
 
-_IGNORE = (r"updated|published|posted|drop[- ]?in|webinar|workshop|information session|briefing|event"
-           r"|clarification|questions?|enquir(?:y|ies)|decisions?|outcomes?|notif(?:y|ied)|announce[ds]?"
-           r"|panel|interviews?|spen[dt]|spending|completed|contract|deliver(?:y|ed)?|start date|starts?"
-           r"|begins?|awarded|awards? (?:are|were|will be) (?:made|presented)|ceremony|presented|meets?|meeting"
-           r"|expires?|between|period|term|reported|report(?:ing)? by|payments?|paid|funded activity"
-           r"|last round|previous round|news")
-_DEADLINE = (r"clos(?:e|es|ed|ing)|deadline|submi(?:t|tted|ssions?)|apply by|reach us|no later than"
-             r"|stopped (?:taking|accepting)|last date|applications? (?:must|should) be (?:in|received)")
-_OPENS = (r"re-?open(?:s|ing|ed)?|open(?:s|ing|ed)?|launch(?:es|ed)?|go(?:es)? live"
-          r"|(?:apply|applications?|accepting|bids?|proposals?)\b[^.;]{0,40}\bfrom")
+_IGNORE = (
+    r"updated|published|posted|drop[- ]?in|webinar|workshop|information session|briefing|event"
+    r"|clarification|questions?|enquir(?:y|ies)|decisions?|outcomes?|notif(?:y|ied)|announce[ds]?"
+    r"|panel|interviews?|spen[dt]|spending|completed|contract|deliver(?:y|ed)?|start date|starts?"
+    r"|begins?|awarded|awards? (?:are|were|will be) (?:made|presented)|ceremony|presented|meets?|meeting"
+    r"|expires?|between|period|term|reported|report(?:ing)? by|payments?|paid|funded activity"
+    r"|last round|previous round|news"
+)
+_DEADLINE = (
+    r"clos(?:e|es|ed|ing)|deadline|submi(?:t|tted|ssions?)|apply by|reach us|no later than"
+    r"|stopped (?:taking|accepting)|last date|applications? (?:must|should) be (?:in|received)"
+)
+_OPENS = (
+    r"re-?open(?:s|ing|ed)?|open(?:s|ing|ed)?|launch(?:es|ed)?|go(?:es)? live"
+    r"|(?:apply|applications?|accepting|bids?|proposals?)\b[^.;]{0,40}\bfrom"
+)
 _WEAK = r"until|till|\bby\b|before|\bdue\b"
 _CUE_RE = re.compile(
-    rf"\b(?P<ignore>{_IGNORE})\b|\b(?P<deadline>{_DEADLINE})\b|\b(?P<opens>{_OPENS})\b|(?P<weak>{_WEAK})",
-    re.I)
+    rf"\b(?P<ignore>{_IGNORE})\b|\b(?P<deadline>{_DEADLINE})\b|\b(?P<opens>{_OPENS})\b|(?P<weak>{_WEAK})", re.I
+)
 _POST_CLOSED = re.compile(r"^\s*[(\[]?\s*(?:closed|deadline passed|now closed)\b", re.I)
 _SENT_END = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])|;\s+|\s+\|\s+|\t")
 
@@ -59,7 +73,9 @@ ROLLING_RE = re.compile(
     r"\brolling\b|\bongoing\b|\bno (?:closing |fixed |set )?(?:deadline|closing date)|\bopen all (?:year|the time)"
     r"|\ball year(?: round)?\b|\bany ?time\b|\buntil (?:all )?(?:the )?(?:funds?|money|budget) (?:is|are|has|have)"
     r" (?:been )?(?:spent|allocated|used|committed|exhausted)|\bwhile (?:funds|money) lasts?\b"
-    r"|\bopen continuously\b|\bnone\b.{0,5}\brolling", re.I)
+    r"|\bopen continuously\b|\bnone\b.{0,5}\brolling",
+    re.I,
+)
 TBC_RE = re.compile(r"\b(?:tbc|tba|tbd|to be (?:confirmed|announced|decided|agreed))\b", re.I)
 _TBC_CONTEXT = re.compile(r"\b(?:deadline|clos|date|round|open)", re.I)
 _DATE_LABEL_RE = re.compile(rf"\b(?:{_DEADLINE}|{_OPENS}|date|when|timetable|window|round)\b", re.I)
@@ -133,17 +149,34 @@ def _time_of(m: re.Match[str] | None) -> time | None:
     return time(hour, minute)
 
 
+_RANGE_JOIN = re.compile(r"\s*(?:and|to|until|-|–|—)\s*", re.I)
+_APPLY_BETWEEN = re.compile(r"\b(?:appl\w*|submi\w*|bids?|proposals?|accept\w*|open)\b[^.;]*\bbetween\s*$", re.I)
+
+
 def _role_of(prefix: str) -> Role | None:
+    """The role given by the nearest cue before a date; weak cues ("by", "until") only count alone,
+    and a deadline cue right after an ignore cue ("questions close") is ignored."""
     strong: Role | None = None
     weak = False
+    last_ignore_end = -99
     for cue in _CUE_RE.finditer(prefix):
         kind = cue.lastgroup
         if kind == "weak":
             weak = True
-        else:
-            strong, weak = kind, False  # type: ignore[assignment]
+            continue
+        if (
+            kind == "deadline"
+            and cue.start() - last_ignore_end <= 12
+            and not re.search(r"[.,;:]", prefix[last_ignore_end : cue.start()])
+        ):
+            kind = "ignore"
+        if kind == "ignore":
+            last_ignore_end = cue.end()
+        strong, weak = kind, False  # type: ignore[assignment]
     if weak and strong != "ignore":
         return "deadline"
+    if strong == "ignore" and _APPLY_BETWEEN.search(prefix):
+        return "opens"  # "applications can be submitted between <opens> and <deadline>"
     return strong
 
 
@@ -160,6 +193,7 @@ def _label_role(label: str) -> Role | None:
     return None
 
 
+_LINE_SPLIT = re.compile(r"\n|;\s+(?=[A-Z0-9])")  # "; " joins list items / rows in some field values
 _CELL_SPLIT = re.compile(r"\s+\|\s+|\t")
 
 
@@ -172,7 +206,7 @@ def scan(text: str, today: date, default_role: Role | None = None) -> list[DateH
     hits: list[DateHit] = []
     recent: list[tuple[str, Role | None]] = []  # (line or cell, role) above, nearest last
     header: list[str] = []
-    for line in text.splitlines() or [text]:
+    for line in _LINE_SPLIT.split(text):
         cells = _CELL_SPLIT.split(line)
         row_has_date = False
         for col, cell in enumerate(cells):
@@ -184,12 +218,16 @@ def scan(text: str, today: date, default_role: Role | None = None) -> list[DateH
                     if when is None:
                         continue
                     row_has_date = True
-                    role = _role_of(sentence[prev_end:m.start()]) or prev_role
-                    if role is None and _POST_CLOSED.match(sentence[m.end():]):
+                    prefix = sentence[prev_end : m.start()]
+                    role = _role_of(prefix)
+                    if role is None and prev_role == "opens" and _RANGE_JOIN.fullmatch(prefix):
+                        role = "deadline"  # "between 1 May and 30 June", "1 May – 30 June"
+                    role = role or prev_role
+                    if role is None and _POST_CLOSED.match(sentence[m.end() :]):
                         role = "deadline"
                     role = role or column_role or _role_from_above(recent) or default_role
-                    after = _TIME_AFTER.match(sentence[m.end():m.end() + 24])
-                    before = _TIME_BEFORE.search(sentence[max(prev_end, m.start() - 26):m.start()])
+                    after = _TIME_AFTER.match(sentence[m.end() : m.end() + 24])
+                    before = _TIME_BEFORE.search(sentence[max(prev_end, m.start() - 26) : m.start()])
                     hits.append(DateHit(when, _time_of(after or before), role, year_given))
                     prev_end, prev_role = m.end(), role
                     recent = [(sentence, role)]
@@ -213,8 +251,7 @@ def _role_from_above(recent: list[tuple[str, Role | None]]) -> Role | None:
 
 
 def _pick(hits: Iterable[DateHit], today: date, facts: DateFacts) -> None:
-    deadlines = sorted({(h.when, h.at) for h in hits if h.role == "deadline"},
-                       key=lambda p: (p[0], p[1] is None))
+    deadlines = sorted({(h.when, h.at) for h in hits if h.role == "deadline"}, key=lambda p: (p[0], p[1] is None))
     opens = sorted({h.when for h in hits if h.role == "opens"})
     facts.deadlines = sorted({d for d, _ in deadlines})
     facts.times = {d: t for d, t in reversed(deadlines) if t is not None}
@@ -262,6 +299,8 @@ def dates_from_fields(fields: Mapping[str, str], today: date) -> DateFacts:
     hits: list[DateHit] = []
     for label, value in fields.items():
         role = _label_role(label)
+        if role is None and re.search(r"\b(?:window|period)\b", label, re.I):
+            role = "opens"  # "Application window: 1 May – 30 June 2027": the second date closes it
         if not _DATE_LABEL_RE.search(label) or role == "ignore":
             continue
         found = scan(value, today, default_role=role)
@@ -272,8 +311,11 @@ def dates_from_fields(fields: Mapping[str, str], today: date) -> DateFacts:
                 facts.closed_hint = True
         elif role == "opens" and TBC_RE.search(value):
             facts.tbc = True
-        if not found and role in ("deadline", "opens") and not (
-                ROLLING_RE.search(value) or TBC_RE.search(value) or re.search(r"\bclosed\b", value, re.I)):
+        if (
+            not found
+            and role in ("deadline", "opens")
+            and not (ROLLING_RE.search(value) or TBC_RE.search(value) or re.search(r"\bclosed\b", value, re.I))
+        ):
             parsed = parse_date(value, today)
             if parsed[0]:
                 hits.append(DateHit(parsed[0], parsed[1], role))
@@ -287,10 +329,16 @@ def dates_from_fields(fields: Mapping[str, str], today: date) -> DateFacts:
 def _dateparser(today: date):  # noqa: ANN202
     from dateparser.date import DateDataParser
 
-    return DateDataParser(languages=["en"], settings={
-        "DATE_ORDER": "DMY", "PREFER_DATES_FROM": "future", "PREFER_DAY_OF_MONTH": "first",
-        "RELATIVE_BASE": datetime.combine(today, time()), "REQUIRE_PARTS": ["day", "month"],
-    })
+    return DateDataParser(
+        languages=["en"],
+        settings={
+            "DATE_ORDER": "DMY",
+            "PREFER_DATES_FROM": "future",
+            "PREFER_DAY_OF_MONTH": "first",
+            "RELATIVE_BASE": datetime.combine(today, time()),
+            "REQUIRE_PARTS": ["day", "month"],
+        },
+    )
 
 
 def parse_date(value: str, today: date) -> tuple[date | None, time | None]:

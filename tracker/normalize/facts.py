@@ -29,6 +29,7 @@ class Facts:
     areas: list[str] = field(default_factory=list)  # vocabulary area keys
     themes: list[str] = field(default_factory=list)  # vocabulary themes keys
     eligibility_text: str = ""  # the "who can apply" prose, kept for matching and display
+    body: str = ""  # the call's main text (capped), for matching; not part of the change history
     problems: list[str] = field(default_factory=list)  # "deadline: unreadable 'TBA soon'" etc.
 
     def to_dict(self) -> dict[str, Any]:

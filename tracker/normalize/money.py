@@ -20,33 +20,51 @@ _CUR = r"(?:£|GBP\s?|€|EUR\s?|\$|USD\s?)"
 AMOUNT_RE = re.compile(rf"(?P<cur>{_CUR})(?P<num>{_NUM})(?P<suf>{_SUFFIX})?", re.I)
 _BARE_RE = re.compile(rf"(?P<cur>{_CUR})?(?P<num>{_NUM})(?P<suf>{_SUFFIX})?", re.I)
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|to\b|(?P<and>and\b)|up to\b|-\s*up to\b)\s*", re.I)
-_MULT = {"k": 1_000, "thousand": 1_000, "m": 1_000_000, "mn": 1_000_000, "million": 1_000_000,
-         "bn": 1_000_000_000, "billion": 1_000_000_000}
+_MULT = {
+    "k": 1_000,
+    "thousand": 1_000,
+    "m": 1_000_000,
+    "mn": 1_000_000,
+    "million": 1_000_000,
+    "bn": 1_000_000_000,
+    "billion": 1_000_000_000,
+}
 _CURRENCY = {"£": "GBP", "GBP": "GBP", "€": "EUR", "EUR": "EUR", "$": "USD", "USD": "USD"}
 
 _POT_BEFORE = re.compile(
     r"\b(?:total|pot|budget|set aside|fund of|funding of|programme of|scheme of|worth|in total|overall"
-    r"|share of|committed|allocation of|a further|investment of)\b\W*(?:\w+\W+){0,3}$", re.I)
+    r"|share of|committed|allocation of|a further|investment of)\b\W*(?:\w+\W+){0,4}$",
+    re.I,
+)
 _POT_AFTER = re.compile(
     r"^\W{0,3}(?:in total|total\b|pot\b|(?:fund|programme|scheme|pot|budget|investment)\b"
     r"|(?:is|are|has been|have been)\s+(?:available|committed|allocated|set aside|being made available)"
-    r"|available\b|(?:\w+\s+){0,2}committed\b|over (?:\w+ )?(?:years|months))", re.I)
+    r"|available\b|(?:\w+\s+){0,2}committed\b)",
+    re.I,
+)
+_POT_AFTER_WEAK = re.compile(r"^\W{0,3}(?:over|across) (?:\w+ )?(?:years|months)", re.I)
 _MAX_BEFORE = re.compile(
     r"(?:up to|maximum(?: of| grant| award| amount)?|max\.?|no more than|not more than|as much as|at most"
-    r"|capped at|ceiling of|not exceeding|less than|under|more than \w+ can|receive more than)\W*$", re.I)
+    r"|capped at|ceiling of|not exceeding|less than|under|more than \w+ can|receive more than"
+    r"|(?:grants?|awards?) of)\W*$",
+    re.I,
+)
 _MAX_AFTER = re.compile(r"^\W{0,3}(?:or less|maximum|max\b|ceiling|cap\b)", re.I)
 _MIN_BEFORE = re.compile(
     r"(?:minimum(?: of| grant| award| amount)?|min\.?|at least|smallest grant is|starting (?:at|from)|over"
-    r"|more than|above|from|in excess of)\W*$", re.I)
+    r"|more than|above|from|in excess of)\W*$",
+    re.I,
+)
 _MIN_AFTER = re.compile(r"^\W{0,3}(?:or more|or over|or above|and (?:above|over|upwards)|\+|minimum)", re.I)
 _IGNORE_NEAR = re.compile(
     r"awarded|average|typical|in practice|few awards|requests? of|raised|received|last round|previous"
     r"|turnover|income|salary|fee|per hour|per day|per person|VAT threshold|spent|matched? (?:funding )?of",
-    re.I)
+    re.I,
+)
 _NO_MAX_RE = re.compile(r"\bor more\b|\band (?:above|upwards)\b", re.I)
 _NO_MAXIMUM_RE = re.compile(r"\b(?:no|not set an?|without an?) (?:upper )?(?:maximum|upper limit|cap)\b", re.I)
 _NOT_GIVEN_RE = re.compile(r"^\s*(?:not specified|not applicable|n/?a|none|unspecified|varies|-)\b", re.I)
-_CLAUSE_RE = re.compile(r"(?<=[.;!?])\s+|\n")
+_CLAUSE_RE = re.compile(r"(?<=[.;!?])\s+|\n\s*\n")
 
 
 @dataclass
@@ -97,7 +115,7 @@ def _amounts(clause: str) -> list[tuple[int, int, int | None, int | None, str]]:
         end = m.end()
         high = None
         start = m.start()
-        between = re.search(r"\b(?:between|from)\s*$", clause[max(0, start - 10):start], re.I)
+        between = re.search(r"\b(?:between|from)\s*$", clause[max(0, start - 10) : start], re.I)
         sep = _RANGE_SEP.match(clause, end)
         if sep and (not sep["and"] or (between and between.group().lower().startswith("between"))):
             second = _BARE_RE.match(clause, sep.end())
@@ -118,12 +136,12 @@ def amounts_in_text(text: str) -> Money:
     singles: dict[str, int] = {}
     for clause in _CLAUSE_RE.split(text):
         for start, end, low, high, cur in _amounts(clause):
-            before, after = clause[max(0, start - 45):start], clause[end:end + 40]
+            before, after = clause[max(0, start - 45) : start], clause[end : end + 40].split("\n", 1)[0]
             if _IGNORE_NEAR.search(before) or _IGNORE_NEAR.search(after[:25]):
                 continue
             money.currency = money.currency or cur
             kind = _kind(before, after)
-            if high is not None and kind != "pot":
+            if high is not None:
                 if money.amount_max is None and low is not None and high >= low:
                     money.amount_min, money.amount_max = low, high
                 continue
@@ -153,24 +171,39 @@ def _kind(before: str, after: str) -> str | None:
         return "max"
     if _MIN_BEFORE.search(before):
         return "min"
-    if _POT_BEFORE.search(before):
+    if _POT_BEFORE.search(before) or _POT_AFTER_WEAK.match(after):
         return "pot"
     return None
 
 
-_LABEL_POT = re.compile(r"total|pot\b|budget|size of (?:the )?(?:grant )?(?:scheme|fund|programme)|fund size"
-                        r"|available|programme value|overall", re.I)
+_LABEL_POT = re.compile(
+    r"total|pot\b|budget|size of (?:the )?(?:grant )?(?:scheme|fund|programme)|fund size"
+    r"|available|programme value|overall",
+    re.I,
+)
 _LABEL_MAX = re.compile(r"max|up to|largest|ceiling", re.I)
 _LABEL_MIN = re.compile(r"min|smallest|lowest", re.I)
-_LABEL_AMOUNT = re.compile(r"amount|grant size|award size|funding size|how much|value|grant range|size of grant"
-                           r"|grants? of|funding level|funding available|award", re.I)
+_LABEL_AMOUNT = re.compile(
+    r"how much|amount|grant size|award size|funding size|value|grant range|size of grant"
+    r"|grants? of|funding level|funding available|award",
+    re.I,
+)
 
 
 def amounts_from_fields(fields: Mapping[str, str]) -> Money:
     """Min / max / pot from labelled values ("Maximum amount": "£750,000")."""
     money = Money()
     for label, value in fields.items():
-        if _LABEL_POT.search(label) and not _LABEL_MAX.search(label):
+        if not (
+            _LABEL_AMOUNT.search(label)
+            or _LABEL_POT.search(label)
+            or _LABEL_MAX.search(label)
+            or _LABEL_MIN.search(label)
+        ):
+            continue
+        if _LABEL_AMOUNT.search(label) and re.search(r"how much|\?", label) or len(_amounts(value)) > 1:
+            target = "range"
+        elif _LABEL_POT.search(label) and not _LABEL_MAX.search(label):
             target = "total_pot"
         elif _LABEL_MAX.search(label):
             target = "amount_max"

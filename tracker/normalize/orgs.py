@@ -23,93 +23,173 @@ _DEFER = r"(?!\s*(?:\(|,)?\s*(?:including|such as|like|e\.g\.|for example|:|–|
 # (pattern, keys when eligible, keys when excluded); order matters: specific first.
 _TERMS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     (r"local,\s*town,? (?:and|or) parish councils?", (_LA, _TPC), (_LA, _TPC)),
-    (r"(?:town|parish|community|neighbourhood),? (?:and|or|&) (?:town|parish) councils?"
-     r"|(?:town|parish|neighbourhood) councils?|town (?:and|or) parish|parish (?:and|or) town|parish meetings?",
-     (_TPC,), (_TPC,)),
-    (rf"(?:statutory|public|public[- ]sector) (?:bodies|body|organisations?|partners|agencies|authorities)"
-     rf"{_DEFER}|public sector{_DEFER}", (_LA,), (_LA, _POL, _NHS, _SCH)),
-    (rf"voluntary,? community,? (?:and|or) social enterprise(?: organisations| sector| groups)?|vcf?se\b",
-     (_CH, _CG, _SE), (_CH, _CG, _SE)),
-    (r"voluntary,? community,? (?:and|or) faith(?: sector| organisations| groups| bodies)?",
-     (_CH, _CG, _FAITH), (_CH, _CG, _FAITH)),
-    (rf"(?:voluntary (?:and|or) community|community (?:and|or) voluntary) sector(?: organisations| groups| bodies)?"
-     rf"{_DEFER}|voluntary sector(?: organisations| groups| bodies)?{_DEFER}|vcs\b|third sector(?: organisations)?",
-     (_CH, _CG, _SE), (_CH, _CG, _SE)),
-    (rf"(?:voluntary (?:and|or) community|community (?:and|or) voluntary) (?:organisations|groups|bodies)"
-     rf"{_DEFER}|voluntary organisations{_DEFER}", (_CH, _CG), (_CH, _CG)),
-    (rf"(?:not[- ]for[- ]profit|non[- ]profit) (?:organisations|groups|bodies)(?! with){_DEFER}"
-     rf"|non[- ]profits?\b{_DEFER}", (_CH, _CG, _SE), (_CH, _CG, _SE)),
+    (
+        r"(?:town|parish|community|neighbourhood),? (?:and|or|&) (?:town|parish) councils?"
+        r"|(?:town|parish|neighbourhood) councils?|town (?:and|or) parish|parish (?:and|or) town|parish meetings?",
+        (_TPC,),
+        (_TPC,),
+    ),
+    (
+        rf"(?:statutory|public|public[- ]sector) (?:bodies|body|organisations?|partners|agencies|authorities)"
+        rf"{_DEFER}|public sector{_DEFER}",
+        (_LA,),
+        (_LA, _POL, _NHS, _SCH),
+    ),
+    (
+        r"voluntary,? community,? (?:and|or) social enterprise(?: organisations| sector| groups)?|vcf?se\b",
+        (_CH, _SE),  # bids from "VCSE organisations" mean incorporated bodies
+        (_CH, _CG, _SE),
+    ),
+    (
+        r"voluntary,? community,? (?:and|or) faith(?: sector| organisations| groups| bodies)?",
+        (_CH, _CG, _FAITH),
+        (_CH, _CG, _FAITH),
+    ),
+    (
+        rf"(?:voluntary (?:and|or) community|community (?:and|or) voluntary) sector(?: organisations| groups| bodies)?"
+        rf"{_DEFER}|voluntary sector(?: organisations| groups| bodies)?{_DEFER}|vcs\b|third sector(?: organisations)?",
+        (_CH, _CG, _SE),
+        (_CH, _CG, _SE),
+    ),
+    (
+        rf"(?:voluntary (?:and|or) community|community (?:and|or) voluntary) (?:organisations|groups|bodies)"
+        rf"{_DEFER}|voluntary organisations{_DEFER}",
+        (_CH, _CG),
+        (_CH, _CG),
+    ),
+    (
+        rf"(?:not[- ]for[- ]profit|non[- ]profit) (?:organisations|groups|bodies)(?! with){_DEFER}"
+        rf"|non[- ]profits?\b{_DEFER}",
+        (_CH, _CG, _SE),
+        (_CH, _CG, _SE),
+    ),
     (r"community safety partnerships?|\bcsps?\b", (_LA,), (_LA,)),
-    (r"police(?:,)? (?:fire )?and crime commissioners?(?:'s? offices?)?|\bo?pccs?\b|police forces?|constabular(?:y|ies)"
-     r"|british transport police|(?:local )?polic(?:e|ing) (?:teams?|units?|services?|bodies)|the police|police"
-     r"|fire and rescue(?: services?| authorities)?", (_POL,), (_POL,)),
-    (r"nhs(?: trusts?| bodies| body| organisations?| england)?|integrated care (?:boards?|systems?)|icbs?\b"
-     r"|gp (?:federations?|surger(?:y|ies)|practices?)|health (?:bodies|boards?|trusts?)"
-     r"|clinical commissioning groups?|hospitals?", (_NHS,), (_NHS,)),
-    (r"universit(?:y|ies)|research organisations?|research bodies|research institut(?:e|es|ions)"
-     r"|higher education (?:institutions?|providers?)|\bheis?\b", (_UNI,), (_UNI,)),
-    (r"multi-academy trusts?|schools?(?!\s+(?:day|holidays?|hours|terms?|grounds|premises|site|gates?))"
-     r"|academ(?:y|ies)|colleges?", (_SCH,), (_SCH,)),
-    (r"faith(?:[- ]based)? (?:groups?|organisations?|communities|bodies|charities)|churches|places of worship"
-     r"|religious (?:organisations|groups|bodies)", (_FAITH,), (_FAITH,)),
-    (r"social enterprises?|community interest compan(?:y|ies)|\bcics?\b|community benefit societ(?:y|ies)"
-     r"|co-?operatives?|(?:not[- ]for[- ]profit|non[- ]profit) compan(?:y|ies)|housing associations?"
-     r"|companies limited by guarantee", (_SE,), (_SE,)),
-    (r"(?:registered )?charit(?:y|ies)|charitable (?:incorporated )?(?:organisations?|trusts?)|\bcios?\b",
-     (_CH,), (_CH,)),
-    (r"(?:(?:un)?(?:constituted|incorporated) )?(?:community|voluntary|local|grassroots|youth|residents'?"
-     r"|tenants'?|self-help|small(?:er)?|not[- ]for[- ]profit|friends) (?:sports? )?(?:groups?|associations?|clubs?)"
-     r"|unincorporated (?:associations?|groups?)|(?:un)?constituted groups?|(?:sports? )?clubs|watch schemes"
-     r"|neighbourhood watch(?: schemes| groups)?|speedwatch groups|community organisations?",
-     (_CG,), (_CG,)),
-    (r"individuals|individual (?:people|persons?|applicants?|artists?|(?:creative )?practitioners?)"
-     r"|personal\s*/\s*individual|sole traders?", (_IND,), (_IND,)),
-    (r"(?:small and medium[- ]sized |small |local |private |profit[- ]making |commercial )?business(?:es)?"
-     r"|(?:private|commercial|profit[- ]making|limited) compan(?:y|ies)|compan(?:y|ies)"
-     r"|private (?:sector|providers?|organisations?)|\bsmes?\b|(?<![-\w])for[- ]profit (?:organisations|bodies|companies)"
-     r"|sole traders?|consortia", (_BIZ,), (_BIZ,)),
-    (r"local authorit(?:y|ies)|combined authorit(?:y|ies)|(?<!arts )councils?\b|local government",
-     (_LA,), (_LA,)),
+    (
+        r"police(?:,)? (?:fire )?and crime commissioners?(?:'s? offices?)?|\bo?pccs?\b|police forces?"
+        r"|constabular(?:y|ies)"
+        r"|british transport police|(?:local )?polic(?:e|ing) (?:teams?|units?|services?|bodies)|the police|police"
+        r"|fire and rescue(?: services?| authorities)?",
+        (_POL,),
+        (_POL,),
+    ),
+    (
+        r"nhs(?: trusts?| bodies| body| organisations?| england)?|integrated care (?:boards?|systems?)|icbs?\b"
+        r"|gp (?:federations?|surger(?:y|ies)|practices?)|health (?:bodies|boards?|trusts?)"
+        r"|clinical commissioning groups?|hospitals?",
+        (_NHS,),
+        (_NHS,),
+    ),
+    (
+        r"universit(?:y|ies)|research organisations?|research bodies|research institut(?:e|es|ions)"
+        r"|higher education (?:institutions?|providers?)|\bheis?\b",
+        (_UNI,),
+        (_UNI,),
+    ),
+    (
+        r"multi-academy trusts?|schools?(?!\s+(?:day|holidays?|hours|terms?|grounds|premises|site|gates?))"
+        r"|academ(?:y|ies)|colleges?",
+        (_SCH,),
+        (_SCH,),
+    ),
+    (
+        r"faith(?:[- ]based)? (?:groups?|organisations?|communities|bodies|charities)|churches|places of worship"
+        r"|religious (?:organisations|groups|bodies)",
+        (_FAITH,),
+        (_FAITH,),
+    ),
+    (
+        r"social enterprises?|community interest compan(?:y|ies)|\bcics?\b|community benefit societ(?:y|ies)"
+        r"|co-?operatives?|(?:not[- ]for[- ]profit|non[- ]profit) compan(?:y|ies)|housing associations?"
+        r"|companies limited by guarantee",
+        (_SE,),
+        (_SE,),
+    ),
+    (
+        r"(?:registered )?charit(?:y|ies)|charitable (?:incorporated )?(?:organisations?|trusts?)|\bcios?\b",
+        (_CH,),
+        (_CH,),
+    ),
+    (
+        r"(?:(?:un)?(?:constituted|incorporated) )?(?:community|voluntary|local|grassroots|youth|residents'?"
+        r"|tenants'?|self-help|small(?:er)?|not[- ]for[- ]profit|friends) (?:sports? )?(?:groups?|associations?|clubs?)"
+        r"|unincorporated (?:associations?|groups?)|(?:un)?constituted groups?|(?:sports? )?clubs|watch schemes"
+        r"|neighbourhood watch(?: schemes| groups)?|speedwatch groups|community organisations?",
+        (_CG,),
+        (_CG,),
+    ),
+    (
+        r"individuals|individual (?:people|persons?|applicants?|artists?|(?:creative )?practitioners?)"
+        r"|personal\s*/\s*individual|sole traders?",
+        (_IND,),
+        (_IND,),
+    ),
+    (
+        r"(?:small and medium[- ]sized |small |local |private |profit[- ]making |commercial )?business(?:es)?"
+        r"|(?:private|commercial|profit[- ]making|limited) compan(?:y|ies)|compan(?:y|ies)"
+        r"|private (?:sector|providers?|organisations?)|\bsmes?\b"
+        r"|(?<![-\w])for[- ]profit (?:organisations|bodies|companies)"
+        r"|sole traders?|consortia",
+        (_BIZ,),
+        (_BIZ,),
+    ),
+    (r"local authorit(?:y|ies)|combined authorit(?:y|ies)|(?<!arts )councils?\b|local government", (_LA,), (_LA,)),
 ]
-_TERM_RES = [(re.compile(rf"\b(?:{p})", re.I), pos, neg) for p, pos, neg in _TERMS]
+# One pass, leftmost match first; at one position the earlier (more specific) term wins.
+_TERM_RE = re.compile("|".join(rf"(?P<t{i}>\b(?:{p}))" for i, (p, _, _) in enumerate(_TERMS)))
 _ALL_ORGS = re.compile(r"^\W*organisations\b(?!\s+(?:based|that|which|who|applying|outside|from|in|with))", re.I)
 
 _NEG = re.compile(
     r"\b(?:cannot|can ?not|can't|could not|couldn't|may not|must not|will not|won't|do not|does not|don't"
     r"|doesn't|are not|is not|aren't|isn't|not (?:eligible|open|able)|ineligible|excluded|unable to|no longer"
-    r"|nor)\b", re.I)
+    r"|nor)\b",
+    re.I,
+)
 _NEG_APPLY = re.compile(
     r"\b(?:cannot|can ?not|can't|could not|may not|must not|will not|won't|do not|does not|are not|is not|not)"
     r"\s+(?:\w+\s+){0,3}?(?:apply|bid|eligible|fund|accept|lead|hold|receive|submit|pay for|support|open to)\b"
-    r"|\bineligible\b|\bexcluded\b", re.I)
+    r"|\bineligible\b|\b(?:are|is) excluded\b|\bexcluded from (?:applying|this fund|the fund|the scheme)",
+    re.I,
+)
 _POS = re.compile(
     r"\b(?:can|may|could|are able to|were able to|is able to|are eligible to|are invited to) (?:also )?"
     r"(?:apply|bid|submit|put forward|lead)\b|\beligible\b|\bopen to\b|\bwelcome (?:bids|applications|proposals)"
-    r"|\b(?:applications?|bids?|proposals) from\b|\bmust be (?:made |led )?by\b|\bled by\b|\bis for\b"
-    r"|\bsuitable for\b|\byou must be an?\b|\bif you are an?\b|\boffer(?:s|ed)? (?:grants? )?(?:of )?(?:up to )?£[\d,.]+k? to\b"
-    r"|\bas can\b|\baward(?:s|ing)? grants\b[^.]{0,60}\bto\b", re.I)
+    r"|\b(?:applications?|bids?|proposals) from\b|\bmust be (?:made |led )?by\b|\bis for\b"
+    r"|\bsuitable for\b|\byou must be an?\b|\bif you are an?\b"
+    r"|\boffer(?:s|ed)? (?:grants? )?(?:of )?(?:up to )?£[\d,.]+k? to\b"
+    r"|\bas can\b|\baward(?:s|ing)? grants\b[^.]{0,60}\bto\b",
+    re.I,
+)
 _NEUTRAL = re.compile(
     r"\b(?:as|be|become|being) (?:a |the )?(?:delivery |project )?partners?\b|\b(?:delivery|project) partners?\b"
     r"|\bpartnerships? that include|\bthrough the lead\b|\bcommission them\b|\bsupport bids\b"
-    r"|\bcan only apply for\b|\bonly (?:for|where|if) (?:activit|project)", re.I)
+    r"|\bcan only apply for\b|\bonly (?:for|where|if) (?:activit|project)",
+    re.I,
+)
 _PROVIDE = re.compile(r"\banything (?:that )?[^,.;]{0,60}?\bshould (?:provide|fund|pay for)\b", re.I)
 _RELATIVE = re.compile(r"\b(?:whose|which|so that|in order to)\b", re.I)
 _PAREN = re.compile(r"\(([^()]*)\)")
-_CLAUSE = re.compile(r"(?<=[.;!?])\s+|;\s*|,\s+(?:and|but|while|whereas)\s+|\s+but\s+(?=\w+\s+(?:can|may|are|is|do|will|must)\b)"
-                     r"|\n")
+_CLAUSE = re.compile(
+    r"(?<=[.;!?])\s+|;\s*|,\s+(?:and|but|while|whereas)\s+|\s+but\s+(?=\w+\s+(?:can|may|are|is|do|will|must)\b)"
+    r"|\n"
+)
 _HEAD_POS = re.compile(
     r"^\W*(?:who (?:can|may|could|should|is able to) (?:apply|bid|put forward|submit)|who (?:is|are) eligible"
     r"|who(?:'s| is) (?:it|this fund|the fund) for|eligibility(?: criteria)?|eligible (?:applicants|organisations)"
-    r"|who we (?:fund|support)|who can get|suitable for|applicant types?)\b[^.]{0,40}$", re.I)
+    r"|who we (?:fund|support)|who can get|suitable for|applicant types?)\b[^.]{0,40}$",
+    re.I,
+)
 _HEAD_NEG = re.compile(
     r"^\W*(?:who (?:cannot|can't|can not|may not|could not|is not eligible|isn't eligible)(?: to)?(?: apply| bid)?"
     r"|who we (?:can't|cannot|don't|do not) fund|ineligible(?: applicants)?|exclusions|not eligible)\b[^.]{0,30}$",
-    re.I)
+    re.I,
+)
 _HEAD_END = re.compile(
     r"^\W*(?:who|what|when|where|why|how|area|location|deadline|closing|opening|amount|funding|grant size|summary"
     r"|objectives|contents|apply|timetable|scale|related|latest|contact|need help|documents|more information"
     r"|further information|key dates|dates|bidding rounds?|priorit|background|about|overview|guidance|faqs?"
-    r"|procedure|estimated value|contract|published|round \d|scheme rules|conditions)\b", re.I)
+    r"|procedure|estimated value|contract|published|round \d|scheme rules|conditions)\b",
+    re.I,
+)
 ELIG_LABEL = re.compile(r"who can|eligib|suitable for|applicant|who (?:is it|it's) for|open to|who for", re.I)
 INELIG_LABEL = re.compile(r"who (?:cannot|can't|can not|may not)|not eligible|ineligible|exclu", re.I)
 
@@ -128,14 +208,12 @@ class Eligibility:
 def orgs_in(text: str, *, negative: bool = False) -> list[str]:
     """Applicant types named in a phrase, in order; no polarity logic."""
     keys: list[str] = []
-    text = _PROVIDE.sub(" ", _PAREN.sub(_paren, text))
+    text = _PROVIDE.sub(" ", _PAREN.sub(_paren, text.lower()))
     if negative and _ALL_ORGS.match(text):
         keys.extend((_CH, _CG, _SE, _LA, _BIZ))
-    for rx, pos, neg in _TERM_RES:
-        def take(m: re.Match[str], found: tuple[str, ...] = neg if negative else pos) -> str:
-            keys.extend(found)
-            return " " * len(m.group())
-        text = rx.sub(take, text)
+    for m in _TERM_RE.finditer(text):
+        _, pos, neg = _TERMS[int(m.lastgroup[1:])]
+        keys.extend(neg if negative else pos)
     return list(dict.fromkeys(keys))
 
 
@@ -146,8 +224,11 @@ def _paren(m: re.Match[str]) -> str:
 
 def _is_heading(line: str) -> bool:
     words = line.split()
-    return 0 < len(words) <= 8 and not line.rstrip().endswith(".") and bool(
-        _HEAD_END.match(line) or line.rstrip().endswith("?"))
+    return (
+        0 < len(words) <= 8
+        and not line.rstrip().endswith(".")
+        and bool(_HEAD_END.match(line) or line.rstrip().endswith("?"))
+    )
 
 
 def read_eligibility(text: str, default: str | None = None) -> Eligibility:
@@ -188,14 +269,19 @@ def _read_line(line: str, section: str | None, elig: list[str], excl: list[str])
                 continue
             bare = _PROVIDE.sub(" ", clause)
             negative = bool(_NEG.search(bare) and (section is not None or _NEG_APPLY.search(bare)))
+            neutral = not negative and bool(_NEUTRAL.search(_PAREN.sub(" ", clause)))
+            positive = not (negative or neutral) and (section == "eligible" or bool(_POS.search(clause)))
+            if not (negative or neutral or positive or section):
+                carry = []  # no cue here: skip the (costly) applicant scan
+                continue
             found = orgs_in(clause, negative=negative)
             if negative:
                 excl.extend(found or carry)
                 used = used or bool(found or carry)
                 carry = []
-            elif _NEUTRAL.search(_PAREN.sub(" ", clause)):
+            elif neutral:
                 carry = found or carry
-            elif found and (section == "eligible" or _POS.search(clause)):
+            elif found and positive:
                 found = orgs_in(_RELATIVE.split(clause, 1)[0]) or found
                 elig.extend(found)
                 carry, used = found, True

@@ -27,3 +27,13 @@ class RawCall:
     # keys of `structured` (all optional): deadline (ISO date or datetime string), opens,
     # amount_min, amount_max, total_pot (ints, pounds), status, rolling (bool),
     # eligible_org_types, excluded_org_types, areas, themes (lists of vocabulary keys)
+
+
+@dataclass
+class UnchangedPage:
+    """A page the server answered 304 (Not Modified) for, reached from an unchanged listing:
+    its calls are the same as last time, so storing only needs to move last_seen. The raw
+    calls ride along for when the database does not know the page (e.g. a new database)."""
+
+    url: str
+    calls: list[RawCall] = field(default_factory=list)

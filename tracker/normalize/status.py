@@ -13,17 +13,25 @@ _CLOSED = re.compile(
     r"\b(?:(?:is|are|has|have|now|fund|programme|scheme|grant|round)\s+(?:now\s+)?closed\b(?! (?:on|at) \d)"
     r"|closed to (?:new )?applications|no longer (?:accepting|taking|open)|not (?:currently )?accepting applications"
     r"|applications (?:have |are )?(?:now )?closed|stopped (?:taking|accepting) applications|deadline has passed"
-    r"|round (?:is|has) (?:now )?closed)", re.I)
+    r"|round (?:is|has) (?:now )?closed)",
+    re.I,
+)
 _CLOSED_BADGE = re.compile(r"^\W*(?:closed|status:?\s*closed|now closed|closed for applications)\W*$", re.I)
 _UPCOMING = re.compile(
     r"\b(?:opening soon|coming soon|opens soon|not (?:yet )?open(?: yet)?|will (?:re)?open|expected to (?:re)?open"
     r"|(?:next )?round opens in|opens in (?:early |late |mid-?)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
     r"|spring|summer|autumn|winter)|due to open|launch(?:es)? (?:soon|in)|not open for applications yet"
-    r"|(?:you can )?apply from \d)", re.I)
-_OPEN = re.compile(r"\b(?:now open|is open|open for applications|open to applications|accepting applications"
-                   r"|apply now)\b|^\W*open\W*$", re.I)
-_TITLE_PREFIX = re.compile(r"^\s*(?P<word>closed|coming soon|opening soon|open now|now open|open|upcoming)\s*[:\-–—|]\s*",
-                           re.I)
+    r"|(?:you can )?apply from \d)",
+    re.I,
+)
+_OPEN = re.compile(
+    r"\b(?:now open|is open|open for applications|open to applications|accepting applications"
+    r"|apply now)\b|^\W*open\W*$",
+    re.I,
+)
+_TITLE_PREFIX = re.compile(
+    r"^\s*(?P<word>closed|coming soon|opening soon|open now|now open|open|upcoming)\s*[:\-–—|]\s*", re.I
+)
 
 
 def status_words(text: str) -> Hint | None:
@@ -45,11 +53,18 @@ def split_title_prefix(title: str) -> tuple[str, Hint | None]:
         return title, None
     word = m["word"].lower()
     hint: Hint = "closed" if word == "closed" else "open" if "open" in word and "soon" not in word else "upcoming"
-    return title[m.end():], hint
+    return title[m.end() :], hint
 
 
-def decide_status(*, today: date, deadline: date | None, opens: date | None, rolling: bool = False,
-                  tbc: bool = False, hint: Hint | None = None) -> Status:
+def decide_status(
+    *,
+    today: date,
+    deadline: date | None,
+    opens: date | None,
+    rolling: bool = False,
+    tbc: bool = False,
+    hint: Hint | None = None,
+) -> Status:
     """Dates decide first; the page's words fill in where dates are silent."""
     future_deadline = deadline is not None and deadline >= today
     if deadline is not None and not future_deadline:

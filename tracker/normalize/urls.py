@@ -16,8 +16,7 @@ _NOT_SECTIONS = {"top", "main", "content", "main-content", "maincontent", "skip"
 def canonical_url(url: str) -> str:
     """w3lib canonical form without tracking parameters, keeping a #fragment only when it names a section."""
     parts = urlsplit(url.strip())
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                       if not _TRACKING.match(k)])
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)])
     fragment = parts.fragment
     keep = bool(fragment) and bool(_SECTION.match(fragment)) and fragment.lower() not in _NOT_SECTIONS
     cleaned = urlunsplit((parts.scheme, parts.netloc, parts.path, query, fragment if keep else ""))

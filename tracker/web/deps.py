@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -35,12 +35,31 @@ class CsrfFailed(Exception):
     """A state-changing request without the session's CSRF token."""
 
 
+@dataclass(frozen=True)
+class SignedIn:
+    """What pages show of the signed-in user (safe to use after the session closes)."""
+
+    id: int
+    email: str
+    role: str
+    name: str
+
+
 @dataclass
 class WebState:
     settings: Settings
     engine: Engine
     templates: Jinja2Templates
     secret: str
+    run_crawl: Callable[..., Any] | None = None  # jobs.crawl_runner.run_crawl unless a test swaps it
+    crawl_now: Callable[[str], None] | None = None  # runs a source's crawl job unless a test swaps it
+
+    def crawler(self) -> Callable[..., Any]:
+        if self.run_crawl is None:
+            from jobs.crawl_runner import run_crawl
+
+            self.run_crawl = run_crawl
+        return self.run_crawl
 
 
 def state(request: Request) -> WebState:
@@ -62,7 +81,7 @@ def current_user(request: Request, session: DB) -> User | None:
     user = session.get(User, uid) if isinstance(uid, int) else None
     if user is None or not user.active or user.session_epoch != epoch:
         user = None
-    request.state.user = user
+    request.state.user = SignedIn(user.id, user.email, user.role, user.name) if user else None
     return user
 
 
@@ -105,8 +124,10 @@ async def verify_csrf(request: Request) -> None:
 
 
 def render(request: Request, name: str, ctx: dict[str, Any] | None = None, status_code: int = 200) -> HTMLResponse:
-    context = {"user": getattr(request.state, "user", None), "csrf_token": csrf_token(request),
-               "flash": request.session.pop("flash", None), **(ctx or {})}
+    has_session = "session" in request.scope  # not on the last-resort 500 page
+    context = {"user": getattr(request.state, "user", None),
+               "csrf_token": csrf_token(request) if has_session else "",
+               "flash": request.session.pop("flash", None) if has_session else None, **(ctx or {})}
     response = state(request).templates.TemplateResponse(request, name, context, status_code=status_code)
     response.headers["Vary"] = "Cookie, HX-Request"
     return response

@@ -3,6 +3,7 @@ page, its CSV export and the JSON API."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
@@ -81,15 +82,18 @@ class OppFilter:
             duplicates=get("duplicates") in ("1", "on", "true"),
         )
 
-    def conditions(self) -> list[Any]:
+    def conditions(self, dialect: str = "sqlite") -> list[Any]:
         o = Opportunity
         conds: list[Any] = []
         if not self.duplicates:
-            conds.append(col(o.duplicate_of_id).is_(None))
+            # With a text search the table is read anyway: keep SQLite off the list index then.
+            plain = self.q and dialect == "sqlite"
+            conds.append(func.coalesce(o.duplicate_of_id, 0) == 0 if plain else col(o.duplicate_of_id).is_(None))
         if self.q:
             pattern = _like(self.q)
-            conds.append(or_(col(o.title).ilike(pattern, escape="\\"), col(o.funder).ilike(pattern, escape="\\"),
-                             col(o.summary).ilike(pattern, escape="\\")))
+            # SQLite's LIKE already ignores ASCII case; its ILIKE emulation (lower() on every row) is slow.
+            op = "like" if dialect == "sqlite" else "ilike"
+            conds.append(or_(*(getattr(col(c), op)(pattern, escape="\\") for c in (o.title, o.funder, o.summary))))
         if self.status:
             conds.append(o.status == self.status)
         if self.theme:
@@ -116,7 +120,8 @@ class OppFilter:
     def params(self, **changes: Any) -> str:
         """The query string for this filter with `changes`, dropping empty values."""
         data = {**asdict(self), **changes}
-        data.pop("per_page") if data.get("per_page") == 25 else None
+        if data.get("per_page") == 25:
+            data.pop("per_page")
         out = {k: ("1" if v is True else v) for k, v in data.items() if v not in (None, "", False)}
         if out.get("page") == 1:
             out.pop("page")
@@ -126,15 +131,32 @@ class OppFilter:
 
 
 def search(session: Session, flt: OppFilter, *, paginate: bool = True) -> tuple[list[Opportunity], int]:
-    """(opportunities on the requested page, total matching)."""
-    conds = flt.conditions()
+    """(opportunities on the requested page, total matching). The page is chosen by id
+    first (a narrow sort), then only its rows are loaded."""
+    conds = flt.conditions(session.get_bind().dialect.name)
     total = session.exec(select(func.count()).select_from(Opportunity).where(*conds)).one()
-    query = select(Opportunity).where(*conds).order_by(*SORTS[flt.sort])
+    query = select(Opportunity.id).where(*conds).order_by(*SORTS[flt.sort])
     if paginate:
         query = query.offset((flt.page - 1) * flt.per_page).limit(flt.per_page)
-    return list(session.exec(query)), int(total)
+    ids = list(session.exec(query))
+    rows: dict[int, Opportunity] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        rows.update((o.id, o) for o in session.exec(select(Opportunity).where(col(Opportunity.id).in_(chunk))))
+    return [rows[i] for i in ids], int(total)
+
+
+_FUNDERS: dict[str, tuple[float, list[str]]] = {}
+FUNDERS_TTL = 60.0  # seconds: the filter's funder list changes only when a crawl finds a new funder
 
 
 def funders(session: Session) -> list[str]:
+    """Distinct funder names for the filter, cached briefly per database."""
+    key = str(session.get_bind().url)
+    cached = _FUNDERS.get(key)
+    if cached and time.monotonic() - cached[0] < FUNDERS_TTL:
+        return cached[1]
     query = select(Opportunity.funder).where(col(Opportunity.funder).is_not(None)).distinct()
-    return sorted(f for f in session.exec(query) if f)
+    names = sorted(f for f in session.exec(query) if f)
+    _FUNDERS[key] = (time.monotonic(), names)
+    return names

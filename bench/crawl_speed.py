@@ -1,0 +1,134 @@
+"""Crawl speed: the tracker's full crawl (extraction, normalisation, storage) of a
+synthetic funder site of N call pages on loopback, against a bare Scrapy spider that
+fetches the same pages, in the same run; then a re-crawl of the unchanged site.
+
+    python bench/crawl_speed.py [--calls 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlmodel import Session  # noqa: E402
+
+from jobs.crawl_runner import run_crawl  # noqa: E402
+from tracker.config import Settings  # noqa: E402
+from tracker.db import make_engine, upgrade  # noqa: E402
+from tracker.demo.server import serve_site  # noqa: E402
+from tracker.models import Source  # noqa: E402
+
+PER_PAGE = 50
+THEMES = ["knife crime", "youth diversion", "CCTV and street lighting", "domestic abuse", "county lines",
+          "anti-social behaviour", "community cohesion", "night-time economy safety"]
+AREAS = ["Peterborough", "Cambridgeshire", "England", "the East of England", "Norfolk"]
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "September", "October", "November"]
+
+BARE = textwrap.dedent('''
+    import sys, scrapy
+    from scrapy.crawler import CrawlerProcess
+
+    class Bare(scrapy.Spider):
+        name = "bare"
+        count = 0
+        async def start(self):
+            yield scrapy.Request(sys.argv[1])
+        def parse(self, response):
+            for href in response.css("main a::attr(href)").getall():
+                yield response.follow(href, callback=self.detail if "calls/" in href else self.parse)
+        def detail(self, response):
+            Bare.count += 1
+            yield {"url": response.url, "title": response.css("h1::text").get()}
+
+    p = CrawlerProcess({"LOG_LEVEL": "ERROR", "CONCURRENT_REQUESTS": 16, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+                        "DOWNLOAD_DELAY": 0, "ROBOTSTXT_OBEY": True, "TELNETCONSOLE_ENABLED": False})
+    c = p.create_crawler(Bare)
+    p.crawl(c)
+    p.start()
+    print(Bare.count)
+''')
+
+
+def call_page(i: int, rng: random.Random) -> str:
+    theme = rng.choice(THEMES)
+    low = rng.choice([500, 1000, 2000, 5000])
+    high = low * rng.choice([5, 10, 20])
+    day, month, year = rng.randint(1, 28), rng.choice(MONTHS), rng.choice([2027, 2028])
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fund {i}</title></head>
+<body><header><nav><a href="/">Home</a></nav></header><main>
+<h1>{theme.capitalize()} Fund {i}</h1>
+<p>This fund supports projects tackling {theme} in {rng.choice(AREAS)}.</p>
+<h2>How much can I apply for?</h2><p>Grants of between £{low:,} and £{high:,} are available.</p>
+<h2>Who can apply</h2><p>Local authorities, registered charities and community groups may apply.
+Individuals and businesses are not eligible.</p>
+<h2>Deadline</h2><p>The closing date is 5pm on {day} {month} {year}.</p>
+<p>Page last updated: 3 October 2026</p></main><footer>Fictional benchmark funder</footer></body></html>"""
+
+
+def build_site(root: Path, calls: int) -> str:
+    rng = random.Random(7)
+    site = root / "bench-funder"
+    (site / "calls").mkdir(parents=True)
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+    pages = (calls + PER_PAGE - 1) // PER_PAGE
+    for p in range(pages):
+        items = "\n".join(f'<li class="card"><a href="calls/fund-{i}.html">Fund {i}</a> '
+                          f'<span>Grants for local projects</span></li>'
+                          for i in range(p * PER_PAGE, min(calls, (p + 1) * PER_PAGE)))
+        nxt = f'<a rel="next" href="page-{p + 2}.html">Next</a>' if p + 1 < pages else ""
+        name = "index.html" if p == 0 else f"page-{p + 1}.html"
+        (site / name).write_text(f"<!doctype html><html><head><title>Funding</title></head><body><main>"
+                                 f"<h1>Current funding opportunities</h1><ul>{items}</ul>"
+                                 f"<nav class='pagination'>{nxt}</nav></main></body></html>")
+    for i in range(calls):
+        (site / "calls" / f"fund-{i}.html").write_text(call_page(i, rng))
+    return "/bench-funder/index.html"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--calls", type=int, default=2000)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
+    start_path = build_site(work / "site", args.calls)
+    settings = Settings(data_dir=work / "home")
+    settings.crawl.allow_hosts = ["127.0.0.1"]
+    settings.crawl.download_delay = 0
+    settings.crawl.concurrency_per_domain = 8
+    engine = make_engine(settings.db_url)
+    upgrade(engine)
+    with serve_site(work / "site") as server:
+        url = server.url + start_path
+        with Session(engine) as s:
+            s.add(Source(name="bench", kind="html", url=url))
+            s.commit()
+        bare_script = work / "bare_spider.py"  # a file: Scrapy inspects spider source
+        bare_script.write_text(BARE)
+        t0 = time.perf_counter()
+        bare = subprocess.run([sys.executable, str(bare_script), url], capture_output=True, text=True, check=True)
+        bare_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        first = run_crawl(settings, ["bench"]).results[0]
+        first_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        second = run_crawl(settings, ["bench"]).results[0]
+        second_s = time.perf_counter() - t0
+    print(f"synthetic site: {args.calls} call pages + {(args.calls + PER_PAGE - 1) // PER_PAGE} listing pages")
+    print(f"bare Scrapy spider:        {bare_s:6.1f} s  ({bare.stdout.strip()} pages fetched as items)")
+    print(f"tracker crawl (full):      {first_s:6.1f} s  ({first.calls} calls stored, {first.pages} pages) "
+          f"= {first_s / bare_s:.2f}x bare")
+    print(f"tracker re-crawl (same):   {second_s:6.1f} s  = {second_s / first_s:.0%} of first crawl; "
+          f"{second.calls_unchanged} unchanged, cache {second.cache}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""Each hard rule makes a call ineligible, and says so first."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.matching.conftest import TODAY, filler, need, opp
+from tracker.matching import Matcher, MatchResult
+
+
+def result(o, n=None, **matcher_kw) -> MatchResult:
+    rs = Matcher([o, *filler()], TODAY, **matcher_kw).score(n or need())
+    return next(r for r in rs if r.opp_key == o.key)
+
+
+def test_eligible_call_is_ranked_with_all_reasons() -> None:
+    r = result(opp())
+    assert r.eligible and r.rank == 1 and not r.too_tight
+    assert r.reasons == [
+        "themes youth + serious violence",
+        "covers Peterborough",
+        "council may apply",
+        "£5k–£50k overlaps £20k–£60k",
+        "closes 14 Mar 2027 (108 days)",
+    ]
+    assert 0 < r.score <= 100
+
+
+def test_other_area_is_ineligible() -> None:
+    r = result(opp(areas=["Cumbria"]))
+    assert not r.eligible and r.rank is None
+    assert r.reasons[0] == "not open to Peterborough (Cumbria only)"
+
+
+def test_area_through_the_tree_and_aliases() -> None:
+    assert result(opp(areas=["Cambs"])).eligible
+    assert result(opp(areas=["East of England"])).reasons[1] == "covers Peterborough"
+
+
+def test_no_area_stated_is_allowed_with_a_caveat() -> None:
+    r = result(opp(areas=[]))
+    assert r.eligible
+    assert "area not stated: assumed open nationally, check" in r.reasons
+
+
+def test_part_of_the_need_area_is_allowed_with_a_caveat() -> None:
+    r = result(opp(areas=["Fenland"]), need(area="Cambridgeshire"))
+    assert r.eligible
+    assert "covers only part of Cambridgeshire (Fenland)" in r.reasons
+
+
+def test_closed_by_status_or_by_past_deadline() -> None:
+    assert result(opp(status="closed")).reasons[0] == "closed"
+    r = result(opp(deadline=date(2026, 11, 1)))
+    assert not r.eligible and r.reasons[0] == "closed"
+
+
+def test_too_tight_is_shown_not_hidden() -> None:
+    r = result(opp(deadline=date(2026, 12, 5)))
+    assert not r.eligible and r.too_tight and r.rank is None
+    assert r.reasons[0] == "too tight: closes in 9 days, needs 21 days to prepare"
+    assert result(opp(deadline=date(2026, 12, 5)), need(prep_days=5)).eligible
+
+
+def test_applicant_excluded_and_no_partner() -> None:
+    r = result(opp(eligible_org_types=["charity"], excluded_org_types=["local_authority"]), need(partners=[]))
+    assert not r.eligible
+    assert r.reasons[0] == "local authorities excluded"
+
+
+def test_open_only_to_others() -> None:
+    r = result(opp(eligible_org_types=["university"]))
+    assert not r.eligible
+    assert r.reasons[0] == "open only to universities"
+
+
+def test_council_may_apply_via_a_partner() -> None:
+    r = result(opp(eligible_org_types=["charity", "community_group"], excluded_org_types=["local_authority"]))
+    assert r.eligible
+    assert "council may apply via a charity partner" in r.reasons
+
+
+def test_partner_excluded_too() -> None:
+    r = result(opp(eligible_org_types=["charity"], excluded_org_types=["local_authority", "charity"]))
+    assert not r.eligible
+
+
+def test_unknown_eligibility_is_allowed_with_a_caveat() -> None:
+    r = result(opp(eligible_org_types=[]))
+    assert r.eligible
+    assert "who may apply is not stated: check the council qualifies" in r.reasons
+
+
+def test_maximum_below_the_need_minimum() -> None:
+    r = result(opp(amount_min=None, amount_max=10000))
+    assert not r.eligible
+    assert r.reasons[0] == "at most £10k, below the £20k needed"
+
+
+def test_total_pot_below_the_need_minimum() -> None:
+    r = result(opp(amount_min=None, amount_max=None, total_pot=15000))
+    assert not r.eligible
+
+
+def test_several_failures_all_listed() -> None:
+    r = result(opp(status="closed", areas=["Cheshire"]))
+    assert r.reasons[:2] == ["closed", "not open to Peterborough (Cheshire only)"]
+
+
+def test_rolling_and_upcoming_wording() -> None:
+    assert "rolling: no fixed deadline" in result(opp(deadline=None, rolling=True)).reasons
+    up = result(opp(status="upcoming", opens=date(2027, 7, 1), deadline=date(2027, 9, 30)))
+    assert up.eligible
+    assert "upcoming: opens 1 Jul 2027, closes 30 Sep 2027 (308 days)" in up.reasons
+    tbc = result(opp(status="upcoming", deadline=None))
+    assert "upcoming: opening soon, dates to be confirmed" in tbc.reasons
+
+
+def test_amount_wording() -> None:
+    assert "from £20,001 overlaps £20k–£60k" in result(opp(amount_min=20001, amount_max=None)).reasons
+    big = result(opp(amount_min=1_200_000, amount_max=1_350_000))
+    assert "£1.2m–£1.35m does not fit £20k–£60k" in big.reasons
+
+
+def test_unknown_applicant_type_with_no_list() -> None:
+    r = result(opp(eligible_org_types=[]), need(applicant="parish_meeting", partners=[]))
+    assert not r.eligible and r.reasons[0] == "parish meetings not eligible"

@@ -1,0 +1,69 @@
+import pytest
+
+from tracker.normalize.areas import areas_from_fields, areas_in, resolve
+
+
+def resolved(text: str) -> list[str]:
+    found, excluded = areas_in(text)
+    return resolve(found, excluded)
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        ("This fund is open to groups in Cambridgeshire and Peterborough.", ["Cambridgeshire"]),
+        ("Projects must benefit people in England.", ["England"]),
+        ("This programme is UK-wide.", ["United Kingdom"]),
+        ("Fenland only", ["Fenland"]),
+        (
+            "Charities working in Cambridgeshire or Peterborough; work in Peterborough is a priority.",
+            ["Cambridgeshire"],
+        ),
+        (
+            "Open to groups in Cambridgeshire, excluding Peterborough and Cambridge.",
+            ["Fenland", "Huntingdonshire", "East Cambridgeshire", "South Cambridgeshire"],
+        ),
+        ("Bids from across England and Wales.", ["England", "Wales"]),
+        ("Projects must take place in Cheshire East, Cheshire West and Chester, Halton or Warrington.", ["Cheshire"]),
+        ("Priority places are Luton and Peterborough. Bids from elsewhere in England will be considered.", ["England"]),
+        ("Since 2025 Cambridgeshire Constabulary has worked on Lincoln Road in Peterborough.", ["Peterborough"]),
+        ("The Police and Crime Commissioner for Cambridgeshire and Peterborough runs it.", []),
+        ("Apply on Sport England's website or ask Arts Council England.", []),
+        ("Groups in Millfield and New England can apply.", []),
+        (
+            "Rural parishes in East Cambridgeshire and South Cambridgeshire",
+            ["East Cambridgeshire", "South Cambridgeshire"],
+        ),
+        ("A charity in Cambs", ["Cambridgeshire"]),
+    ],
+)
+def test_prose(text, areas):
+    assert resolved(text) == areas
+
+
+def test_excluded_sentence_splits_county():
+    found, excluded = areas_in("Projects in Cambridge city and Peterborough are not eligible.")
+    assert found == [] and set(excluded) == {"Cambridge", "Peterborough"}
+    assert set(resolve(["Cambridgeshire"], excluded)) == {
+        "Fenland",
+        "Huntingdonshire",
+        "East Cambridgeshire",
+        "South Cambridgeshire",
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "areas"),
+    [
+        ({"Location": "England, Wales"}, ["England", "Wales"]),
+        ({"Area": "Cambridgeshire (including Peterborough)"}, ["Cambridgeshire"]),
+        ({"Area": "Peterborough and the area served by Peterborough and Stamford hospitals"}, ["Peterborough"]),
+        ({"Area": "Fenland district (Wisbech, March, Whittlesey)"}, ["Fenland"]),
+        ({"Area": "England (eligible wards only)"}, ["England"]),
+        ({"Location": "United Kingdom"}, ["United Kingdom"]),
+        ({"Funded by": "Peterborough City Council"}, []),
+    ],
+)
+def test_fields(fields, areas):
+    found, excluded = areas_from_fields(fields)
+    assert resolve(found, excluded) == areas

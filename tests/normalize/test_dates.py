@@ -1,0 +1,180 @@
+from datetime import date, time
+
+import pytest
+
+from tracker.normalize.dates import dates_from_fields, dates_from_text, parse_date
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.mark.parametrize(
+    ("text", "deadline", "at"),
+    [
+        ("The closing date is 5pm on 14/03/2027.", date(2027, 3, 14), time(17, 0)),
+        (
+            "Send it to the team by Friday 16 July 2027 at 12 noon. We cannot accept late bids.",
+            date(2027, 7, 16),
+            time(12, 0),
+        ),
+        ("Applications must reach us by 14th July 2027.", date(2027, 7, 14), None),
+        ("Open – closes 5pm on 17/09/2027", date(2027, 9, 17), time(17, 0)),
+        ("Closing date: 14.09.27", date(2027, 9, 14), None),
+        ("Round 30 closes: 12 noon, September 30, 2027", date(2027, 9, 30), time(12, 0)),
+        (
+            "We are accepting applications from 2 November 2026 until 12 noon on Wednesday 13 October 2027.",
+            date(2027, 10, 13),
+            time(12, 0),
+        ),
+        ("Closing date 13 October 2027, 12:00pm", date(2027, 10, 13), time(12, 0)),
+        ("Closing date 30 July 2027, 11:59pm", date(2027, 7, 30), time(23, 59)),
+        ("The closing time for this round is 17:00 on Friday 15 October 2027.", date(2027, 10, 15), time(17, 0)),
+        ("It closed at 9am on Friday 27 January 2023.", date(2023, 1, 27), time(9, 0)),
+        (
+            "Applications close at 23:59 on 1 Aug and decisions are made by the end of November.",
+            date(2027, 8, 1),
+            time(23, 59),
+        ),
+        ("Deadline: 31 Jan", date(2027, 1, 31), None),
+        ("It stopped taking applications at midnight on 31 January 2026.", date(2026, 1, 31), None),
+        ("Tender submission deadline 2027-06-18", date(2027, 6, 18), None),
+    ],
+)
+def test_deadline_in_prose(text, deadline, at):
+    found = dates_from_text(text, TODAY)
+    assert (found.deadline, found.deadline_time) == (deadline, at)
+
+
+def test_year_less_date_on_today_is_today():
+    assert dates_from_text("Deadline: 26 Nov", TODAY).deadline == TODAY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Last updated: 18 November 2027",
+        "Published 16 November 2026",
+        "We will hold a drop-in at the community centre on 2 June 2027.",
+        "Clarification questions close 4 June 2027",
+        "Decisions by December 9, 2027",
+        "Funded activity must be completed by 31 March 2028.",
+        "Most of the money must be spent by 31 March 2028.",
+        "Contract start 1 January 2028",
+        "Successful projects will deliver between 1 October 2027 and 31 March 2029.",
+        "Awarded 12 June 2026",
+        "Call 01632 960101 for help; projects last 12 months.",
+    ],
+)
+def test_dates_that_are_not_deadlines(text):
+    assert dates_from_text(text, TODAY).deadline is None
+
+
+def test_drop_in_next_to_deadline():
+    text = (
+        "Applications must reach us by 14th July 2027. We will hold a drop-in at Gladstone Park "
+        "Community Centre on 2 June 2027 for anyone who would like to talk."
+    )
+    assert dates_from_text(text, TODAY).deadline == date(2027, 7, 14)
+
+
+def test_rounds_pick_next_deadline():
+    text = (
+        "Round | Closing date | Decisions by\nRound 1 | 30 April 2026 (closed) | June 2026\n"
+        "Round 2 | 30 September 2027 | November 2027\nRound 3 | 31 January 2028 | March 2028"
+    )
+    assert dates_from_text(text, TODAY).deadline == date(2027, 9, 30)
+
+
+def test_rounds_as_lines_pick_next_deadline():
+    text = (
+        "Bidding rounds\nRound\nClosing date\nDecisions by\nRound 1\n30 April 2026 (closed)\nJune 2026\n"
+        "Round 2\n30 September 2027\nNovember 2027\nRound 3\n31 January 2028\nMarch 2028"
+    )
+    assert dates_from_text(text, TODAY).deadline == date(2027, 9, 30)
+
+
+def test_all_rounds_past_gives_last_one():
+    text = "Round 1 closes 1 March 2026. Round 2 closes 1 September 2026."
+    assert dates_from_text(text, TODAY).deadline == date(2026, 9, 1)
+
+
+def test_labelled_rows_with_non_deadline_dates():
+    text = (
+        "Published\n16 November 2026\nClarification questions close\n4 June 2027\n"
+        "Tender submission deadline\n12:00 on Friday 18 June 2027"
+    )
+    found = dates_from_text(text, TODAY)
+    assert (found.deadline, found.deadline_time) == (date(2027, 6, 18), time(12, 0))
+
+
+def test_opening_and_closing_in_one_sentence():
+    found = dates_from_text("Application window: opens 1 September 2027 and closes on Tuesday 30 November 2027.", TODAY)
+    assert (found.opens, found.deadline) == (date(2027, 9, 1), date(2027, 11, 30))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rolling – no closing date",
+        "There is no deadline – applications are accepted all year.",
+        "The fund is open until funds are spent.",
+        "Applications are open all year round.",
+        "Deadline: ongoing",
+        "You can apply at any time.",
+    ],
+)
+def test_rolling(text):
+    found = dates_from_text(text, TODAY)
+    assert found.rolling and found.deadline is None
+
+
+@pytest.mark.parametrize(
+    "text", ["Deadline TBC", "The next round is expected in spring 2027; dates are to be confirmed."]
+)
+def test_tbc(text):
+    found = dates_from_text(text, TODAY)
+    assert found.tbc and found.deadline is None and not found.rolling
+
+
+def test_future_deadline_beats_rolling_words():
+    found = dates_from_text("Apply any time before the closing date of 3 March 2027.", TODAY)
+    assert found.deadline == date(2027, 3, 3) and not found.rolling
+
+
+def test_fields():
+    found = dates_from_fields(
+        {
+            "Opening date": "2 November 2026, 12:01am",
+            "Closing date": "30 July 2027, 11:59pm",
+            "Last updated": "18 November 2026",
+        },
+        TODAY,
+    )
+    assert (found.opens, found.deadline, found.deadline_time) == (date(2026, 11, 2), date(2027, 7, 30), time(23, 59))
+
+
+def test_fields_rolling_tbc_closed_and_unreadable():
+    assert dates_from_fields({"Closing date": "Rolling – no closing date"}, TODAY).rolling
+    assert dates_from_fields({"Application deadline": "Ongoing"}, TODAY).rolling
+    assert dates_from_fields({"Deadline": "TBC", "Next round": "TBC"}, TODAY).tbc
+    assert dates_from_fields({"Application deadline": "Closed"}, TODAY).closed_hint
+    assert dates_from_fields({"Deadline": "1 May 2025 (closed)"}, TODAY).deadline == date(2025, 5, 1)
+    assert dates_from_fields({"Deadline": "By invitation"}, TODAY).unreadable
+    assert dates_from_fields({"Decisions by": "December 9, 2027"}, TODAY).deadline is None
+
+
+def test_parse_date_falls_back_to_dateparser():
+    assert parse_date("5pm on 17/09/2027", TODAY) == (date(2027, 9, 17), time(17, 0))
+    assert parse_date("3rd of March, 2027", TODAY)[0] == date(2027, 3, 3)
+    assert parse_date("sometime soon", TODAY) == (None, None)
+
+
+def test_application_window_between_two_dates():
+    found = dates_from_text("Applications can be submitted between 1 May and 30 June 2027.", TODAY)
+    assert (found.opens, found.deadline) == (date(2027, 5, 1), date(2027, 6, 30))
+    found = dates_from_fields({"Application window": "1 May – 30 June 2027"}, TODAY)
+    assert (found.opens, found.deadline) == (date(2027, 5, 1), date(2027, 6, 30))
+
+
+def test_month_only_value_is_reported_unreadable():
+    found = dates_from_fields({"Closing date": "March 2027"}, TODAY)
+    assert found.deadline is None and found.unreadable == ["deadline: unreadable 'March 2027'"]

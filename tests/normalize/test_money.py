@@ -1,0 +1,145 @@
+import pytest
+
+from tracker.normalize.money import Money, amounts_from_fields, amounts_in_text, parse_amount
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("£10k", 10_000),
+        ("£5k", 5_000),
+        ("£1m", 1_000_000),
+        ("£1.5 million", 1_500_000),
+        ("£45,000,000", 45_000_000),
+        ("£20,001", 20_001),
+        ("GBP 2,500", 2_500),
+        ("no money here", None),
+    ],
+)
+def test_parse_amount(text, value):
+    assert parse_amount(text) == value
+
+
+def mmp(text: str) -> tuple[int | None, int | None, int | None]:
+    m = amounts_in_text(text)
+    return m.amount_min, m.amount_max, m.total_pot
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Grants of £500 to £5k for community-led projects.", (500, 5_000, None)),
+        ("We expect individual awards to fall in the range £5,000 - £50,000.", (5_000, 50_000, None)),
+        ("You can apply for between £300 and £20,000, to spend over two years.", (300, 20_000, None)),
+        ("Sport for Safer Communities: £10k–£50k", (10_000, 50_000, None)),
+        ("Grants of £10-50k are available", (10_000, 50_000, None)),
+        ("Awards run from £300 up to £15,000, paid as a grant.", (300, 15_000, None)),
+        ("The pilot has £1m total, grants up to £50,000.", (None, 50_000, 1_000_000)),
+        (
+            "In our priority places we can cover 100% of costs up to £25,000. Elsewhere we will fund up to 70%"
+            " of project costs, with the same £25,000 ceiling.",
+            (None, 25_000, None),
+        ),
+        ("Every CSP can draw down up to £10k a year.", (None, 10_000, None)),
+        ("Groups can ask for up to £3,000.", (None, 3_000, None)),
+        ("Grants of £1,000 to £15,000, from a total pot of £80,000.", (1_000, 15_000, 80_000)),
+        (
+            "For 2027/28 the Commissioner has set aside £400,000. Awards will be £5,000 - £50,000.",
+            (5_000, 50_000, 400_000),
+        ),
+        (
+            "This £22 million programme is funded by DCMS. You can apply for £30,000 to £100,000.",
+            (30_000, 100_000, 22_000_000),
+        ),
+        ("A £1.5 million fund for partnerships testing new approaches.", (None, None, 1_500_000)),
+        ("£160 million is committed to the fund over four years.", (None, None, 160_000_000)),
+        ("Around £40,000 is available this year.", (None, None, 40_000)),
+        ("£30,000 to £100,000, from a programme budget of £19 million.", (30_000, 100_000, 19_000_000)),
+        ("The programme offered £300 to £10,000 to not-for-profit organisations.", (300, 10_000, None)),
+    ],
+)
+def test_amounts_in_prose(text, expected):
+    assert mmp(text) == expected
+
+
+def test_minimum_only_has_no_maximum():
+    m = amounts_in_text(
+        "The smallest grant is £20,001. We do not set a maximum, although in practice few awards go above £500,000."
+    )
+    assert (m.amount_min, m.amount_max, m.no_max) == (20_001, None, True)
+    m = amounts_in_text("£20,001 or more, for up to 5 years")
+    assert (m.amount_min, m.amount_max, m.no_max) == (20_001, None, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In the spring round the Commissioner awarded £24,310 to 11 organisations.",
+        "Our average grant is around £4,500.",
+        "We aim to decide within 8 weeks for requests of £30,000 or less.",
+    ],
+)
+def test_amounts_that_are_not_the_calls(text):
+    assert mmp(text) == (None, None, None)
+
+
+def test_labelled_fields():
+    m = amounts_from_fields(
+        {"Total size of grant scheme": "£45,000,000", "Maximum amount": "£750,000", "Minimum amount": "£100,000"}
+    )
+    assert (m.amount_min, m.amount_max, m.total_pot) == (100_000, 750_000, 45_000_000)
+
+
+def test_labelled_not_specified_blocks_lower_sources():
+    m = amounts_from_fields(
+        {
+            "Minimum amount": "Not specified",
+            "Maximum amount": "£1,500,000",
+            "Total size of grant scheme": "Not applicable (rolling programme)",
+        }
+    )
+    assert (m.amount_min, m.amount_max, m.total_pot) == (None, 1_500_000, None)
+    m.fill(Money(amount_min=5, amount_max=6, total_pot=7))
+    assert (m.amount_min, m.amount_max, m.total_pot) == (None, 1_500_000, None)
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"Grant size": "Up to £4,000"}, (None, 4_000, None)),
+        ({"Grant size": "£500 to £5k", "Total available": "About £40,000 this year"}, (500, 5_000, 40_000)),
+        ({"How much you can get": "From £100,000 to £750,000"}, (100_000, 750_000, None)),
+        ({"Funding size": "£20,001 or more, for up to 5 years"}, (20_001, None, None)),
+        ({"Funding size": "Over £20,000"}, (20_000, None, None)),
+        ({"Grant size": "£10,000"}, (None, 10_000, None)),
+        ({"Total fund": "£1m"}, (None, None, 1_000_000)),
+        ({"Total size of grant scheme": "£160,000,000 over four years"}, (None, None, 160_000_000)),
+    ],
+)
+def test_labelled_values(fields, expected):
+    m = amounts_from_fields(fields)
+    assert (m.amount_min, m.amount_max, m.total_pot) == expected
+
+
+def test_fill_keeps_higher_precedence():
+    detail = amounts_in_text("The pilot has £1m total, grants up to £50,000.")
+    detail.fill(amounts_from_fields({"Grant size": "£10k–£50k"}))
+    assert (detail.amount_min, detail.amount_max, detail.total_pot) == (10_000, 50_000, 1_000_000)
+
+
+def test_currency():
+    assert amounts_in_text("Grants up to €5,000").currency == "EUR"
+    assert amounts_in_text("Grants up to £5,000").currency == "GBP"
+
+
+def test_grants_of_single_figure_is_a_ceiling():
+    assert mmp("We offer grants of £2,500 to local groups.") == (None, 2_500, None)
+
+
+def test_question_label_with_range_and_pot():
+    m = amounts_from_fields({"How much is available?": "Grants of £1,000 to £15,000, from a total pot of £80,000."})
+    assert (m.amount_min, m.amount_max, m.total_pot) == (1_000, 15_000, 80_000)
+
+
+def test_over_years_is_not_a_pot_after_up_to():
+    assert mmp("Estimated value up to £300,000 over three years.") == (None, 300_000, None)

@@ -1,0 +1,159 @@
+import pytest
+
+from tracker.normalize.orgs import eligibility_from_fields, orgs_in, read_eligibility
+
+
+def both(text: str, default: str | None = None) -> tuple[set[str], set[str]]:
+    e = read_eligibility(text, default)
+    return set(e.eligible), set(e.excluded)
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("local authorities", {"local_authority"}),
+        ("councils", {"local_authority"}),
+        ("town and parish councils", {"town_parish_council"}),
+        ("parish or town councils", {"town_parish_council"}),
+        ("registered charities and CIOs", {"charity"}),
+        ("community interest companies", {"social_enterprise"}),
+        ("voluntary and community groups", {"charity", "community_group"}),
+        ("schools", {"school"}),
+        ("NHS trusts and integrated care boards", {"health_body"}),
+        ("police forces", {"police"}),
+        ("police and crime commissioners", {"police"}),
+        ("universities", {"university"}),
+        ("businesses", {"business"}),
+        ("individuals", {"individual"}),
+        ("Public sector", {"local_authority"}),
+        ("Non-profit", {"charity", "community_group", "social_enterprise"}),
+        ("Private sector", {"business"}),
+        ("Personal / Individual", {"individual"}),
+        (
+            "statutory bodies, including local authorities and town and parish councils",
+            {"local_authority", "town_parish_council"},
+        ),
+        (
+            "Not-for-profit organisations: sports clubs, charities, local authorities",
+            {"community_group", "charity", "local_authority"},
+        ),
+        ("activity outside the school day", set()),
+        ("individual awards of £5,000", set()),
+    ],
+)
+def test_orgs_in(text, keys):
+    assert set(orgs_in(text)) == keys
+
+
+def test_who_can_apply_section_and_exclusions():
+    text = (
+        "Who can apply\nWe welcome bids from statutory partners – district, city and county councils, parish and "
+        "town councils, the NHS and the Community Safety Partnerships – and from registered charities and social "
+        "enterprises working in Cambridgeshire or Peterborough.\nThis scheme cannot fund unconstituted community "
+        "groups, individuals or businesses.\nHow to apply\nSend the form to the police team."
+    )
+    assert both(text) == (
+        {"local_authority", "town_parish_council", "health_body", "charity", "social_enterprise"},
+        {"community_group", "individual", "business"},
+    )
+
+
+def test_negation_scope_stops_at_clause():
+    text = (
+        "Who can apply\nConstituted voluntary and community groups, registered charities, community interest "
+        "companies and faith groups. Councils, individuals and businesses are not eligible, and schools can only "
+        "apply for activity outside the school day."
+    )
+    assert both(text) == (
+        {"community_group", "charity", "social_enterprise", "faith_group"},
+        {"local_authority", "individual", "business"},
+    )
+
+
+def test_partners_only_clauses():
+    text = (
+        "Who can bid\nBids must come from a CSP and be submitted by the district or city council that hosts it. "
+        "Voluntary organisations, parish councils and others are very welcome as delivery partners, but they "
+        "cannot bid to this fund directly."
+    )
+    assert both(text) == ({"local_authority"}, {"charity", "community_group", "town_parish_council"})
+    text = (
+        "Charities, community groups and social enterprises can be delivery partners in a bid but cannot apply "
+        "as the lead organisation."
+    )
+    assert both(text) == (set(), {"charity", "community_group", "social_enterprise"})
+    assert both("We welcome bids from partnerships that include the police, health services and schools.") == (
+        set(),
+        set(),
+    )
+
+
+def test_statutory_bodies_including():
+    text = "Statutory bodies, including Peterborough City Council and the police, cannot apply."
+    assert both(text) == (set(), {"local_authority", "police"})
+    assert both("Public bodies may not apply.") == (set(), {"local_authority", "police", "health_body", "school"})
+
+
+@pytest.mark.parametrize(
+    ("text", "eligible", "excluded"),
+    [
+        (
+            "We cannot fund individuals, businesses or statutory bodies.",
+            set(),
+            {"individual", "business", "local_authority", "police", "health_body", "school"},
+        ),
+        ("This fund is not open to public bodies.", set(), {"local_authority", "police", "health_body", "school"}),
+        ("Local authorities are not eligible.", set(), {"local_authority"}),
+        (
+            "Only individuals can apply. Organisations, including companies and charities, are not eligible.",
+            {"individual"},
+            {"charity", "community_group", "social_enterprise", "local_authority", "business"},
+        ),
+        (
+            "Community groups, charities and faith groups could apply.",
+            {"community_group", "charity", "faith_group"},
+            set(),
+        ),
+        (
+            "The fund is for the voluntary and community sector, so charities, community groups, social enterprises "
+            "and parish or town councils may bid. Councils, police teams and businesses are not eligible.",
+            {"charity", "community_group", "social_enterprise", "town_parish_council"},
+            {"local_authority", "police", "business"},
+        ),
+        (
+            "Police forces, councils and charities can be project partners but cannot hold the award.",
+            set(),
+            {"police", "local_authority", "charity"},
+        ),
+        ("Referrals will come from the youth justice service, schools and the police.", set(), set()),
+        ("It is paid for from money raised when items that came into police hands cannot be returned.", set(), set()),
+    ],
+)
+def test_prose(text, eligible, excluded):
+    assert both(text) == (eligible, excluded)
+
+
+def test_not_pay_for_what_nhs_should_provide():
+    text = (
+        "Who can apply:\ncharities, community groups and parish councils. The fund will not pay for anything "
+        "the NHS or a GP surgery should provide, or for businesses."
+    )
+    assert both(text) == ({"charity", "community_group", "town_parish_council"}, {"business"})
+
+
+def test_who_cannot_apply_list():
+    text = (
+        "Who can apply\nregistered charities and CIOs\nschools\nstatutory bodies, including local authorities\n"
+        "Who cannot apply\nunincorporated associations\nindividuals\ncompanies that distribute profits\n"
+        "organisations based outside the UK\nWhen to apply\nApply by 3 May."
+    )
+    assert both(text) == ({"charity", "school", "local_authority"}, {"community_group", "individual", "business"})
+
+
+def test_fields():
+    e = eligibility_from_fields({"Who can apply": "Public sector, Non-profit", "Location": "England"})
+    assert set(e.eligible) == {"local_authority", "charity", "community_group", "social_enterprise"}
+    e = eligibility_from_fields({"Who cannot apply": "individuals, businesses"})
+    assert set(e.excluded) == {"individual", "business"}
+    e = eligibility_from_fields({"Who can apply": "Police and crime commissioners in England and Wales only"})
+    assert e.eligible == ["police"]

@@ -1,0 +1,85 @@
+"""ICS calendar at a secret URL, the JSON API with bearer tokens, the API docs."""
+
+import re
+
+from icalendar import Calendar
+
+from tracker.db import session_scope
+from tracker.models import Opportunity
+
+
+def _token(client) -> str:  # noqa: ANN001
+    client.post_form("/account/tokens", {"name": "script"})
+    return re.search(r'id="new-token">([^<]+)<', client.get("/account").text).group(1)
+
+
+def test_calendar_feed_lists_matched_and_bid_deadlines(as_role, seeded, engine):
+    with session_scope(engine) as s:
+        s.get(Opportunity, seeded["opps"]["youth"]).deadline_time = "17:00"
+    client = as_role(None)
+    r = client.get(f"/calendar/{seeded['calendar']['viewer']}.ics")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/calendar")
+    cal = Calendar.from_ical(r.content)
+    events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
+    assert set(events) == {"Deadline: Youth Diversion Fund (Home Office)",
+                           "Deadline: <script>alert(1)</script> (<b>Evil</b> & Co)"}
+    timed = events["Deadline: Youth Diversion Fund (Home Office)"]["dtend"].dt
+    assert timed.hour == 17 and str(timed.tzinfo) == "Europe/London"
+    assert client.get("/calendar/not-a-real-token-at-all.ics").status_code == 404
+
+
+def test_calendar_address_can_be_renewed(as_role, seeded):
+    client = as_role("viewer")
+    old = seeded["calendar"]["viewer"]
+    assert old in client.get("/account").text
+    client.post_form("/account/calendar")
+    assert client.get(f"/calendar/{old}.ics").status_code == 404
+
+
+def test_api_needs_a_bearer_token(as_role, seeded):
+    client = as_role("viewer")
+    assert client.get("/api/opportunities").status_code == 401  # a session cookie is not enough
+    token = _token(client)
+    anon = as_role(None)
+    headers = {"Authorization": f"Bearer {token}"}
+    r = anon.get("/api/opportunities?status=open&sort=title", headers=headers)
+    assert r.status_code == 200
+    body = r.json()
+    assert body["total"] == 2 and body["items"][0]["title"] == "<script>alert(1)</script>"
+    detail = anon.get(f"/api/opportunities/{seeded['opps']['youth']}", headers=headers).json()
+    assert detail["matches"][0]["need_id"] == "N1" and detail["revisions"][0]["changes"]
+    assert anon.get("/api/needs", headers=headers).json()[0]["id"] == "N1"
+    assert len(anon.get("/api/needs/N1/matches", headers=headers).json()) == 2
+    assert anon.get("/api/bids", headers=headers).json()[0]["status"] == "interested"
+    assert anon.get("/api/me", headers=headers).json()["role"] == "viewer"
+    r = anon.post(f"/api/bids/{seeded['bid']}/status", json={"status": "preparing"}, headers=headers)
+    assert r.status_code == 403  # viewers read only
+    assert anon.get("/api/needs", headers={"Authorization": "Bearer wrong"}).status_code == 401
+
+
+def test_api_staff_can_move_a_bid_and_revoked_tokens_stop(as_role, seeded):
+    client = as_role("staff")
+    token = _token(client)
+    headers = {"Authorization": f"Bearer {token}"}
+    r = client.post(f"/api/bids/{seeded['bid']}/status", json={"status": "applied"}, headers=headers)
+    assert r.status_code == 200 and r.json()["status"] == "applied"
+    r = client.post(f"/api/bids/{seeded['bid']}/status", json={"status": "interested"}, headers=headers)
+    assert r.status_code == 409
+    token_id = re.search(r'/account/tokens/(\d+)/revoke', client.get("/account").text).group(1)
+    client.post_form(f"/account/tokens/{token_id}/revoke")
+    assert client.get("/api/me", headers=headers).status_code == 401
+
+
+def test_cannot_revoke_someone_elses_token(as_role):
+    staff = as_role("staff")
+    _token(staff)
+    token_id = re.search(r'/account/tokens/(\d+)/revoke', staff.get("/account").text).group(1)
+    assert as_role("viewer").post_form(f"/account/tokens/{token_id}/revoke").status_code == 404
+
+
+def test_openapi_docs_are_local(as_role):
+    client = as_role(None)
+    page = client.get("/docs").text
+    assert "GET /api/opportunities" in page and "cdn" not in page.lower()
+    schema = client.get("/openapi.json").json()
+    assert "/api/opportunities" in schema["paths"] and "/login" not in schema["paths"]

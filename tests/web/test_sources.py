@@ -1,0 +1,63 @@
+"""Sources (admin): test preview before saving, the address guard, enable, run now."""
+
+import pytest
+from sqlmodel import select
+
+from tests.web.conftest import FakeCrawler
+from tracker.db import session_scope
+from tracker.models import Source
+
+
+def test_preview_shows_what_would_be_extracted_and_saves_nothing(as_role, crawler: FakeCrawler, engine):
+    client = as_role("admin")
+    form = {"name": "pcc", "kind": "html", "url": "https://funder.example/calls", "funder": "PCC"}
+    r = client.post_form("/sources/preview", form)
+    assert r.status_code == 200
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text and "<script>alert(1)" not in r.text
+    assert "£1,000 to £5,000" in r.text and "2030-01-31" in r.text and 'id="save-source"' in r.text
+    names, kw = crawler.calls[0]
+    assert names == [] and kw["adhoc"][0]["url"] == "https://funder.example/calls" and kw["timeout"] <= 120
+    with session_scope(engine) as s:
+        assert s.exec(select(Source).where(Source.name == "pcc")).first() is None
+    r = client.post_form("/sources", form)
+    assert r.status_code == 303
+    with session_scope(engine) as s:
+        source = s.exec(select(Source).where(Source.name == "pcc")).one()
+        assert source.origin == "web" and source.kind == "html"
+
+
+@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data/", "file:///etc/passwd",
+                                 "http://10.0.0.5/", "http://[::ffff:10.0.0.1]/", "http://100.64.0.1/",
+                                 "http://example.com\\@10.0.0.1/", "javascript:alert(1)"])
+def test_unsafe_urls_are_refused_before_any_fetch(as_role, crawler: FakeCrawler, url):
+    client = as_role("admin")
+    for path in ("/sources/preview", "/sources"):
+        r = client.post_form(path, {"name": "bad", "kind": "html", "url": url})
+        assert r.status_code == 422 and "There is a problem" in r.text
+    assert crawler.calls == []
+
+
+def test_duplicate_name_and_bad_kind_and_cron(as_role):
+    client = as_role("admin")
+    r = client.post_form("/sources", {"name": "trust-site", "kind": "html", "url": "https://f.example/"})
+    assert r.status_code == 422 and "already exists" in r.text
+    r = client.post_form("/sources", {"name": "n", "kind": "pdf", "url": "https://f.example/"})
+    assert r.status_code == 422 and "kind must be one of" in r.text
+    r = client.post_form("/sources", {"name": "n", "kind": "html", "url": "https://f.example/", "schedule": "99 * *"})
+    assert r.status_code == 422 and "cron" in r.text
+
+
+def test_enable_disable_run_now_and_detail(as_role, seeded, crawler: FakeCrawler, engine):
+    client = as_role("admin")
+    sid = seeded["source"]
+    client.post_form(f"/sources/{sid}/enabled")
+    with session_scope(engine) as s:
+        assert not s.get(Source, sid).enabled
+    client.post_form(f"/sources/{sid}/enabled", {"enabled": "true"})
+    with session_scope(engine) as s:
+        assert s.get(Source, sid).enabled
+    client.post_form(f"/sources/{sid}/run")
+    assert crawler.started == ["trust-site"]
+    page = client.get(f"/sources/{sid}").text
+    assert "Last crawl runs" in page and "Never crawled" in page
+    assert "trust-site" in client.get("/sources").text

@@ -1,0 +1,144 @@
+"""The bids board: status changes along the state machine, details, history, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session, col, select
+
+from tracker.bids import (
+    STATUSES,
+    BidError,
+    allowed_next,
+    change_status,
+    history,
+    mark,
+    mark_interested,
+    update_details,
+)
+from tracker.models import Bid, Match, Need, Opportunity, User
+from tracker.web.deps import DB, Staff, Viewer, flash, render, safe_next
+from tracker.web.opportunities import csv_response
+
+router = APIRouter(include_in_schema=False)
+CSV_FIELDS = ("id", "status", "opportunity_url", "title", "funder", "deadline", "need_id", "owner",
+              "amount_requested", "amount_awarded", "notes", "created_at", "updated_at")
+
+
+def board_rows(session: Session) -> list[tuple[Bid, Opportunity]]:
+    return list(session.exec(select(Bid, Opportunity).join(Opportunity, Opportunity.id == Bid.opportunity_id)
+                             .order_by(col(Opportunity.deadline).is_(None), col(Opportunity.deadline), col(Bid.id))))
+
+
+def _owners(session: Session) -> dict[int, str]:
+    return {u.id: u.email for u in session.exec(select(User))}
+
+
+@router.get("/bids")
+def board(request: Request, session: DB, user: Viewer) -> Response:
+    rows = board_rows(session)
+    columns = {s: [(b, o) for b, o in rows if b.status == s] for s in STATUSES}
+    return render(request, "bids.html", {"columns": columns, "owners": _owners(session),
+                                         "allowed_next": allowed_next})
+
+
+@router.get("/bids.csv")
+def bids_csv(request: Request, session: DB, user: Viewer) -> Response:
+    owners = _owners(session)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+    writer.writeheader()
+    for b, o in board_rows(session):
+        writer.writerow({"id": b.id, "status": b.status, "opportunity_url": o.url, "title": o.title,
+                         "funder": o.funder or "", "deadline": o.deadline.isoformat() if o.deadline else "",
+                         "need_id": b.need_id or "", "owner": owners.get(b.owner_id or 0, ""),
+                         "amount_requested": b.amount_requested if b.amount_requested is not None else "",
+                         "amount_awarded": b.amount_awarded if b.amount_awarded is not None else "",
+                         "notes": b.notes, "created_at": b.created_at.isoformat(),
+                         "updated_at": b.updated_at.isoformat()})
+    return csv_response(out.getvalue(), "bids.csv")
+
+
+def _bid(session: Session, bid_id: int) -> Bid:
+    bid = session.get(Bid, bid_id)
+    if bid is None:
+        raise HTTPException(404)
+    return bid
+
+
+@router.get("/bids/{bid_id}")
+def bid_detail(request: Request, bid_id: int, session: DB, user: Viewer) -> Response:
+    bid = _bid(session, bid_id)
+    return render(request, "bid.html", {
+        "bid": bid, "o": session.get(Opportunity, bid.opportunity_id),
+        "need": session.get(Need, bid.need_id) if bid.need_id else None, "events": history(session, bid),
+        "owners": _owners(session), "allowed_next": allowed_next(bid),
+        "staff": session.exec(select(User).where(col(User.role).in_(("admin", "staff")),
+                                                 col(User.active).is_(True)).order_by(User.email)).all(),
+    })
+
+
+@router.post("/bids/{bid_id}/status")
+def bid_status(request: Request, bid_id: int, session: DB, user: Staff, status: Annotated[str, Form()],
+               note: Annotated[str, Form(max_length=2000)] = "", back: Annotated[str, Form()] = "") -> Response:
+    bid = _bid(session, bid_id)
+    try:
+        change_status(session, bid, status, user_id=user.id, note=note)
+    except BidError as exc:
+        raise HTTPException(400, str(exc)) from exc
+    session.commit()
+    flash(request, f"Bid marked {status}.")
+    return RedirectResponse(safe_next(back or f"/bids/{bid.id}"), status_code=303)
+
+
+def _amount(value: str) -> int | None:
+    text = value.replace(",", "").replace("£", "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise HTTPException(422, f"{value!r} is not a whole number of pounds")
+    return int(text)
+
+
+@router.post("/bids/{bid_id}")
+def bid_update(request: Request, bid_id: int, session: DB, user: Staff, owner_id: Annotated[str, Form()] = "",
+               amount_requested: Annotated[str, Form(max_length=20)] = "",
+               amount_awarded: Annotated[str, Form(max_length=20)] = "",
+               notes: Annotated[str, Form(max_length=20000)] = "") -> Response:
+    bid = _bid(session, bid_id)
+    owner = int(owner_id) if owner_id.isdigit() else None
+    if owner is not None and session.get(User, owner) is None:
+        raise HTTPException(422, "no such owner")
+    try:
+        changes = update_details(session, bid, user_id=user.id, owner_id=owner,
+                                 amount_requested=_amount(amount_requested), amount_awarded=_amount(amount_awarded),
+                                 notes=notes)
+    except BidError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    session.commit()
+    flash(request, "Bid updated." if changes else "Nothing changed.")
+    return RedirectResponse(f"/bids/{bid.id}", status_code=303)
+
+
+@router.post("/opportunities/{opp_id}/bid")
+def opportunity_bid(request: Request, opp_id: int, session: DB, user: Staff,
+                    status: Annotated[str, Form()] = "interested", need_id: Annotated[str, Form()] = "") -> Response:
+    """Mark interested or applied from an opportunity: creates the bid or advances it."""
+    if session.get(Opportunity, opp_id) is None:
+        raise HTTPException(404)
+    if need_id and session.get(Need, need_id) is None:
+        raise HTTPException(422, "no such need")
+    if status not in ("interested", "applied"):
+        raise HTTPException(400, "status must be interested or applied")
+    match = session.exec(select(Match).where(Match.opportunity_id == opp_id, Match.need_id == need_id)).first()
+    if match is not None and status == "interested":
+        bid = mark_interested(session, match, user.id)
+    else:
+        bid = mark(session, opp_id, need_id or None, status, user.id)
+    session.commit()
+    flash(request, f"Bid is {bid.status}.")
+    return RedirectResponse(f"/opportunities/{opp_id}#bids", status_code=303)

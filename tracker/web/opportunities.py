@@ -1,0 +1,79 @@
+"""Opportunities: searchable list, detail page, CSV export."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+from sqlmodel import Session, col, select
+
+from tracker import clock
+from tracker.bids import allowed_next
+from tracker.export import FIELDS, to_csv
+from tracker.models import Bid, Match, Need, Opportunity, OpportunityRevision, Source, User
+from tracker.vocab import load_vocabulary
+from tracker.web.deps import DB, Viewer, render
+from tracker.web.query import SORTS, STATUSES, OppFilter, funders, search
+
+router = APIRouter(include_in_schema=False)
+
+
+def export_row(o: Opportunity, sources: dict[int, str], urls: dict[int, str]) -> dict:
+    row = {name: getattr(o, name, None) for name in FIELDS}
+    row.update(source=sources.get(o.source_id or 0), duplicate_of=urls.get(o.duplicate_of_id or 0),
+               deadline=o.deadline.isoformat() if o.deadline else None,
+               opens=o.opens.isoformat() if o.opens else None, first_seen=o.first_seen.isoformat(),
+               last_seen=o.last_seen.isoformat())
+    return row
+
+
+def csv_response(text: str, filename: str) -> Response:
+    return Response(text, media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/opportunities")
+def opportunity_list(request: Request, session: DB, user: Viewer) -> Response:
+    flt = OppFilter.from_params(request.query_params)
+    rows, total = search(session, flt)
+    vocab = load_vocabulary()
+    pages = max(1, (total + flt.per_page - 1) // flt.per_page)
+    return render(request, "opportunities.html", {
+        "flt": flt, "rows": rows, "total": total, "pages": pages, "statuses": STATUSES, "sorts": list(SORTS),
+        "themes": vocab.themes, "areas": list(vocab.parents), "funders": funders(session), "today": clock.today(),
+        "needs": session.exec(select(Need).where(col(Need.active).is_(True)).order_by(Need.id)).all(),
+    })
+
+
+@router.get("/opportunities.csv")
+def opportunity_csv(request: Request, session: DB, user: Viewer) -> Response:
+    flt = OppFilter.from_params(request.query_params)
+    rows, _ = search(session, flt, paginate=False)
+    sources = dict(session.exec(select(Source.id, Source.name)).all())
+    dup_ids = {o.duplicate_of_id for o in rows if o.duplicate_of_id}
+    urls = dict(session.exec(select(Opportunity.id, Opportunity.url).where(col(Opportunity.id).in_(dup_ids))).all())
+    return csv_response(to_csv([export_row(o, sources, urls) for o in rows]), "opportunities.csv")
+
+
+def detail_context(session: Session, opp: Opportunity) -> dict:
+    source = session.get(Source, opp.source_id) if opp.source_id else None
+    revisions = session.exec(select(OpportunityRevision).where(OpportunityRevision.opportunity_id == opp.id)
+                             .order_by(col(OpportunityRevision.seen_at).desc())).all()
+    matches = session.exec(select(Match, Need).join(Need, Need.id == Match.need_id)
+                           .where(Match.opportunity_id == opp.id)
+                           .order_by(col(Match.eligible).desc(), col(Match.score).desc())).all()
+    bids = session.exec(select(Bid).where(Bid.opportunity_id == opp.id).order_by(col(Bid.id))).all()
+    owners = {u.id: u.email for u in session.exec(select(User))}
+    duplicates = session.exec(select(Opportunity).where(Opportunity.duplicate_of_id == opp.id)).all()
+    primary = session.get(Opportunity, opp.duplicate_of_id) if opp.duplicate_of_id else None
+    needs = session.exec(select(Need).where(col(Need.active).is_(True)).order_by(Need.id)).all()
+    return {"o": opp, "source": source, "revisions": revisions, "matches": matches, "bids": bids,
+            "owners": owners, "duplicates": duplicates, "primary": primary, "needs": needs,
+            "allowed_next": allowed_next, "today": clock.today()}
+
+
+@router.get("/opportunities/{opp_id}")
+def opportunity_detail(request: Request, opp_id: int, session: DB, user: Viewer) -> Response:
+    opp = session.get(Opportunity, opp_id)
+    if opp is None:
+        raise HTTPException(404)
+    return render(request, "opportunity.html", detail_context(session, opp))
