@@ -127,7 +127,8 @@ def main() -> None:
     print(f"tracker crawl (full):      {first_s:6.1f} s  ({first.calls} calls stored, {first.pages} pages) "
           f"= {first_s / bare_s:.2f}x bare")
     print(f"tracker re-crawl (same):   {second_s:6.1f} s  = {second_s / first_s:.0%} of first crawl; "
-          f"{second.calls_unchanged} unchanged, cache {second.cache}")
+          f"{second.calls_unchanged} unchanged ({second.unchanged_pages} pages skipped extraction), "
+          f"{second.not_modified} answered 304")
 
 
 if __name__ == "__main__":

@@ -63,6 +63,7 @@ def _finish_run(db_url: str, run_id: int | None, stats: dict[str, Any], errors: 
         "skipped": int(stats.get("tracker/skipped_non_call", 0)),
         "error_text": "\n".join(dict.fromkeys(errors))[:4000],
         "not_modified": int(stats.get("httpcache/revalidate", 0)),
+        "unchanged_pages": int(stats.get("tracker/unchanged_pages", 0)),
         "cache": {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("httpcache/")},
         "missing": {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("tracker/missing/")},
     }

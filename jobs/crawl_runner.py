@@ -50,6 +50,7 @@ class SourceResult:
     error_text: str = ""
     skipped_pages: list = field(default_factory=list)
     not_modified: int = 0
+    unchanged_pages: int = 0
     missing: dict = field(default_factory=dict)
     cache: dict = field(default_factory=dict)
 

@@ -36,6 +36,7 @@ def scrapy_settings(settings: Settings, *, dry_run_out: str | None = None) -> di
             "HTTPCACHE_DIR": str(settings.cache_dir.resolve()),
             # Revalidate every page (If-None-Match / If-Modified-Since): see cache_policy.
             "HTTPCACHE_POLICY": "spiders.cache_policy.AlwaysRevalidatePolicy",
+            "HTTPCACHE_STORAGE": "spiders.cache_storage.SqliteCacheStorage",
             "HTTPCACHE_ALWAYS_STORE": True,
             "HTTPCACHE_IGNORE_HTTP_CODES": [500, 502, 503, 504, 408, 429],
         })

@@ -1,0 +1,100 @@
+"""HTTP cache storage in one SQLite file. Scrapy's filesystem storage writes six files per
+page on every fetch, 304 revalidations included, which costs more than the crawl; here a
+revalidated page updates one row's headers and time, and writes are committed in batches."""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+from scrapy.utils.response import response_from_dict
+
+_SCHEMA = """CREATE TABLE IF NOT EXISTS page (key TEXT PRIMARY KEY, url TEXT, stored REAL,
+             body_hash TEXT, meta BLOB, body BLOB)"""
+COMMIT_EVERY = 200
+
+
+class _Db:
+    """One connection per cache file per process, shared by the crawlers of a batch."""
+
+    open_dbs: dict[str, _Db] = {}
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(str(path), timeout=30, isolation_level="DEFERRED")
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.execute(_SCHEMA)
+        self.users = 0
+        self.writes = 0
+
+    @classmethod
+    def acquire(cls, path: Path) -> _Db:
+        db = cls.open_dbs.get(str(path)) or cls.open_dbs.setdefault(str(path), cls(path))
+        db.users += 1
+        return db
+
+    def release(self, path: Path) -> None:
+        self.users -= 1
+        self.conn.commit()
+        if self.users <= 0:
+            self.conn.close()
+            self.open_dbs.pop(str(path), None)
+
+    def wrote(self) -> None:
+        self.writes += 1
+        if self.writes % COMMIT_EVERY == 0:
+            self.conn.commit()
+
+
+class SqliteCacheStorage:
+    def __init__(self, settings: BaseSettings) -> None:
+        self.path = Path(settings["HTTPCACHE_DIR"]) / "pages.sqlite"
+        self.expiration_secs = settings.getint("HTTPCACHE_EXPIRATION_SECS")
+        self.db: _Db | None = None
+
+    def open_spider(self, spider: Spider) -> None:
+        self.db = _Db.acquire(self.path)
+        self._fingerprinter = spider.crawler.request_fingerprinter
+
+    def close_spider(self, spider: Spider) -> None:
+        if self.db is not None:
+            self.db.release(self.path)
+            self.db = None
+
+    def _key(self, request: Request) -> str:
+        return self._fingerprinter.fingerprint(request).hex()
+
+    def retrieve_response(self, spider: Spider, request: Request) -> Response | None:
+        row = self.db.conn.execute("SELECT stored, meta, body FROM page WHERE key = ?",
+                                   (self._key(request),)).fetchone()
+        if row is None:
+            return None
+        stored, meta, body = row
+        if 0 < self.expiration_secs < time.time() - stored:
+            return None
+        data: dict[str, Any] = pickle.loads(meta)  # noqa: S301 - our own cache file
+        data["body"] = body
+        request.meta["cache_timestamp"] = stored
+        return response_from_dict(data)
+
+    def store_response(self, spider: Spider, request: Request, response: Response) -> None:
+        key = self._key(request)
+        data = response.to_dict()
+        body = data.pop("body", b"") or b""
+        body_hash = hashlib.blake2b(body, digest_size=16).hexdigest()
+        meta = pickle.dumps(data, protocol=4)
+        conn = self.db.conn
+        updated = conn.execute("UPDATE page SET stored = ?, meta = ? WHERE key = ? AND body_hash = ?",
+                               (time.time(), meta, key, body_hash)).rowcount
+        if not updated:
+            conn.execute("INSERT OR REPLACE INTO page (key, url, stored, body_hash, meta, body) VALUES (?,?,?,?,?,?)",
+                         (key, response.url, time.time(), body_hash, meta, body))
+        self.db.wrote()
