@@ -39,6 +39,26 @@ def opp_spec(opp: Opportunity) -> OppSpec:
                    duplicate_of=str(opp.duplicate_of_id) if opp.duplicate_of_id else None)
 
 
+_matchers: dict[str, tuple[Matcher, date]] = {}  # per database: kept between incremental runs
+
+
+def _matcher_for(session: Session, today: date, opportunity_ids: set[int] | None) -> tuple[Matcher, int]:
+    """A Matcher over all calls. Incremental runs in a long-lived process (the scheduler)
+    reuse the last one and only add the changed calls, instead of re-indexing everything."""
+    key = str(session.get_bind().url)
+    cached = _matchers.get(key)
+    if opportunity_ids is not None and cached is not None and cached[1] == today:
+        matcher = cached[0]
+        if opportunity_ids:
+            changed = session.exec(select(Opportunity).where(Opportunity.id.in_(opportunity_ids)))
+            matcher.upsert([opp_spec(o) for o in changed])
+        return matcher, len(matcher.table.opps)
+    opps = list(session.exec(select(Opportunity)))
+    matcher = Matcher([opp_spec(o) for o in opps], today)
+    _matchers[key] = (matcher, today)
+    return matcher, len(opps)
+
+
 def run_matching(session: Session, today: date, *, opportunity_ids: set[int] | None = None,
                  need_ids: set[str] | None = None) -> MatchSummary:
     """Score active needs against opportunities and store the results.
@@ -46,10 +66,8 @@ def run_matching(session: Session, today: date, *, opportunity_ids: set[int] | N
     With opportunity_ids/need_ids only those pairs are re-scored (incremental: after a
     crawl, the new and changed calls; after an edit, the changed needs); ranks are then
     recomputed from the stored scores. Dismissed matches stay dismissed."""
-    opps = list(session.exec(select(Opportunity)))
-    needs = [n for n in session.exec(select(Need).where(Need.active == True))]  # noqa: E712
-    matcher = Matcher([opp_spec(o) for o in opps], today)
-    existing = {(m.need_id, m.opportunity_id): m for m in session.exec(select(Match))}
+    needs = list(session.exec(select(Need).where(Need.active == True)))  # noqa: E712
+    matcher, n_opps = _matcher_for(session, today, opportunity_ids)
     now = utcnow()
     scored = 0
     for need in needs:
@@ -57,39 +75,52 @@ def run_matching(session: Session, today: date, *, opportunity_ids: set[int] | N
         full = opportunity_ids is None or (need_ids is not None and need.id in need_ids)
         if not full and not opportunity_ids:
             continue
-        results = matcher.score(spec) if full else matcher.score_subset(spec, [str(i) for i in opportunity_ids])
+        scope = None if full else set(opportunity_ids or ())
+        query = select(Match).where(Match.need_id == need.id)
+        if scope is not None:
+            query = query.where(Match.opportunity_id.in_(scope))
+        existing = {m.opportunity_id: m for m in session.exec(query)}
+        results = matcher.score(spec) if full else matcher.score_subset(spec, [str(i) for i in scope])
         touched = set()
         for r in results:
-            key = (need.id, int(r.opp_key))
-            touched.add(key[1])
-            row = existing.get(key)
+            opp_id = int(r.opp_key)
+            touched.add(opp_id)
+            row = existing.get(opp_id)
             if row is None:
-                row = Match(need_id=need.id, opportunity_id=key[1], first_matched_at=now)
-                existing[key] = row
+                row = Match(need_id=need.id, opportunity_id=opp_id, first_matched_at=now)
             row.score, row.eligible, row.too_tight = r.score, r.eligible, r.too_tight
-            row.reasons, row.scored_at = list(r.reasons), now
-            row.rank = None
+            row.reasons, row.scored_at, row.rank = list(r.reasons), now, None
             session.add(row)
             scored += 1
-        scope = None if full else set(opportunity_ids or ())
-        for (need_id, opp_id), row in existing.items():
-            if need_id == need.id and opp_id not in touched and (scope is None or opp_id in scope):
-                if row.eligible or row.score:  # no longer relevant: keep for audit, drop from lists
-                    row.eligible, row.rank, row.score = False, None, 0.0
-                    row.reasons = ["no longer relevant to this need"]
-                    session.add(row)
+        for opp_id, row in existing.items():
+            if opp_id not in touched and (row.eligible or row.score):
+                # no longer relevant: kept for audit (and dismissals), dropped from lists
+                row.eligible, row.rank, row.score = False, None, 0.0
+                row.reasons = ["no longer relevant to this need"]
+                session.add(row)
     session.flush()
-    primaries = {o.id for o in opps if o.duplicate_of_id is None}
-    eligible_by_need = {}
-    for need in needs:
-        rows = [m for (nid, _), m in existing.items() if nid == need.id and m.eligible and not m.dismissed
-                and m.opportunity_id in primaries]
-        rows.sort(key=lambda m: (-m.score, m.opportunity_id))
-        for rank, row in enumerate(rows, start=1):
+    eligible_by_need = {need.id: _rerank(session, need.id) for need in needs}
+    return MatchSummary(needs=len(needs), opportunities=n_opps, scored=scored, eligible_by_need=eligible_by_need)
+
+
+def _rerank(session: Session, need_id: str) -> int:
+    """Rank a need's eligible, not dismissed matches on primary calls by score."""
+    rows = list(session.exec(
+        select(Match).join(Opportunity, Match.opportunity_id == Opportunity.id)
+        .where(Match.need_id == need_id, Match.eligible == True, Match.dismissed == False)  # noqa: E712
+        .where(Opportunity.duplicate_of_id.is_(None))
+        .order_by(Match.score.desc(), Match.opportunity_id)
+    ))
+    for rank, row in enumerate(rows, start=1):
+        if row.rank != rank:
             row.rank = rank
             session.add(row)
-        eligible_by_need[need.id] = len(rows)
-    return MatchSummary(needs=len(needs), opportunities=len(opps), scored=scored, eligible_by_need=eligible_by_need)
+    stale = session.exec(select(Match).where(Match.need_id == need_id, Match.rank.is_not(None))
+                         .where(Match.id.not_in([r.id for r in rows]) if rows else Match.id.is_not(None)))
+    for row in stale:
+        row.rank = None
+        session.add(row)
+    return len(rows)
 
 
 def match_rows(session: Session, need_id: str | None = None, include_ineligible: bool = True) -> list[dict]:

@@ -1,0 +1,72 @@
+"""Matching over the database: stored matches with reasons, ranks, dismissals that stick,
+and incremental re-scoring of changed calls."""
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from tracker.matches import match_rows, run_matching
+from tracker.models import Match, Need, Opportunity
+from tracker.normalize.facts import Facts
+from tracker.store import upsert_call
+
+TODAY = date(2026, 11, 26)
+
+
+def _call(url: str, title: str, **kw) -> Facts:
+    base = dict(url=url, title=title, funder="PCC", summary=title, deadline=date(2027, 6, 1), status="open",
+                amount_min=1000, amount_max=20000, areas=["Cambridgeshire"], themes=["youth", "serious_violence"],
+                eligible_org_types=["local_authority", "charity"], body=f"{title}. Youth work to prevent knife crime.")
+    base.update(kw)
+    return Facts(**base)
+
+
+def _seed(engine) -> None:
+    with Session(engine) as s:
+        s.add(Need(id="youth", title="Youth diversion from knife crime", description="Detached youth work in "
+                   "Millfield to keep teenagers away from knife crime", themes=["youth", "serious_violence"],
+                   area="Peterborough", applicant="local_authority", partners=["charity"],
+                   amount_min=5000, amount_max=50000))
+        upsert_call(s, _call("https://pcc.example/youth", "Youth Violence Prevention Fund"), None)
+        upsert_call(s, _call("https://pcc.example/knives", "Knife Crime Community Fund"), None)
+        upsert_call(s, _call("https://cumbria.example/youth", "Youth Violence Fund (Cumbria)", areas=["Cumbria"]), None)
+        s.commit()
+
+
+def test_matches_are_stored_ranked_and_explained(engine) -> None:
+    _seed(engine)
+    with Session(engine) as s:
+        summary = run_matching(s, TODAY)
+        s.commit()
+        assert summary.eligible_by_need == {"youth": 2}
+        rows = {r["url"]: r for r in match_rows(s, "youth")}
+    assert {rows["https://pcc.example/youth"]["rank"], rows["https://pcc.example/knives"]["rank"]} == {1, 2}
+    cumbria = rows["https://cumbria.example/youth"]
+    assert not cumbria["eligible"] and cumbria["rank"] is None
+    assert any("Peterborough" in reason for reason in cumbria["reasons"])
+    assert all(rows[u]["reasons"] for u in rows)
+
+
+def test_dismissed_match_stays_dismissed_after_the_page_changes(engine) -> None:
+    _seed(engine)
+    with Session(engine) as s:
+        run_matching(s, TODAY)
+        s.commit()
+        knives = s.exec(select(Opportunity).where(Opportunity.url == "https://pcc.example/knives")).one()
+        m = s.exec(select(Match).where(Match.opportunity_id == knives.id)).one()
+        m.dismissed = True
+        s.add(m)
+        s.commit()
+        # the call's page changes (deadline moved) and a new call appears
+        _, outcome = upsert_call(s, _call("https://pcc.example/knives", "Knife Crime Community Fund",
+                                          deadline=date(2027, 7, 1)), None)
+        new, _ = upsert_call(s, _call("https://pcc.example/new", "Youth Knife Crime Outreach Fund"), None)
+        s.commit()
+        assert outcome == "changed"
+        summary = run_matching(s, TODAY, opportunity_ids={knives.id, new.id})
+        s.commit()
+        m = s.exec(select(Match).where(Match.opportunity_id == knives.id)).one()
+        assert m.dismissed and m.rank is None
+        assert summary.eligible_by_need == {"youth": 2}  # the new call and the untouched one
+        ranks = sorted(r["rank"] for r in match_rows(s, "youth") if r["rank"])
+        assert ranks == [1, 2]
