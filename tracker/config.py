@@ -58,6 +58,8 @@ class DigestSettings(_Section):
     recipients: list[str] = Field(default_factory=list)
     base_url: str = "http://127.0.0.1:8000"
     subject_prefix: str = "Funding digest"
+    token_days: float = Field(14, gt=0)  # one-click action links expire after this
+    pace: float = Field(0.0, ge=0)  # seconds between messages (Exchange Online: about 2.0)
 
     @field_validator("time")
     @classmethod
@@ -65,6 +67,13 @@ class DigestSettings(_Section):
         if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
             raise ValueError("expected a time as HH:MM, e.g. 08:00")
         return value
+
+
+class NotifySettings(_Section):
+    """GOV.UK Notify: used instead of SMTP when TRACKER_NOTIFY_API_KEY is set."""
+
+    template_id: str = ""
+    base_url: str = "https://api.notifications.service.gov.uk"
 
 
 class ScheduleSettings(_Section):
@@ -89,6 +98,7 @@ class Settings(_Section):
     crawl: CrawlSettings = Field(default_factory=CrawlSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     digest: DigestSettings = Field(default_factory=DigestSettings)
+    notify: NotifySettings = Field(default_factory=NotifySettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     sources: list[SourceConfig] = Field(default_factory=list)
     config_path: Path | None = Field(default=None, exclude=True)

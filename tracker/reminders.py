@@ -44,7 +44,7 @@ def render_reminder(bid: Bid, opp: Opportunity, owner: User, days: int, settings
 def send_reminders(engine: Engine, settings: Settings, today: date, transport=None) -> list[str]:  # noqa: ANN001
     """Send due reminders; each (bid, threshold) is claimed in the database before the
     email goes out, so a reminder is never sent twice (a failed send releases the claim)."""
-    from tracker.digest.send import SendOptions, deliver, make_transport
+    from tracker.digest.send import make_transport
 
     transport = transport or make_transport(settings)
     sent: list[str] = []
@@ -53,6 +53,19 @@ def send_reminders(engine: Engine, settings: Settings, today: date, transport=No
         rows = session.exec(select(Bid, Opportunity, User)
                             .where(Bid.opportunity_id == Opportunity.id, Bid.owner_id == User.id)
                             .where(Bid.status.in_(OPEN_STATUSES), Opportunity.deadline.is_not(None))).all()
+    try:
+        _send_due(engine, settings, today, transport, rows, sent, failed)
+    finally:
+        transport.close()
+    if failed:
+        raise RuntimeError(f"{len(failed)} reminder(s) not sent (will retry): " + "; ".join(failed))
+    return sent
+
+
+def _send_due(engine: Engine, settings: Settings, today: date, transport, rows, sent: list[str],  # noqa: ANN001
+              failed: list[str]) -> None:
+    from tracker.digest.send import SendOptions, deliver
+
     for bid, opp, owner in rows:
         days = (opp.deadline - today).days
         threshold = threshold_for(days)
@@ -74,6 +87,3 @@ def send_reminders(engine: Engine, settings: Settings, today: date, transport=No
             failed.append(f"{owner.email}: {exc}")
             continue
         sent.append(f"{owner.email}: {opp.title} ({days} days)")
-    if failed:
-        raise RuntimeError(f"{len(failed)} reminder(s) not sent (will retry): " + "; ".join(failed))
-    return sent

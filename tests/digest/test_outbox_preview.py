@@ -37,3 +37,18 @@ def test_preview_writes_eml_and_html_and_records_nothing(engine, seeded, tmp_pat
     assert html.startswith("<!DOCTYPE html>") and "&lt;script&gt;" in html
     with session_scope(engine) as s:
         assert s.exec(select(Digest)).all() == [] and s.exec(select(DigestItem)).all() == []
+
+
+def test_outbox_names_other_mail_uniquely(tmp_path):
+    from email.message import EmailMessage
+
+    from tracker.digest.transports import OutboxTransport
+
+    box = OutboxTransport(tmp_path / "new" / "outbox")  # created on first use
+    paths = set()
+    for n in range(2):
+        msg = EmailMessage()
+        msg["Message-ID"] = f"<reminder.{n}@council.example>"
+        msg.set_content("hi")
+        paths.add(box.send(msg, SAM))
+    assert len(paths) == 2 and all(p.endswith(".eml") for p in paths)

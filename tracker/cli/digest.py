@@ -37,10 +37,11 @@ def send(dry_run: Annotated[bool, typer.Option(help="build and report, send noth
     if not ctx.settings.smtp.configured and not dry_run:
         console.print(f"no [smtp] host configured: writing digests to {ctx.settings.outbox_dir}", highlight=False)
     report = send_digests(ctx.engine, ctx.settings, dry_run=dry_run)
-    for line in getattr(report, "lines", []):
+    for line in report.lines:
         console.print(line, highlight=False)
-    if getattr(report, "failed", 0):
-        fail(f"{report.failed} digest(s) failed; see `tracker digest status`", code=1)
+    console.print(report.summary(), highlight=False)
+    if not report.ok:
+        fail("some digests were not delivered; see `tracker digest status`", code=1)
 
 
 @app.command("status")

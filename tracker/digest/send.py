@@ -1,13 +1,14 @@
 """Sending with an exactly-once ledger.
 
-Per recipient and period there is one Digest row. It is written as `pending` (with a
-stable Message-ID and the match ids) before anything is sent, claimed by a conditional
-UPDATE (pending → sending) so two senders never both send it, and marked `sent` (or
-`outbox`) together with its DigestItem rows in one transaction after the server accepts
-it. Transient failures put it back to `pending` for the next run; permanent ones mark it
-`failed` with the server's reply. A row left in `sending` by a crashed process is
-re-claimed after a lease (default 15 minutes) and resent with the same Message-ID: the
-one message that was in flight at a crash is delivered at least once, never dropped."""
+Per recipient and period (ISO week in the digest timezone) there is one Digest row. It is
+written as `pending` (stable Message-ID, subject, match ids) and claimed by a conditional
+UPDATE (pending → sending) in one transaction before anything is sent, so two senders
+never both send it; after the server accepts the message it is marked `sent` (or
+`outbox`) together with its DigestItem rows in one transaction. Transient failures put
+it back to `pending` for the next run; permanent ones mark it `failed` with the server's
+reply. A row left in `sending` by a crashed process is re-claimed after a lease (default
+15 minutes) and resent with the same Message-ID: the one message that was in flight at a
+crash is delivered at least once, never dropped; every other recipient exactly once."""
 
 from __future__ import annotations
 
@@ -87,8 +88,8 @@ def make_transport(settings: Settings) -> Transport:
         from tracker.digest.notify import DEFAULT_BASE_URL, NotifyTransport
 
         notify = getattr(settings, "notify", None)
-        template = getattr(notify, "template_id", "") or os.environ.get("TRACKER_NOTIFY_TEMPLATE_ID", "")
-        base = getattr(notify, "base_url", "") or os.environ.get("TRACKER_NOTIFY_BASE_URL", DEFAULT_BASE_URL)
+        template = os.environ.get("TRACKER_NOTIFY_TEMPLATE_ID") or getattr(notify, "template_id", "")
+        base = os.environ.get("TRACKER_NOTIFY_BASE_URL") or getattr(notify, "base_url", "") or DEFAULT_BASE_URL
         if not template:
             raise ValueError("TRACKER_NOTIFY_API_KEY is set but no Notify template id "
                              "(TRACKER_NOTIFY_TEMPLATE_ID): make a template with subject ((subject)) "
@@ -182,7 +183,7 @@ def send_digests(engine: Engine, settings: Settings, now: datetime | None = None
                  secret: str | None = None) -> SendReport:
     """Build, record and send each recipient's digest for the period containing `now`."""
     now = now or utcnow()
-    options = options or SendOptions()
+    options = options or SendOptions(pace=settings.digest.pace)
     transport = transport or make_transport(settings)
     secret = secret if secret is not None else load_secret(settings)
     cfg = settings.digest

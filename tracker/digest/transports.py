@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
+import time
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
@@ -152,10 +153,15 @@ class OutboxTransport:
         self.directory.mkdir(parents=True, exist_ok=True)
 
     def path_for(self, msg: EmailMessage, recipient: str) -> Path:
-        period = str(msg.get("X-Tracker-Digest", "digest"))
-        return self.directory / f"{safe_name(period)}-{safe_name(recipient)}.eml"
+        """Digests: <period>-<email>.eml; other mail (e.g. reminders): <email>-<message id>.eml."""
+        period = msg.get("X-Tracker-Digest")
+        if period:
+            return self.directory / f"{safe_name(str(period))}-{safe_name(recipient)}.eml"
+        local = str(msg.get("Message-ID", "")).strip("<>").partition("@")[0] or str(time.time_ns())
+        return self.directory / f"{safe_name(recipient)}-{safe_name(local)}.eml"
 
     def send(self, msg: EmailMessage, recipient: str) -> str:
+        self.directory.mkdir(parents=True, exist_ok=True)
         path = self.path_for(msg, recipient)
         tmp = path.with_name(path.name + ".tmp")
         try:
