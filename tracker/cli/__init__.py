@@ -10,6 +10,7 @@ import typer
 from tracker.cli import demo as demo_cmd
 from tracker.cli import digest, needs, opportunities, sources
 from tracker.cli import jobs as jobs_cmd
+from tracker.cli import web as web_cmd
 from tracker.cli.common import ConfigOption, console, fail, open_context
 from tracker.cli.crawl import crawl
 
@@ -23,6 +24,7 @@ app.command("match")(needs.match)
 app.command("demo")(demo_cmd.demo)
 app.command("scheduler")(jobs_cmd.scheduler)
 app.command("run")(jobs_cmd.run)
+app.command("serve")(web_cmd.serve)
 app.add_typer(jobs_cmd.app, name="jobs")
 app.add_typer(sources.app, name="sources")
 app.add_typer(needs.app, name="needs")

@@ -30,15 +30,17 @@ def run(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int,
     import uvicorn
 
     from jobs.scheduler import run_scheduler
+    from tracker.digest.tokens import load_secret
     from tracker.web import create_app
 
     ctx = open_context(config)
+    load_secret(ctx.settings)
     stop = threading.Event()
     worker = threading.Thread(target=run_scheduler, args=(ctx.engine, ctx.settings, stop),
                               kwargs={"say": lambda m: console.print(m, highlight=False)}, daemon=True)
     worker.start()
     try:
-        uvicorn.run(create_app(ctx.settings), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(ctx.settings), host=host, port=port, log_level="info", server_header=False)
     finally:
         stop.set()
         worker.join(timeout=10)
