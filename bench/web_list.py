@@ -42,6 +42,19 @@ QUERIES = [
 ]
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User+system CPU of a process and its children (Linux /proc), 0 elsewhere."""
+    total = 0.0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        for p in [str(pid), *children]:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return 0.0
+    return total
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -85,33 +98,47 @@ def seed(db_url: str, rows: int) -> None:
     engine.dispose()
 
 
-async def client_run(base: str, urls: list[str], latencies: list[float], errors: list[str]) -> None:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
-        page = await client.get("/login")
+def login_cookie(base: str) -> str:
+    with httpx.Client(base_url=base, timeout=30) as client:
+        page = client.get("/login")
         token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-        r = await client.post("/login", data={"email": "bench@council.example", "password": PASSWORD,
-                                              "csrf_token": token})
+        r = client.post("/login", data={"email": "bench@council.example", "password": PASSWORD,
+                                        "csrf_token": token})
         if r.status_code != 303:
-            errors.append(f"login {r.status_code}")
-            return
+            raise SystemExit(f"login failed: {r.status_code}")
+        return f"tracker_session={client.cookies['tracker_session']}"
+
+
+async def client_run(port: int, cookie: str, urls: list[str], latencies: list[float], errors: list[str]) -> None:
+    """One keep-alive connection, one request at a time. A minimal HTTP/1.1 client, so
+    that on a small machine the load generator does not take the CPU the server needs."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
         for url in urls:
             start = time.perf_counter()
-            r = await client.get(url)
+            writer.write(f"GET {url} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\r\n".encode())
+            head = await reader.readuntil(b"\r\n\r\n")
+            status = int(head.split(b" ", 2)[1])
+            length = int(next(line.split(b":", 1)[1] for line in head.split(b"\r\n")
+                              if line.lower().startswith(b"content-length:")))
+            body = await reader.readexactly(length)
             latencies.append(time.perf_counter() - start)
-            if r.status_code != 200 or "result-count" not in r.text:
-                errors.append(f"{url} {r.status_code}")
+            if status != 200 or b"result-count" not in body:
+                errors.append(f"{url} {status}")
+    finally:
+        writer.close()
 
 
-async def load(base: str, clients: int, total: int) -> tuple[list[float], list[str], float]:
+async def load(port: int, cookie: str, clients: int, total: int) -> tuple[list[float], list[str], float]:
     d0, d1 = date.today().isoformat(), (date.today() + timedelta(days=60)).isoformat()
     rnd = random.Random(1)
     plan = [["/opportunities?" + rnd.choice(QUERIES).format(d0=d0, d1=d1) for _ in range(total // clients)]
             for _ in range(clients)]
     latencies: list[float] = []
     errors: list[str] = []
-    await client_run(base, plan[0][:20], [], errors)  # warm up
+    await client_run(port, cookie, plan[0][:20], [], errors)  # warm up
     start = time.perf_counter()
-    await asyncio.gather(*(client_run(base, urls, latencies, errors) for urls in plan))
+    await asyncio.gather(*(client_run(port, cookie, urls, latencies, errors) for urls in plan))
     return latencies, errors, time.perf_counter() - start
 
 
@@ -140,7 +167,10 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        latencies, errors, elapsed = asyncio.run(load(base, args.clients, args.requests))
+        cookie = login_cookie(base)
+        cpu_before = _cpu_seconds(proc.pid)
+        latencies, errors, elapsed = asyncio.run(load(port, cookie, args.clients, args.requests))
+        server_cpu = _cpu_seconds(proc.pid) - cpu_before
     finally:
         proc.terminate()
         proc.wait(timeout=15)
@@ -150,6 +180,8 @@ def main() -> None:
           f"{len(ms) / elapsed:.0f} req/s")
     print(f"latency ms: p50 {q[49]:.0f}  p95 {q[94]:.0f}  p99 {q[98]:.0f}  max {ms[-1]:.0f}  "
           f"(target p95 < 200)")
+    if server_cpu:
+        print(f"server CPU: {server_cpu * 1000 / len(ms):.1f} ms per request (all its processes)")
     if errors:
         print(f"{len(errors)} errors, e.g. {errors[:3]}")
 

@@ -187,3 +187,12 @@ def test_error_pages_leak_nothing(app, as_role, monkeypatch):
     assert "secret internal detail" not in r.text and "Traceback" not in r.text
     r = client.get("/no/such/page")
     assert r.status_code == 404 and "Page not found" in r.text
+
+
+def test_scraped_links_are_only_http(as_role, seeded, engine):
+    from tracker.models import Opportunity
+
+    with session_scope(engine) as s:
+        s.get(Opportunity, seeded["opps"]["hostile"]).url = "javascript:alert(1)"
+    page = as_role("viewer").get(f"/opportunities/{seeded['opps']['hostile']}").text
+    assert 'href="javascript:' not in page and 'href="#"' in page

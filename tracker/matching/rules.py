@@ -22,6 +22,7 @@ DIRECT, DIRECT_UNLISTED, VIA_PARTNER, NOBODY = 0, 1, 2, 3
 INFERRED_THEME_WEIGHT = 0.2  # themes found only in the need's prose count for less
 BROAD_THEMES = {"community_safety": 0.5, "crime_prevention": 0.5}  # umbrella themes say less
 OFF_PURPOSE = 0.6  # theme match only through an opportunity's side themes
+OFF_TOPIC = 0.3  # theme match only through umbrella themes or themes inferred from the need's prose
 W_THEME, W_TEXT = 0.55, 0.45
 NAME_WEIGHT = 0.3  # query weight of place and organisation names (the area rules handle place)
 WHO_FACTOR = np.array([1.0, 0.9, 0.7, 0.5])  # by DIRECT..NOBODY
@@ -118,9 +119,13 @@ def theme_match(table: OppTable, rows: np.ndarray, weights: np.ndarray) -> np.nd
     ids, vals = table.theme_ids[rows], table.theme_vals[rows]
     w = np.append(weights, 0.0)[ids]
     hit = (w * vals).sum(axis=1)
-    on_purpose = ((w >= 0.5) & (vals >= 1.0)).any(axis=1)  # a main theme the need states
+    # a main theme the need states; an umbrella theme (community safety) alone does not make it on purpose
+    on_purpose = ((w >= 0.5) & (vals >= 1.0) & ~table.broad_theme[ids]).any(axis=1)
+    # any specific theme the need states, main or side; without one the overlap is only an umbrella
+    # theme or themes read into the need's prose
+    on_topic = ((w >= 0.5) & (vals > 0) & ~table.broad_theme[ids]).any(axis=1)
     cosine = hit / np.maximum(table.theme_norm[rows] * float(np.sqrt(weights @ weights)), 1e-9)
-    return cosine * np.where(on_purpose, 1.0, OFF_PURPOSE)
+    return cosine * np.where(on_purpose, 1.0, np.where(on_topic, OFF_PURPOSE, OFF_TOPIC))
 
 
 @dataclass

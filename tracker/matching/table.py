@@ -40,6 +40,10 @@ class OppTable:
         self.vocab = vocab
         self.theme_keys = list(vocab.themes)
         self.theme_ix = {t: i for i, t in enumerate(self.theme_keys)}
+        from tracker.matching.rules import BROAD_THEMES  # noqa: PLC0415 (rules imports this module)
+
+        # per theme id (and the padding id len(theme_keys)): is it an umbrella theme?
+        self.broad_theme = np.array([t in BROAD_THEMES for t in self.theme_keys] + [False], dtype=bool)
         self.org_bit = {o: 1 << i for i, o in enumerate(vocab.org_types)}
         self.opps: list[OppSpec] = []
         self.row_of: dict[str, int] = {}

@@ -6,6 +6,7 @@ from sqlalchemy import engine_from_config, pool
 from sqlmodel import SQLModel
 
 import tracker.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from tracker.migration_rules import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -17,11 +18,6 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 target_metadata.naming_convention = NAMING
-
-
-def include_object(obj, name, type_, reflected, compare_to):  # noqa: ANN001, ANN201
-    # APScheduler keeps its own table in the same database.
-    return not (type_ == "table" and name.startswith("apscheduler"))
 
 
 def run(connection) -> None:  # noqa: ANN001

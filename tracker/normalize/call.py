@@ -14,7 +14,7 @@ from tracker.normalize.money import Money, amounts_from_fields, amounts_in_text
 from tracker.normalize.orgs import Eligibility, eligibility_from_fields, merge, read_eligibility
 from tracker.normalize.raw import RawCall
 from tracker.normalize.status import decide_status, split_title_prefix, status_words
-from tracker.normalize.themes import themes_in
+from tracker.normalize.themes import call_themes
 from tracker.normalize.urls import canonical_url
 from tracker.vocab import load_vocabulary
 
@@ -213,8 +213,8 @@ def normalize_call(raw: RawCall, *, today: date, default_funder: str | None = No
     facts.eligibility_text = elig.text
     facts.body = detail[:BODY_LIMIT]
     facts.areas = _vocab_list(s.get("areas"), vocab.parents) or _areas(raw, title, detail, funder)
-    facts.themes = _vocab_list(s.get("themes"), vocab.themes) or themes_in(
-        f"{title}\n{summary}\n{raw.text}\n{raw.listing_text}"
+    facts.themes = _vocab_list(s.get("themes"), vocab.themes) or call_themes(
+        title, f"{summary}\n{raw.text}\n{raw.listing_text}"
     )
 
     hint = s.get("status") if s.get("status") in _VALID_STATUS else None

@@ -112,7 +112,8 @@ _TERMS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     (
         r"(?:(?:un)?(?:constituted|incorporated) )?(?:community|voluntary|local|grassroots|youth|residents'?"
         r"|tenants'?|self-help|small(?:er)?|not[- ]for[- ]profit|friends) (?:sports? )?(?:groups?|associations?|clubs?)"
-        r"|unincorporated (?:associations?|groups?)|(?:un)?constituted groups?|(?:sports? )?clubs|watch schemes"
+        r"|unincorporated (?:associations?|groups?)|(?:un)?constituted groups?|unregistered (?:groups?|organisations?)"
+        r"|(?:sports? )?clubs|watch schemes"
         r"|neighbourhood watch(?: schemes| groups)?|speedwatch groups|community organisations?",
         (_CG,),
         (_CG,),
@@ -156,7 +157,8 @@ _POS = re.compile(
     r"|\b(?:applications?|bids?|proposals) from\b|\bmust be (?:made |led )?by\b|\bis for\b"
     r"|\bsuitable for\b|\byou must be an?\b|\bif you are an?\b"
     r"|\boffer(?:s|ed)? (?:grants? )?(?:of )?(?:up to )?£[\d,.]+k? to\b"
-    r"|\bas can\b|\baward(?:s|ing)? grants\b[^.]{0,60}\bto\b",
+    r"|\bas can\b|\baward(?:s|ing)? grants\b[^.]{0,60}\bto\b|\b(?:partnerships?|bids?|applications?|projects?)"
+    r" (?:must be |should be |are |is )?led by\b",
     re.I,
 )
 _NEUTRAL = re.compile(
@@ -188,6 +190,16 @@ _HEAD_END = re.compile(
     r"|objectives|contents|apply|timetable|scale|related|latest|contact|need help|documents|more information"
     r"|further information|key dates|dates|bidding rounds?|priorit|background|about|overview|guidance|faqs?"
     r"|procedure|estimated value|contract|published|round \d|scheme rules|conditions)\b",
+    re.I,
+)
+_LABEL_POS = re.compile(
+    r"^\W*(?:who (?:can|may|could|should|is able to) (?:apply|bid)|who (?:is|are) eligible|eligible applicants"
+    r"|eligible organisations|applicant types?|open to|suitable for)\s*:\s*(?=\S)",
+    re.I,
+)
+_LABEL_NEG = re.compile(
+    r"^\W*(?:who (?:cannot|can't|can not|may not) (?:apply|bid)|ineligible(?: applicants)?|not eligible|exclusions)"
+    r"\s*:\s*(?=\S)",
     re.I,
 )
 ELIG_LABEL = re.compile(r"who can|eligib|suitable for|applicant|who (?:is it|it's) for|open to|who for", re.I)
@@ -251,6 +263,12 @@ def read_eligibility(text: str, default: str | None = None) -> Eligibility:
             continue
         if default is None and _is_heading(line):
             section = None
+            continue
+        label = _LABEL_NEG.match(line) or _LABEL_POS.match(line)
+        if label:  # "Who may apply: sports clubs, ..., and council youth services": the label covers the line
+            used = _read_line(line[label.end():], "excluded" if label.re is _LABEL_NEG else "eligible", elig, excl)
+            if used:
+                kept.append(line)
             continue
         used = _read_line(line, section, elig, excl)
         if used:

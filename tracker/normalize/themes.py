@@ -7,6 +7,7 @@ themes named in any text (call pages, or a need's description for matching).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 THEME_TERMS: dict[str, tuple[str, ...]] = {
@@ -19,10 +20,13 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"public spaces?",
         r"patrols",
         r"public confidence",
-        r"(?<!road )(?<!fire )(?<!water )(?<!online )safety",
+        r"(?<!road )(?<!fire )(?<!water )(?<!online )(?<!victim )safety(?! of (?:victims|children|women))",
         r"make (?:their|the|your) (?:area|community)"
         r" safer",
         r"keep(?:ing)? (?:people|communities) safe",
+        r"(?:get|gets|getting|walk|walking|travel|journeys?) home safe(?:ly|r)?",
+        r"look(?:s|ing)? out for (?:each other|one another|their neighbours|neighbours)",
+        r"(?:local|community) tensions?",
     ),
     "crime_prevention": (
         r"crime prevention",
@@ -91,7 +95,7 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
     "youth": (
         r"young (?:people|person|adults)",
         r"youth",
-        r"children",
+        r"(?<!and )(?<!their )children",  # "adults and children" names who else is protected
         r"teenagers?",
         r"children and young",
         r"aged 1\d",
@@ -143,6 +147,7 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"witness support",
         r"victim-centred",
         r"harmed by crime",
+        r"survivors",
     ),
     "exploitation": (
         r"exploit(?:ation|ed)",
@@ -157,9 +162,10 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
     ),
     "community_cohesion": (
         r"cohesion",
+        r"stronger communities",
         r"integration",
         r"bring(?:s|ing)? (?:\w+ ){0,2}together",
-        r"hate crime",
+        r"hate (?:crime|incidents?)",
         r"resilien(?:t|ce)",
         r"connect(?:s|ing)? people",
         r"loneliness",
@@ -208,6 +214,7 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"exercise",
         r"inactive",
         r"active lives",
+        r"football|basketball|boxing|cricket|rugby|netball|swimming|athletics|martial arts|multi-sports?",
     ),
     "arts_culture": (
         r"\barts?\b",
@@ -221,7 +228,7 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
     ),
     "heritage": (r"heritage", r"historic", r"listed buildings?"),
     "health_wellbeing": (
-        r"health(?!y competition)",
+        r"health(?!y competition| (?:services?|bodies|body|boards?|partners|professionals|staff|visitors))",
         r"well-?being",
         r"mental health",
         r"healthy",
@@ -234,9 +241,12 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"inactive",
         r"less active",
         r"drug-related deaths",
+        r"warm (?:spaces|homes)",
+        r"hot meals?",
+        r"fuel poverty",
     ),
     "housing_homelessness": (
-        r"housing",
+        r"housing(?! (?:associations?|providers?|officers?|teams?|staff))",
         r"homeless(?:ness)?",
         r"rough sleep",
         r"warm (?:spaces|homes)",
@@ -247,15 +257,19 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
     "employment_skills": (
         r"employment",
         r"employability",
-        r"\bskills\b",
-        r"\bjobs?\b",
+        r"(?:employment|employability|work|job|vocational|digital|basic|life|work-?ready) skills",
+        r"skills (?:training|for work|development|gaps?|bootcamps?)",
+        r"\bjobs\b",
+        r"\bjob (?:seekers?|search|clubs?|opportunities|creation|ready)",
         r"apprenticeships?",
         r"into work",
+        r"(?:into|towards) (?:training|education|employment)(?: and| or|,) (?:work|employment)",
+        r"employment support",
         r"vocational",
     ),
     "education": (r"education(?!al needs)", r"schools? (?:pupils|curriculum)", r"pupils", r"literacy"),
     "environment_climate": (
-        r"environment(?:al)?",
+        r"(?<!physical )(?<!built )(?<!safe )(?<!learning )(?<!working )environment(?:al)?",
         r"climate",
         r"\bnature\b",
         r"green spaces?",
@@ -265,12 +279,13 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"sustainab",
     ),
     "research_innovation": (
-        r"research",
-        r"innovation",
+        r"research (?:and innovation|projects?|grants?|fellowships?|organisations?|council|institut\w*|programmes?"
+        r"|proposals?|funding|bodies|studies|questions?|partners?|capacity|excellence)",
+        r"(?:policy|applied|academic|independent|original|scientific|criminological) research",
         r"fellowships?",
         r"evidence base",
         r"researchers",
-        r"innovative",
+        r"academics?",
     ),
     "business_growth": (
         r"business (?:growth|support)",
@@ -325,3 +340,78 @@ def themes_in(text: str) -> list[str]:
     """Theme keys named in `text`, most mentioned first."""
     counts = theme_hits(text)
     return sorted(counts, key=lambda t: -counts[t])
+
+
+# --- a call's themes: what the call is for, not every word on its page -------------------------
+# Names of organisations are not topics ("Ministry of Housing, Communities and Local Government",
+# "Department for Culture, Media and Sport"); nor are lines that name the funder or who may apply.
+_ORG_NAME = re.compile(
+    r"\b(?:Ministry|Department|Office|Secretary of State|Minister|Directorate) (?:of|for) (?:the )?"
+    r"[A-Z][\w'’-]*(?:(?:,? (?:and|&|of|the)|,)? [A-Z][\w'’-]*)*"
+)
+_SKIP_LABEL = re.compile(
+    r"^\W*(?:who (?:can|may|cannot|can't|can not|may not|is eligible|are eligible|is it for|it's for)[^:]{0,30}"
+    r"|suitable for|applicant types?|eligible (?:applicants|organisations|bodies)|(?:funding )?organisation"
+    r"|funders?|funded by|buyer|procuring entity|contracting authority|administered by|published by|contact[^:]{0,20}"
+    r"|lead (?:organisation|body)|partners?)\s*[:|]",
+    re.I,
+)
+# Sector themes (sport, arts, housing, skills ...) named as an example or one item of a list are
+# the means of a community-safety project ("sport, arts or outdoor activity that gives young people
+# something positive to do"), not its purpose: they count half. Safety themes listed are purposes.
+SECTOR_THEMES = frozenset({
+    "sport_physical_activity", "arts_culture", "heritage", "health_wellbeing", "housing_homelessness",
+    "employment_skills", "education", "environment_climate", "research_innovation", "business_growth",
+})
+_EXAMPLE = re.compile(r"\b(?:such as|for example|for instance|e\.g\.|like)\b[^.;:()]*", re.I)
+# A programme named in the body is a reference (to itself or another fund), not a topic.
+_PROGRAMME = re.compile(
+    r"\b(?:[A-Z][\w'’-]*(?: (?:and|&|for|of|the|in|on))? ){1,6}(?:Fund|Programme|Scheme|Grants?|Awards?|Initiative)\b"
+)
+TITLE_WEIGHT, EXAMPLE_WEIGHT, MIN_WEIGHT = 2.0, 0.5, 1.0
+IMPLIES = {"situational_prevention": "crime_prevention"}  # a main theme that is a means of a wider one
+
+
+def _line_themes(line: str, *, names: bool = True) -> dict[str, float]:
+    """Themes in one line, each with its strongest weight there (1, or 0.5 inside an example).
+    With `names` False, programme names in the line ("the Youth and Community Fund") are skipped."""
+    line = _ORG_NAME.sub(" ", line)
+    if not names:
+        line = _PROGRAMME.sub(" ", line)
+    out: dict[str, float] = {}
+    spans = [m.span() for m in _EXAMPLE.finditer(line)]
+    plain, cased = _scanner()
+    for rx, haystack in ((plain, line.lower()), (cased, line)):
+        for m in rx.finditer(haystack):
+            example = any(a <= m.start() and m.end() <= b for a, b in spans)
+            for theme in _themes_of(m.group()):
+                weight = EXAMPLE_WEIGHT if example and theme in SECTOR_THEMES else 1.0
+                out[theme] = max(out.get(theme, 0.0), weight)
+    return out
+
+
+def call_themes(title: str, text: str, *, skip: Iterable[str] = ()) -> list[str]:
+    """Themes of a call, most weight first: the title counts double, each distinct line of the
+    page once (a summary repeated in the body, or a listing card repeating the page, adds
+    nothing), an example or list item half; lines naming the funder or who may apply (and the
+    `skip` lines, e.g. the eligibility prose already read) not at all. A theme needs weight 1."""
+    weight: dict[str, float] = {}
+    for theme, w in _line_themes(title).items():
+        weight[theme] = weight.get(theme, 0.0) + TITLE_WEIGHT * w
+    seen = {" ".join(x.split()).casefold() for x in skip if x.strip()}
+    seen.add(" ".join(title.split()).casefold())
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        key = line.casefold()
+        if not line or key in seen:
+            continue
+        seen.add(key)
+        if _SKIP_LABEL.match(line):
+            continue
+        for theme, w in _line_themes(line, names=False).items():
+            weight[theme] = weight.get(theme, 0.0) + w
+    for narrow, broad in IMPLIES.items():  # designing out crime is crime prevention
+        if weight.get(narrow, 0.0) >= 2 * MIN_WEIGHT:
+            weight[broad] = max(weight.get(broad, 0.0), MIN_WEIGHT)
+    kept = [t for t, w in weight.items() if w >= MIN_WEIGHT]
+    return sorted(kept, key=lambda t: -weight[t])

@@ -9,11 +9,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from tracker.bids import STATUSES, BidError, change_status
+from tracker.db import session_scope
 from tracker.models import ApiToken, Bid, Match, Need, Opportunity, OpportunityRevision, User, utcnow
-from tracker.web.deps import DB, ROLE_LEVEL, Forbidden, LoginRequired, render
+from tracker.web.deps import DB, ROLE_LEVEL, Forbidden, LoginRequired, render, state
 from tracker.web.query import OppFilter, search
 from tracker.web.users import token_hash
 
@@ -32,9 +34,12 @@ def api_user(request: Request, session: DB) -> User:
         raise LoginRequired()
     now = utcnow()
     if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
-        row.last_used_at = now
-        session.add(row)
-        session.commit()
+        stamp = update(ApiToken).where(ApiToken.id == row.id).values(last_used_at=now)
+        if request.method in ("GET", "HEAD"):  # this request's session is query-only
+            with session_scope(state(request).engine) as writer:
+                writer.exec(stamp)
+        else:
+            session.exec(stamp)
     return user
 
 

@@ -19,6 +19,7 @@ from tracker.digest.tokens import load_secret
 from tracker.web import filters
 from tracker.web.deps import WebState, verify_csrf
 from tracker.web.errors import install_error_handlers
+from tracker.web.readdb import make_read_engine
 
 HERE = Path(__file__).parent
 SESSION_HOURS = 8
@@ -35,17 +36,20 @@ def _templates() -> Jinja2Templates:
 def create_app(settings: Settings) -> FastAPI:
     """Build the app for these settings (the database must already be migrated)."""
     engine = make_engine(settings.db_url)
+    read_engine = make_read_engine(settings.db_url)
     secret = load_secret(settings)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         engine.dispose()
+        read_engine.dispose()
 
     app = FastAPI(title="Funding tracker", summary="Funding opportunities, matches and bids (JSON API)",
                   version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
                   dependencies=[Depends(verify_csrf)])
-    app.state.web = WebState(settings=settings, engine=engine, templates=_templates(), secret=secret)
+    app.state.web = WebState(settings=settings, engine=engine, read_engine=read_engine, templates=_templates(),
+                             secret=secret)
     app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie="tracker_session",
                        max_age=SESSION_HOURS * 3600, same_site="lax",
                        https_only=settings.digest.base_url.startswith("https://"))

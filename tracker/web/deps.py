@@ -49,6 +49,7 @@ class SignedIn:
 class WebState:
     settings: Settings
     engine: Engine
+    read_engine: Engine
     templates: Jinja2Templates
     secret: str
     run_crawl: Callable[..., Any] | None = None  # jobs.crawl_runner.run_crawl unless a test swaps it
@@ -67,7 +68,9 @@ def state(request: Request) -> WebState:
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    with session_scope(state(request).engine) as session:
+    """A session for this request: read-only (deferred, query-only) for GET and HEAD."""
+    web = state(request)
+    with session_scope(web.read_engine if request.method in ("GET", "HEAD") else web.engine) as session:
         yield session
 
 

@@ -3,8 +3,11 @@ page, its CSV export and the JSON API."""
 
 from __future__ import annotations
 
+import os
+import threading
 import time
-from dataclasses import asdict, dataclass
+from collections import OrderedDict
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -45,7 +48,7 @@ def _int(value: Any) -> int | None:
         return None
 
 
-@dataclass
+@dataclass(frozen=True)
 class OppFilter:
     q: str = ""
     status: str = ""
@@ -134,7 +137,7 @@ def search(session: Session, flt: OppFilter, *, paginate: bool = True) -> tuple[
     """(opportunities on the requested page, total matching). The page is chosen by id
     first (a narrow sort), then only its rows are loaded."""
     conds = flt.conditions(session.get_bind().dialect.name)
-    total = session.exec(select(func.count()).select_from(Opportunity).where(*conds)).one()
+    total = _count(session, flt, conds)
     query = select(Opportunity.id).where(*conds).order_by(*SORTS[flt.sort])
     if paginate:
         query = query.offset((flt.page - 1) * flt.per_page).limit(flt.per_page)
@@ -144,6 +147,31 @@ def search(session: Session, flt: OppFilter, *, paginate: bool = True) -> tuple[
         chunk = ids[start:start + 500]
         rows.update((o.id, o) for o in session.exec(select(Opportunity).where(col(Opportunity.id).in_(chunk))))
     return [rows[i] for i in ids], int(total)
+
+
+_COUNTS: OrderedDict[tuple, tuple[float, int]] = OrderedDict()
+_COUNTS_LOCK = threading.Lock()
+COUNT_TTL = float(os.environ.get("TRACKER_WEB_COUNT_TTL", "20"))  # seconds; 0 turns the cache off
+COUNT_CACHE_SIZE = 1024
+
+
+def _count(session: Session, flt: OppFilter, conds: list[Any]) -> int:
+    """How many match: counting scans every candidate row, so the total for a filter is
+    reused for a few seconds while someone pages or re-sorts (the rows are always fresh)."""
+    key = (str(session.get_bind().url), replace(flt, page=1, sort="deadline", per_page=25))
+    now = time.monotonic()
+    with _COUNTS_LOCK:
+        hit = _COUNTS.get(key)
+    if hit and now - hit[0] < COUNT_TTL:
+        return hit[1]
+    total = int(session.exec(select(func.count()).select_from(Opportunity).where(*conds)).one())
+    if COUNT_TTL > 0:
+        with _COUNTS_LOCK:
+            _COUNTS[key] = (now, total)
+            _COUNTS.move_to_end(key)
+            while len(_COUNTS) > COUNT_CACHE_SIZE:
+                _COUNTS.popitem(last=False)
+    return total
 
 
 _FUNDERS: dict[str, tuple[float, list[str]]] = {}

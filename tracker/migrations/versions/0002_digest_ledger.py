@@ -4,10 +4,9 @@ Revision ID: 0002_digest
 Revises: 0001
 Create Date: 2026-11-26 04:10:00
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
-
+from alembic import op
 
 revision = '0002_digest'
 down_revision = '0001'

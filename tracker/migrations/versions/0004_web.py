@@ -11,9 +11,9 @@ Revision ID: 0004_web
 Revises: 0003_scheduler
 Create Date: 2026-11-26 05:00:00
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
+from alembic import op
 
 revision = '0004_web'
 down_revision = '0003_scheduler'
@@ -60,8 +60,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index('ix_opportunity_deadline_sort', table_name='opportunity')
-    op.drop_index('ix_opportunity_list', table_name='opportunity')
+    # IF EXISTS: on SQLite a later batch migration's table rebuild may have dropped them.
+    op.execute('DROP INDEX IF EXISTS ix_opportunity_deadline_sort')
+    op.execute('DROP INDEX IF EXISTS ix_opportunity_list')
     with op.batch_alter_table('bid', schema=None) as batch_op:
         batch_op.drop_index('ix_bid_status')
     with op.batch_alter_table('opportunity', schema=None) as batch_op:

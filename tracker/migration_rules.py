@@ -1,0 +1,10 @@
+"""What Alembic's autogenerate compares: not APScheduler's table, not the hand-written
+indexes (backend-specific columns, an expression) that the models do not declare."""
+
+MANUAL_INDEXES = {"ix_opportunity_list", "ix_opportunity_deadline_sort"}
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
+    if type_ == "table" and name and name.startswith("apscheduler"):
+        return False
+    return not (type_ == "index" and name in MANUAL_INDEXES)
