@@ -51,6 +51,82 @@ def list_(config: ConfigOption = None, all_: Annotated[bool, typer.Option("--all
     console.print(table)
 
 
+def _need_values(title, description, keyword, theme, area, applicant, partner, amount_min, amount_max,  # noqa: ANN001
+                 prep_days, owner) -> dict:  # noqa: ANN001
+    values = {"title": title, "description": description, "keywords": keyword or None, "themes": theme or None,
+              "area": area, "applicant": applicant, "partners": partner or None, "amount_min": amount_min,
+              "amount_max": amount_max, "prep_days": prep_days, "owner": owner}
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def _save(config: str | None, need_id: str, values: dict, *, create: bool) -> None:
+    from pydantic import ValidationError
+
+    from tracker.models import Need
+    from tracker.needs import NeedIn, save_need
+
+    ctx = open_context(config)
+    with ctx.session() as session:
+        row = session.get(Need, need_id)
+        if create and row is not None:
+            fail(f"a need with id {need_id!r} already exists: use `tracker needs edit {need_id}`")
+        if not create and row is None:
+            fail(f"no need with id {need_id!r}")
+        current = {} if row is None else row.model_dump(exclude={"updated_at"})
+        try:
+            need = NeedIn.model_validate({**current, **values, "id": need_id})
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+                                 for e in exc.errors())
+            fail(f"need {need_id}: {problems}")
+        save_need(session, need)
+    console.print(f"{'added' if create else 'updated'} need {need_id}", highlight=False)
+
+
+NeedId = Annotated[str, typer.Argument(help="a short slug, e.g. youth-diversion")]
+Many = Annotated[list[str] | None, typer.Option(help="repeatable")]
+
+
+@app.command("add")
+def add(
+    need_id: NeedId,
+    title: Annotated[str, typer.Option()],
+    description: Annotated[str, typer.Option()] = "",
+    keyword: Many = None, theme: Many = None,
+    area: Annotated[str, typer.Option()] = "Peterborough",
+    applicant: Annotated[str, typer.Option(help="org type of the team")] = "local_authority",
+    partner: Many = None,
+    amount_min: Annotated[int | None, typer.Option()] = None,
+    amount_max: Annotated[int | None, typer.Option()] = None,
+    prep_days: Annotated[int, typer.Option(help="days needed to prepare a bid")] = 21,
+    owner: Annotated[str | None, typer.Option()] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Add a project need."""
+    _save(config, need_id, _need_values(title, description, keyword, theme, area, applicant, partner,
+                                        amount_min, amount_max, prep_days, owner), create=True)
+
+
+@app.command("edit")
+def edit(
+    need_id: NeedId,
+    title: Annotated[str | None, typer.Option()] = None,
+    description: Annotated[str | None, typer.Option()] = None,
+    keyword: Many = None, theme: Many = None,
+    area: Annotated[str | None, typer.Option()] = None,
+    applicant: Annotated[str | None, typer.Option()] = None,
+    partner: Many = None,
+    amount_min: Annotated[int | None, typer.Option()] = None,
+    amount_max: Annotated[int | None, typer.Option()] = None,
+    prep_days: Annotated[int | None, typer.Option()] = None,
+    owner: Annotated[str | None, typer.Option()] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Change a need (only the options given)."""
+    _save(config, need_id, _need_values(title, description, keyword, theme, area, applicant, partner,
+                                        amount_min, amount_max, prep_days, owner), create=False)
+
+
 @app.command("archive")
 def archive(need_id: str, config: ConfigOption = None) -> None:
     """Archive a need: it is no longer matched or sent."""
