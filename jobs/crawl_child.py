@@ -16,6 +16,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.utils.project import get_project_settings
 
 from jobs.scrapy_settings import scrapy_settings
 from tracker.config import Settings
@@ -68,22 +69,18 @@ def _finish_run(db_url: str, run_id: int | None, stats: dict[str, Any], errors: 
         "missing": {k.split("/", 2)[2]: v for k, v in stats.items() if k.startswith("tracker/missing/")},
     }
     if run_id and not dry_run:
-        from sqlmodel import Session
-
-        from tracker.db import make_engine
+        from spiders.pipelines.writer import Writer
         from tracker.models import CrawlRun
 
-        engine = make_engine(db_url)
-        with Session(engine) as session:
-            run = session.get(CrawlRun, run_id)
-            if run is not None:
-                run.finished_at = datetime.now(UTC)
-                for key in ("status", "pages", "errors", "calls_new", "calls_changed", "calls_unchanged",
-                            "skipped", "error_text"):
-                    setattr(run, key, summary[key])
-                session.add(run)
-                session.commit()
-        engine.dispose()
+        writer = Writer.get(db_url)  # the pipelines' writer: a second connection would wait on its lock
+        run = writer.session.get(CrawlRun, run_id)
+        if run is not None:
+            run.finished_at = datetime.now(UTC)
+            for key in ("status", "pages", "errors", "calls_new", "calls_changed", "calls_unchanged",
+                        "skipped", "error_text"):
+                setattr(run, key, summary[key])
+            writer.session.add(run)
+        writer.commit()
     return summary
 
 
@@ -97,7 +94,10 @@ def main(argv: list[str]) -> int:
     values.update(spec.get("scrapy_overrides") or {})
     errors = ErrorLog()
     logging.getLogger().addHandler(errors)
-    process = CrawlerProcess(values, install_root_handler=False)
+    values["LOG_INSTALL_ROOT_HANDLER"] = True  # warnings and errors go to the crawl log (stderr)
+    project = get_project_settings()  # spiders/settings.py (SCRAPY_SETTINGS_MODULE)
+    project.setdict(values, priority="cmdline")
+    process = CrawlerProcess(project)
     from spiders.sites import spider_for
 
     def attach(crawler: Crawler, source: dict[str, Any]) -> None:

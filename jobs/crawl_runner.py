@@ -112,11 +112,16 @@ def run_crawl(
         _active.add(proc)
     stderr_tail: list[str] = []
 
+    log_path = workdir / "crawl.log"
+
     def read_stderr() -> None:
         assert proc.stderr is not None
-        for line in proc.stderr:
-            stderr_tail.append(line.rstrip())
-            del stderr_tail[:-40]
+        with open(log_path, "w", encoding="utf-8") as log:
+            for line in proc.stderr:
+                log.write(line)
+                if "Warning" not in line and "configure_logging" not in line:
+                    stderr_tail.append(line.rstrip())
+                    del stderr_tail[:-40]
 
     def read_stdout() -> None:
         assert proc.stdout is not None
@@ -148,9 +153,12 @@ def run_crawl(
     with _active_lock:
         _active.discard(proc)
     for reader in readers:
-        reader.join(timeout=5)
+        # The child has exited, so the pipes end soon; the reader may still be working
+        # through a backlog of progress events, and the results come last.
+        reader.join(timeout=120)
     missing_reason = (f"crawl killed after {limit:.0f} s time limit" if timed_out else
-                      f"crawl process exited with code {proc.returncode}: " + " | ".join(stderr_tail[-3:]))
+                      f"crawl process exited with code {proc.returncode} without a result for this source "
+                      f"(log: {log_path}): " + " | ".join(stderr_tail[-3:]))
     for name, result in results.items():
         if name not in done:
             result.status = "timeout" if timed_out else "failed"

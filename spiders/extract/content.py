@@ -32,6 +32,7 @@ MAIN_XPATHS = (
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _WS = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+_ANY_WS = re.compile(r"[\s\u00a0\u200b]+")  # also line breaks: the source's hard wraps inside a block
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 
 
@@ -62,18 +63,26 @@ def inline_text(el: HtmlElement | None) -> str:
     """All the text of an element on one line."""
     if el is None:
         return ""
-    return collapse(" ".join(el.itertext()))
+    return _ANY_WS.sub(" ", " ".join(el.itertext())).strip()
 
 
 def block_text(el: HtmlElement | None) -> str:
-    """Text of an element with one line per block (paragraph, list item, row, dt/dd pair)."""
+    """Text of an element with one line per block (paragraph, list item, row, dt/dd pair).
+
+    Line breaks in the HTML source are only wrapping: inside a block they become spaces
+    ("registered\ncharities" reads "registered charities"); blocks, <br> and <pre> lines
+    keep their own lines."""
     if el is None:
         return ""
     parts: list[str] = []
 
-    def walk(node: HtmlElement, is_root: bool) -> None:
+    def flat(text: str, pre: bool) -> str:
+        return text if pre else _ANY_WS.sub(" ", text)
+
+    def walk(node: HtmlElement, is_root: bool, pre: bool) -> None:
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag:
+            inner_pre = pre or tag == "pre"
             if tag in BLOCK_TAGS:
                 parts.append("\n")
             elif tag == "br":
@@ -81,17 +90,18 @@ def block_text(el: HtmlElement | None) -> str:
             elif tag in ("td", "th"):
                 parts.append(" | ")
             if node.text:
-                parts.append(node.text)
+                parts.append(flat(node.text, inner_pre))
             for child in node:
-                walk(child, False)
+                walk(child, False, inner_pre)
             if tag == "dt":
                 parts.append("\x01")
             elif tag in BLOCK_TAGS:
                 parts.append("\n")
         if not is_root and node.tail:
-            parts.append(node.tail)
+            parts.append(flat(node.tail, pre))
 
-    walk(el, True)
+    walk(el, True, isinstance(el.tag, str) and any(
+        isinstance(a.tag, str) and a.tag == "pre" for a in el.iterancestors()))
     text = "".join(parts)
     # a dt ends with ": " rather than a line break, so "Closing date: 30 July 2027" stays on one line
     text = re.sub(r"\s*:?\s*\x01\s*", ": ", text)

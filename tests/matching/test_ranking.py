@@ -113,3 +113,17 @@ def test_match_all_skips_inactive_needs() -> None:
 def test_scores_are_bounded_and_rounded() -> None:
     for r in Matcher([opp(), opp("/arts", **ARTS), *filler()], TODAY).score(need()):
         assert 0 <= r.score <= 100 and round(r.score, 1) == r.score
+
+
+def test_an_umbrella_theme_alone_is_not_on_purpose() -> None:
+    """A call sharing only the umbrella theme (community safety) with the need ranks below one
+    sharing a specific theme the need states, even when the umbrella call names it first."""
+    nd = need(id="vawg", title="Safer nights out for women", description="Women walking home late at night.",
+              themes=["vawg", "community_safety"], amount_min=None, amount_max=None)
+    umbrella = opp("/umbrella", title="Community Safety Sport Pilot", summary="Sport sessions for teenagers.",
+                   text="Community safety partners and councils may apply.",
+                   themes=["community_safety", "sport_physical_activity", "youth"])
+    specific = opp("/specific", title="Victim support services", summary="Support for victims of crime.",
+                   text="Charities and councils may apply.", themes=["victims", "vawg"])
+    scores = {r.opp_key: r.score for r in Matcher([umbrella, specific, *filler()], TODAY).score(nd)}
+    assert scores["/specific"] > scores.get("/umbrella", 0)

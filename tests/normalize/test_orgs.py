@@ -157,3 +157,17 @@ def test_fields():
     assert set(e.excluded) == {"individual", "business"}
     e = eligibility_from_fields({"Who can apply": "Police and crime commissioners in England and Wales only"})
     assert e.eligible == ["police"]
+
+
+def test_label_covers_the_whole_line():
+    text = ("Who may apply: sports clubs, youth charities and social enterprises, and council youth services, "
+            "anywhere in the East of England.")
+    assert both(text) == ({"community_group", "charity", "social_enterprise", "local_authority"}, set())
+
+
+def test_unregistered_groups_and_led_by():
+    text = ("Only registered charities may apply. We cannot accept applications from statutory bodies "
+            "or from unregistered groups.")
+    assert {"community_group", "local_authority"} <= both(text)[1]
+    assert both("Partnerships led by a charity, a social enterprise or a local authority.")[0] == {
+        "charity", "social_enterprise", "local_authority"}

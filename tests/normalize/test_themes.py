@@ -37,3 +37,58 @@ def test_case_sensitive_acronyms():
 
 def test_most_mentioned_first():
     assert themes_in("youth work for young people; youth clubs; a little sport")[0] == "youth"
+
+
+def test_call_themes_skip_organisation_names_and_funder_lines():
+    from tracker.normalize.themes import call_themes
+
+    text = ("Ministry of Housing, Communities and Local Government\n"
+            "Projects that ease local tensions, prevent hate incidents and build trust between communities.\n"
+            "Funding organisation: Department for Culture, Media and Sport")
+    got = call_themes("Cohesion Fund", text)
+    assert "community_cohesion" in got
+    assert not {"housing_homelessness", "sport_physical_activity", "arts_culture"} & set(got)
+
+
+def test_call_themes_sector_examples_are_means_not_purposes():
+    from tracker.normalize.themes import call_themes
+
+    text = "Projects that keep young people away from crime, such as sport or music sessions."
+    got = call_themes("Youth Fund", text)
+    assert {"youth", "crime_prevention"} <= set(got)
+    assert "sport_physical_activity" not in got and "arts_culture" not in got
+    # named as the purpose, sport counts
+    assert "sport_physical_activity" in call_themes("Community Sport Fund", "Grants for grassroots sport clubs.")
+
+
+def test_call_themes_repeated_lines_count_once_and_title_counts():
+    from tracker.normalize.themes import call_themes
+
+    line = "Tackling anti-social behaviour hotspots."
+    assert call_themes("Hotspot Fund", f"{line}\n{line}\n{line}") == ["antisocial_behaviour"]
+    # a title theme counts double; designing out crime as the main theme implies crime prevention
+    assert {"situational_prevention", "crime_prevention"} <= set(call_themes("CCTV Grants", "Capital grants."))
+    assert "crime_prevention" not in call_themes("Community Fund", "It may pay for CCTV.")
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("Grants towards trade shows, market research and translation.", "research_innovation"),
+        ("Help groups re-establish themselves once enforcement has done its job.", "employment_skills"),
+        ("Improve the physical environment where it helps prevent crime.", "environment_climate"),
+        ("We welcome partnerships with housing providers and health services.", "housing_homelessness"),
+        ("We welcome partnerships with housing providers and health services.", "health_wellbeing"),
+        ("Support for survivors and their children.", "youth"),
+    ],
+)
+def test_words_that_are_not_the_theme(text, absent):
+    assert absent not in themes_in(text)
+
+
+def test_semantic_labels():
+    assert "sport_physical_activity" in themes_in("Evening football and boxing sessions")
+    assert "employment_skills" in themes_in("help young people move away from violence and into training and work")
+    assert "community_safety" in themes_in("so women can get home safely")
+    assert "victims" in themes_in("recovery support for survivors of domestic abuse")
+    assert "health_wellbeing" in themes_in("community groups running warm spaces")

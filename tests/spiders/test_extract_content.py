@@ -44,3 +44,21 @@ def test_xml_declaration_and_windows_1252_text_are_read():
             "<html><body><main><h1>Caf\u00e9 fund \u2013 \u00a3</h1></main></body></html>")
     doc = parse_html(html)
     assert page_title(doc, main_content(doc)) == "Caf\u00e9 fund \u2013 \u00a3"
+
+
+def test_source_line_wraps_inside_a_block_are_spaces():
+    html = ("<html><body><main><h1>Fund Z</h1><p>Open to registered\n   charities and\r\n"
+            "<strong>community\ngroups</strong>.<br>Not open to\nindividuals.</p>"
+            "<ul><li>Town and\nparish councils</li><li>Schools</li></ul>"
+            "<pre>keep\nthese lines</pre></main></body></html>")
+    lines = block_text(main_content(parse_html(html))).split("\n")
+    assert "Open to registered charities and community groups." in lines
+    assert "Not open to individuals." in lines
+    assert "Town and parish councils" in lines and "Schools" in lines
+    assert "keep" in lines and "these lines" in lines
+
+
+def test_inline_text_is_one_line():
+    from spiders.extract.content import inline_text
+    doc = parse_html("<html><body><main><h1>Safer\n  Streets\tFund</h1><p>x</p></main></body></html>")
+    assert inline_text(doc.find(".//h1")) == "Safer Streets Fund"

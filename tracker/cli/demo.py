@@ -66,6 +66,9 @@ def demo(
             except (KeyboardInterrupt, EOFError):
                 pass
     console.print(summary_table(outcome.results))
+    for r in outcome.results:
+        if r.status != "ok":
+            console.print(f"[red]{r.name}[/]: {r.error_text}", highlight=False)
     with ctx.session() as session:
         summary = run_matching(session, clock.today())
     report = send_digests(ctx.engine, settings)

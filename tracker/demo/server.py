@@ -118,6 +118,7 @@ class DemoRequestHandler(SimpleHTTPRequestHandler):
 
 class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # several crawlers connect at once; the default backlog of 5 drops SYNs
 
     def handle_error(self, request, client_address) -> None:  # type: ignore[override]
         pass  # client hang-ups etc.; keep test and demo output clean
