@@ -1,6 +1,6 @@
 """Upsert by canonical URL: new, changed (with a revision), unchanged (only last_seen)."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -19,7 +19,7 @@ def _facts(**kw) -> Facts:
 
 
 def test_new_unchanged_changed(engine) -> None:
-    t0 = datetime(2026, 11, 1, tzinfo=timezone.utc)
+    t0 = datetime(2026, 11, 1, tzinfo=UTC)
     with Session(engine) as s:
         opp, outcome = upsert_call(s, _facts(), None, now=t0)
         s.commit()
