@@ -13,8 +13,13 @@ def scrapy_settings(settings: Settings, *, dry_run_out: str | None = None) -> di
         "USER_AGENT": f"funding-tracker/0.1 (+mailto:{crawl.contact})",
         "ROBOTSTXT_OBEY": crawl.obey_robots,
         "DOWNLOAD_DELAY": crawl.download_delay,
-        "AUTOTHROTTLE_START_DELAY": max(crawl.download_delay, 0.05),
+        # AutoThrottle never lowers its delay on non-200 answers, so a re-crawl of 304s would
+        # keep any start delay above the configured minimum for the whole crawl.
+        "AUTOTHROTTLE_START_DELAY": crawl.download_delay,
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_domain,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": float(crawl.concurrency_per_domain),
+        "EXTENSIONS": {"scrapy.extensions.throttle.AutoThrottle": None,
+                       "spiders.throttle.RevalidatingAutoThrottle": 0},
         "DOWNLOAD_MAXSIZE": crawl.max_page_kb * 1024,
         "DOWNLOAD_WARNSIZE": crawl.max_page_kb * 512,
         "TRACKER_ALLOW_HOSTS": list(crawl.allow_hosts),

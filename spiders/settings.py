@@ -9,6 +9,9 @@ USER_AGENT = "funding-tracker/0.1 (+contact: funding@example.gov.uk)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
+# Items of one response processed in parallel. A page yields a few calls; the default of
+# 100 makes Scrapy start 100 tasks per page, which cost more than the crawl itself.
+CONCURRENT_ITEMS = 8
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0

@@ -41,4 +41,6 @@ class NormalizePipeline:
             return self.normalize(item)
         if isinstance(item, UnchangedPage):
             item.url = canonical_url(item.url)
+            for raw in item.calls:
+                raw.url = canonical_url(raw.url)
         return item  # unchanged pages are normalised only if the store does not know them

@@ -9,7 +9,7 @@ from dataclasses import asdict
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from sqlalchemy import or_, update
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from spiders.pipelines.normalize import NormalizePipeline
@@ -18,6 +18,8 @@ from tracker.models import Opportunity, Source, utcnow
 from tracker.normalize import Facts
 from tracker.normalize.raw import UnchangedPage
 from tracker.store import upsert_call
+
+TOUCH_BATCH = 200  # calls of unchanged pages per UPDATE
 
 
 class StorePipeline:
@@ -32,6 +34,7 @@ class StorePipeline:
         self.session: Session | None = None
         self.source: Source | None = None
         self.seen: set[str] = set()
+        self.unchanged: list[UnchangedPage] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -49,30 +52,36 @@ class StorePipeline:
 
     def process_item(self, item: Facts | UnchangedPage) -> Facts | UnchangedPage:
         if isinstance(item, UnchangedPage):
-            if self.session is not None and self._touch(item):
+            if self.session is None:
+                for raw in item.calls:
+                    self._store(self.normalizer.normalize(raw))
                 return item
-            for raw in item.calls:  # not known here: store it like any new page
-                self._store(self.normalizer.normalize(raw))
+            self.unchanged.append(item)
+            if sum(len(p.calls) for p in self.unchanged) >= TOUCH_BATCH:
+                self._flush_unchanged()
             return item
         self._store(item)
         return item
 
-    def _touch(self, page: UnchangedPage) -> bool:
-        """Move last_seen for the page's calls; True if all of them were known."""
-        now = utcnow()
-        result = self.session.execute(
-            update(Opportunity)
-            .where(or_(Opportunity.url == page.url, Opportunity.url.like(page.url.replace("%", r"\%") + "#%",
-                                                                         escape="\\")))
-            .values(last_seen=now)
-        )
-        if result.rowcount < len(page.calls):
-            return False
-        self.stats.inc_value("tracker/calls", result.rowcount)
-        self.stats.inc_value("tracker/calls_unchanged", result.rowcount)
-        self.seen.add(page.url)
-        self.writer.wrote(result.rowcount)
-        return True
+    def _flush_unchanged(self) -> None:
+        """Move last_seen for the calls of unchanged pages, many pages per statement; a page
+        whose calls the database does not know (all of them) is stored like a new one."""
+        pages, self.unchanged = self.unchanged, []
+        urls = [call.url for page in pages for call in page.calls]
+        if not urls:
+            return
+        known = set(self.session.exec(select(Opportunity.url).where(Opportunity.url.in_(urls))))
+        touch = [u for page in pages if all(c.url in known for c in page.calls) for u in (c.url for c in page.calls)]
+        if touch:
+            self.session.execute(update(Opportunity).where(Opportunity.url.in_(touch)).values(last_seen=utcnow()))
+            self.stats.inc_value("tracker/calls", len(touch))
+            self.stats.inc_value("tracker/calls_unchanged", len(touch))
+            self.seen.update(touch)
+            self.writer.wrote(len(touch))
+        for page in pages:
+            if not all(c.url in known for c in page.calls):
+                for raw in page.calls:
+                    self._store(self.normalizer.normalize(raw))
 
     def _store(self, facts: Facts) -> None:
         if facts.url in self.seen:  # the same call reached twice (listing and feed) in one crawl
@@ -90,5 +99,7 @@ class StorePipeline:
         self.writer.wrote(1)
 
     def close_spider(self, spider: Spider | None = None) -> None:
+        if self.session is not None:
+            self._flush_unchanged()
         if self.writer is not None:
             self.writer.commit()

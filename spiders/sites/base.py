@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import scrapy
 
+from spiders import memo
 from tracker.normalize.raw import UnchangedPage
 
 
@@ -56,6 +58,25 @@ class TrackerSpider(scrapy.Spider):
             yield UnchangedPage(url=response.url, calls=list(calls))
         else:
             yield from calls
+
+    def analysed(self, response: Any, context: str, analyse: Callable[[], Any]) -> Any:
+        """`analyse()` for this page, or last crawl's result when the page is unchanged (304)
+        and reached with the same listing context (needs the HTTP cache)."""
+        settings = self.crawler.settings if getattr(self, "crawler", None) else None
+        if settings is None or not settings.getbool("HTTPCACHE_ENABLED"):
+            return analyse()
+        path = Path(settings["HTTPCACHE_DIR"]) / "analysis.sqlite"
+        key = memo.memo_key(response.url, response.body, context)
+        if "cached" in response.flags:
+            hit = memo.get(path, key)
+            if hit is not None:
+                return hit
+        result = analyse()
+        memo.put(path, key, result)
+        return result
+
+    def closed(self, reason: str) -> None:
+        memo.flush()
 
     def count_page(self) -> None:
         stats = self._stats()

@@ -59,7 +59,9 @@ class FeedSpider(TrackerSpider):
         if not isinstance(response, TextResponse):
             yield entry_call(entry, self.start_url, self.funder)
             return
-        result = self.analyse(response, entry_listing(entry))
+        listing = entry_listing(entry)
+        context = f"feed\n{listing.text}\n{sorted(listing.fields.items())}"
+        result = self.analysed(response, context, lambda: self.analyse(response, listing))
         if result.kind == "noncall":
             self.skip(response.url, result.reason)
             return

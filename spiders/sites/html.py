@@ -39,7 +39,8 @@ class GenericHtmlSpider(TrackerSpider):
             return
         depth = int(response.meta.get("tracker_depth", 0))
         listing = Listing(response.meta.get("listing_text", ""), dict(response.meta.get("listing_fields") or {}))
-        result = self.analyse(response, listing, depth)
+        context = f"{depth}\n{listing.text}\n{sorted(listing.fields.items())}"
+        result = self.analysed(response, context, lambda: self.analyse(response, listing, depth))
         if result.kind == "noncall":
             self.skip(response.url, result.reason)
             return
