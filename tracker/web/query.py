@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import String, cast, func, or_
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from tracker.models import Match, Opportunity
@@ -145,7 +146,9 @@ def search(session: Session, flt: OppFilter, *, paginate: bool = True) -> tuple[
     rows: dict[int, Opportunity] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
-        rows.update((o.id, o) for o in session.exec(select(Opportunity).where(col(Opportunity.id).in_(chunk))))
+        # the page text (up to 8 KB a call, kept for matching) is not shown in lists
+        query = select(Opportunity).options(defer(Opportunity.body)).where(col(Opportunity.id).in_(chunk))
+        rows.update((o.id, o) for o in session.exec(query))
     return [rows[i] for i in ids], int(total)
 
 
