@@ -144,8 +144,13 @@ def main(argv: list[str]) -> int:
                         bool(spec.get("dry_run_out")))
             emit("done", source=source["name"], status="failed", pages=0, calls=0, errors=1,
                  error_text=f"cannot start: {exc}")
-    process.start()
+    from twisted.internet import reactor, task
+
     from spiders.pipelines.writer import Writer
+
+    committer = task.LoopingCall(Writer.commit_all)
+    reactor.callWhenRunning(committer.start, 1.0, False)
+    process.start()
 
     Writer.close_all()
     return 0

@@ -40,6 +40,14 @@ class Writer:
         self.last_commit = time.monotonic()
 
     @classmethod
+    def commit_all(cls) -> None:
+        """Called every second by the crawl process: an open SQLite write transaction
+        blocks the web app and the scheduler, so none is left open while pages download."""
+        for writer in cls._instances.values():
+            if writer.session.in_transaction():
+                writer.commit()
+
+    @classmethod
     def close_all(cls) -> None:
         for writer in cls._instances.values():
             writer.session.commit()

@@ -76,3 +76,59 @@ def test_dry_run_preview_stores_nothing(settings, engine, site) -> None:
     with Session(engine) as s:
         assert s.exec(select(Opportunity)).all() == []
         assert s.exec(select(CrawlRun)).all() == []
+
+
+def test_a_slow_crawl_does_not_lock_out_other_writers(tmp_path, sqlite_engine) -> None:
+    """While a crawl waits on a slow site, the web app and scheduler must still be able
+    to write (SQLite has one writer: the crawl may not sit on an open transaction)."""
+    import sqlite3
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from tracker.config import Settings
+    from tracker.models import Need
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            if self.path == "/grants":
+                body = b"<html><body><main><h1>Grants</h1><ul>" + b"".join(
+                    b'<li class="card"><a href="/grants/fund-%d">Safer Streets Fund %d</a> Grants up to '
+                    b"\xc2\xa35,000. Closing date 1 June 2027.</li>" % (i, i) for i in range(3)) + b"</ul></main></body></html>"
+            else:
+                time.sleep(4)
+                body = (b"<html><body><main><h1>Safer Streets Fund</h1><p>Grants of up to \xc2\xa35,000 for "
+                        b"community safety projects. The closing date is 1 June 2027.</p></main></body></html>")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    db = tmp_path / "only.db"
+    settings = Settings(data_dir=tmp_path / "home", database_url=f"sqlite:///{db}")
+    settings.crawl.allow_hosts, settings.crawl.download_delay, settings.crawl.obey_robots = ["127.0.0.1"], 0, False
+    with Session(sqlite_engine) as s:
+        s.add(Source(name="slow", kind="html", url=f"http://127.0.0.1:{server.server_address[1]}/grants"))
+        s.commit()
+    crawl = threading.Thread(target=run_crawl, args=(settings, ["slow"]))
+    crawl.start()
+    try:
+        time.sleep(3)  # the crawl is now waiting on the slow detail pages
+        conn = sqlite3.connect(db, timeout=3)
+        conn.execute("INSERT INTO need (id, title, description, keywords, themes, area, applicant, partners, "
+                     "prep_days, active, updated_at) VALUES ('n1', 't', '', '[]', '[]', 'Peterborough', "
+                     "'local_authority', '[]', 21, 1, '2026-11-26 00:00:00')")
+        conn.commit()
+        conn.close()
+    finally:
+        crawl.join(60)
+        server.shutdown()
+    with Session(sqlite_engine) as s:
+        assert s.get(Need, "n1") is not None
