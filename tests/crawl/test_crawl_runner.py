@@ -94,7 +94,8 @@ def test_a_slow_crawl_does_not_lock_out_other_writers(tmp_path, sqlite_engine) -
             if self.path == "/grants":
                 body = b"<html><body><main><h1>Grants</h1><ul>" + b"".join(
                     b'<li class="card"><a href="/grants/fund-%d">Safer Streets Fund %d</a> Grants up to '
-                    b"\xc2\xa35,000. Closing date 1 June 2027.</li>" % (i, i) for i in range(3)) + b"</ul></main></body></html>"
+                    b"\xc2\xa35,000. Closing date 1 June 2027.</li>" % (i, i) for i in range(3))
+                body += b"</ul></main></body></html>"
             else:
                 time.sleep(4)
                 body = (b"<html><body><main><h1>Safer Streets Fund</h1><p>Grants of up to \xc2\xa35,000 for "
