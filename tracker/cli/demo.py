@@ -65,6 +65,11 @@ def demo(
                 typer.prompt("press Enter to stop", default="", show_default=False)
             except (KeyboardInterrupt, EOFError):
                 pass
+    with ctx.session() as session:
+        # The demo site is gone once this command ends: keep its sources out of schedules.
+        for row in session.exec(select(Source).where(Source.origin == "demo")):
+            row.enabled = False
+            session.add(row)
     console.print(summary_table(outcome.results))
     for r in outcome.results:
         if r.status != "ok":
