@@ -143,3 +143,29 @@ def test_failed_job_is_recorded_in_history(tmp_path, db_url, engine) -> None:
         assert "crawl failed" in run.detail
     shown = subprocess.run([TRACKER, "jobs", "history"], env=env, capture_output=True, text=True, timeout=60)
     assert "crawl:refused" in shown.stdout and "failed" in shown.stdout
+
+
+def test_tracker_run_serves_pages_and_stops_both_parts_on_sigterm(tmp_path, db_url) -> None:
+    import socket
+    import urllib.request
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    env = dict(os.environ, TRACKER_HOME=str(tmp_path), TRACKER_DATABASE_URL=db_url, COLUMNS="200")
+    proc = subprocess.Popen([TRACKER, "run", "--port", str(port)], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)
+    out = Output(proc)
+    try:
+        assert out.wait_for("scheduler active", 30), out.lines
+        assert out.wait_for("Uvicorn running", 30), out.lines
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=10) as page:
+            assert page.status == 200
+            assert b'name="password"' in page.read()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(15) == 0
+        assert out.wait_for("scheduler stopped", 2), out.lines
+    finally:
+        if proc.poll() is None:
+            proc.kill()

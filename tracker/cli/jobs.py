@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import threading
 from typing import Annotated
 
@@ -36,11 +38,30 @@ def run(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int,
     ctx = open_context(config)
     load_secret(ctx.settings)
     stop = threading.Event()
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self):  # noqa: ANN202
+            # uvicorn re-raises SIGTERM after its shutdown, which would kill the process before
+            # the scheduler has stopped its crawls and released its lease: stop both here instead.
+            def handle(signum, frame) -> None:  # noqa: ANN001
+                self.should_exit = True
+                stop.set()
+
+            previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
+            try:
+                yield
+            finally:
+                for sig, handler in previous.items():
+                    signal.signal(sig, handler)
+
     worker = threading.Thread(target=run_scheduler, args=(ctx.engine, ctx.settings, stop),
                               kwargs={"say": lambda m: console.print(m, highlight=False)}, daemon=True)
     worker.start()
+    server = Server(uvicorn.Config(create_app(ctx.settings), host=host, port=port, log_level="info",
+                                   server_header=False))
     try:
-        uvicorn.run(create_app(ctx.settings), host=host, port=port, log_level="info", server_header=False)
+        server.run()
     finally:
         stop.set()
         worker.join(timeout=10)
