@@ -31,10 +31,15 @@ def csv_response(text: str, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+# what the list page shows: loading only these keeps page views cheap
+LIST_COLUMNS = (Opportunity.title, Opportunity.funder, Opportunity.deadline, Opportunity.rolling,
+                Opportunity.status, Opportunity.amount_min, Opportunity.amount_max, Opportunity.themes)
+
+
 @router.get("/opportunities")
 def opportunity_list(request: Request, session: DB, user: Viewer) -> Response:
     flt = OppFilter.from_params(request.query_params)
-    rows, total = search(session, flt)
+    rows, total = search(session, flt, only=LIST_COLUMNS)
     vocab = load_vocabulary()
     pages = max(1, (total + flt.per_page - 1) // flt.per_page)
     return render(request, "opportunities.html", {

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import String, cast, func, or_
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, load_only
 from sqlmodel import Session, col, select
 
 from tracker.models import Match, Opportunity
@@ -134,7 +134,8 @@ class OppFilter:
         return urlencode(out)
 
 
-def search(session: Session, flt: OppFilter, *, paginate: bool = True) -> tuple[list[Opportunity], int]:
+def search(session: Session, flt: OppFilter, *, paginate: bool = True,
+           only: tuple[Any, ...] = ()) -> tuple[list[Opportunity], int]:
     """(opportunities on the requested page, total matching). The page is chosen by id
     first (a narrow sort), then only its rows are loaded."""
     conds = flt.conditions(session.get_bind().dialect.name)
@@ -147,7 +148,8 @@ def search(session: Session, flt: OppFilter, *, paginate: bool = True) -> tuple[
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         # the page text (up to 8 KB a call, kept for matching) is not shown in lists
-        query = select(Opportunity).options(defer(Opportunity.body)).where(col(Opportunity.id).in_(chunk))
+        query = select(Opportunity).options(load_only(*only) if only else defer(Opportunity.body))
+        query = query.where(col(Opportunity.id).in_(chunk))
         rows.update((o.id, o) for o in session.exec(query))
     return [rows[i] for i in ids], int(total)
 
