@@ -64,7 +64,7 @@ def free_port() -> int:
 def seed(db_url: str, rows: int) -> None:
     from sqlalchemy import insert
 
-    from tracker.db import make_engine, session_scope, upgrade
+    from tracker.db import make_engine, refresh_planner_stats, session_scope, upgrade
     from tracker.models import Opportunity
     from tracker.users import add_user
     from tracker.vocab import load_vocabulary
@@ -93,6 +93,7 @@ def seed(db_url: str, rows: int) -> None:
     with engine.begin() as conn:
         for start in range(0, len(batch), 2000):
             conn.execute(insert(Opportunity), batch[start:start + 2000])
+    refresh_planner_stats(engine)  # as every crawl batch does after storing calls
     with session_scope(engine) as s:
         add_user(s, "bench@council.example", "viewer", PASSWORD)
     engine.dispose()

@@ -17,7 +17,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from tracker.config import Settings
-from tracker.db import make_engine
+from tracker.db import make_engine, refresh_planner_stats
 from tracker.models import CrawlRun, Funder, Source
 from tracker.sources import record_health
 
@@ -168,6 +168,7 @@ def run_crawl(
         calls = [json.loads(line) for line in dry_out.read_text(encoding="utf-8").splitlines() if line]
     if not dry_run:
         _record(engine, specs, results)
+        refresh_planner_stats(engine)
     engine.dispose()
     return CrawlOutcome(results=list(results.values()), calls=calls, timed_out=timed_out)
 

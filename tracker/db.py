@@ -50,6 +50,18 @@ def _sqlite_pragmas(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def refresh_planner_stats(engine: Engine) -> None:
+    """SQLite picks list indexes from table statistics: refresh them after a crawl has
+    changed the data (bounded sampling keeps it to milliseconds). Other backends
+    keep their own statistics."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA analysis_limit=2000")
+        conn.exec_driver_sql("ANALYZE")
+        conn.commit()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply Alembic migrations up to `revision` on this engine."""
     from alembic import command

@@ -1,7 +1,11 @@
 """What Alembic's autogenerate compares: not APScheduler's table, not the hand-written
 indexes (backend-specific columns, an expression) that the models do not declare."""
 
-MANUAL_INDEXES = {"ix_opportunity_list", "ix_opportunity_deadline_sort"}
+MANUAL_INDEXES = {
+    "ix_opportunity_list", "ix_opportunity_deadline_sort", "ix_opportunity_order_deadline",
+    "ix_opportunity_order_status_deadline", "ix_opportunity_order_title", "ix_opportunity_order_newest",
+    "ix_opportunity_order_amount",
+}
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:  # noqa: ANN001
