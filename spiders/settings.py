@@ -30,3 +30,7 @@ LOG_LEVEL = "WARNING"
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 HTTPPROXY_ENABLED = False
 FEED_EXPORT_ENCODING = "utf-8"
+# Scrapy re-reads and parses a callback's source on every response to warn about
+# `return value` in generators (its cache is keyed by short-lived bound methods);
+# our spiders are few and tested, so the check is off.
+WARN_ON_GENERATOR_RETURN_VALUE = False
