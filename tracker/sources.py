@@ -132,8 +132,24 @@ def last_runs(session: Session, source: Source, limit: int = 5) -> list[CrawlRun
 
 
 def preview_source(settings: Settings, run_crawl, *, name: str | None = None,  # noqa: ANN001
-                   url: str | None = None, kind: str = "html"):  # noqa: ANN201
+                   url: str | None = None, kind: str = "html", link_pattern: str | None = None,
+                   selectors: dict[str, str] | None = None):  # noqa: ANN201
     """Crawl a registered source, or a URL not yet saved, storing nothing."""
     if name is not None:
         return run_crawl(settings, [name], dry_run=True)
-    return run_crawl(settings, [], adhoc=[{"name": url, "kind": kind, "url": url}])
+    overrides = {"link_pattern": link_pattern, "selectors": selectors or {}}
+    return run_crawl(settings, [], adhoc=[{"name": url, "kind": kind, "url": url, "overrides": overrides}])
+
+
+def parse_selectors(text: str) -> dict[str, str]:
+    """'field=selector' lines (CSS or XPath) into a dict; a bad line is named in the error."""
+    selectors = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        field, sep, expr = line.partition("=")
+        if not sep or not field.strip() or not expr.strip():
+            raise SourceError(f"selectors line {number}: expected FIELD=SELECTOR, e.g. deadline=dd.closing-date")
+        selectors[field.strip()] = expr.strip()
+    return selectors

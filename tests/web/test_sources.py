@@ -61,3 +61,28 @@ def test_enable_disable_run_now_and_detail(as_role, seeded, crawler: FakeCrawler
     page = client.get(f"/sources/{sid}").text
     assert "Last crawl runs" in page and "Never crawled" in page
     assert "trust-site" in client.get("/sources").text
+
+
+def test_overrides_for_hard_sites_reach_the_preview_and_are_saved(as_role, crawler: FakeCrawler, engine):
+    client = as_role("admin")
+    form = {"name": "hard", "kind": "html", "url": "https://hard.example/funding", "link_pattern": r"/fund/\d+",
+            "selectors": "deadline=dd.closing\n\ntitle=//h2[@class='fund-name']"}
+    r = client.post_form("/sources/preview", form)
+    assert r.status_code == 200
+    overrides = crawler.calls[0][1]["adhoc"][0]["overrides"]
+    assert overrides == {"link_pattern": r"/fund/\d+",
+                         "selectors": {"deadline": "dd.closing", "title": "//h2[@class='fund-name']"}}
+    assert client.post_form("/sources", form).status_code == 303
+    with session_scope(engine) as s:
+        source = s.exec(select(Source).where(Source.name == "hard")).one()
+        assert source.link_pattern == r"/fund/\d+" and source.selectors["deadline"] == "dd.closing"
+
+
+def test_bad_overrides_are_refused_with_the_line(as_role, crawler: FakeCrawler):
+    client = as_role("admin")
+    base = {"name": "hard", "kind": "html", "url": "https://hard.example/funding"}
+    r = client.post_form("/sources/preview", {**base, "link_pattern": "(unclosed"})
+    assert r.status_code == 422 and "link pattern is not a valid regex" in r.text
+    r = client.post_form("/sources", {**base, "selectors": "deadline=dd.x\njust-a-selector"})
+    assert r.status_code == 422 and "selectors line 2" in r.text
+    assert crawler.calls == []

@@ -154,23 +154,27 @@ def test(
     name: Annotated[str | None, typer.Argument(help="a registered source")] = None,
     url: Annotated[str | None, typer.Option(help="try a URL before saving it")] = None,
     kind: Annotated[str, typer.Option(help=f"{' | '.join(KINDS)} (with --url)")] = "html",
+    link_pattern: Annotated[str | None, typer.Option(help="regex for call page links (with --url)")] = None,
+    selector: Annotated[list[str] | None, typer.Option(help="FIELD=CSS-or-XPath (with --url, repeatable)")] = None,
     config: ConfigOption = None,
 ) -> None:
     """Crawl live and show what would be extracted, saving nothing."""
     from jobs.crawl_runner import run_crawl
-    from tracker.sources import preview_source
+    from tracker.sources import parse_selectors, preview_source
 
     ctx = open_context(config)
     if (name is None) == (url is None):
         fail("give either a source NAME or --url URL --kind KIND")
     try:
+        selectors = parse_selectors("\n".join(selector or []))
         if url is not None:
-            validate_source("test", kind, url, ctx.settings.crawl.allow_hosts)
+            validate_source("test", kind, url, ctx.settings.crawl.allow_hosts, link_pattern=link_pattern)
         with ctx.session() as session:
             target = find_source(session, name).name if name else None
     except SourceError as exc:
         fail(str(exc))
-    outcome = preview_source(ctx.settings, run_crawl, name=target, url=url, kind=kind)
+    outcome = preview_source(ctx.settings, run_crawl, name=target, url=url, kind=kind, link_pattern=link_pattern,
+                             selectors=selectors)
     table = Table(title=f"{len(outcome.calls)} call(s) would be stored")
     for col in ("title", "deadline", "amount", "status", "areas", "themes", "url"):
         table.add_column(col, overflow="fold")

@@ -13,7 +13,16 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, select
 
 from tracker.models import Source
-from tracker.sources import KINDS, SourceError, add_source, funder_name, last_runs, preview_source, validate_source
+from tracker.sources import (
+    KINDS,
+    SourceError,
+    add_source,
+    funder_name,
+    last_runs,
+    parse_selectors,
+    preview_source,
+    validate_source,
+)
 from tracker.web.deps import DB, Admin, WebState, flash, render, state
 
 router = APIRouter(include_in_schema=False)
@@ -31,15 +40,17 @@ def source_list(request: Request, session: DB, user: Admin) -> Response:
                                             "default_schedule": state(request).settings.schedule.crawl})
 
 
-def _form(name: str = "", kind: str = "html", url: str = "", funder: str = "", schedule: str = "") -> dict:
+def _form(name: str = "", kind: str = "html", url: str = "", funder: str = "", schedule: str = "",
+          link_pattern: str = "", selectors: str = "") -> dict:
     return {"name": name.strip(), "kind": kind, "url": url.strip(), "funder": funder.strip(),
-            "schedule": schedule.strip()}
+            "schedule": schedule.strip(), "link_pattern": link_pattern.strip(), "selectors": selectors.strip()}
 
 
 def _problems(session: Session, web: WebState, form: dict) -> list[str]:
     try:
         validate_source(form["name"], form["kind"], form["url"], web.settings.crawl.allow_hosts,
-                        schedule=form["schedule"] or None)
+                        link_pattern=form["link_pattern"] or None, schedule=form["schedule"] or None)
+        parse_selectors(form["selectors"])
     except SourceError as exc:
         return [str(exc)]
     if session.exec(select(Source).where(Source.name == form["name"])).first() is not None:
@@ -54,17 +65,19 @@ def source_new(request: Request, user: Admin) -> Response:
 
 @router.post("/sources/preview")
 def source_preview(request: Request, session: DB, user: Admin, name: Field = "", kind: Field = "html",
-                   url: Field = "", funder: Field = "", schedule: Field = "") -> Response:
+                   url: Field = "", funder: Field = "", schedule: Field = "", link_pattern: Field = "",
+                   selectors: Field = "") -> Response:
     """Crawl the URL now in a child process, storing nothing, and show what it would extract."""
     web = state(request)
-    form = _form(name, kind, url, funder, schedule)
+    form = _form(name, kind, url, funder, schedule, link_pattern, selectors)
     errors = _problems(session, web, form)
     if errors:
         return render(request, "source_form.html", {"form": form, "kinds": KINDS, "errors": errors,
                                                     "preview": None}, status_code=422)
     crawler = functools.partial(web.crawler(), timeout=PREVIEW_TIMEOUT,
                                 scrapy_overrides={"CLOSESPIDER_PAGECOUNT": PREVIEW_PAGES})
-    outcome = preview_source(web.settings, crawler, url=form["url"], kind=form["kind"])
+    outcome = preview_source(web.settings, crawler, url=form["url"], kind=form["kind"],
+                             link_pattern=form["link_pattern"] or None, selectors=parse_selectors(form["selectors"]))
     result = outcome.results[0] if outcome.results else None
     return render(request, "source_form.html", {"form": form, "kinds": KINDS, "errors": [],
                                                 "preview": {"calls": outcome.calls, "result": result,
@@ -73,14 +86,17 @@ def source_preview(request: Request, session: DB, user: Admin, name: Field = "",
 
 @router.post("/sources")
 def source_create(request: Request, session: DB, user: Admin, name: Field = "", kind: Field = "html",
-                  url: Field = "", funder: Field = "", schedule: Field = "") -> Response:
+                  url: Field = "", funder: Field = "", schedule: Field = "", link_pattern: Field = "",
+                  selectors: Field = "") -> Response:
     web = state(request)
-    form = _form(name, kind, url, funder, schedule)
+    form = _form(name, kind, url, funder, schedule, link_pattern, selectors)
     errors = _problems(session, web, form)
     if not errors:
         try:
             source = add_source(session, web.settings, name=form["name"], kind=form["kind"], url=form["url"],
-                                funder=form["funder"] or None, schedule=form["schedule"] or None, origin="web")
+                                funder=form["funder"] or None, schedule=form["schedule"] or None, origin="web",
+                                link_pattern=form["link_pattern"] or None,
+                                selectors=parse_selectors(form["selectors"]))
         except SourceError as exc:
             errors = [str(exc)]
     if errors:
