@@ -10,12 +10,12 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from tracker.bids import STATUSES, BidError, change_status
 from tracker.db import session_scope
 from tracker.models import ApiToken, Bid, Match, Need, Opportunity, OpportunityRevision, User, utcnow
-from tracker.web.deps import DB, ROLE_LEVEL, Forbidden, LoginRequired, render, state
+from tracker.web.deps import DB, ROLE_LEVEL, Forbidden, LoginRequired, get_or_404, render, state
 from tracker.web.query import OppFilter, search
 from tracker.web.users import token_hash
 
@@ -157,16 +157,9 @@ def opportunities(
     return {"total": total, "page": flt.page, "per_page": flt.per_page, "items": [o.model_dump() for o in rows]}
 
 
-def _get(session: Session, model: type, key: object) -> object:
-    row = session.get(model, key)
-    if row is None:
-        raise HTTPException(404, "not found")
-    return row
-
-
 @router.get("/opportunities/{opp_id}", response_model=OpportunityDetail, summary="One opportunity")
 def opportunity(opp_id: int, session: DB, user: ApiUser) -> dict:
-    opp = _get(session, Opportunity, opp_id)
+    opp = get_or_404(session, Opportunity, opp_id, "not found")
     matches = session.exec(select(Match).where(Match.opportunity_id == opp_id)).all()
     revisions = session.exec(select(OpportunityRevision).where(OpportunityRevision.opportunity_id == opp_id)
                              .order_by(col(OpportunityRevision.seen_at))).all()
@@ -184,7 +177,7 @@ def needs(session: DB, user: ApiUser, archived: bool = False) -> list[Need]:
 
 @router.get("/needs/{need_id}/matches", response_model=list[MatchOut], summary="A need's ranked matches")
 def need_matches(need_id: str, session: DB, user: ApiUser, include_dismissed: bool = False) -> list[Match]:
-    _get(session, Need, need_id)
+    get_or_404(session, Need, need_id, "not found")
     query = select(Match).where(Match.need_id == need_id, col(Match.eligible).is_(True))
     if not include_dismissed:
         query = query.where(col(Match.dismissed).is_(False))
@@ -204,7 +197,7 @@ def bids(session: DB, user: ApiUser, status: str | None = None) -> list[Bid]:
 def bid_status(bid_id: int, body: StatusChange, session: DB, user: ApiUser) -> Bid:
     if ROLE_LEVEL[user.role] < ROLE_LEVEL["staff"]:
         raise Forbidden()
-    bid = _get(session, Bid, bid_id)
+    bid = get_or_404(session, Bid, bid_id, "not found")
     try:
         change_status(session, bid, body.status, user_id=user.id, note=body.note)
     except BidError as exc:

@@ -21,7 +21,7 @@ from tracker.bids import (
     update_details,
 )
 from tracker.models import Bid, Match, Need, Opportunity, User
-from tracker.web.deps import DB, Staff, Viewer, flash, render, safe_next
+from tracker.web.deps import DB, Staff, Viewer, flash, get_or_404, render, safe_next
 from tracker.web.opportunities import csv_response
 
 router = APIRouter(include_in_schema=False)
@@ -63,16 +63,10 @@ def bids_csv(request: Request, session: DB, user: Viewer) -> Response:
     return csv_response(out.getvalue(), "bids.csv")
 
 
-def _bid(session: Session, bid_id: int) -> Bid:
-    bid = session.get(Bid, bid_id)
-    if bid is None:
-        raise HTTPException(404)
-    return bid
-
 
 @router.get("/bids/{bid_id}")
 def bid_detail(request: Request, bid_id: int, session: DB, user: Viewer) -> Response:
-    bid = _bid(session, bid_id)
+    bid = get_or_404(session, Bid, bid_id)
     return render(request, "bid.html", {
         "bid": bid, "o": session.get(Opportunity, bid.opportunity_id),
         "need": session.get(Need, bid.need_id) if bid.need_id else None, "events": history(session, bid),
@@ -85,7 +79,7 @@ def bid_detail(request: Request, bid_id: int, session: DB, user: Viewer) -> Resp
 @router.post("/bids/{bid_id}/status")
 def bid_status(request: Request, bid_id: int, session: DB, user: Staff, status: Annotated[str, Form()],
                note: Annotated[str, Form(max_length=2000)] = "", back: Annotated[str, Form()] = "") -> Response:
-    bid = _bid(session, bid_id)
+    bid = get_or_404(session, Bid, bid_id)
     try:
         change_status(session, bid, status, user_id=user.id, note=note)
     except BidError as exc:
@@ -109,7 +103,7 @@ def bid_update(request: Request, bid_id: int, session: DB, user: Staff, owner_id
                amount_requested: Annotated[str, Form(max_length=20)] = "",
                amount_awarded: Annotated[str, Form(max_length=20)] = "",
                notes: Annotated[str, Form(max_length=20000)] = "") -> Response:
-    bid = _bid(session, bid_id)
+    bid = get_or_404(session, Bid, bid_id)
     owner = int(owner_id) if owner_id.isdigit() else None
     if owner is not None and session.get(User, owner) is None:
         raise HTTPException(422, "no such owner")
@@ -128,8 +122,7 @@ def bid_update(request: Request, bid_id: int, session: DB, user: Staff, owner_id
 def opportunity_bid(request: Request, opp_id: int, session: DB, user: Staff,
                     status: Annotated[str, Form()] = "interested", need_id: Annotated[str, Form()] = "") -> Response:
     """Mark interested or applied from an opportunity: creates the bid or advances it."""
-    if session.get(Opportunity, opp_id) is None:
-        raise HTTPException(404)
+    get_or_404(session, Opportunity, opp_id)
     if need_id and session.get(Need, need_id) is None:
         raise HTTPException(422, "no such need")
     if status not in ("interested", "applied"):

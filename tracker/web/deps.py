@@ -7,9 +7,9 @@ import hmac
 import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.engine import Engine
@@ -18,6 +18,16 @@ from sqlmodel import Session
 from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.models import User
+
+T = TypeVar("T")
+
+
+def get_or_404(session: Session, model: type[T], key: object, detail: str | None = None) -> T:
+    """The row with this primary key, or a 404 (the plain page, or `detail` for the API)."""
+    row = session.get(model, key)
+    if row is None:
+        raise HTTPException(404, detail)
+    return row
 
 ROLE_LEVEL = {"viewer": 0, "staff": 1, "admin": 2}
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session, col, func, select
@@ -16,7 +16,7 @@ from tracker.bids import dismiss_match, mark_interested, restore_match
 from tracker.models import Match, Need, Opportunity
 from tracker.needs import NeedIn, save_need
 from tracker.vocab import load_vocabulary
-from tracker.web.deps import DB, Staff, Viewer, flash, render, safe_next
+from tracker.web.deps import DB, Staff, Viewer, flash, get_or_404, render, safe_next
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("tracker.web")
@@ -97,16 +97,10 @@ def need_create(request: Request, session: DB, user: Staff, id: Annotated[str, F
     return _save(request, session, data, creating=True)
 
 
-def _need(session: Session, need_id: str) -> Need:
-    need = session.get(Need, need_id)
-    if need is None:
-        raise HTTPException(404)
-    return need
-
 
 @router.get("/needs/{need_id}")
 def need_detail(request: Request, need_id: str, session: DB, user: Viewer) -> Response:
-    need = _need(session, need_id)
+    need = get_or_404(session, Need, need_id)
     rows = session.exec(select(Match, Opportunity).join(Opportunity, Opportunity.id == Match.opportunity_id)
                         .where(Match.need_id == need_id, col(Match.eligible).is_(True) | col(Match.dismissed).is_(True),
                                col(Opportunity.duplicate_of_id).is_(None))
@@ -120,7 +114,7 @@ def need_detail(request: Request, need_id: str, session: DB, user: Viewer) -> Re
 
 @router.get("/needs/{need_id}/edit")
 def need_edit(request: Request, need_id: str, session: DB, user: Staff) -> Response:
-    return render(request, "need_form.html", _form_ctx(_as_dict(_need(session, need_id)), [], False))
+    return render(request, "need_form.html", _form_ctx(_as_dict(get_or_404(session, Need, need_id)), [], False))
 
 
 @router.post("/needs/{need_id}")
@@ -128,7 +122,7 @@ def need_update(request: Request, need_id: str, session: DB, user: Staff, title:
                 description: Text = "", keywords: Text = "", themes: Many = [], area: Text = "",  # noqa: B006
                 applicant: Text = "", partners: Many = [], amount_min: Text = "", amount_max: Text = "",  # noqa: B006
                 prep_days: Text = "", owner: Text = "") -> Response:
-    need = _need(session, need_id)
+    need = get_or_404(session, Need, need_id)
     data = {k: v for k, v in locals().items() if k not in ("request", "session", "user", "need", "need_id")}
     data.update(id=need.id, active=need.active)
     return _save(request, session, data, creating=False)
@@ -137,7 +131,7 @@ def need_update(request: Request, need_id: str, session: DB, user: Staff, title:
 @router.post("/needs/{need_id}/archive")
 def need_archive(request: Request, need_id: str, session: DB, user: Staff,
                  active: Annotated[bool, Form()] = False) -> Response:
-    need = _need(session, need_id)
+    need = get_or_404(session, Need, need_id)
     need.active = active
     session.add(need)
     session.commit()
@@ -145,17 +139,11 @@ def need_archive(request: Request, need_id: str, session: DB, user: Staff,
     return RedirectResponse(f"/needs/{need.id}", status_code=303)
 
 
-def _match(session: Session, match_id: int) -> Match:
-    match = session.get(Match, match_id)
-    if match is None:
-        raise HTTPException(404)
-    return match
-
 
 @router.post("/matches/{match_id}/dismiss")
 def match_dismiss(request: Request, match_id: int, session: DB, user: Staff,
                   back: Annotated[str, Form()] = "") -> Response:
-    match = _match(session, match_id)
+    match = get_or_404(session, Match, match_id)
     dismiss_match(session, match, user.email)
     session.commit()
     flash(request, "Match dismissed as not relevant. It will not come back in digests.")
@@ -165,7 +153,7 @@ def match_dismiss(request: Request, match_id: int, session: DB, user: Staff,
 @router.post("/matches/{match_id}/restore")
 def match_restore(request: Request, match_id: int, session: DB, user: Staff,
                   back: Annotated[str, Form()] = "") -> Response:
-    match = _match(session, match_id)
+    match = get_or_404(session, Match, match_id)
     restore_match(session, match)
     session.commit()
     flash(request, "Match restored.")
@@ -175,7 +163,7 @@ def match_restore(request: Request, match_id: int, session: DB, user: Staff,
 @router.post("/matches/{match_id}/interested")
 def match_interested(request: Request, match_id: int, session: DB, user: Staff,
                      back: Annotated[str, Form()] = "") -> Response:
-    match = _match(session, match_id)
+    match = get_or_404(session, Match, match_id)
     bid = mark_interested(session, match, user.id)
     session.commit()
     flash(request, f"Marked interested: bid is {bid.status}.")

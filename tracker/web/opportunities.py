@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
@@ -11,7 +11,7 @@ from tracker.bids import allowed_next
 from tracker.export import FIELDS, to_csv
 from tracker.models import Bid, Match, Need, Opportunity, OpportunityRevision, Source, User
 from tracker.vocab import load_vocabulary
-from tracker.web.deps import DB, Viewer, render
+from tracker.web.deps import DB, Viewer, get_or_404, render
 from tracker.web.query import SORTS, STATUSES, OppFilter, funders, search
 
 router = APIRouter(include_in_schema=False)
@@ -80,7 +80,5 @@ def detail_context(session: Session, opp: Opportunity) -> dict:
 
 @router.get("/opportunities/{opp_id}")
 def opportunity_detail(request: Request, opp_id: int, session: DB, user: Viewer) -> Response:
-    opp = session.get(Opportunity, opp_id)
-    if opp is None:
-        raise HTTPException(404)
+    opp = get_or_404(session, Opportunity, opp_id)
     return render(request, "opportunity.html", detail_context(session, opp))

@@ -8,7 +8,7 @@ import logging
 import threading
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, select
 
@@ -23,7 +23,7 @@ from tracker.sources import (
     preview_source,
     validate_source,
 )
-from tracker.web.deps import DB, Admin, WebState, flash, render, state
+from tracker.web.deps import DB, Admin, WebState, flash, get_or_404, render, state
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("tracker.web")
@@ -107,16 +107,10 @@ def source_create(request: Request, session: DB, user: Admin, name: Field = "", 
     return RedirectResponse(f"/sources/{source.id}", status_code=303)
 
 
-def _source(session: Session, source_id: int) -> Source:
-    source = session.get(Source, source_id)
-    if source is None:
-        raise HTTPException(404)
-    return source
-
 
 @router.get("/sources/{source_id}")
 def source_detail(request: Request, source_id: int, session: DB, user: Admin) -> Response:
-    source = _source(session, source_id)
+    source = get_or_404(session, Source, source_id)
     return render(request, "source.html", {"s": source, "funder": funder_name(session, source),
                                            "runs": last_runs(session, source, limit=10),
                                            "default_schedule": state(request).settings.schedule.crawl})
@@ -125,7 +119,7 @@ def source_detail(request: Request, source_id: int, session: DB, user: Admin) ->
 @router.post("/sources/{source_id}/enabled")
 def source_enabled(request: Request, source_id: int, session: DB, user: Admin,
                    enabled: Annotated[bool, Form()] = False) -> Response:
-    source = _source(session, source_id)
+    source = get_or_404(session, Source, source_id)
     source.enabled = enabled
     session.add(source)
     session.commit()
@@ -153,7 +147,7 @@ def crawl_in_background(web: WebState, source_name: str) -> None:
 
 @router.post("/sources/{source_id}/run")
 def source_run(request: Request, source_id: int, session: DB, user: Admin) -> Response:
-    source = _source(session, source_id)
+    source = get_or_404(session, Source, source_id)
     crawl_in_background(state(request), source.name)
     flash(request, f"Crawl of {source.name} started. Reload this page to see the run.")
     return RedirectResponse(f"/sources/{source.id}", status_code=303)

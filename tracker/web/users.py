@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from tracker.models import ApiToken, Need, User
 from tracker.users import ROLES, UserError, add_user, hash_password
-from tracker.web.deps import DB, Admin, Viewer, flash, render, state
+from tracker.web.deps import DB, Admin, Viewer, flash, get_or_404, render, state
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=1000)]
@@ -22,12 +22,6 @@ Text = Annotated[str, Form(max_length=1000)]
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
-
-def _user(session: Session, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise HTTPException(404)
-    return user
 
 
 def _admins(session: Session) -> int:
@@ -58,7 +52,7 @@ def user_create(request: Request, session: DB, admin: Admin, email: Text = "", r
 
 @router.get("/users/{user_id}")
 def user_detail(request: Request, user_id: int, session: DB, admin: Admin) -> Response:
-    return render(request, "user.html", {"u": _user(session, user_id), "roles": ROLES, "errors": [],
+    return render(request, "user.html", {"u": get_or_404(session, User, user_id), "roles": ROLES, "errors": [],
                                          "needs": session.exec(select(Need).order_by(Need.id)).all()})
 
 
@@ -67,7 +61,7 @@ def user_update(request: Request, user_id: int, session: DB, admin: Admin, role:
                 name: Text = "", digest: Annotated[bool, Form()] = False,
                 active: Annotated[bool, Form()] = False, followed_needs: Annotated[list[str], Form()] = [],  # noqa: B006
                 password: Text = "") -> Response:
-    user = _user(session, user_id)
+    user = get_or_404(session, User, user_id)
     errors = []
     if role not in ROLES:
         errors.append(f"role must be one of {', '.join(ROLES)}")
