@@ -7,6 +7,7 @@ import io
 import json
 from typing import Any
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from tracker.models import Opportunity, Source
@@ -19,25 +20,29 @@ FIELDS = (
 LIST_FIELDS = ("eligible_org_types", "excluded_org_types", "areas", "themes")
 
 
+def export_row(o: Opportunity, sources: dict[int, str], urls: dict[int, str]) -> dict[str, Any]:
+    """One opportunity with the contract fields; `sources` maps source ids to names and
+    `urls` opportunity ids to URLs (for duplicate_of)."""
+    return {
+        "url": o.url, "title": o.title, "funder": o.funder, "source": sources.get(o.source_id),
+        "deadline": o.deadline.isoformat() if o.deadline else None,
+        "deadline_time": o.deadline_time, "rolling": o.rolling,
+        "opens": o.opens.isoformat() if o.opens else None,
+        "amount_min": o.amount_min, "amount_max": o.amount_max, "total_pot": o.total_pot,
+        "currency": o.currency, "status": o.status,
+        "eligible_org_types": list(o.eligible_org_types), "excluded_org_types": list(o.excluded_org_types),
+        "areas": list(o.areas), "themes": list(o.themes),
+        "first_seen": o.first_seen.isoformat(), "last_seen": o.last_seen.isoformat(),
+        "duplicate_of": urls.get(o.duplicate_of_id) if o.duplicate_of_id else None,
+    }
+
+
 def opportunity_rows(session: Session) -> list[dict[str, Any]]:
     sources = {s.id: s.name for s in session.exec(select(Source))}
-    opps = list(session.exec(select(Opportunity).order_by(Opportunity.id)))
+    # the page text is not exported: leave it in the database
+    opps = list(session.exec(select(Opportunity).options(defer(Opportunity.body)).order_by(Opportunity.id)))
     urls = {o.id: o.url for o in opps}
-    rows = []
-    for o in opps:
-        rows.append({
-            "url": o.url, "title": o.title, "funder": o.funder, "source": sources.get(o.source_id),
-            "deadline": o.deadline.isoformat() if o.deadline else None,
-            "deadline_time": o.deadline_time, "rolling": o.rolling,
-            "opens": o.opens.isoformat() if o.opens else None,
-            "amount_min": o.amount_min, "amount_max": o.amount_max, "total_pot": o.total_pot,
-            "currency": o.currency, "status": o.status,
-            "eligible_org_types": list(o.eligible_org_types), "excluded_org_types": list(o.excluded_org_types),
-            "areas": list(o.areas), "themes": list(o.themes),
-            "first_seen": o.first_seen.isoformat(), "last_seen": o.last_seen.isoformat(),
-            "duplicate_of": urls.get(o.duplicate_of_id) if o.duplicate_of_id else None,
-        })
-    return rows
+    return [export_row(o, sources, urls) for o in opps]
 
 
 def to_json(rows: list[dict[str, Any]]) -> str:

@@ -8,22 +8,13 @@ from sqlmodel import Session, col, select
 
 from tracker import clock
 from tracker.bids import allowed_next
-from tracker.export import FIELDS, to_csv
+from tracker.export import export_row, to_csv
 from tracker.models import Bid, Match, Need, Opportunity, OpportunityRevision, Source, User
 from tracker.vocab import load_vocabulary
 from tracker.web.deps import DB, Viewer, get_or_404, render
 from tracker.web.query import SORTS, STATUSES, OppFilter, funders, search
 
 router = APIRouter(include_in_schema=False)
-
-
-def export_row(o: Opportunity, sources: dict[int, str], urls: dict[int, str]) -> dict:
-    row = {name: getattr(o, name, None) for name in FIELDS}
-    row.update(source=sources.get(o.source_id or 0), duplicate_of=urls.get(o.duplicate_of_id or 0),
-               deadline=o.deadline.isoformat() if o.deadline else None,
-               opens=o.opens.isoformat() if o.opens else None, first_seen=o.first_seen.isoformat(),
-               last_seen=o.last_seen.isoformat())
-    return row
 
 
 def csv_response(text: str, filename: str) -> Response:
