@@ -150,6 +150,7 @@ def parse_selectors(text: str) -> dict[str, str]:
             continue
         field, sep, expr = line.partition("=")
         if not sep or not field.strip() or not expr.strip():
-            raise SourceError(f"selectors line {number}: expected FIELD=SELECTOR, e.g. deadline=dd.closing-date")
+            raise SourceError(f"selectors line {number} ({line!r}): expected FIELD=SELECTOR, "
+                              "e.g. deadline=dd.closing-date")
         selectors[field.strip()] = expr.strip()
     return selectors

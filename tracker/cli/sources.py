@@ -18,6 +18,7 @@ from tracker.sources import (
     find_source,
     funder_name,
     last_runs,
+    parse_selectors,
     validate_source,
 )
 
@@ -36,14 +37,9 @@ def add(
     config: ConfigOption = None,
 ) -> None:
     """Register a source; only its kind and URL are needed."""
-    selectors = {}
-    for item in selector or []:
-        field, sep, expr = item.partition("=")
-        if not sep or not field or not expr:
-            fail(f"--selector {item!r}: expected FIELD=SELECTOR, e.g. deadline=dd.closing")
-        selectors[field.strip()] = expr.strip()
     ctx = open_context(config)
     try:
+        selectors = parse_selectors("\n".join(selector or []))
         with ctx.session() as session:
             source = add_source(session, ctx.settings, name=name, kind=kind, url=url, funder=funder,
                                 schedule=schedule, link_pattern=link_pattern, selectors=selectors)
@@ -160,7 +156,7 @@ def test(
 ) -> None:
     """Crawl live and show what would be extracted, saving nothing."""
     from jobs.crawl_runner import run_crawl
-    from tracker.sources import parse_selectors, preview_source
+    from tracker.sources import preview_source
 
     ctx = open_context(config)
     if (name is None) == (url is None):
