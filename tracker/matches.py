@@ -115,11 +115,11 @@ def _rerank(session: Session, need_id: str) -> int:
         if row.rank != rank:
             row.rank = rank
             session.add(row)
-    stale = session.exec(select(Match).where(Match.need_id == need_id, Match.rank.is_not(None))
-                         .where(Match.id.not_in([r.id for r in rows]) if rows else Match.id.is_not(None)))
-    for row in stale:
-        row.rank = None
-        session.add(row)
+    ranked = {row.id for row in rows}
+    for row in session.exec(select(Match).where(Match.need_id == need_id, Match.rank.is_not(None))):
+        if row.id not in ranked:  # ineligible, dismissed or a copy now
+            row.rank = None
+            session.add(row)
     return len(rows)
 
 
