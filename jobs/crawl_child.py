@@ -27,6 +27,11 @@ def emit(event: str, **data: Any) -> None:
     sys.stdout.flush()
 
 
+def source_failed(source: dict[str, Any], why: str) -> None:
+    """Report a source that produced no result; the parent records its CrawlRun as failed."""
+    emit("done", source=source["name"], status="failed", pages=0, calls=0, errors=1, error_text=why)
+
+
 class ErrorLog(logging.Handler):
     """Keeps warning/error messages per spider so a CrawlRun can say what went wrong."""
 
@@ -136,14 +141,10 @@ def main(argv: list[str]) -> int:
             deferred = process.crawl(crawler, source_name=source["name"], start_url=source["url"],
                                      funder=source.get("funder"), overrides=source.get("overrides") or {},
                                      crawl_run_id=source.get("crawl_run_id"))
-            deferred.addErrback(lambda failure, s=source: emit(
-                "done", source=s["name"], status="failed", pages=0, calls=0, errors=1,
-                error_text=f"spider crashed: {failure.getErrorMessage()}"))
+            deferred.addErrback(lambda failure, s=source: source_failed(
+                s, f"spider crashed: {failure.getErrorMessage()}"))
         except Exception as exc:  # one broken source must not stop the others
-            _finish_run(settings.db_url, source.get("crawl_run_id"), {}, [f"cannot start: {exc}"],
-                        bool(spec.get("dry_run_out")))
-            emit("done", source=source["name"], status="failed", pages=0, calls=0, errors=1,
-                 error_text=f"cannot start: {exc}")
+            source_failed(source, f"cannot start: {exc}")
     from twisted.internet import reactor, task
 
     from spiders.pipelines.writer import Writer
