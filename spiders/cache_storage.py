@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -16,58 +15,25 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_from_dict
 
+from spiders.sqlite_file import SqliteFile
+
 _SCHEMA = """CREATE TABLE IF NOT EXISTS page (key TEXT PRIMARY KEY, url TEXT, stored REAL,
              body_hash TEXT, meta BLOB, body BLOB)"""
-COMMIT_EVERY = 200
-
-
-class _Db:
-    """One connection per cache file per process, shared by the crawlers of a batch."""
-
-    open_dbs: dict[str, _Db] = {}
-
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(path), timeout=30, isolation_level="DEFERRED")
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute(_SCHEMA)
-        self.users = 0
-        self.writes = 0
-
-    @classmethod
-    def acquire(cls, path: Path) -> _Db:
-        db = cls.open_dbs.get(str(path)) or cls.open_dbs.setdefault(str(path), cls(path))
-        db.users += 1
-        return db
-
-    def release(self, path: Path) -> None:
-        self.users -= 1
-        self.conn.commit()
-        if self.users <= 0:
-            self.conn.close()
-            self.open_dbs.pop(str(path), None)
-
-    def wrote(self) -> None:
-        self.writes += 1
-        if self.writes % COMMIT_EVERY == 0:
-            self.conn.commit()
 
 
 class SqliteCacheStorage:
     def __init__(self, settings: BaseSettings) -> None:
         self.path = Path(settings["HTTPCACHE_DIR"]) / "pages.sqlite"
         self.expiration_secs = settings.getint("HTTPCACHE_EXPIRATION_SECS")
-        self.db: _Db | None = None
+        self.db: SqliteFile | None = None
 
     def open_spider(self, spider: Spider) -> None:
-        self.db = _Db.acquire(self.path)
+        self.db = SqliteFile.get(self.path, _SCHEMA)
         self._fingerprinter = spider.crawler.request_fingerprinter
 
     def close_spider(self, spider: Spider) -> None:
         if self.db is not None:
-            self.db.release(self.path)
-            self.db = None
+            self.db.commit()
 
     def _key(self, request: Request) -> str:
         return self._fingerprinter.fingerprint(request).hex()

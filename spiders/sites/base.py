@@ -62,10 +62,9 @@ class TrackerSpider(scrapy.Spider):
     def analysed(self, response: Any, context: str, analyse: Callable[[], Any]) -> Any:
         """`analyse()` for this page, or last crawl's result when the page is unchanged (304)
         and reached with the same listing context (needs the HTTP cache)."""
-        settings = self.crawler.settings if getattr(self, "crawler", None) else None
-        if settings is None or not settings.getbool("HTTPCACHE_ENABLED"):
+        path = self._memo_path()
+        if path is None:
             return analyse()
-        path = Path(settings["HTTPCACHE_DIR"]) / "analysis.sqlite"
         key = memo.memo_key(response.url, response.body, context)
         if "cached" in response.flags:
             hit = memo.get(path, key)
@@ -75,8 +74,17 @@ class TrackerSpider(scrapy.Spider):
         memo.put(path, key, result)
         return result
 
+    def _memo_path(self) -> Path | None:
+        """Where analyses are kept: beside the HTTP cache, when there is one."""
+        settings = self.crawler.settings if getattr(self, "crawler", None) else None
+        if settings is None or not settings.getbool("HTTPCACHE_ENABLED"):
+            return None
+        return Path(settings["HTTPCACHE_DIR"]) / "analysis.sqlite"
+
     def closed(self, reason: str) -> None:
-        memo.flush()
+        path = self._memo_path()
+        if path is not None:
+            memo.flush(path)
 
     def count_page(self) -> None:
         stats = self._stats()
