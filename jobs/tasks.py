@@ -30,10 +30,9 @@ def _ctx() -> tuple[Settings, Engine]:
 def crawl(source_name: str, trigger: str = "schedule") -> str:
     """Crawl one source, then re-score the calls it added or changed."""
     from jobs.crawl_runner import run_crawl
-    from tracker.dedupe import link_duplicates
     from tracker.matches import run_matching
     from tracker.models import Opportunity
-    from tracker.store import refresh_statuses
+    from tracker.store import after_crawl
 
     settings, engine = _ctx()
     with recorded(engine, f"crawl:{source_name}", trigger) as log:
@@ -41,8 +40,7 @@ def crawl(source_name: str, trigger: str = "schedule") -> str:
         outcome = run_crawl(settings, [source_name])
         result = outcome.results[0]
         with Session(engine) as session:
-            refresh_statuses(session, clock.today())
-            link_duplicates(session)
+            after_crawl(session, clock.today())
             session.commit()
             changed = {o.id for o in session.exec(select(Opportunity).where(Opportunity.last_changed >= started))}
             summary = run_matching(session, clock.today(), opportunity_ids=changed) if changed else None

@@ -101,3 +101,11 @@ def refresh_statuses(session: Session, today: date) -> int:
             session.add(opp)
             changed += 1
     return changed
+
+
+def after_crawl(session: Session, today: date) -> None:
+    """What every crawl is followed by: statuses brought up to today, copies linked."""
+    from tracker.dedupe import link_duplicates
+
+    refresh_statuses(session, today)
+    link_duplicates(session)

@@ -16,9 +16,8 @@ from tracker.models import Source
 
 def crawl_sources(ctx: Context, names: list[str] | None, *, show_progress: bool = True):  # noqa: ANN201
     from jobs.crawl_runner import run_crawl
-    from tracker.dedupe import link_duplicates
     from tracker.sources import SourceError, find_source
-    from tracker.store import refresh_statuses
+    from tracker.store import after_crawl
 
     with ctx.session() as session:
         if names:
@@ -52,8 +51,7 @@ def crawl_sources(ctx: Context, names: list[str] | None, *, show_progress: bool 
     with progress:
         outcome = run_crawl(ctx.settings, chosen, on_event=on_event)
     with ctx.session() as session:
-        refresh_statuses(session, clock.today())
-        link_duplicates(session)
+        after_crawl(session, clock.today())
     return outcome
 
 
