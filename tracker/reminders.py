@@ -17,9 +17,9 @@ from tracker.models import Bid, Opportunity, ReminderSent, User
 
 THRESHOLDS = (1, 3, 7)
 OPEN_STATUSES = ("interested", "preparing")
+# HTML templates are autoescaped; the subject and plain-text ones are not (they are not HTML).
 _env = Environment(loader=PackageLoader("tracker", "templates"), autoescape=select_autoescape(["html"]),
                    trim_blocks=True, lstrip_blocks=True)
-_text_env = Environment(loader=PackageLoader("tracker", "templates"), autoescape=False)
 
 
 def threshold_for(days_left: int) -> int | None:
@@ -32,11 +32,11 @@ def render_reminder(bid: Bid, opp: Opportunity, owner: User, days: int, settings
            "deadline": opp.deadline.strftime("%-d %b %Y") if opp.deadline else "",
            "link": f"{settings.digest.base_url.rstrip('/')}/opportunities/{opp.id}"}
     msg = EmailMessage()
-    msg["Subject"] = " ".join(_text_env.get_template("reminder.subject.txt").render(ctx).split())
+    msg["Subject"] = " ".join(_env.get_template("reminder.subject.txt").render(ctx).split())
     msg["From"] = settings.smtp.from_address
     msg["To"] = owner.email
     msg["Message-ID"] = make_msgid(domain=settings.smtp.from_address.rpartition("@")[2] or "tracker.local")
-    msg.set_content(_text_env.get_template("reminder.txt").render(ctx))
+    msg.set_content(_env.get_template("reminder.txt").render(ctx))
     msg.add_alternative(_env.get_template("reminder.html").render(ctx), subtype="html")
     return msg
 
