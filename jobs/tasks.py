@@ -42,7 +42,7 @@ def crawl(source_name: str, trigger: str = "schedule") -> str:
         with Session(engine) as session:
             after_crawl(session, clock.today())
             session.commit()
-            changed = {o.id for o in session.exec(select(Opportunity).where(Opportunity.last_changed >= started))}
+            changed = set(session.exec(select(Opportunity.id).where(Opportunity.last_changed >= started)))
             summary = run_matching(session, clock.today(), opportunity_ids=changed) if changed else None
             session.commit()
         log.detail = (f"{result.status}: {result.pages} pages, {result.calls} calls "

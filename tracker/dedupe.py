@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from difflib import SequenceMatcher
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from tracker.models import Opportunity, Source
@@ -85,7 +86,8 @@ def link_duplicates(session: Session) -> int:
     """Recompute duplicate_of for all calls; returns how many are marked as copies."""
     from tracker.models import Funder
 
-    opps = list(session.exec(select(Opportunity).order_by(Opportunity.id)))
+    # every call is read on every crawl: leave the page text (the bulk of a row) behind
+    opps = list(session.exec(select(Opportunity).options(defer(Opportunity.body)).order_by(Opportunity.id)))
     sources = {s.id: s for s in session.exec(select(Source))}
     funder_names = {f.id: f.name for f in session.exec(select(Funder))}
     parent = list(range(len(opps)))

@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime
 from typing import Literal
 
+from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from tracker.models import Opportunity, OpportunityRevision, Source, utcnow
@@ -88,7 +89,8 @@ def refresh_statuses(session: Session, today: date) -> int:
     """Close calls whose deadline has passed and open upcoming ones whose day came,
     without waiting for a re-crawl. Returns how many changed."""
     changed = 0
-    for opp in session.exec(select(Opportunity).where(Opportunity.status != "closed")):
+    query = select(Opportunity).options(defer(Opportunity.body)).where(Opportunity.status != "closed")
+    for opp in session.exec(query):
         new = opp.status
         if opp.deadline and opp.deadline < today and not opp.rolling:
             new = "closed"
