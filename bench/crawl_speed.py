@@ -24,7 +24,6 @@ from sqlmodel import Session  # noqa: E402
 from jobs.crawl_runner import run_crawl  # noqa: E402
 from tracker.config import Settings  # noqa: E402
 from tracker.db import make_engine, upgrade  # noqa: E402
-from tracker.demo.server import serve_site  # noqa: E402
 from tracker.models import Source  # noqa: E402
 
 PER_PAGE = 50
@@ -106,8 +105,13 @@ def main() -> None:
     settings.crawl.concurrency_per_domain = 8
     engine = make_engine(settings.db_url)
     upgrade(engine)
-    with serve_site(work / "site") as server:
-        url = server.url + start_path
+    # The funder site runs in its own process, as a real one would: in this process it would
+    # share the GIL with the crawl runner's progress reader, which the bare spider has not got.
+    server = subprocess.Popen([sys.executable, "-m", "tracker.demo.server", "--port", "0",
+                               "--directory", str(work / "site")], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().split(" at ")[1].split()[0].rstrip("/") + start_path
         with Session(engine) as s:
             s.add(Source(name="bench", kind="html", url=url))
             s.commit()
@@ -122,6 +126,9 @@ def main() -> None:
         t0 = time.perf_counter()
         second = run_crawl(settings, ["bench"]).results[0]
         second_s = time.perf_counter() - t0
+    finally:
+        server.terminate()
+        server.wait()
     print(f"synthetic site: {args.calls} call pages + {(args.calls + PER_PAGE - 1) // PER_PAGE} listing pages")
     print(f"bare Scrapy spider:        {bare_s:6.1f} s  ({bare.stdout.strip()} pages fetched as items)")
     print(f"tracker crawl (full):      {first_s:6.1f} s  ({first.calls} calls stored, {first.pages} pages) "

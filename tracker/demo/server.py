@@ -50,6 +50,10 @@ def _etag_matches(header: str, etag: str) -> bool:
 
 class DemoRequestHandler(SimpleHTTPRequestHandler):
     server_version = "TrackerDemo/1.0"
+    # Persistent connections, as real sites keep them; without TCP_NODELAY the header and body
+    # writes of each response would meet Nagle's algorithm and the client's delayed ACK (40 ms).
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
 
     _etag: str | None = None
 
@@ -182,7 +186,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--directory", type=Path, default=None)
     args = parser.parse_args(argv)
     server = serve_site(args.directory, args.host, args.port)
-    print(f"Serving {server.directory} at {server.url}/  (Ctrl+C to stop)")
+    print(f"Serving {server.directory} at {server.url}/  (Ctrl+C to stop)", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
