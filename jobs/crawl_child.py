@@ -102,8 +102,12 @@ def main(argv: list[str]) -> int:
     values["LOG_INSTALL_ROOT_HANDLER"] = True  # warnings and errors go to the crawl log (stderr)
     project = get_project_settings()  # spiders/settings.py (SCRAPY_SETTINGS_MODULE)
     project.setdict(values, priority="cmdline")
-    process = CrawlerProcess(project)
+    from spiders import offload
     from spiders.sites import spider_for
+    from tracker.normalize import call  # noqa: F401 - loaded once, before the workers fork
+
+    offload.start(settings.crawl.workers)
+    process = CrawlerProcess(project)
 
     def attach(crawler: Crawler, source: dict[str, Any]) -> None:
         name = source["name"]
@@ -151,8 +155,10 @@ def main(argv: list[str]) -> int:
 
     committer = task.LoopingCall(Writer.commit_all)
     reactor.callWhenRunning(committer.start, 1.0, False)
-    process.start()
-
+    try:
+        process.start()
+    finally:
+        offload.stop()
     Writer.close_all()
     return 0
 

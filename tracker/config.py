@@ -31,6 +31,7 @@ class CrawlSettings(_Section):
     timeout_minutes: float = Field(30, gt=0)
     max_page_kb: int = Field(5120, ge=16)
     http_cache: bool = True
+    workers: int | None = Field(None, ge=0, le=64)  # page-reading processes; None: CPUs - 1
 
 
 class SmtpSettings(_Section):

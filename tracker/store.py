@@ -49,16 +49,47 @@ def upsert_call(
 ) -> tuple[Opportunity, Outcome]:
     """Insert a new call, or update an existing one with a revision of what changed."""
     now = now or utcnow()
-    values = facts_values(facts)
-    digest = content_hash(values)
     opp = session.exec(select(Opportunity).where(Opportunity.url == facts.url)).first()
     if opp is None:
-        opp = Opportunity(url=facts.url, source_id=source.id if source else None, content_hash=digest,
-                          first_seen=now, last_seen=now, last_changed=now, problems=list(facts.problems),
-                          body=facts.body, **values)
+        opp = _new(facts, source, now)
         session.add(opp)
         session.flush()
         return opp, "new"
+    return opp, _update(session, opp, facts, source, crawl_run_id, now)
+
+
+def upsert_calls(
+    session: Session, batch: list[Facts], source: Source | None, crawl_run_id: int | None = None,
+    now: datetime | None = None,
+) -> list[Outcome]:
+    """upsert_call for many calls (distinct urls) with one query and one flush: per call
+    they cost more than the crawl that found them."""
+    now = now or utcnow()
+    query = select(Opportunity).where(Opportunity.url.in_([facts.url for facts in batch]))
+    known = {opp.url: opp for opp in session.exec(query)}
+    outcomes: list[Outcome] = []
+    for facts in batch:
+        opp = known.get(facts.url)
+        if opp is None:
+            session.add(_new(facts, source, now))
+            outcomes.append("new")
+        else:
+            outcomes.append(_update(session, opp, facts, source, crawl_run_id, now))
+    session.flush()
+    return outcomes
+
+
+def _new(facts: Facts, source: Source | None, now: datetime) -> Opportunity:
+    values = facts_values(facts)
+    return Opportunity(url=facts.url, source_id=source.id if source else None, content_hash=content_hash(values),
+                       first_seen=now, last_seen=now, last_changed=now, problems=list(facts.problems),
+                       body=facts.body, **values)
+
+
+def _update(session: Session, opp: Opportunity, facts: Facts, source: Source | None, crawl_run_id: int | None,
+            now: datetime) -> Outcome:
+    values = facts_values(facts)
+    digest = content_hash(values)
     opp.last_seen = now
     if facts.body and opp.body != facts.body:  # page text is kept current without a revision
         opp.body = facts.body
@@ -66,7 +97,7 @@ def upsert_call(
         opp.source_id = source.id
     if opp.content_hash == digest:
         session.add(opp)
-        return opp, "unchanged"
+        return "unchanged"
     changes = {}
     for name, new in values.items():
         old = getattr(opp, name)
@@ -77,12 +108,12 @@ def upsert_call(
     opp.problems = list(facts.problems)
     if not changes:  # hash scheme changed but values did not
         session.add(opp)
-        return opp, "unchanged"
+        return "unchanged"
     opp.last_changed = now
     session.add(opp)
     session.add(OpportunityRevision(opportunity_id=opp.id, crawl_run_id=crawl_run_id, seen_at=now,
                                     changes=changes))
-    return opp, "changed"
+    return "changed"
 
 
 def refresh_statuses(session: Session, today: date) -> int:

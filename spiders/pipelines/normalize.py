@@ -6,10 +6,16 @@ from datetime import date
 
 from scrapy.crawler import Crawler
 
+from spiders import offload
 from tracker import clock
 from tracker.normalize import Facts, RawCall, normalize_call
 from tracker.normalize.raw import UnchangedPage
 from tracker.normalize.urls import canonical_url
+
+
+def normalize_worker(raw: RawCall, today: date) -> Facts:
+    return normalize_call(raw, today=today, default_funder=raw.funder)
+
 
 COUNTED = ("deadline", "amount_max", "areas", "eligible_org_types", "themes")
 
@@ -26,7 +32,9 @@ class NormalizePipeline:
 
     def normalize(self, raw: RawCall) -> Facts:
         raw.url = canonical_url(raw.url)
-        facts = normalize_call(raw, today=self.today, default_funder=raw.funder)
+        return self.count(normalize_call(raw, today=self.today, default_funder=raw.funder))
+
+    def count(self, facts: Facts) -> Facts:
         self.stats.inc_value("tracker/calls")
         for name in COUNTED:
             value = getattr(facts, name)
@@ -36,9 +44,10 @@ class NormalizePipeline:
             self.stats.inc_value(f"tracker/invalid/{problem.split(':', 1)[0]}")
         return facts
 
-    def process_item(self, item: RawCall | Facts | UnchangedPage) -> Facts | UnchangedPage:
+    async def process_item(self, item: RawCall | Facts | UnchangedPage) -> Facts | UnchangedPage:
         if isinstance(item, RawCall):
-            return self.normalize(item)
+            item.url = canonical_url(item.url)
+            return self.count(await offload.run(normalize_worker, item, self.today))
         if isinstance(item, UnchangedPage):
             item.url = canonical_url(item.url)
             for raw in item.calls:

@@ -5,6 +5,7 @@ crawl. With TRACKER_DRY_RUN_OUT the calls are written as JSON lines there instea
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import asdict
 
 from scrapy import Spider
@@ -17,9 +18,11 @@ from spiders.pipelines.writer import Writer
 from tracker.models import Opportunity, Source, utcnow
 from tracker.normalize import Facts
 from tracker.normalize.raw import UnchangedPage
-from tracker.store import upsert_call
+from tracker.store import upsert_calls
 
 TOUCH_BATCH = 200  # calls of unchanged pages per UPDATE
+STORE_BATCH = 100  # new or changed calls per query and flush
+BATCH_SECONDS = 1.0  # a slow site's calls are not held back longer than this
 
 
 class StorePipeline:
@@ -35,6 +38,8 @@ class StorePipeline:
         self.source: Source | None = None
         self.seen: set[str] = set()
         self.unchanged: list[UnchangedPage] = []
+        self.batch: list[Facts] = []
+        self.batch_started = 0.0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -94,12 +99,23 @@ class StorePipeline:
             return
         if self.session is None:
             return
-        _, outcome = upsert_call(self.session, facts, self.source, self.run_id)
-        self.stats.inc_value(f"tracker/calls_{outcome}")
-        self.writer.wrote(1)
+        if not self.batch:
+            self.batch_started = time.monotonic()
+        self.batch.append(facts)
+        if len(self.batch) >= STORE_BATCH or time.monotonic() - self.batch_started > BATCH_SECONDS:
+            self._flush_batch()
+
+    def _flush_batch(self) -> None:
+        batch, self.batch = self.batch, []
+        if not batch:
+            return
+        for outcome in upsert_calls(self.session, batch, self.source, self.run_id):
+            self.stats.inc_value(f"tracker/calls_{outcome}")
+        self.writer.wrote(len(batch))
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.session is not None:
+            self._flush_batch()
             self._flush_unchanged()
         if self.writer is not None:
             self.writer.commit()

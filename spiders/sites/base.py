@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import scrapy
+from scrapy.http import TextResponse
 
-from spiders import memo
+from spiders import memo, offload
 from tracker.normalize.raw import UnchangedPage
+
+_worker_spiders: dict[tuple[type, str], TrackerSpider] = {}
+
+
+def analyse_in_worker(spider_cls: type[TrackerSpider], init: dict[str, Any], response_cls: type[TextResponse],
+                      url: str, body: bytes, encoding: str, args: tuple) -> Any:
+    """`spider.analyse(response, *args)` from what a worker process is sent: the spider's
+    constructor arguments (it is made once per worker) and the page's bytes."""
+    key = (spider_cls, repr(sorted(init.items())))
+    spider = _worker_spiders.get(key)
+    if spider is None:
+        spider = _worker_spiders[key] = spider_cls(**init)
+    return spider.analyse(response_cls(url=url, body=body, encoding=encoding), *args)
 
 
 class TrackerSpider(scrapy.Spider):
@@ -26,6 +40,8 @@ class TrackerSpider(scrapy.Spider):
         super().__init__(name=kwargs.pop("name", None), **kwargs)
         if not start_url:
             raise ValueError("start_url is required")
+        self.init_args = {"source_name": source_name, "start_url": start_url, "funder": funder,
+                          "overrides": dict(overrides or {})}
         self.source_name = source_name or start_url
         self.start_url = start_url
         self.funder = funder
@@ -59,19 +75,23 @@ class TrackerSpider(scrapy.Spider):
         else:
             yield from calls
 
-    def analysed(self, response: Any, context: str, analyse: Callable[[], Any]) -> Any:
-        """`analyse()` for this page, or last crawl's result when the page is unchanged (304)
-        and reached with the same listing context (needs the HTTP cache)."""
+    def analyse(self, response: TextResponse, *args: Any) -> Any:
+        raise NotImplementedError
+
+    async def analysed(self, response: TextResponse, context: str, *args: Any) -> Any:
+        """`self.analyse(response, *args)`, in a crawl worker process when there is one; or last
+        crawl's result when the page is unchanged (304) and reached with the same listing
+        context (needs the HTTP cache)."""
         path = self._memo_path()
-        if path is None:
-            return analyse()
-        key = memo.memo_key(response.url, response.body, context)
-        if "cached" in response.flags:
+        key = memo.memo_key(response.url, response.body, context) if path is not None else ""
+        if path is not None and "cached" in response.flags:
             hit = memo.get(path, key)
             if hit is not None:
                 return hit
-        result = analyse()
-        memo.put(path, key, result)
+        result = await offload.run(analyse_in_worker, type(self), self.init_args, type(response),
+                                   response.url, response.body, response.encoding, args)
+        if path is not None:
+            memo.put(path, key, result)
         return result
 
     def _memo_path(self) -> Path | None:

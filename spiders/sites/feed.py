@@ -54,21 +54,22 @@ class FeedSpider(TrackerSpider):
         return analyse_page(response.text, response.url, listing=listing, funder=self.funder,
                             selectors=self.selectors, allow_listing=False)
 
-    def parse_item(self, response: Response, entry: FeedEntry) -> Iterator[RawCall]:
+    async def parse_item(self, response: Response, entry: FeedEntry) -> AsyncIterator[RawCall]:
         self.count_page()
         if not isinstance(response, TextResponse):
             yield entry_call(entry, self.start_url, self.funder)
             return
         listing = entry_listing(entry)
         context = f"feed\n{listing.text}\n{sorted(listing.fields.items())}"
-        result = self.analysed(response, context, lambda: self.analyse(response, listing))
+        result = await self.analysed(response, context, listing)
         if result.kind == "noncall":
             self.skip(response.url, result.reason)
             return
         for call in result.calls:
             call.title = call.title or entry.title
             call.summary = call.summary or entry.text.split("\n")[0][:500]
-        yield from self.calls_or_unchanged(response, result.calls)
+        for out in self.calls_or_unchanged(response, result.calls):
+            yield out
 
     def item_failed(self, failure: Failure) -> Iterator[RawCall]:
         """The item's page is gone or refused: keep the call as the feed describes it."""

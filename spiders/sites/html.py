@@ -32,7 +32,7 @@ class GenericHtmlSpider(TrackerSpider):
                             link_pattern=self.link_pattern, selectors=self.selectors,
                             allow_listing=depth < self.max_depth)
 
-    def parse(self, response: Response, **kwargs: Any) -> Iterator[RawCall | scrapy.Request]:
+    async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[RawCall | scrapy.Request]:
         self.count_page()
         if not isinstance(response, TextResponse):
             self.skip(response.url, "not a text page")
@@ -40,13 +40,15 @@ class GenericHtmlSpider(TrackerSpider):
         depth = int(response.meta.get("tracker_depth", 0))
         listing = Listing(response.meta.get("listing_text", ""), dict(response.meta.get("listing_fields") or {}))
         context = f"{depth}\n{listing.text}\n{sorted(listing.fields.items())}"
-        result = self.analysed(response, context, lambda: self.analyse(response, listing, depth))
+        result = await self.analysed(response, context, listing, depth)
         if result.kind == "noncall":
             self.skip(response.url, result.reason)
             return
-        yield from self.calls_or_unchanged(response, result.calls)
+        for out in self.calls_or_unchanged(response, result.calls):
+            yield out
         if result.kind == "listing":
-            yield from self.follow_listing(result, depth, self.unchanged(response))
+            for request in self.follow_listing(result, depth, self.unchanged(response)):
+                yield request
 
     def follow_listing(self, result: PageResult, depth: int, unchanged: bool = False) -> Iterator[scrapy.Request]:
         for link in result.links:

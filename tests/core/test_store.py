@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from tracker.dedupe import link_duplicates
 from tracker.models import Funder, Opportunity, OpportunityRevision, Source
 from tracker.normalize.facts import Facts
-from tracker.store import refresh_statuses, upsert_call
+from tracker.store import refresh_statuses, upsert_call, upsert_calls
 
 
 def _facts(**kw) -> Facts:
@@ -40,6 +40,25 @@ def test_new_unchanged_changed(engine) -> None:
         assert row.first_seen == t0
         assert row.last_seen == t0 + timedelta(days=2)
         assert row.deadline == date(2027, 4, 1)
+
+
+def test_a_batch_stores_new_changed_and_unchanged_calls_like_single_upserts(engine) -> None:
+    t0 = datetime(2026, 11, 1, tzinfo=UTC)
+    other = "https://pcc.example/grants/cctv"
+    with Session(engine) as s:
+        upsert_calls(s, [_facts(), _facts(url=other, title="CCTV Fund")], None, now=t0)
+        s.commit()
+    batch = [_facts(amount_max=8000), _facts(url=other, title="CCTV Fund"),
+             _facts(url="https://pcc.example/grants/new", title="New Fund")]
+    with Session(engine) as s:
+        assert upsert_calls(s, batch, None, crawl_run_id=None, now=t0 + timedelta(days=1)) == [
+            "changed", "unchanged", "new"]
+        s.commit()
+        rev = s.exec(select(OpportunityRevision)).one()
+        assert rev.changes == {"amount_max": [5000, 8000]}
+        rows = {o.url: o for o in s.exec(select(Opportunity))}
+        assert len(rows) == 3 and rows[other].last_seen == t0 + timedelta(days=1)
+        assert rows[other].first_seen == t0
 
 
 def test_statuses_follow_the_calendar(engine) -> None:

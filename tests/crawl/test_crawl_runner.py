@@ -67,6 +67,19 @@ def test_recrawl_unchanged_costs_304s_and_a_change_makes_a_revision(settings, en
         assert opp.deadline.isoformat() == "2027-05-21"
 
 
+def test_pages_read_in_a_worker_or_in_the_crawl_process_give_the_same_calls(settings, engine, site) -> None:
+    server, _ = site
+    pcc = DEMO_SOURCES[0]
+    adhoc = [{"name": "try", "kind": pcc["kind"], "url": server.url + pcc["path"]}]
+    shown = {}
+    for workers in (0, 1):
+        settings.crawl.workers = workers
+        calls = run_crawl(settings, [], adhoc=adhoc).calls
+        shown[workers] = sorted((c["url"], c["title"], c["deadline"], c["amount_max"], tuple(c["themes"]))
+                                for c in calls)
+    assert len(shown[0]) >= 5 and shown[0] == shown[1]
+
+
 def test_dry_run_preview_stores_nothing(settings, engine, site) -> None:
     server, _ = site
     feed = next(s for s in DEMO_SOURCES if s["kind"] == "rss")

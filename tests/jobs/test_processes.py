@@ -110,6 +110,18 @@ def hanging_server():
     server.shutdown()
 
 
+def _crawl_processes() -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                if b"jobs.crawl_child" in handle.read():
+                    found.append(int(entry))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
 def test_crawl_over_its_time_limit_is_killed_and_recorded(settings: Settings, engine, hanging_server) -> None:
     settings.crawl.obey_robots = False
     with Session(engine) as s:
@@ -121,6 +133,10 @@ def test_crawl_over_its_time_limit_is_killed_and_recorded(settings: Settings, en
     assert outcome.timed_out
     assert outcome.results[0].status == "timeout"
     assert "time limit" in outcome.results[0].error_text
+    deadline = time.monotonic() + 5
+    while _crawl_processes() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _crawl_processes() == []  # its page-reading workers died with it
     with Session(engine) as s:
         run = s.exec(select(CrawlRun)).one()
         assert run.status == "timeout" and run.finished_at is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +38,15 @@ def make_spider(cls: type[scrapy.Spider], start_url: str, **kwargs: Any) -> scra
 
 
 def run(callback, resp: Response, **kwargs: Any) -> tuple[list, list[Request]]:  # noqa: ANN001
-    """Call a spider callback; split what it yields into items and requests."""
+    """Call a spider callback (plain or async generator); split what it yields into items and requests."""
+    output = callback(resp, **kwargs) or []
+    if hasattr(output, "__aiter__"):
+        async def collect() -> list:
+            return [out async for out in output]
+
+        output = asyncio.run(collect())
     items, requests = [], []
-    for out in callback(resp, **kwargs) or []:
+    for out in output:
         (requests if isinstance(out, Request) else items).append(out)
     return items, requests
 
