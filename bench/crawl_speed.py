@@ -8,13 +8,17 @@ fetches the same pages, in the same run; then a re-crawl of the unchanged site.
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -26,6 +30,7 @@ from tracker.config import Settings  # noqa: E402
 from tracker.db import make_engine, upgrade  # noqa: E402
 from tracker.models import Source  # noqa: E402
 
+T = TypeVar("T")
 PER_PAGE = 50
 THEMES = ["knife crime", "youth diversion", "CCTV and street lighting", "domestic abuse", "county lines",
           "anti-social behaviour", "community cohesion", "night-time economy safety"]
@@ -54,6 +59,29 @@ BARE = textwrap.dedent('''
     p.crawl(c)
     p.start()
     print(Bare.count)
+''')
+
+
+# Only conditional GETs that the server answers 304, nothing parsed: what any Scrapy re-crawl
+# of these pages costs at least.
+FLOOR = textwrap.dedent('''
+    import sys, scrapy
+    from scrapy.crawler import CrawlerProcess
+
+    class Floor(scrapy.Spider):
+        name = "floor"
+        custom_settings = {"HTTPERROR_ALLOWED_CODES": [304]}
+        async def start(self):
+            base = sys.argv[1].rsplit("/", 1)[0]
+            for i in range(int(sys.argv[2])):
+                yield scrapy.Request(f"{base}/calls/fund-{i}.html", headers={"If-None-Match": "*"})
+        def parse(self, response):
+            return None
+
+    p = CrawlerProcess({"LOG_LEVEL": "ERROR", "CONCURRENT_REQUESTS": 16, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+                        "DOWNLOAD_DELAY": 0, "ROBOTSTXT_OBEY": True, "TELNETCONSOLE_ENABLED": False})
+    p.crawl(p.create_crawler(Floor))
+    p.start()
 ''')
 
 
@@ -117,26 +145,48 @@ def main() -> None:
             s.commit()
         bare_script = work / "bare_spider.py"  # a file: Scrapy inspects spider source
         bare_script.write_text(BARE)
-        t0 = time.perf_counter()
-        bare = subprocess.run([sys.executable, str(bare_script), url], capture_output=True, text=True, check=True)
-        bare_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        first = run_crawl(settings, ["bench"]).results[0]
-        first_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        second = run_crawl(settings, ["bench"]).results[0]
-        second_s = time.perf_counter() - t0
+        floor_script = work / "floor_spider.py"
+        floor_script.write_text(FLOOR)
+        bare, bare_t = timed(server.pid, lambda: subprocess.run(
+            [sys.executable, str(bare_script), url], capture_output=True, text=True, check=True))
+        first, first_t = timed(server.pid, lambda: run_crawl(settings, ["bench"]).results[0])
+        second, second_t = timed(server.pid, lambda: run_crawl(settings, ["bench"]).results[0])
+        _, floor_t = timed(server.pid, lambda: subprocess.run(
+            [sys.executable, str(floor_script), url, str(args.calls)], capture_output=True, text=True, check=True))
     finally:
         server.terminate()
         server.wait()
+    bare_s, first_s, second_s = bare_t[0], first_t[0], second_t[0]
     print(f"synthetic site: {args.calls} call pages + {(args.calls + PER_PAGE - 1) // PER_PAGE} listing pages")
-    print(f"bare Scrapy spider:        {bare_s:6.1f} s  ({bare.stdout.strip()} pages fetched as items)")
-    print(f"tracker crawl (full):      {first_s:6.1f} s  ({first.calls} calls stored, {first.pages} pages) "
+    print("                            wall    crawler CPU  site server CPU")
+    print(f"bare Scrapy spider:        {show(bare_t)}  ({bare.stdout.strip()} pages fetched as items)")
+    print(f"tracker crawl (full):      {show(first_t)}  ({first.calls} calls stored, {first.pages} pages) "
           f"= {first_s / bare_s:.2f}x bare")
-    print(f"tracker re-crawl (same):   {second_s:6.1f} s  = {second_s / first_s:.0%} of first crawl; "
+    print(f"tracker re-crawl (same):   {show(second_t)}  = {second_s / first_s:.0%} of first crawl; "
           f"{second.calls_unchanged} unchanged ({second.unchanged_pages} pages skipped extraction), "
           f"{second.not_modified} answered 304")
+    print(f"stock Scrapy, only 304s:   {show(floor_t)}  = {floor_t[0] / bare_s:.0%} of bare: the stack's floor "
+          f"for {args.calls} conditional requests")
 
+
+def cpu_of(pid: int) -> float:
+    """User + system CPU seconds of a running process."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(server_pid: int, work: Callable[[], T]) -> tuple[T, tuple[float, float, float]]:
+    """work()'s result and (wall seconds, CPU of the processes it ran, CPU of the site server)."""
+    children, served, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), cpu_of(server_pid), time.perf_counter()
+    result = work()
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    crawler = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+    return result, (wall, crawler, cpu_of(server_pid) - served)
+
+
+def show(t: tuple[float, float, float]) -> str:
+    return f"{t[0]:6.1f} s  {t[1]:6.1f} s  {t[2]:6.1f} s"
 
 if __name__ == "__main__":
     main()

@@ -3,7 +3,7 @@
 Usage: python -m jobs.crawl_child SPEC.json
 SPEC: {"settings": {...tracker Settings...}, "dry_run_out": path|null, "today": "YYYY-MM-DD"|null,
        "sources": [{"name", "kind", "url", "funder", "overrides", "crawl_run_id"}]}
-Prints one JSON event per line on stdout (page, call, done) for the parent's progress
+Prints one JSON event per line on stdout (progress, done) for the parent's progress
 display, and writes each source's CrawlRun counts itself when its spider closes."""
 
 from __future__ import annotations
@@ -25,6 +25,23 @@ from tracker.config import Settings
 def emit(event: str, **data: Any) -> None:
     sys.stdout.write(json.dumps({"event": event, **data}) + "\n")
     sys.stdout.flush()
+
+
+class Progress:
+    """Pages and calls per source, sent to the parent four times a second when they move
+    (an event per page would cost more than the page)."""
+
+    def __init__(self) -> None:
+        self.crawlers: dict[str, Crawler] = {}
+        self.sent: dict[str, tuple[int, int]] = {}
+
+    def report(self) -> None:
+        for name, crawler in self.crawlers.items():
+            stats = crawler.stats
+            counts = (int(stats.get_value("tracker/pages", 0)), int(stats.get_value("tracker/calls", 0)))
+            if counts != self.sent.get(name, (0, 0)):
+                self.sent[name] = counts
+                emit("progress", source=name, pages=counts[0], calls=counts[1])
 
 
 def source_failed(source: dict[str, Any], why: str) -> None:
@@ -108,6 +125,7 @@ def main(argv: list[str]) -> int:
 
     offload.start(settings.crawl.workers)
     process = CrawlerProcess(project)
+    progress = Progress()
 
     def attach(crawler: Crawler, source: dict[str, Any]) -> None:
         name = source["name"]
@@ -116,10 +134,6 @@ def main(argv: list[str]) -> int:
         def on_response(response, request, spider) -> None:  # noqa: ANN001
             if request.url == source["url"] or source["url"] in request.meta.get("redirect_urls", []):
                 start_status.append(response.status)
-            emit("page", source=name, url=response.url, status=response.status)
-
-        def on_item(item, response, spider) -> None:  # noqa: ANN001
-            emit("call", source=name, url=getattr(item, "url", ""), title=getattr(item, "title", ""))
 
         def on_closed(spider, reason) -> None:  # noqa: ANN001
             stats = crawler.stats.get_stats()
@@ -131,10 +145,11 @@ def main(argv: list[str]) -> int:
             summary = _finish_run(settings.db_url, source.get("crawl_run_id"), stats, problems,
                                   bool(spec.get("dry_run_out")))
             summary["skipped_pages"] = list(getattr(spider, "skipped", []))[:200]
+            progress.report()
             emit("done", source=name, **summary)
 
         crawler.signals.connect(on_response, signal=signals.response_received, weak=False)
-        crawler.signals.connect(on_item, signal=signals.item_scraped, weak=False)
+        progress.crawlers[name] = crawler
         crawler.signals.connect(on_closed, signal=signals.spider_closed, weak=False)
 
     for source in spec["sources"]:
@@ -155,6 +170,8 @@ def main(argv: list[str]) -> int:
 
     committer = task.LoopingCall(Writer.commit_all)
     reactor.callWhenRunning(committer.start, 1.0, False)
+    reporter = task.LoopingCall(progress.report)
+    reactor.callWhenRunning(reporter.start, 0.25, False)
     try:
         process.start()
     finally:

@@ -24,7 +24,16 @@ def scrapy_settings(settings: Settings, *, dry_run_out: str | None = None) -> di
         "DOWNLOAD_WARNSIZE": crawl.max_page_kb * 512,
         "TRACKER_ALLOW_HOSTS": list(crawl.allow_hosts),
         "TWISTED_DNS_RESOLVER": "spiders.guard.GuardedResolver",
-        "DOWNLOADER_MIDDLEWARES": {"spiders.guard.GuardMiddleware": 50},
+        # Every component runs on every request, and the crawl is CPU-bound on Scrapy's own
+        # machinery: off with those the tracker never uses (no allowed_domains, credentials,
+        # Referer, depth limit; the byte counts and meta-copy hints are read by nobody).
+        "DOWNLOADER_MIDDLEWARES": {"spiders.guard.GuardMiddleware": 50,
+                                   "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+                                   "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
+                                   "scrapy.downloadermiddlewares.stats.DownloaderStats": None},
+        "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+                               "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+                               "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None},
         "ITEM_PIPELINES": {
             "spiders.pipelines.normalize.NormalizePipeline": 100,
             "spiders.pipelines.store.StorePipeline": 200,

@@ -1,10 +1,9 @@
 """HTTP cache storage in one SQLite file. Scrapy's filesystem storage writes six files per
 page on every fetch, 304 revalidations included, which costs more than the crawl; here a
-revalidated page updates one row's headers and time, and writes are committed in batches."""
+revalidated page rewrites one row, and writes are committed in batches."""
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 import time
 from pathlib import Path
@@ -17,8 +16,7 @@ from scrapy.utils.response import response_from_dict
 
 from spiders.sqlite_file import SqliteFile
 
-_SCHEMA = """CREATE TABLE IF NOT EXISTS page (key TEXT PRIMARY KEY, url TEXT, stored REAL,
-             body_hash TEXT, meta BLOB, body BLOB)"""
+_SCHEMA = "CREATE TABLE IF NOT EXISTS page (key TEXT PRIMARY KEY, url TEXT, stored REAL, meta BLOB, body BLOB)"
 
 
 class SqliteCacheStorage:
@@ -55,12 +53,9 @@ class SqliteCacheStorage:
         key = self._key(request)
         data = response.to_dict()
         body = data.pop("body", b"") or b""
-        body_hash = hashlib.blake2b(body, digest_size=16).hexdigest()
         meta = pickle.dumps(data, protocol=4)
-        conn = self.db.conn
-        updated = conn.execute("UPDATE page SET stored = ?, meta = ? WHERE key = ? AND body_hash = ?",
-                               (time.time(), meta, key, body_hash)).rowcount
-        if not updated:
-            conn.execute("INSERT OR REPLACE INTO page (key, url, stored, body_hash, meta, body) VALUES (?,?,?,?,?,?)",
-                         (key, response.url, time.time(), body_hash, meta, body))
+        self.db.conn.execute(
+            "INSERT INTO page (key, url, stored, meta, body) VALUES (?,?,?,?,?) ON CONFLICT(key) DO UPDATE "
+            "SET url = excluded.url, stored = excluded.stored, meta = excluded.meta, body = excluded.body",
+            (key, response.url, time.time(), meta, body))
         self.db.wrote()

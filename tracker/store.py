@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime
 from typing import Literal
 
+from sqlalchemy import insert
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
@@ -68,22 +69,29 @@ def upsert_calls(
     query = select(Opportunity).where(Opportunity.url.in_([facts.url for facts in batch]))
     known = {opp.url: opp for opp in session.exec(query)}
     outcomes: list[Outcome] = []
+    rows = []
     for facts in batch:
         opp = known.get(facts.url)
         if opp is None:
-            session.add(_new(facts, source, now))
+            rows.append(_new_row(facts, source, now))
             outcomes.append("new")
         else:
             outcomes.append(_update(session, opp, facts, source, crawl_run_id, now))
+    if rows:  # one multi-row INSERT, without building a model object per row
+        session.execute(insert(Opportunity), rows)
     session.flush()
     return outcomes
 
 
-def _new(facts: Facts, source: Source | None, now: datetime) -> Opportunity:
+def _new_row(facts: Facts, source: Source | None, now: datetime) -> dict[str, object]:
     values = facts_values(facts)
-    return Opportunity(url=facts.url, source_id=source.id if source else None, content_hash=content_hash(values),
-                       first_seen=now, last_seen=now, last_changed=now, problems=list(facts.problems),
-                       body=facts.body, **values)
+    return dict(url=facts.url, source_id=source.id if source else None, content_hash=content_hash(values),
+                first_seen=now, last_seen=now, last_changed=now, problems=list(facts.problems),
+                body=facts.body, duplicate_of_id=None, **values)
+
+
+def _new(facts: Facts, source: Source | None, now: datetime) -> Opportunity:
+    return Opportunity(**_new_row(facts, source, now))
 
 
 def _update(session: Session, opp: Opportunity, facts: Facts, source: Source | None, crawl_run_id: int | None,

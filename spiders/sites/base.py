@@ -78,18 +78,21 @@ class TrackerSpider(scrapy.Spider):
     def analyse(self, response: TextResponse, *args: Any) -> Any:
         raise NotImplementedError
 
-    async def analysed(self, response: TextResponse, context: str, *args: Any) -> Any:
-        """`self.analyse(response, *args)`, in a crawl worker process when there is one; or last
-        crawl's result when the page is unchanged (304) and reached with the same listing
-        context (needs the HTTP cache)."""
+    async def analysed(self, response: TextResponse, context: str, *args: Any, here: bool = False) -> Any:
+        """`self.analyse(response, *args)`, in a crawl worker process when there is one (`here`:
+        in this one); or last crawl's result when the page is unchanged (304) and reached with
+        the same listing context (needs the HTTP cache)."""
         path = self._memo_path()
         key = memo.memo_key(response.url, response.body, context) if path is not None else ""
         if path is not None and "cached" in response.flags:
             hit = memo.get(path, key)
             if hit is not None:
                 return hit
-        result = await offload.run(analyse_in_worker, type(self), self.init_args, type(response),
-                                   response.url, response.body, response.encoding, args)
+        if here:
+            result = self.analyse(response, *args)
+        else:
+            result = await offload.run(analyse_in_worker, type(self), self.init_args, type(response),
+                                       response.url, response.body, response.encoding, args)
         if path is not None:
             memo.put(path, key, result)
         return result

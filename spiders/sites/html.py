@@ -40,7 +40,9 @@ class GenericHtmlSpider(TrackerSpider):
         depth = int(response.meta.get("tracker_depth", 0))
         listing = Listing(response.meta.get("listing_text", ""), dict(response.meta.get("listing_fields") or {}))
         context = f"{depth}\n{listing.text}\n{sorted(listing.fields.items())}"
-        result = await self.analysed(response, context, listing, depth)
+        # Listing pages (depth 0) are read here: the links and the next page they hold must
+        # not queue behind the detail pages waiting for the worker.
+        result = await self.analysed(response, context, listing, depth, here=depth == 0)
         if result.kind == "noncall":
             self.skip(response.url, result.reason)
             return

@@ -67,6 +67,17 @@ def test_recrawl_unchanged_costs_304s_and_a_change_makes_a_revision(settings, en
         assert opp.deadline.isoformat() == "2027-05-21"
 
 
+def test_progress_events_end_at_the_crawl_counts(settings, engine, site) -> None:
+    server, _ = site
+    pcc = DEMO_SOURCES[0]
+    _add(engine, "pcc", pcc["kind"], server.url + pcc["path"])
+    events = []
+    result = run_crawl(settings, ["pcc"], on_event=events.append).results[0]
+    progress = [e for e in events if e["event"] == "progress"]
+    assert progress and events[-1]["event"] == "done"
+    assert (progress[-1]["pages"], progress[-1]["calls"]) == (result.pages, result.calls)
+
+
 def test_pages_read_in_a_worker_or_in_the_crawl_process_give_the_same_calls(settings, engine, site) -> None:
     server, _ = site
     pcc = DEMO_SOURCES[0]

@@ -38,11 +38,8 @@ def crawl_sources(ctx: Context, names: list[str] | None, *, show_progress: bool 
         task = tasks.get(event.get("source", ""))
         if task is None:
             return
-        fields = progress.tasks[task].fields
-        if event["event"] == "page":
-            progress.update(task, pages=fields["pages"] + 1)
-        elif event["event"] == "call":
-            progress.update(task, calls=fields["calls"] + 1)
+        if event["event"] == "progress":
+            progress.update(task, pages=event["pages"], calls=event["calls"])
         elif event["event"] == "done":
             progress.update(task, total=1, completed=1,
                             description=f"{event['source']} [{'green' if event.get('status') == 'ok' else 'red'}]"
