@@ -2,7 +2,7 @@
 synthetic funder site of N call pages on loopback, against a bare Scrapy spider that
 fetches the same pages, in the same run; then a re-crawl of the unchanged site.
 
-    python bench/crawl_speed.py [--calls 2000]
+    python bench/crawl_speed.py [--calls 2000] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import argparse
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -124,49 +125,63 @@ def build_site(root: Path, calls: int) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=2000)
+    parser.add_argument("--rounds", type=int, default=3, help="each from an empty database and cache; medians shown")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
     start_path = build_site(work / "site", args.calls)
-    settings = Settings(data_dir=work / "home")
+    (work / "bare_spider.py").write_text(BARE)  # files: Scrapy inspects spider source
+    (work / "floor_spider.py").write_text(FLOOR)
+    # The funder site runs in its own process, as a real one would: in this process it would
+    # share the GIL with the crawl runner's progress reader, which the bare spider has not got.
+    server = subprocess.Popen([sys.executable, "-m", "tracker.demo.server", "--port", "0",
+                               "--directory", str(work / "site")], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    rounds = []
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().split(" at ")[1].split()[0].rstrip("/") + start_path
+        for n in range(args.rounds):
+            rounds.append(one_round(work, n, url, args.calls, server.pid))
+    finally:
+        server.terminate()
+        server.wait()
+    first, second = rounds[-1]["first_result"], rounds[-1]["second_result"]
+    times = {key: [statistics.median(r[key][i] for r in rounds) for i in range(3)]
+             for key in ("bare", "first", "second", "floor")}
+    first_ratio = statistics.median(r["first"][0] / r["bare"][0] for r in rounds)
+    second_ratio = statistics.median(r["second"][0] / r["first"][0] for r in rounds)
+    floor_ratio = statistics.median(r["floor"][0] / r["bare"][0] for r in rounds)
+    print(f"synthetic site: {args.calls} call pages + {(args.calls + PER_PAGE - 1) // PER_PAGE} listing pages; "
+          f"medians of {args.rounds} rounds")
+    print("                            wall    crawler CPU  site server CPU")
+    print(f"bare Scrapy spider:        {show(times['bare'])}  ({rounds[-1]['bare_items']} pages fetched as items)")
+    print(f"tracker crawl (full):      {show(times['first'])}  ({first.calls} calls stored, {first.pages} pages) "
+          f"= {first_ratio:.2f}x bare")
+    print(f"tracker re-crawl (same):   {show(times['second'])}  = {second_ratio:.0%} of first crawl; "
+          f"{second.calls_unchanged} unchanged ({second.unchanged_pages} pages skipped extraction), "
+          f"{second.not_modified} answered 304")
+    print(f"stock Scrapy, only 304s:   {show(times['floor'])}  = {floor_ratio:.0%} of bare: the stack's floor "
+          f"for {args.calls} conditional requests")
+
+
+def one_round(work: Path, n: int, url: str, calls: int, server_pid: int) -> dict:
+    settings = Settings(data_dir=work / f"home-{n}")
     settings.crawl.allow_hosts = ["127.0.0.1"]
     settings.crawl.download_delay = 0
     settings.crawl.concurrency_per_domain = 8
     engine = make_engine(settings.db_url)
     upgrade(engine)
-    # The funder site runs in its own process, as a real one would: in this process it would
-    # share the GIL with the crawl runner's progress reader, which the bare spider has not got.
-    server = subprocess.Popen([sys.executable, "-m", "tracker.demo.server", "--port", "0",
-                               "--directory", str(work / "site")], stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        assert server.stdout is not None
-        url = server.stdout.readline().split(" at ")[1].split()[0].rstrip("/") + start_path
-        with Session(engine) as s:
-            s.add(Source(name="bench", kind="html", url=url))
-            s.commit()
-        bare_script = work / "bare_spider.py"  # a file: Scrapy inspects spider source
-        bare_script.write_text(BARE)
-        floor_script = work / "floor_spider.py"
-        floor_script.write_text(FLOOR)
-        bare, bare_t = timed(server.pid, lambda: subprocess.run(
-            [sys.executable, str(bare_script), url], capture_output=True, text=True, check=True))
-        first, first_t = timed(server.pid, lambda: run_crawl(settings, ["bench"]).results[0])
-        second, second_t = timed(server.pid, lambda: run_crawl(settings, ["bench"]).results[0])
-        _, floor_t = timed(server.pid, lambda: subprocess.run(
-            [sys.executable, str(floor_script), url, str(args.calls)], capture_output=True, text=True, check=True))
-    finally:
-        server.terminate()
-        server.wait()
-    bare_s, first_s, second_s = bare_t[0], first_t[0], second_t[0]
-    print(f"synthetic site: {args.calls} call pages + {(args.calls + PER_PAGE - 1) // PER_PAGE} listing pages")
-    print("                            wall    crawler CPU  site server CPU")
-    print(f"bare Scrapy spider:        {show(bare_t)}  ({bare.stdout.strip()} pages fetched as items)")
-    print(f"tracker crawl (full):      {show(first_t)}  ({first.calls} calls stored, {first.pages} pages) "
-          f"= {first_s / bare_s:.2f}x bare")
-    print(f"tracker re-crawl (same):   {show(second_t)}  = {second_s / first_s:.0%} of first crawl; "
-          f"{second.calls_unchanged} unchanged ({second.unchanged_pages} pages skipped extraction), "
-          f"{second.not_modified} answered 304")
-    print(f"stock Scrapy, only 304s:   {show(floor_t)}  = {floor_t[0] / bare_s:.0%} of bare: the stack's floor "
-          f"for {args.calls} conditional requests")
+    with Session(engine) as s:
+        s.add(Source(name="bench", kind="html", url=url))
+        s.commit()
+    engine.dispose()
+    bare, bare_t = timed(server_pid, lambda: subprocess.run(
+        [sys.executable, str(work / "bare_spider.py"), url], capture_output=True, text=True, check=True))
+    first, first_t = timed(server_pid, lambda: run_crawl(settings, ["bench"]).results[0])
+    second, second_t = timed(server_pid, lambda: run_crawl(settings, ["bench"]).results[0])
+    _, floor_t = timed(server_pid, lambda: subprocess.run(
+        [sys.executable, str(work / "floor_spider.py"), url, str(calls)], capture_output=True, text=True, check=True))
+    return {"bare": bare_t, "first": first_t, "second": second_t, "floor": floor_t,
+            "bare_items": bare.stdout.strip(), "first_result": first, "second_result": second}
 
 
 def cpu_of(pid: int) -> float:
@@ -185,7 +200,7 @@ def timed(server_pid: int, work: Callable[[], T]) -> tuple[T, tuple[float, float
     return result, (wall, crawler, cpu_of(server_pid) - served)
 
 
-def show(t: tuple[float, float, float]) -> str:
+def show(t: list[float] | tuple[float, float, float]) -> str:
     return f"{t[0]:6.1f} s  {t[1]:6.1f} s  {t[2]:6.1f} s"
 
 if __name__ == "__main__":

@@ -121,9 +121,8 @@ def main(argv: list[str]) -> int:
     project.setdict(values, priority="cmdline")
     from spiders import offload
     from spiders.sites import spider_for
-    from tracker.normalize import call  # noqa: F401 - loaded once, before the workers fork
 
-    offload.start(settings.crawl.workers)
+    offload.start(settings.crawl.workers, preload=("tracker.normalize.call",))
     process = CrawlerProcess(project)
     progress = Progress()
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import heapq
+import importlib
+import itertools
 import logging
 import multiprocessing
 import os
@@ -28,25 +31,28 @@ def default_workers() -> int:
     return max(0, (os.cpu_count() or 1) - 1)
 
 
-def _die_with_parent() -> None:
-    """A killed crawl (time limit) must not leave workers behind holding its output pipes."""
+def _worker_start(preload: tuple[str, ...]) -> None:
+    # A killed crawl (time limit) must not leave workers behind holding its output pipes.
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for module in preload:
+        importlib.import_module(module)
 
 
-def start(workers: int | None = None) -> int:
-    """Start the workers; call before the reactor runs, because they are forked (no
-    re-import, so they start in milliseconds) and a fork must not copy running threads."""
+def start(workers: int | None = None, preload: tuple[str, ...] = ()) -> int:
+    """Start the workers, which import `preload` while this process gets on with its own
+    start. Call before the reactor runs: the workers are forked, and a fork must not copy
+    running threads."""
     global _pool
     count = default_workers() if workers is None else workers
     if count < 1 or _pool is not None:
         return 0
     _pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
-                                initializer=_die_with_parent)
-    _pool.submit(int).result()  # the fork context starts every worker on the first task
+                                initializer=_worker_start, initargs=(preload,))
+    _pool.submit(int)  # the fork context forks every worker here, on the first task
     return count
 
 
@@ -55,16 +61,44 @@ def stop() -> None:
     if _pool is not None:
         _pool.shutdown(wait=True, cancel_futures=True)
         _pool = None
+    _queue.clear()
+    _busy.clear()
 
 
-async def run(fn: Callable[..., T], *args: Any) -> T:
-    """fn(*args) in a worker when there is one, else here."""
+# Tasks are handed to the pool a few at a time, the rest wait here in order of urgency:
+# a listing page's links must not wait behind the detail pages the pool already holds.
+_queue: list[tuple[int, int, asyncio.Future]] = []
+_busy: set[object] = set()
+_order = itertools.count()
+
+
+def _in_flight_limit() -> int:
+    return 16 * (_pool._max_workers if _pool is not None else 1)  # noqa: SLF001
+
+
+async def run(fn: Callable[..., T], *args: Any, urgent: bool = False) -> T:
+    """fn(*args) in a worker when there is one, else here; `urgent` tasks go first."""
     global _pool
     if _pool is None:
         return fn(*args)
+    token = object()
+    if len(_busy) >= _in_flight_limit():
+        turn = asyncio.get_running_loop().create_future()
+        heapq.heappush(_queue, (0 if urgent else 1, next(_order), turn))
+        await turn
+    _busy.add(token)
     try:
+        if _pool is None:  # the pool broke while this task waited
+            return fn(*args)
         return await asyncio.wrap_future(_pool.submit(fn, *args))
     except BrokenProcessPool:
         log.warning("crawl worker process died; reading pages in the crawl process from now on")
         _pool = None
         return fn(*args)
+    finally:
+        _busy.discard(token)
+        while _queue and len(_busy) < _in_flight_limit():
+            turn = heapq.heappop(_queue)[2]
+            if not turn.done():
+                turn.set_result(None)
+                break

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -10,20 +11,34 @@ import scrapy
 from scrapy.http import TextResponse
 
 from spiders import memo, offload
+from tracker import clock
 from tracker.normalize.raw import UnchangedPage
+from tracker.normalize.urls import canonical_url
 
 _worker_spiders: dict[tuple[type, str], TrackerSpider] = {}
 
 
-def analyse_in_worker(spider_cls: type[TrackerSpider], init: dict[str, Any], response_cls: type[TextResponse],
-                      url: str, body: bytes, encoding: str, args: tuple) -> Any:
-    """`spider.analyse(response, *args)` from what a worker process is sent: the spider's
-    constructor arguments (it is made once per worker) and the page's bytes."""
+def read_page(spider: TrackerSpider, response: TextResponse, args: tuple, today: date) -> Any:
+    """`spider.analyse(response, *args)`, its calls' urls made canonical and the calls
+    normalised for `today`: the whole CPU cost of a page, in one step."""
+    from tracker.normalize import normalize_call
+
+    result = spider.analyse(response, *args)
+    for call in result.calls:
+        call.url = canonical_url(call.url)
+        call.normalised = (today, normalize_call(call, today=today, default_funder=call.funder))
+    return result
+
+
+def read_page_in_worker(spider_cls: type[TrackerSpider], init: dict[str, Any], response_cls: type[TextResponse],
+                        url: str, body: bytes, encoding: str, args: tuple, today: date) -> Any:
+    """read_page from what a worker process is sent: the spider's constructor arguments
+    (it is made once per worker) and the page's bytes."""
     key = (spider_cls, repr(sorted(init.items())))
     spider = _worker_spiders.get(key)
     if spider is None:
         spider = _worker_spiders[key] = spider_cls(**init)
-    return spider.analyse(response_cls(url=url, body=body, encoding=encoding), *args)
+    return read_page(spider, response_cls(url=url, body=body, encoding=encoding), args, today)
 
 
 class TrackerSpider(scrapy.Spider):
@@ -78,24 +93,28 @@ class TrackerSpider(scrapy.Spider):
     def analyse(self, response: TextResponse, *args: Any) -> Any:
         raise NotImplementedError
 
-    async def analysed(self, response: TextResponse, context: str, *args: Any, here: bool = False) -> Any:
-        """`self.analyse(response, *args)`, in a crawl worker process when there is one (`here`:
-        in this one); or last crawl's result when the page is unchanged (304) and reached with
-        the same listing context (needs the HTTP cache)."""
+    async def analysed(self, response: TextResponse, context: str, *args: Any, urgent: bool = False) -> Any:
+        """read_page (analyse, then normalise the calls), in a crawl worker process when there
+        is one (`urgent`: ahead of the pages waiting for it); or last crawl's result when the
+        page is unchanged (304) and reached with the same listing context (needs the HTTP cache)."""
         path = self._memo_path()
         key = memo.memo_key(response.url, response.body, context) if path is not None else ""
         if path is not None and "cached" in response.flags:
             hit = memo.get(path, key)
             if hit is not None:
                 return hit
-        if here:
-            result = self.analyse(response, *args)
-        else:
-            result = await offload.run(analyse_in_worker, type(self), self.init_args, type(response),
-                                       response.url, response.body, response.encoding, args)
+        result = await offload.run(read_page_in_worker, type(self), self.init_args, type(response), response.url,
+                                   response.body, response.encoding, args, self.today, urgent=urgent)
         if path is not None:
             memo.put(path, key, result)
         return result
+
+    @property
+    def today(self) -> date:
+        """The crawl's day, for dates without a year and statuses (TRACKER_TODAY in tests)."""
+        settings = self.crawler.settings if getattr(self, "crawler", None) else None
+        day = settings.get("TRACKER_TODAY") if settings is not None else None
+        return date.fromisoformat(day) if day else clock.today()
 
     def _memo_path(self) -> Path | None:
         """Where analyses are kept: beside the HTTP cache, when there is one."""

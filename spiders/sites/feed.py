@@ -50,9 +50,13 @@ class FeedSpider(TrackerSpider):
             yield scrapy.Request(entry.link, callback=self.parse_item, errback=self.item_failed,
                                  cb_kwargs={"entry": entry}, meta={"context_unchanged": self.unchanged(response)})
 
-    def analyse(self, response: TextResponse, listing: Listing) -> PageResult:
-        return analyse_page(response.text, response.url, listing=listing, funder=self.funder,
-                            selectors=self.selectors, allow_listing=False)
+    def analyse(self, response: TextResponse, listing: Listing, entry: FeedEntry) -> PageResult:
+        result = analyse_page(response.text, response.url, listing=listing, funder=self.funder,
+                              selectors=self.selectors, allow_listing=False)
+        for call in result.calls:
+            call.title = call.title or entry.title
+            call.summary = call.summary or entry.text.split("\n")[0][:500]
+        return result
 
     async def parse_item(self, response: Response, entry: FeedEntry) -> AsyncIterator[RawCall]:
         self.count_page()
@@ -61,13 +65,10 @@ class FeedSpider(TrackerSpider):
             return
         listing = entry_listing(entry)
         context = f"feed\n{listing.text}\n{sorted(listing.fields.items())}"
-        result = await self.analysed(response, context, listing)
+        result = await self.analysed(response, context, listing, entry)
         if result.kind == "noncall":
             self.skip(response.url, result.reason)
             return
-        for call in result.calls:
-            call.title = call.title or entry.title
-            call.summary = call.summary or entry.text.split("\n")[0][:500]
         for out in self.calls_or_unchanged(response, result.calls):
             yield out
 

@@ -40,9 +40,8 @@ class GenericHtmlSpider(TrackerSpider):
         depth = int(response.meta.get("tracker_depth", 0))
         listing = Listing(response.meta.get("listing_text", ""), dict(response.meta.get("listing_fields") or {}))
         context = f"{depth}\n{listing.text}\n{sorted(listing.fields.items())}"
-        # Listing pages (depth 0) are read here: the links and the next page they hold must
-        # not queue behind the detail pages waiting for the worker.
-        result = await self.analysed(response, context, listing, depth, here=depth == 0)
+        # A listing page's links and next page must not queue behind the detail pages.
+        result = await self.analysed(response, context, listing, depth, urgent=depth == 0)
         if result.kind == "noncall":
             self.skip(response.url, result.reason)
             return

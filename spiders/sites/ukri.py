@@ -8,6 +8,7 @@ from typing import Any
 from parsel import Selector
 from scrapy.http import TextResponse
 
+from spiders.extract.feeds import FeedEntry
 from spiders.extract.ocds import london_iso
 from spiders.extract.page import Listing, PageResult
 from spiders.sites.feed import FeedSpider
@@ -39,8 +40,8 @@ def ukri_structured(html: str, call: RawCall) -> None:
 class UkriFeedSpider(FeedSpider):
     name = "ukri_feed"
 
-    def analyse(self, response: TextResponse, listing: Listing) -> PageResult:
-        result = super().analyse(response, listing)
+    def analyse(self, response: TextResponse, listing: Listing, entry: FeedEntry) -> PageResult:
+        result = super().analyse(response, listing, entry)
         for call in result.calls:
             ukri_structured(response.text, call)
         return result

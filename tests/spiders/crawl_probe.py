@@ -28,7 +28,8 @@ def main(spec: list[dict]) -> None:
         crawler = process.create_crawler(spider_for(source["kind"], source["url"]))
 
         def on_item(item, response, spider):  # noqa: ANN001
-            print(json.dumps({"item": dataclasses.asdict(item), "spider": spider.name}), flush=True)
+            fields = {f.name: getattr(item, f.name) for f in dataclasses.fields(item) if f.name != "normalised"}
+            print(json.dumps({"item": fields, "spider": spider.name}), flush=True)
 
         def on_closed(spider, reason, crawler=crawler):  # noqa: ANN001
             stats = {k: v for k, v in crawler.stats.get_stats().items() if isinstance(v, (int, str))}

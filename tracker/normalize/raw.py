@@ -27,6 +27,9 @@ class RawCall:
     # keys of `structured` (all optional): deadline (ISO date or datetime string), opens,
     # amount_min, amount_max, total_pot (ints, pounds), status, rolling (bool),
     # eligible_org_types, excluded_org_types, areas, themes (lists of vocabulary keys)
+    # (day, Facts) when the process that read the page also normalised the call for that
+    # day, which saves the crawl a second trip to its worker
+    normalised: tuple[Any, Any] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
