@@ -19,7 +19,8 @@ def scrapy_settings(settings: Settings, *, dry_run_out: str | None = None) -> di
         "CONCURRENT_REQUESTS_PER_DOMAIN": crawl.concurrency_per_domain,
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(crawl.concurrency_per_domain),
         "EXTENSIONS": {"scrapy.extensions.throttle.AutoThrottle": None,
-                       "spiders.throttle.RevalidatingAutoThrottle": 0},
+                       "spiders.throttle.RevalidatingAutoThrottle": 0,
+                       "scrapy.extensions.remote_control.RemoteControl": None},  # see spiders/settings.py
         "DOWNLOAD_MAXSIZE": crawl.max_page_kb * 1024,
         "DOWNLOAD_WARNSIZE": crawl.max_page_kb * 512,
         "TRACKER_ALLOW_HOSTS": list(crawl.allow_hosts),
@@ -30,7 +31,10 @@ def scrapy_settings(settings: Settings, *, dry_run_out: str | None = None) -> di
         "DOWNLOADER_MIDDLEWARES": {"spiders.guard.GuardMiddleware": 50,
                                    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
                                    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
-                                   "scrapy.downloadermiddlewares.stats.DownloaderStats": None},
+                                   "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+                                   # off in settings too; None also saves importing them
+                                   "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+                                   "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None},
         "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.referer.RefererMiddleware": None,
                                "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
                                "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None},

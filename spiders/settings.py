@@ -25,6 +25,9 @@ RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 starts an HTTP server in every crawl that runs Python code sent to it (behind
+# a token); a crawler of untrusted sites has no use for one.
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "WARNING"
 # Admin-typed URLs must not reach files, data: URLs, FTP or S3.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}

@@ -46,9 +46,9 @@ class NormalizePipeline:
 
     async def process_item(self, item: RawCall | Facts | UnchangedPage) -> Facts | UnchangedPage:
         if isinstance(item, RawCall):
-            item.url = canonical_url(item.url)
             if item.normalised is not None and item.normalised[0] == self.today:
-                return self.count(item.normalised[1])
+                return self.count(item.normalised[1])  # read_page made its url canonical too
+            item.url = canonical_url(item.url)
             return self.count(await offload.run(normalize_worker, item, self.today))
         if isinstance(item, UnchangedPage):
             item.url = canonical_url(item.url)

@@ -122,13 +122,44 @@ def _crawl_processes() -> list[int]:
     return found
 
 
+def _listening_ports(pid: int) -> list[int]:
+    """TCP ports the process listens on (its socket inodes among the LISTEN rows of /proc/net)."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    ports = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as handle:
+            for row in list(handle)[1:]:
+                cols = row.split()
+                if cols[3] == "0A" and cols[9] in inodes:
+                    ports.append(int(cols[1].rsplit(":", 1)[1], 16))
+    return ports
+
+
 def test_crawl_over_its_time_limit_is_killed_and_recorded(settings: Settings, engine, hanging_server) -> None:
     settings.crawl.obey_robots = False
     with Session(engine) as s:
         s.add(Source(name="slow", kind="html", url=hanging_server + "/grants"))
         s.commit()
     started = time.monotonic()
+    listening: list[int] = []
+
+    def watch() -> None:  # while the crawl waits on the hanging site
+        time.sleep(1.5)
+        for pid in _crawl_processes():
+            listening.extend(_listening_ports(pid))
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
     outcome = run_crawl(settings, ["slow"], timeout=3)
+    watcher.join()
+    assert listening == []  # no Telnet console, no remote-control server: nothing to connect to
     assert time.monotonic() - started < 15
     assert outcome.timed_out
     assert outcome.results[0].status == "timeout"
