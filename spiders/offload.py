@@ -15,6 +15,7 @@ import importlib
 import itertools
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
 import signal
 from collections.abc import Callable
@@ -38,6 +39,12 @@ def _worker_start(preload: tuple[str, ...]) -> None:
     except (OSError, AttributeError):
         pass
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # What a worker writes beside the HTTP cache (page analyses) is committed when the
+    # pool shuts it down; multiprocessing runs these finalizers, not atexit.
+    from spiders.sqlite_file import SqliteFile
+
+    SqliteFile.after_fork()
+    multiprocessing.util.Finalize(None, SqliteFile.commit_all, exitpriority=10)
     for module in preload:
         importlib.import_module(module)
 

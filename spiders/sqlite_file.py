@@ -11,6 +11,7 @@ COMMIT_EVERY = 200
 
 class SqliteFile:
     _open: dict[str, SqliteFile] = {}
+    _inherited: list[SqliteFile] = []
 
     def __init__(self, path: Path, schema: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -34,3 +35,16 @@ class SqliteFile:
 
     def commit(self) -> None:
         self.conn.commit()
+
+    @classmethod
+    def after_fork(cls) -> None:
+        """In a forked child: open files afresh. The parent's connections must not be used,
+        nor closed, here (SQLite forbids carrying a connection across fork), so they are
+        set aside untouched for the life of the child."""
+        cls._inherited = list(cls._open.values())
+        cls._open = {}
+
+    @classmethod
+    def commit_all(cls) -> None:
+        for db in cls._open.values():
+            db.commit()

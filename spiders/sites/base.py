@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,27 +19,39 @@ from tracker.normalize.urls import canonical_url
 _worker_spiders: dict[tuple[type, str], TrackerSpider] = {}
 
 
-def read_page(spider: TrackerSpider, response: TextResponse, args: tuple, today: date) -> Any:
-    """`spider.analyse(response, *args)`, its calls' urls made canonical and the calls
-    normalised for `today`: the whole CPU cost of a page, in one step."""
+@dataclass
+class PageJob:
+    """One page to read, as sent to a worker process: the spider is remade there from its
+    constructor arguments (once per worker), the response from its bytes."""
+
+    spider_cls: type[TrackerSpider]
+    init: dict[str, Any]
+    response_cls: type[TextResponse]
+    url: str
+    body: bytes
+    encoding: str
+    args: tuple
+    today: date
+    memo_path: Path | None = None  # where to keep the analysis for the next crawl
+    memo_context: str = ""
+
+
+def read_page(job: PageJob) -> Any:
+    """Analyse the page, keep the analysis in the memo, then make the calls' urls canonical
+    and normalise the calls for the day: the whole CPU cost of a page, in one step."""
     from tracker.normalize import normalize_call
 
-    result = spider.analyse(response, *args)
-    for call in result.calls:
-        call.url = canonical_url(call.url)
-        call.normalised = (today, normalize_call(call, today=today, default_funder=call.funder))
-    return result
-
-
-def read_page_in_worker(spider_cls: type[TrackerSpider], init: dict[str, Any], response_cls: type[TextResponse],
-                        url: str, body: bytes, encoding: str, args: tuple, today: date) -> Any:
-    """read_page from what a worker process is sent: the spider's constructor arguments
-    (it is made once per worker) and the page's bytes."""
-    key = (spider_cls, repr(sorted(init.items())))
+    key = (job.spider_cls, repr(sorted(job.init.items())))
     spider = _worker_spiders.get(key)
     if spider is None:
-        spider = _worker_spiders[key] = spider_cls(**init)
-    return read_page(spider, response_cls(url=url, body=body, encoding=encoding), args, today)
+        spider = _worker_spiders[key] = job.spider_cls(**job.init)
+    result = spider.analyse(job.response_cls(url=job.url, body=job.body, encoding=job.encoding), *job.args)
+    if job.memo_path is not None:
+        memo.put(job.memo_path, memo.memo_key(job.url, job.body, job.memo_context), result)
+    for call in result.calls:
+        call.url = canonical_url(call.url)
+        call.normalised = (job.today, normalize_call(call, today=job.today, default_funder=call.funder))
+    return result
 
 
 class TrackerSpider(scrapy.Spider):
@@ -94,20 +107,17 @@ class TrackerSpider(scrapy.Spider):
         raise NotImplementedError
 
     async def analysed(self, response: TextResponse, context: str, *args: Any, urgent: bool = False) -> Any:
-        """read_page (analyse, then normalise the calls), in a crawl worker process when there
+        """read_page (analyse, keep, normalise the calls), in a crawl worker process when there
         is one (`urgent`: ahead of the pages waiting for it); or last crawl's result when the
         page is unchanged (304) and reached with the same listing context (needs the HTTP cache)."""
         path = self._memo_path()
-        key = memo.memo_key(response.url, response.body, context) if path is not None else ""
         if path is not None and "cached" in response.flags:
-            hit = memo.get(path, key)
+            hit = memo.get(path, memo.memo_key(response.url, response.body, context))
             if hit is not None:
                 return hit
-        result = await offload.run(read_page_in_worker, type(self), self.init_args, type(response), response.url,
-                                   response.body, response.encoding, args, self.today, urgent=urgent)
-        if path is not None:
-            memo.put(path, key, result)
-        return result
+        job = PageJob(type(self), self.init_args, type(response), response.url, response.body, response.encoding,
+                      args, self.today, path, context)
+        return await offload.run(read_page, job, urgent=urgent)
 
     @property
     def today(self) -> date:
