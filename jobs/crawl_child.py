@@ -125,6 +125,9 @@ def main(argv: list[str]) -> int:
 
     offload.start(settings.crawl.workers, preload=("tracker.normalize.call",))
     process = CrawlerProcess(project)
+    # Scrapy filters by level in its handler, after building a record for every page's debug
+    # lines; a logger level drops them before they are built.
+    logging.getLogger().setLevel(project.get("LOG_LEVEL"))
     progress = Progress()
 
     def attach(crawler: Crawler, source: dict[str, Any]) -> None:
@@ -134,6 +137,7 @@ def main(argv: list[str]) -> int:
         def on_response(response, request, spider) -> None:  # noqa: ANN001
             if request.url == source["url"] or source["url"] in request.meta.get("redirect_urls", []):
                 start_status.append(response.status)
+                crawler.signals.disconnect(on_response, signal=signals.response_received)  # seen it
 
         def on_closed(spider, reason) -> None:  # noqa: ANN001
             stats = crawler.stats.get_stats()

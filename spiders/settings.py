@@ -9,9 +9,10 @@ USER_AGENT = "funding-tracker/0.1 (+contact: funding@example.gov.uk)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
-# Items of one response processed in parallel. A page yields a few calls; the default of
-# 100 makes Scrapy start 100 tasks per page, which cost more than the crawl itself.
-CONCURRENT_ITEMS = 8
+# Items of one response processed in parallel. Scrapy starts that many tasks for every
+# response, whatever it yields; a page yields one call or a few, and they are read and
+# normalised already (in the crawl's worker), so one at a time is all the parallelism there is.
+CONCURRENT_ITEMS = 1
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0

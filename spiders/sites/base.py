@@ -128,10 +128,11 @@ class TrackerSpider(scrapy.Spider):
 
     def _memo_path(self) -> Path | None:
         """Where analyses are kept: beside the HTTP cache, when there is one."""
-        settings = self.crawler.settings if getattr(self, "crawler", None) else None
-        if settings is None or not settings.getbool("HTTPCACHE_ENABLED"):
-            return None
-        return Path(settings["HTTPCACHE_DIR"]) / "analysis.sqlite"
+        if "_memo" not in self.__dict__:
+            settings = self.crawler.settings if getattr(self, "crawler", None) else None
+            enabled = settings is not None and settings.getbool("HTTPCACHE_ENABLED")
+            self._memo = Path(settings["HTTPCACHE_DIR"]) / "analysis.sqlite" if enabled else None
+        return self._memo
 
     def closed(self, reason: str) -> None:
         path = self._memo_path()
