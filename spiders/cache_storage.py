@@ -47,11 +47,16 @@ class SqliteCacheStorage:
         data: dict[str, Any] = pickle.loads(meta)  # noqa: S301 - our own cache file
         data["body"] = body
         request.meta["cache_timestamp"] = stored
-        return response_from_dict(data)
+        response = response_from_dict(data)
+        request.meta["cache_validators"] = _validators(response)
+        return response
 
     def store_response(self, spider: Spider, request: Request, response: Response) -> None:
+        if "cached" in response.flags and request.meta.get("cache_validators") == _validators(response):
+            return  # answered 304 with the same validators: the stored copy is still the page
         key = self._key(request)
         data = response.to_dict()
+        data["flags"] = [flag for flag in data.get("flags") or [] if flag != "cached"]
         body = data.pop("body", b"") or b""
         meta = pickle.dumps(data, protocol=4)
         self.db.conn.execute(
@@ -59,3 +64,7 @@ class SqliteCacheStorage:
             "SET url = excluded.url, stored = excluded.stored, meta = excluded.meta, body = excluded.body",
             (key, response.url, time.time(), meta, body))
         self.db.wrote()
+
+
+def _validators(response: Response) -> tuple[bytes | None, bytes | None]:
+    return response.headers.get(b"ETag"), response.headers.get(b"Last-Modified")
