@@ -63,6 +63,8 @@ def tracker(*args: str, env: dict) -> subprocess.CompletedProcess:
 def crawl(dataset: Path, home: Path) -> tuple[list[dict], float]:
     env = dict(os.environ, TRACKER_HOME=str(home))
     env.pop("TRACKER_DATABASE_URL", None)
+    # The truth holds for its as_of day ("31 Jan" with no year, what is closed): crawl as of then.
+    env.setdefault("TRACKER_TODAY", json.loads((dataset / "truth.json").read_text())["as_of"])
     cfg = home / "config.toml"
     cfg.write_text('[crawl]\ndownload_delay = 0\nconcurrency_per_domain = 8\nallow_hosts = ["127.0.0.1"]\n'
                    'contact = "eval@example.gov.uk"\n')

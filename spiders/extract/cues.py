@@ -28,7 +28,7 @@ APPLY = re.compile(
     re.I,
 )
 FUND_NOUN = re.compile(
-    r"\b(funds?|funding|grants?|programmes?|programs?|schemes?|awards?|competitions?|prizes?|bursar(?:y|ies)|"
+    r"\b(funds?|funding|grants?|appeals?|programmes?|programs?|schemes?|awards?|competitions?|prizes?|bursar(?:y|ies)|"
     r"tenders?|calls?|challenge|opportunit(?:y|ies)|pot|investment|contract|procurement)\b",
     re.I,
 )

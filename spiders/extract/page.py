@@ -103,7 +103,8 @@ def _hard_non_call(p: _Page, listing: Listing) -> str | None:
     if any(C.NEWS_CRUMB.search(c) for c in p.crumbs):
         return "news post (breadcrumb)"
     head = p.text.split("\n")[:6]
-    if any(C.POSTED_LINE.match(line) for line in head) and not any(C.CALL_LABEL.search(k) for k in p.fields):
+    if (any(C.POSTED_LINE.match(line) for line in head) and not any(C.CALL_LABEL.search(k) for k in p.fields)
+            and not (C.FUND_NOUN.search(p.title) and C.has_money(p.text) and C.has_dated_deadline(p.text))):
         return "news post (posted/published line)"
     if C.AWARDS_TITLE.search(p.title) or (C.AWARDS_END.search(p.title) and C.AWARDED_TEXT.search(p.text)):
         return "past awards"

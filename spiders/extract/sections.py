@@ -9,6 +9,7 @@ from lxml.html import HtmlElement
 
 from spiders.extract.content import block_text, inline_text, parse_fragment
 from spiders.extract.cues import DATE, MONEY, ROLLING
+from tracker.normalize.dates import ROLLING_RE, TBC_RE
 
 # A fund's name, not a question or a generic heading ("What we fund", "Closed funds")
 FUND_NAME = re.compile(
@@ -65,8 +66,32 @@ def _following(h: HtmlElement, stop: set[int]) -> HtmlElement:
     return parse_fragment(html)
 
 
+def _details_sections(main: HtmlElement) -> list[Section]:
+    """Accordion items (<details><summary>Name</summary>...</details>) that each read as a fund of
+    their own: when to apply (a date, rolling or TBC) and either money or a fund's name. A single
+    fund's page may fold its "Key dates" or "Funding available" into an accordion too; those
+    items have one of the two, not both."""
+    out: list[Section] = []
+    for d in main.iter("details"):
+        summary = d.find("summary")
+        if summary is None:
+            continue
+        title = inline_text(summary)
+        if not title or len(title.split()) > 14 or GENERIC_START.match(title) or title.endswith("?"):
+            continue
+        text = block_text(d)
+        when = DATE.search(text) or ROLLING_RE.search(text) or TBC_RE.search(text)
+        if not (when and (MONEY.search(text) or FUND_NAME.search(title))):
+            continue
+        out.append(Section(id=d.get("id") or slug(title), title=title, element=d))
+    return out
+
+
 def fund_sections(main: HtmlElement) -> list[Section]:
     """Sections of a shared page that each describe a fund with its own money or dates."""
+    details = _details_sections(main)
+    if len(details) >= 2:
+        return details
     headings = [h for h in main.iter("h2", "h3") if fund_heading(inline_text(h)) and h.find(".//a[@href]") is None]
     if len(headings) < 2:
         return []

@@ -35,6 +35,10 @@ def resolved(text: str) -> list[str]:
             ["East Cambridgeshire", "South Cambridgeshire"],
         ),
         ("A charity in Cambs", ["Cambridgeshire"]),
+        (
+            "Open to groups across Cambridgeshire. This fund does not cover the Peterborough City Council area.",
+            ["Cambridge", "Fenland", "Huntingdonshire", "East Cambridgeshire", "South Cambridgeshire"],
+        ),
     ],
 )
 def test_prose(text, areas):

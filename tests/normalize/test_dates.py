@@ -37,6 +37,8 @@ TODAY = date(2026, 11, 26)
         ("Deadline: 31 Jan", date(2027, 1, 31), None),
         ("It stopped taking applications at midnight on 31 January 2026.", date(2026, 1, 31), None),
         ("Tender submission deadline 2027-06-18", date(2027, 6, 18), None),
+        ("Our quarterly deadlines: 1 Feb, 1 May, 1 Aug and 1 Nov.", date(2027, 2, 1), None),
+        ("Our quarterly deadlines: 1 Feb, 1 May, 1 Aug and 1 Nov.", date(2027, 2, 1), None),
     ],
 )
 def test_deadline_in_prose(text, deadline, at):

@@ -56,6 +56,8 @@ def mmp(text: str) -> tuple[int | None, int | None, int | None]:
         ("Around £40,000 is available this year.", (None, None, 40_000)),
         ("£30,000 to £100,000, from a programme budget of £19 million.", (30_000, 100_000, 19_000_000)),
         ("The programme offered £300 to £10,000 to not-for-profit organisations.", (300, 10_000, None)),
+        ("Grants between £20,000 and £80,000 will be awarded to successful bids.", (20_000, 80_000, None)),
+        ("Grants between £20,000 and £80,000 will be awarded to successful bids.", (20_000, 80_000, None)),
     ],
 )
 def test_amounts_in_prose(text, expected):

@@ -171,3 +171,17 @@ def test_unregistered_groups_and_led_by():
     assert {"community_group", "local_authority"} <= both(text)[1]
     assert both("Partnerships led by a charity, a social enterprise or a local authority.")[0] == {
         "charity", "social_enterprise", "local_authority"}
+
+
+@pytest.mark.parametrize(
+    ("text", "eligible", "excluded"),
+    [
+        ("Charities and social enterprises will be able to apply.", {"charity", "social_enterprise"}, set()),
+        ("Projects for children who are excluded from school. Schools can apply.", {"school"}, set()),
+        ("Who can apply? Community groups and registered charities.", {"community_group", "charity"}, set()),
+        ("Who can apply: community groups and charities. No grants to individuals.",
+         {"community_group", "charity"}, {"individual"}),
+    ],
+)
+def test_who_may_apply_as_sites_word_it(text, eligible, excluded) -> None:
+    assert both(text) == (eligible, excluded)

@@ -22,6 +22,9 @@ def test_every_theme_has_terms_and_is_in_vocabulary():
         ("Support for victims and witnesses of crime", {"victims"}),
         ("Challenging hate crime and building cohesion", {"community_cohesion"}),
         ("Speed indicator devices and Community Speedwatch", {"road_safety"}),
+        ("Preventing relationship abuse among teenagers", {"domestic_abuse", "youth"}),
+        ("Keeping girls and young women safe at night", {"vawg"}),
+        ("Violence in teenage relationships", set()),  # abuse in a relationship, not street violence
         ("Reducing drug and alcohol harm", {"drugs_alcohol"}),
         ("Crime prevention and reducing reoffending", {"crime_prevention"}),
     ],

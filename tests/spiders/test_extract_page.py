@@ -128,3 +128,36 @@ def test_self_contained_sections_with_faq_links_stay_sections():
 def test_fund_named_like_a_site_page_is_not_skipped():
     body = "<h1>Home Security Grant</h1><p>Grants of up to &pound;500 for door locks. Apply by 1 June 2027.</p>"
     assert page(body, BASE + "/funding/home-security.html").kind == "call"
+
+
+def test_accordion_items_that_are_funds_become_sections():
+    body = """<h1>Community grants</h1>
+      <details id="safety"><summary>Community Safety Small Grants</summary>
+        <p>Grants of up to &pound;1,000. Closing date: Wednesday 31 March 2027.</p></details>
+      <details id="chest"><summary>Community Chest</summary>
+        <p>Grants of &pound;250 to &pound;2,500. Applications can be made at any time of year.</p></details>
+      <details id="climate"><summary>Climate Action Grants</summary>
+        <p>A new round opens in spring 2027. Dates and grant levels are to be confirmed.</p></details>
+      <details id="help"><summary>Help with your application</summary>
+        <p>Call us at least two weeks before a closing date.</p></details>"""
+    result = page(body, BASE + "/community/grants.html")
+    assert result.kind == "multi"
+    assert [(c.url.rsplit("#")[1], c.title) for c in result.calls] == [
+        ("safety", "Community Safety Small Grants"), ("chest", "Community Chest"), ("climate", "Climate Action Grants")]
+
+
+def test_one_funds_page_folded_into_an_accordion_stays_one_call():
+    body = """<h1>Safer Streets Fund</h1><p>Grants for community safety projects. Apply by 1 May 2027.</p>
+      <details><summary>Funding available</summary><p>Grants of up to &pound;5,000.</p></details>
+      <details><summary>Key dates</summary><p>Opens 1 February 2027. Closes 1 May 2027.</p></details>
+      <details><summary>When will I hear?</summary>
+        <p>By 1 July 2027; grants of &pound;5,000 are paid in June.</p></details>"""
+    result = page(body, BASE + "/funding/safer-streets.html")
+    assert result.kind == "call" and result.calls[0].title == "Safer Streets Fund"
+
+
+def test_a_govuk_published_line_does_not_make_a_fund_page_news():
+    body = """<h1>Knife Crime Prevention Fund 2025</h1><dl><dt>Published</dt><dd>3 March 2025</dd></dl>
+      <p>Published: 3 March 2025</p>
+      <p>Grants of up to &pound;50,000 for projects preventing knife crime. The closing date is 30 April 2025.</p>"""
+    assert page(body, BASE + "/government/publications/knife-crime-prevention-fund-2025.html").kind == "call"

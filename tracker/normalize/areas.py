@@ -24,7 +24,9 @@ _EXTRA_ALIASES = {
     "across the UK": "United Kingdom",
 }
 _ORG_AFTER = re.compile(
-    r"^(?:'s)?\s*(?:City |County |District |Borough )?(?:Council|Constabulary|Police|Fire|Community Foundation"
+    # "the Peterborough City Council area" is a place, not an organisation
+    r"^(?:'s)?\s*(?:City |County |District |Borough )?(?:Council(?!'?s? (?:area|boundar|district))"
+    r"|Constabulary|Police|Fire|Community Foundation"
     r"|Foundation|Partnership|Commissioner|Hospitals?|University|College|Trust|Road|Street|Way|Avenue|Lane"
     r"|Airport|Chamber|Wildlife|Museum|Library|Football|Rugby|County Cricket|NHS|Integrated Care)\b"
 )

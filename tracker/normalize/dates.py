@@ -55,7 +55,7 @@ _IGNORE = (
     r"|last round|previous round|news"
 )
 _DEADLINE = (
-    r"clos(?:e|es|ed|ing)|deadline|submi(?:t|tted|ssions?)|apply by|reach us|no later than"
+    r"clos(?:e|es|ed|ing)|deadlines?|submi(?:t|tted|ssions?)|apply by|reach us|no later than"
     r"|stopped (?:taking|accepting)|last date|applications? (?:must|should) be (?:in|received)"
 )
 _OPENS = (

@@ -57,7 +57,7 @@ _MIN_BEFORE = re.compile(
 )
 _MIN_AFTER = re.compile(r"^\W{0,3}(?:or more|or over|or above|and (?:above|over|upwards)|\+|minimum)", re.I)
 _IGNORE_NEAR = re.compile(
-    r"awarded|average|typical|in practice|few awards|requests? of|raised|received|last round|previous"
+    r"(?<!be )awarded|average|typical|in practice|few awards|requests? of|raised|received|last round|previous"
     r"|turnover|income|salary|fee|per hour|per day|per person|VAT threshold|spent|matched? (?:funding )?of",
     re.I,
 )

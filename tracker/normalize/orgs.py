@@ -142,17 +142,20 @@ _ALL_ORGS = re.compile(r"^\W*organisations\b(?!\s+(?:based|that|which|who|applyi
 _NEG = re.compile(
     r"\b(?:cannot|can ?not|can't|could not|couldn't|may not|must not|will not|won't|do not|does not|don't"
     r"|doesn't|are not|is not|aren't|isn't|not (?:eligible|open|able)|ineligible|excluded|unable to|no longer"
+    r"|no (?:grants?|funding|awards?) (?:to|for)"
     r"|nor)\b",
     re.I,
 )
 _NEG_APPLY = re.compile(
     r"\b(?:cannot|can ?not|can't|could not|may not|must not|will not|won't|do not|does not|are not|is not|not)"
     r"\s+(?:\w+\s+){0,3}?(?:apply|bid|eligible|fund|accept|lead|hold|receive|submit|pay for|support|open to)\b"
-    r"|\bineligible\b|\b(?:are|is) excluded\b|\bexcluded from (?:applying|this fund|the fund|the scheme)",
+    # "children who are excluded from school" is the topic, not who may apply
+    r"|\bineligible\b|\b(?:are|is) excluded\b(?! from (?!applying|this|the (?:fund|scheme|programme)))"
+    r"|\bno (?:grants?|funding|awards?) (?:to|for)\b|\bexcluded from (?:applying|this fund|the fund|the scheme)",
     re.I,
 )
 _POS = re.compile(
-    r"\b(?:can|may|could|are able to|were able to|is able to|are eligible to|are invited to) (?:also )?"
+    r"\b(?:can|may|could|are able to|were able to|is able to|will be able to|are eligible to|are invited to) (?:also )?"
     r"(?:apply|bid|submit|put forward|lead)\b|\beligible\b|\bopen to\b|\bwelcome (?:bids|applications|proposals)"
     r"|\b(?:applications?|bids?|proposals) from\b|\bmust be (?:made |led )?by\b|\bis for\b"
     r"|\bsuitable for\b|\byou must be an?\b|\bif you are an?\b"
@@ -194,7 +197,7 @@ _HEAD_END = re.compile(
 )
 _LABEL_POS = re.compile(
     r"^\W*(?:who (?:can|may|could|should|is able to) (?:apply|bid)|who (?:is|are) eligible|eligible applicants"
-    r"|eligible organisations|applicant types?|open to|suitable for)\s*:\s*(?=\S)",
+    r"|eligible organisations|applicant types?|open to|suitable for)\s*[:?]\s*(?=\S)",
     re.I,
 )
 _LABEL_NEG = re.compile(

@@ -20,7 +20,7 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"public spaces?",
         r"patrols",
         r"public confidence",
-        r"(?<!road )(?<!fire )(?<!water )(?<!online )(?<!victim )safety(?! of (?:victims|children|women))",
+        r"(?<!road )(?<!fire )(?<!water )(?<!online )(?<!victim )safety(?! of (?:victims|children|women|girls))",
         r"make (?:their|the|your) (?:area|community)"
         r" safer",
         r"keep(?:ing)? (?:people|communities) safe",
@@ -71,7 +71,7 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"youth violence",
         r"stabbings?",
         r"homicide",
-        r"(?<!domestic )(?<!sexual )violence(?! against)",
+        r"(?<!domestic )(?<!sexual )violence(?! against| in (?:\w+ )?relationships)",
     ),
     "organised_crime": (
         r"organised crime",
@@ -117,6 +117,8 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"violence against women(?: and girls)?",
         r"\bVAWG\b",
         r"women and girls",
+        r"girls and (?:young )?women",
+        r"safety of (?:girls|women)",
         r"night-?time economy",
         r"nights? out",
         r"sexual (?:violence|assault|harassment|abuse)",
@@ -135,6 +137,8 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"\bIDVAs?\b",
         r"perpetrators?",
         r"abusive relationships?",
+        r"relationship abuse",
+        r"abuse in (?:\w+ ){0,2}relationships",
         r"refuges?",
     ),
     "victims": (
