@@ -25,6 +25,8 @@ def test_every_theme_has_terms_and_is_in_vocabulary():
         ("Preventing relationship abuse among teenagers", {"domestic_abuse", "youth"}),
         ("Keeping girls and young women safe at night", {"vawg"}),
         ("Violence in teenage relationships", set()),  # abuse in a relationship, not street violence
+        ("We fund sessional youth workers, trips, equipment and volunteer training.", {"youth"}),
+        ("Helping young people gain the confidence to volunteer in their community.", {"youth", "community_cohesion"}),
         ("Reducing drug and alcohol harm", {"drugs_alcohol"}),
         ("Crime prevention and reducing reoffending", {"crime_prevention"}),
     ],

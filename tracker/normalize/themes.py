@@ -174,7 +174,7 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"connect(?:s|ing)? people",
         r"loneliness",
         r"isolation",
-        r"volunteer(?:ing|s)?",
+        r"volunteering|volunteers\b|to volunteer\b",  # not "volunteer training", a cost
         r"trust (?:between|in)",
         r"build trust",
         r"get to know",
