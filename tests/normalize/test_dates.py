@@ -39,6 +39,9 @@ TODAY = date(2026, 11, 26)
         ("Tender submission deadline 2027-06-18", date(2027, 6, 18), None),
         ("Our quarterly deadlines: 1 Feb, 1 May, 1 Aug and 1 Nov.", date(2027, 2, 1), None),
         ("Our quarterly deadlines: 1 Feb, 1 May, 1 Aug and 1 Nov.", date(2027, 2, 1), None),
+        ("Deadlines\n1 Feb, 1 May, 1 Aug and 1 Nov (23:59).", date(2027, 2, 1), time(23, 59)),
+        ("Closes 1 March 2027 (5pm)", date(2027, 3, 1), time(17, 0)),
+        ("Deadline 1 June 2027 (decision by 5pm on 1 Sept 2027)", date(2027, 6, 1), None),
     ],
 )
 def test_deadline_in_prose(text, deadline, at):

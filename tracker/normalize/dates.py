@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Literal
@@ -43,7 +43,7 @@ _TIME = (
     r"|(?P<h24>[01]?\d|2[0-3])[:.](?P<m24>[0-5]\d)(?!\d|\s*[ap]\.?m\b)"
     r"|(?:12\s+)?(?P<word>noon|midday|midnight))"
 )
-_TIME_AFTER = re.compile(rf"^\s*(?:,|\bat\b|\bby\b)?\s*(?:\bat\b\s*)?{_TIME}", re.I)
+_TIME_AFTER = re.compile(rf"^\s*(?:,|\(|\bat\b|\bby\b)?\s*(?:\bat\b\s*)?{_TIME}", re.I)
 _TIME_BEFORE = re.compile(rf"{_TIME}\s*(?:,?\s*on|,)?\s*$", re.I)
 
 _IGNORE = (
@@ -212,7 +212,7 @@ def scan(text: str, today: date, default_role: Role | None = None) -> list[DateH
         for col, cell in enumerate(cells):
             column_role = _label_role(header[col]) if len(cells) == len(header) and len(cells) > 1 else None
             for sentence in _SENT_END.split(cell):
-                prev_end, prev_role = 0, None
+                prev_end, prev_role, in_sentence = 0, None, 0
                 for m in DATE_RE.finditer(sentence):
                     when, year_given = _build(m, today)
                     if when is None:
@@ -231,10 +231,21 @@ def scan(text: str, today: date, default_role: Role | None = None) -> list[DateH
                     hits.append(DateHit(when, _time_of(after or before), role, year_given))
                     prev_end, prev_role = m.end(), role
                     recent = [(sentence, role)]
+                    in_sentence += 1
+                hits[len(hits) - in_sentence:] = _one_time_for_the_list(hits[len(hits) - in_sentence:])
             recent.append((cell, None))
             del recent[:-8]
         if len(cells) > 1 and not row_has_date:
             header = cells
+    return hits
+
+
+def _one_time_for_the_list(hits: list[DateHit]) -> list[DateHit]:
+    """ "1 Feb, 1 May, 1 Aug and 1 Nov (23:59)": one time given for a list of dates of one role
+    is the time of each of them."""
+    times = {h.at for h in hits if h.at is not None}
+    if len(hits) > 1 and len(times) == 1 and len({h.role for h in hits}) == 1:
+        return [replace(h, at=next(iter(times))) for h in hits]
     return hits
 
 
