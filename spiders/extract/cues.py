@@ -44,7 +44,9 @@ NEWS_CRUMB = re.compile(r"\b(news|blogs?|press( releases)?|stories|announcements
 POSTED_LINE = re.compile(r"^(posted|published)\b(\s+on)?.*\b\d{4}\b", re.I)
 AWARDS_TITLE = re.compile(
     r"\b((past|previous|recent) (awards|grants|recipients|funding)|awarded|(awards|grants) made|"
-    r"who we(?:'ve| have| ’ve)? funded|funded projects|grant recipients|case stud(y|ies)|winners)\b",
+    r"who we(?:'ve| have| ’ve)? funded|funded projects|grant recipients|case stud(y|ies)|winners|"
+    r"(?:grants?|funding|awards?|money) we(?:'ve| have| ’ve)? (?:given|made|awarded|paid)"
+    r"|what we(?:'ve| have| ’ve)? funded)\b",
     re.I,
 )
 AWARDS_END = re.compile(r"\bawards\s*$", re.I)
@@ -57,8 +59,9 @@ ABOUT_TITLE = re.compile(
 )
 FAQ_TITLE = re.compile(r"\b(faqs?|frequently asked questions|questions and answers|q ?& ?a)\b", re.I)
 GUIDANCE_TITLE = re.compile(
-    r"^(how to (apply|bid)|applying\b|help with|guidance\b|before you apply|tips\b|writing (a|your) "
-    r"(bid|application)|application (guidance|advice|tips)|monitoring|reporting|our (commissioning )?approach)",
+    r"^(how to (apply|bid)|applying\b|help with|guidance\b|before you apply|tips\b|writing (a|an|your) "
+    r"(\w+ )?(bid|application)|application (guidance|advice|tips)|monitoring|reporting|our (commissioning )?approach"
+    r"|how we (assess|score|judge|review|decide|make decisions)|(our )?assessment (process|criteria))",
     re.I,
 )
 WARDS_TITLE = re.compile(
@@ -69,10 +72,34 @@ WARDS_TITLE = re.compile(
 INVITATION = re.compile(
     r"\b(by invitation(?: only)?|invitation[- ]only|invite[- ]only|(?:do|does|will|can) ?not (?:accept|take|consider) "
     r"(?:unsolicited |open |direct |any )?(?:applications|bids|proposals)"
-    r"(?! (?:by|via|through|from|after|sent|made by|submitted by|on paper|in)\b))",
+    r"(?! (?:by|via|through|from|after|before|until|outside|once|sent|made by|submitted by|on paper|in)\b))",
     re.I,
 )
 INVITATION_EXCEPT = re.compile(r"\b(stage|second|full application|shortlist|next step)\b", re.I)
+
+
+# A news post that is the call itself (no fund page of its own): who may apply, and no pointer elsewhere
+WHO_MAY_APPLY = re.compile(
+    r"\b(?:can|may|could|will be able to|are able to|are invited to) (?:still |now |also )?(?:apply|bid)\b"
+    r"|\b(?:cannot|can ?not|can't|may not) (?:apply|bid)\b|\b(?:are|is) (?:not )?eligible\b|\bopen to\b",
+    re.I,
+)
+DETAILS_ELSEWHERE = re.compile(
+    r"\b(?:full|more|further) (?:details|information)(?: (?:are|is|can be found))? (?:on|at|in|from)\b"
+    r"|\bsee the [^.\n]{0,60}\bpage\b|\bfind out more (?:on|at|about)\b|\bread more about\b",
+    re.I,
+)
+
+
+def announces_call(title: str, text: str) -> bool:
+    """A post under /news/ that is itself the call: a fund named in the title (not an awards round), its
+    money, a closing date or "until funds are spent", who may apply, and no "full details are on the
+    ... page" pointer to the fund's own page."""
+    return bool(
+        FUND_NOUN.search(title) and not AWARDS_TITLE.search(title)
+        and has_money(text) and (has_dated_deadline(text) or ROLLING.search(text))
+        and WHO_MAY_APPLY.search(text) and not DETAILS_ELSEWHERE.search(text)
+    )
 
 
 def has_money(text: str) -> bool:

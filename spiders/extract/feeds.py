@@ -114,8 +114,10 @@ def news_reason(entry: FeedEntry) -> str | None:
     for cat in entry.categories:
         if NEWS_CATEGORY.search(cat):
             return f"news item (category {cat!r})"
+    # A /news/ link is not enough: councils announce calls as news posts. The page decides
+    # (spiders.extract.page: a news post is a call only when it carries the call itself).
     segments = {s.lower().rsplit(".", 1)[0] for s in urlsplit(entry.link).path.split("/") if s}
-    if segments & NEWS_SEGMENTS:
+    if segments & (NEWS_SEGMENTS - {"news", "articles", "press", "press-releases", "announcements"}):
         return "news item (url)"
     if AWARDS_TITLE.search(entry.title):
         return "news item (awards announced)"

@@ -16,6 +16,7 @@ SKIP_EXTENSIONS = {
     "pdf", "doc", "docx", "xls", "xlsx", "csv", "zip", "json", "xml", "rss", "atom", "jpg", "jpeg", "png",
     "gif", "svg", "ppt", "pptx", "odt", "ods", "odp", "mp3", "mp4", "rtf", "txt", "ics",
 }
+DOCUMENT_EXTENSIONS = {"pdf", "doc", "docx", "odt", "rtf"}
 ITEM_TOKENS = {"card", "item", "result", "results", "teaser", "listing", "post", "tile", "entry", "opportunity",
                "fund", "grant", "programme", "row", "media", "summary", "list"}
 PAGINATION_MARKS = ("pagination", "pager", "paging", "page-numbers", "nav-links", "paginator")
@@ -51,6 +52,19 @@ def absolute(href: str, base_url: str) -> str | None:
     if len(ext) == 2 and ext[1].lower() in SKIP_EXTENSIONS:
         return None
     return url
+
+
+def document_url(href: str, base_url: str) -> str | None:
+    """An absolute http(s) URL of a document (PDF, Word ...) that `absolute` leaves out, else None."""
+    href = (href or "").strip()
+    if not href or href.startswith("#"):
+        return None
+    url = urldefrag(urljoin(base_url, href))[0]
+    parts = urlsplit(url)
+    ext = parts.path.rsplit("/", 1)[-1].rsplit(".", 1)
+    if parts.scheme in ("http", "https") and len(ext) == 2 and ext[1].lower() in DOCUMENT_EXTENSIONS:
+        return url
+    return None
 
 
 def same_site(url: str, base_url: str) -> bool:
@@ -92,19 +106,26 @@ def _is_item_container(el: HtmlElement) -> bool:
 
 
 def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None,
-               link_pattern: str | None = None) -> list[ItemLink]:
-    """Same-site links in the main content, each with the text and facts of its card/row."""
+               link_pattern: str | None = None, documents: bool = False) -> list[ItemLink]:
+    """Same-site links in the main content, each with the text and facts of its card/row.
+    With `documents`, the links to documents (PDF, Word) instead, each with its card/row."""
     exclude = set(exclude or ())
     here = urldefrag(base_url)[0]
     pattern = re.compile(link_pattern) if link_pattern else None
     anchors: list[tuple[HtmlElement, str]] = []
+    wanted: set[str] = set()
     for a in main.iter("a"):
-        url = absolute(a.get("href", ""), base_url)
+        doc = document_url(a.get("href", ""), base_url)
+        url = absolute(a.get("href", ""), base_url) or doc
         if not url or url == here or url in exclude or not same_site(url, base_url):
             continue
-        if pattern and not pattern.search(url):
+        if pattern and not doc and not pattern.search(url):
             continue
-        anchors.append((a, url))
+        if doc and not documents:
+            continue  # as before: page links' cards are bounded by page links only
+        anchors.append((a, url))  # with `documents`, page links too: they bound the documents' rows
+        if bool(doc) == documents:
+            wanted.add(url)
     urls_under: dict[HtmlElement, set[str]] = {}  # keyed by element: keeps lxml proxies (and ids) alive
     for a, url in anchors:
         for anc in a.iterancestors():
@@ -114,7 +135,10 @@ def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None
     links: dict[str, ItemLink] = {}
     containers: dict[str, HtmlElement] = {}
     for a, url in anchors:
-        container, in_item = a, False
+        if url not in wanted:
+            continue
+        # an <a class="card"> wrapping the whole card is the item itself
+        container, in_item = a, bool(tokens(a) & ITEM_TOKENS)
         for anc in a.iterancestors():
             if anc is main or len(urls_under.get(anc, ())) > 1:
                 break
@@ -126,11 +150,17 @@ def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None
         links[url] = ItemLink(url=url, anchor=inline_text(a), in_item=in_item,
                               context_text=block_text(container), context_fields=_context_fields(container))
     # repeated blocks (<p>, <div class="x">) each holding one link are items too
-    shape = Counter((c.getparent(), c.tag, c.get("class")) for c in containers.values() if c.tag != "a")
-    for url, c in containers.items():
-        if c.tag != "a" and shape[(c.getparent(), c.tag, c.get("class"))] >= 3:
+    # (<a> blocks too when they wrap more than their text: tiles "<a><span>Title</span><span>...</span></a>")
+    blocks = {url: c for url, c in containers.items() if c.tag != "a" or _wraps_block(c)}
+    shape = Counter((c.getparent(), c.tag, c.get("class")) for c in blocks.values())
+    for url, c in blocks.items():
+        if shape[(c.getparent(), c.tag, c.get("class"))] >= 3:
             links[url].in_item = True
     return list(links.values())
+
+
+def _wraps_block(a: HtmlElement) -> bool:
+    return sum(1 for c in a if isinstance(c.tag, str) and c.tag not in ("b", "strong", "em", "i", "br")) >= 2
 
 
 def _context_fields(container: HtmlElement) -> dict[str, str]:

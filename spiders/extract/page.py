@@ -60,6 +60,7 @@ class _Page:
     home_urls: set[str]
     links: list[ItemLink]
     next_pages: list[str]
+    documents: list[ItemLink] = field(default_factory=list)  # links to PDFs / Word files, with their rows
 
 
 def _crumb_links(doc: HtmlElement) -> list[str]:
@@ -90,21 +91,46 @@ def _read(html: str, url: str, link_pattern: str | None) -> _Page:
     next_pages = pagination_links(doc, url)
     main = main_content(doc)
     links = item_links(main, url, exclude=set(next_pages), link_pattern=link_pattern)
+    documents = item_links(main, url, exclude=set(next_pages), documents=True)
     return _Page(url=url, doc=doc, main=main, title=page_title(doc, main), text=block_text(main),
-                 fields=labelled_fields(main), crumbs=crumbs, home_urls=home, links=links, next_pages=next_pages)
+                 fields=labelled_fields(main), crumbs=crumbs, home_urls=home, links=links, next_pages=next_pages,
+                 documents=documents)
+
+
+_DOC_NOTE = re.compile(r"\s*[(\[](?:pdf|word|docx?|odt|rtf)\b[^)\]]*[)\]]\s*$|\s*[-–—]\s*(?:pdf|word)\s*$", re.I)
+
+
+def _document_calls(p: _Page, funder: str | None) -> list[RawCall]:
+    """Calls whose listing card / table row links to a document (a PDF prospectus) rather than a page:
+    the crawler cannot read the document, so the row is the call, with the document's url."""
+    calls = []
+    for lk in p.documents:
+        if not lk.in_item:
+            continue
+        cues = C.call_cues(lk.context_text, lk.context_fields, lk.anchor)
+        if not (C.is_call(cues) and {"money"} & set(cues) and {"deadline", "rolling", "labels"} & set(cues)):
+            continue
+        title = _DOC_NOTE.sub("", lk.anchor).strip()
+        calls.append(RawCall(url=lk.url, title=title, funder=_funder(p, lk.context_fields, Listing(), funder),
+                             summary="", text=lk.context_text, fields=dict(lk.context_fields),
+                             listing_text=lk.context_text, listing_fields=dict(lk.context_fields)))
+    return calls
 
 
 def _hard_non_call(p: _Page, listing: Listing) -> str | None:
     """Pages that are never calls, whatever money or dates they mention."""
     segments = {s.lower() for s in urlsplit(p.url).path.split("/") if s}
     segments |= {s.rsplit(".", 1)[0] for s in segments}
-    if segments & C.NEWS_SEGMENTS:
+    news = C.NEWS_SEGMENTS & segments
+    if news and not (news <= {"news", "articles", "press", "press-releases", "announcements"}
+                     and C.announces_call(p.title, p.text)):
         return "news post (url)"
-    if any(C.NEWS_CRUMB.search(c) for c in p.crumbs):
+    if any(C.NEWS_CRUMB.search(c) for c in p.crumbs) and not C.announces_call(p.title, p.text):
         return "news post (breadcrumb)"
     head = p.text.split("\n")[:6]
     if (any(C.POSTED_LINE.match(line) for line in head) and not any(C.CALL_LABEL.search(k) for k in p.fields)
-            and not (C.FUND_NOUN.search(p.title) and C.has_money(p.text) and C.has_dated_deadline(p.text))):
+            and not (C.FUND_NOUN.search(p.title) and C.has_money(p.text) and C.has_dated_deadline(p.text))
+            and not C.announces_call(p.title, p.text)):
         return "news post (posted/published line)"
     if C.AWARDS_TITLE.search(p.title) or (C.AWARDS_END.search(p.title) and C.AWARDED_TEXT.search(p.text)):
         return "past awards"
@@ -187,7 +213,7 @@ def analyse_page(html: str, url: str, *, listing: Listing | None = None, funder:
     by_pattern = bool(link_pattern and p.links and not re.search(link_pattern, url))
     if allow_listing and (by_pattern or (_is_listing(p) and not _self_contained(sections))):
         return PageResult(url, "listing", f"listing with {len(p.links)} links", links=p.links,
-                          next_pages=p.next_pages)
+                          next_pages=p.next_pages, calls=_document_calls(p, funder))
     reason = _invitation_only(p, listing) or _soft_non_call(p)
     if reason:
         return PageResult(url, "noncall", reason)

@@ -71,3 +71,10 @@ def test_excluded_sentence_splits_county():
 def test_fields(fields, areas):
     found, excluded = areas_from_fields(fields)
     assert resolve(found, excluded) == areas
+
+
+def test_funder_named_after_an_area_is_not_the_area():
+    from tracker.normalize.areas import areas_in
+
+    assert areas_in("Grants for rural Huntingdonshire, funded by the UK Shared Prosperity Fund.") == (
+        ["Huntingdonshire"], [])

@@ -1,6 +1,8 @@
 import time as clock
 from datetime import date, time
 
+import pytest
+
 from tracker.normalize import RawCall, normalize_call
 from tracker.normalize.call import clean_title
 
@@ -234,3 +236,27 @@ def test_fast_enough():
     for _ in range(50):
         norm(raw)
     assert (clock.perf_counter() - start) / 50 < 0.02
+
+
+# holdout2: news headlines wrapped around a fund's name
+@pytest.mark.parametrize(
+    ("headline", "title", "hint"),
+    [
+        ("Applications now open for the Community Safety Fund 2027", "Community Safety Fund 2027", "open"),
+        ("Community Defibrillator and Health Grants remain open", "Community Defibrillator and Health Grants", "open"),
+        ("Youth Diversion Grants to open in January", "Youth Diversion Grants", "upcoming"),
+        ("Open Spaces Fund", "Open Spaces Fund", None),
+        ("Commissioner reopens Safer Communities Fund and backs local partnerships",
+         "Commissioner reopens Safer Communities Fund and backs local partnerships", None),
+    ],
+)
+def test_clean_title_headlines(headline, title, hint):
+    assert clean_title(headline) == (title, hint)
+
+
+def test_fuller_name_takes_the_year_from_the_text():
+    from tracker.normalize.call import fuller_name
+
+    assert fuller_name("Youth Diversion Grants", "The new Youth Diversion Grants 2027 will help") == (
+        "Youth Diversion Grants 2027")
+    assert fuller_name("Youth Diversion Grants", "Youth Diversion Grants help") == "Youth Diversion Grants"

@@ -183,3 +183,16 @@ def test_application_window_between_two_dates():
 def test_month_only_value_is_reported_unreadable():
     found = dates_from_fields({"Closing date": "March 2027"}, TODAY)
     assert found.deadline is None and found.unreadable == ["deadline: unreadable 'March 2027'"]
+
+
+# holdout2
+def test_last_day_to_apply_is_a_deadline():
+    assert dates_from_text("The last day to apply was 28 February 2026.", TODAY).deadline == date(2026, 2, 28)
+
+
+def test_one_closing_time_for_every_closing_date():
+    from tracker.normalize.dates import closing_time
+
+    assert closing_time("Applications must reach us by 5pm on the closing date.") == time(17, 0)
+    assert closing_time("Our online form closes at noon on the closing date.") == time(12, 0)
+    assert closing_time("Decisions are made at 5pm on Fridays.") is None

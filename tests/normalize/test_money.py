@@ -145,3 +145,22 @@ def test_question_label_with_range_and_pot():
 
 def test_over_years_is_not_a_pot_after_up_to():
     assert mmp("Estimated value up to £300,000 over three years.") == (None, 300_000, None)
+
+
+# holdout2
+def test_from_before_a_single_figure_is_its_minimum():
+    m = amounts_in_text("We offer grants from £500 up to a maximum of £5,000 for projects.")
+    assert (m.amount_min, m.amount_max) == (500, 5000)
+
+
+def test_pot_in_the_fund_and_project_cost_is_not_a_pot():
+    m = amounts_in_text("There is £1.2m in the fund for 2026 to 2028.\nWe can fund 100% of eligible costs, up to a "
+                        "maximum of £50,000. Projects costing more than £150,000 in total are unlikely to be "
+                        "supported.")
+    assert (m.amount_max, m.total_pot) == (50000, 1_200_000)
+
+
+def test_each_wards_share_is_not_the_pot():
+    m = amounts_in_text("Each of the city's 24 wards has a Ward Community Fund of £6,000 a year.\n"
+                        "Groups can apply for up to £1,500.")
+    assert (m.amount_max, m.total_pot) == (1500, None)

@@ -185,3 +185,31 @@ def test_unregistered_groups_and_led_by():
 )
 def test_who_may_apply_as_sites_word_it(text, eligible, excluded) -> None:
     assert both(text) == (eligible, excluded)
+
+
+# holdout2: wordings from funder sites the extractor was not written against
+@pytest.mark.parametrize(
+    ("text", "eligible", "excluded"),
+    [
+        ("Who can apply\na statutory body, such as a town, parish or local council",
+         {"town_parish_council", "local_authority"}, set()),
+        ("Who cannot apply\nindividuals\nsole traders\norganisations that aim to make profits for shareholders",
+         set(), {"individual", "business"}),
+        ("Community energy groups, registered charities and CICs could apply.",
+         {"community_group", "charity", "social_enterprise"}, set()),
+        ("Fresh Start Grants are for individual tenants.", {"individual"}, set()),
+        ("Community groups and schools can apply. Individuals and businesses cannot.",
+         {"community_group", "school"}, {"individual", "business"}),
+        ("Grants of up to £10k will be available to community groups and parish councils.",
+         {"community_group", "town_parish_council"}, set()),
+        ("Parish councils and sports clubs in the district can still apply for a grant.",
+         {"town_parish_council", "community_group"}, set()),
+        # a closed fund's page says who held the grants; only the object of "helped" counts
+        ("Grants of up to £2,500 helped community organisations raise awareness among groups who are less "
+         "likely to ask the police for help.", {"community_group"}, set()),
+        # "supported by" names the funders, not the applicants
+        ("The fund is supported by local businesses and by the city council.", set(), set()),
+    ],
+)
+def test_holdout2_wordings(text, eligible, excluded):
+    assert both(text) == (eligible, excluded)

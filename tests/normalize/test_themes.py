@@ -97,3 +97,14 @@ def test_semantic_labels():
     assert "community_safety" in themes_in("so women can get home safely")
     assert "victims" in themes_in("recovery support for survivors of domestic abuse")
     assert "health_wellbeing" in themes_in("community groups running warm spaces")
+
+
+# holdout2
+def test_holdout2_theme_wordings():
+    from tracker.normalize.themes import call_themes
+
+    assert call_themes("x", "Grants for events that bring Peterborough’s communities together.") == [
+        "community_cohesion"]
+    assert call_themes("x", "Help rural businesses grow and diversify.") == ["business_growth"]
+    assert call_themes("x", "Help for residents to get into work, training or volunteering.") == ["employment_skills"]
+    assert call_themes("x", "Volunteering opportunities for residents.") == ["community_cohesion"]

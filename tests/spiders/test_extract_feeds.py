@@ -50,3 +50,12 @@ def test_windows_1252_feed_is_decoded():
             "</item></channel></rss>").encode("cp1252")
     (entry,) = parse_feed(body, "http://x.test/feed")
     assert entry.title == "Caf\u00e9 grants \u2013 up to \u00a3500"
+
+
+def test_a_news_url_alone_does_not_make_a_feed_item_news():
+    from spiders.extract.feeds import FeedEntry
+
+    call = FeedEntry(title="Rural Business Grants", link="http://x.test/news/articles/rural-business-grants.html")
+    assert news_reason(call) is None  # the page decides (spiders.extract.page)
+    assert news_reason(FeedEntry(title="Walking football", link="http://x.test/stories/walking.html"))
+    assert news_reason(FeedEntry(title="£48,000 awarded to 19 groups", link="http://x.test/news/a.html"))

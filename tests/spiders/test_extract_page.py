@@ -161,3 +161,51 @@ def test_a_govuk_published_line_does_not_make_a_fund_page_news():
       <p>Published: 3 March 2025</p>
       <p>Grants of up to &pound;50,000 for projects preventing knife crime. The closing date is 30 April 2025.</p>"""
     assert page(body, BASE + "/government/publications/knife-crime-prevention-fund-2025.html").kind == "call"
+
+
+# holdout2: page shapes the extractor was not written against
+def _page(body: str, url: str = BASE + "/council/news/articles/x.html", **kw):
+    return analyse_page(f"<html><body><main>{body}</main></body></html>", url, **kw)
+
+
+def test_news_post_that_is_the_call_itself():
+    body = ("<h1>Applications now open for the Community Safety Fund 2027</h1><p>Published: 9 November 2026</p>"
+            "<p>Grants of £500 to £2,500 are available. Community groups and parish councils can apply.</p>"
+            "<p>Applications close at 11.59pm on Sunday 14 March 2027.</p>")
+    assert _page(body).kind == "call"
+    # ... but not when it points to the fund's own page, or announces awards
+    pointer = body + "<p>Full details are on the Community Safety Fund page.</p>"
+    assert _page(pointer).kind == "noncall"
+    awards = body.replace("Applications now open for the Community Safety Fund 2027", "£48,000 awarded to 19 groups")
+    assert _page(awards).kind == "noncall"
+
+
+def test_not_accepting_applications_before_opening_is_not_invitation_only():
+    body = ("<h1>Together for Youth</h1><p>Grants of £5k-£25k. Charities can apply.</p>"
+            "<p>Applications open on 4 January and close on 1 February. We will not accept applications before the "
+            "programme opens.</p>")
+    assert _page(body, url=BASE + "/funding/together.html").kind == "call"
+
+
+@pytest.mark.parametrize("title", ["Funding we have given", "How we assess applications", "Writing a good application"])
+def test_awards_and_guidance_titles(title):
+    body = f"<h1>{title}</h1><p>Grants of up to £5,000. Applications for more than £10,000 go to panel.</p>"
+    assert _page(body, url=BASE + "/funding/page.html").kind == "noncall"
+
+
+def test_listing_of_link_tiles_and_a_row_linking_to_a_pdf():
+    tiles = "".join(f'<a class="tile" href="/f/{i}.html"><span>Fund {i}</span><span>Grants up to £{i},000.</span></a>'
+                    for i in range(1, 4))
+    assert _page(f"<h1>In the community</h1><div>{tiles}</div>", url=BASE + "/f/").kind == "listing"
+    table = ("<h1>Grants</h1><table><thead><tr><th>Fund</th><th>Amount</th><th>Deadline</th><th>Status</th></tr>"
+             "</thead>"
+             '<tbody><tr><td><a href="a.html">A Fund</a></td><td>£1,000</td><td>1 May 2027</td><td>Open</td></tr>'
+             '<tr><td><a href="b.html">B Fund</a></td><td>£2,000</td><td>Ongoing</td><td>Open</td></tr>'
+             '<tr><td><a href="d.html">D Fund</a></td><td>£3,000</td><td>TBC</td><td>Opening 2027</td></tr>'
+             '<tr><td><a href="/docs/c-guidance.pdf">C Grants</a> (PDF, 3 pages)</td><td>£2,000 - £40,000</td>'
+             "<td>12 February 2027</td><td>Open</td></tr></tbody></table>")
+    result = _page(table, url=BASE + "/grants/")
+    assert result.kind == "listing"
+    assert [c.url for c in result.calls] == [BASE + "/docs/c-guidance.pdf"]
+    assert result.calls[0].title == "C Grants"
+    assert result.calls[0].fields["Deadline"] == "12 February 2027"

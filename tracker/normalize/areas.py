@@ -32,7 +32,9 @@ _ORG_AFTER = re.compile(
 )
 _ORG_BEFORE = re.compile(
     r"(?:Commissioner(?:'s)? for|Commissioner of|Sport|Council|Historic|Natural|Public Health|NHS|Safer|Bank of"
-    r"|Visit|Active|New)\s+$"
+    r"|Visit|Active|New"
+    # "funded by the UK Shared Prosperity Fund": the name of who pays, not where the call is open
+    r"|(?:funded|supported|financed|backed|paid for) (?:by|through|from)(?: the)?)\s+$"
 )
 _EXCEPT = re.compile(r"\b(?:excluding|except(?: for| in)?|other than|apart from|outside(?: of)?|but not)\b", re.I)
 _NOT_ELIGIBLE = re.compile(

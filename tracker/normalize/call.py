@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from tracker.normalize import areas as area_mod
-from tracker.normalize.dates import DateFacts, dates_from_fields, dates_from_text
+from tracker.normalize.dates import DateFacts, closing_time, dates_from_fields, dates_from_text
 from tracker.normalize.facts import Facts
 from tracker.normalize.money import Money, amounts_from_fields, amounts_in_text
 from tracker.normalize.orgs import Eligibility, eligibility_from_fields, merge, read_eligibility
@@ -25,6 +25,18 @@ _SITE_WORDS = re.compile(
 )
 _TITLE_SEP = re.compile(r"\s+[|–—-]\s+|\s*\|\s*")
 _IS_OPEN = re.compile(r"\s+(?:is|is now|now)\s+open(?: for applications)?\s*[.!]?$", re.I)
+# News headlines wrapped around a fund's name: "Applications now open for the X Fund 2027",
+# "X Grants remain open", "X Grants to open in January". Only when what is left names a fund.
+_FUNDISH = re.compile(
+    r"\b(?:funds?|grants?|programmes?|schemes?|awards?|appeal|competition|chest|bursar(?:y|ies))\b", re.I
+)
+_HEADLINES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(?:applications?|bids?|entries) (?:are )?(?:now )?(?:open|invited) (?:for|to) (?:the )?"
+                r"(?P<name>.+?)[.!]?$", re.I), "open"),
+    (re.compile(r"^(?P<name>.+?)\s+(?:remains?|stays?|still) open(?: for applications)?[.!]?$", re.I), "open"),
+    (re.compile(r"^(?P<name>.+?)\s+(?:to (?:re)?open|will (?:re)?open|(?:re)?opens?|(?:re)?opening|launch(?:es)?)"
+                r"\s+(?:in|on|from|soon|next)\b.*$", re.I), "upcoming"),
+)
 _STATUS_LABEL = re.compile(r"^\W*status\b", re.I)
 _VALID_STATUS = {"open", "upcoming", "closed"}
 
@@ -55,7 +67,21 @@ def clean_title(title: str, funder: str | None = None) -> tuple[str, str | None]
         text = text[: text.rfind(last)].rstrip(" |–—-")
     if _IS_OPEN.search(text):
         text, hint = _IS_OPEN.sub("", text), hint or "open"
+    for pattern, word in _HEADLINES:
+        m = pattern.match(text)
+        if m and _FUNDISH.search(m["name"]):
+            text, hint = m["name"], hint or word
+            break
     return text.strip(), hint
+
+
+def fuller_name(title: str, text: str) -> str:
+    """The fund's name as the text gives it with its year or round ("Youth Diversion Grants 2027")
+    when the title is that name without it."""
+    if not title:
+        return title
+    m = re.search(rf"\b{re.escape(title)}\s+((?:19|20)\d\d(?:\s*(?:/|-|–|to)\s*(?:20)?\d\d)?|round \d+)\b", text)
+    return f"{title} {m[1]}" if m else title
 
 
 def _iso(value: Any) -> tuple[date | None, time | None]:
@@ -92,6 +118,8 @@ def _dates(raw: RawCall, today: date, detail: str) -> DateFacts:
     chosen.unreadable = labelled.unreadable
     if chosen.deadline and chosen.deadline_time is None:
         chosen.deadline_time = labelled.times.get(chosen.deadline) or prose.times.get(chosen.deadline)
+    if chosen.deadline and chosen.deadline_time is None:
+        chosen.deadline_time = closing_time(detail)
     if chosen.found:
         return chosen
     card = dates_from_fields(raw.listing_fields, today)
@@ -170,6 +198,8 @@ def normalize_call(raw: RawCall, *, today: date, default_funder: str | None = No
     )
     funder = " ".join((raw.funder or default_funder or "").split()) or None
     title, title_hint = clean_title(raw.title, funder)
+    if title != " ".join(raw.title.split()) and not re.search(r"\b(?:19|20)\d\d\b", title):
+        title = fuller_name(title, f"{raw.summary}\n{raw.text}")
     summary = " ".join(raw.summary.split())
     detail = f"{summary}\n{raw.text}" if summary and summary not in raw.text else raw.text
     facts = Facts(

@@ -56,7 +56,7 @@ _IGNORE = (
 )
 _DEADLINE = (
     r"clos(?:e|es|ed|ing)|deadlines?|submi(?:t|tted|ssions?)|apply by|reach us|no later than"
-    r"|stopped (?:taking|accepting)|last date|applications? (?:must|should) be (?:in|received)"
+    r"|stopped (?:taking|accepting)|last (?:date|day)|applications? (?:must|should) be (?:in|received)"
 )
 _OPENS = (
     r"re-?open(?:s|ing|ed)?|open(?:s|ing|ed)?|launch(?:es|ed)?|go(?:es)? live"
@@ -294,6 +294,20 @@ def _finish(facts: DateFacts, today: date) -> DateFacts:
         facts.rolling = False
         facts.tbc = False
     return facts
+
+
+_CLOSING_TIME = re.compile(
+    rf"(?:\bby\b|\bat\b|\bbefore\b|\bcloses? at\b)\s*{_TIME}\s*,?\s*on\s+(?:the|each|every|any)\s+"
+    r"(?:closing|deadline)\s+(?:date|day)s?\b",
+    re.I,
+)
+
+
+def closing_time(text: str) -> time | None:
+    """The time of day every closing date has, when the text gives it once without a date
+    ("Applications must reach us by 5pm on the closing date")."""
+    m = _CLOSING_TIME.search(text)
+    return _time_of(m) if m else None
 
 
 def dates_from_text(text: str, today: date) -> DateFacts:

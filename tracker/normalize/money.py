@@ -38,6 +38,7 @@ _POT_BEFORE = re.compile(
 )
 _POT_AFTER = re.compile(
     r"^\W{0,3}(?:in total|total\b|pot\b|(?:fund|programme|scheme|pot|budget|investment)\b"
+    r"|in (?:the|this|our) (?:fund|pot|programme|scheme|budget)\b"
     r"|(?:is|are|has been|have been)\s+(?:available|committed|allocated|set aside|being made available)"
     r"|available\b|(?:\w+\s+){0,2}committed\b)",
     re.I,
@@ -58,7 +59,14 @@ _MIN_BEFORE = re.compile(
 _MIN_AFTER = re.compile(r"^\W{0,3}(?:or more|or over|or above|and (?:above|over|upwards)|\+|minimum)", re.I)
 _IGNORE_NEAR = re.compile(
     r"(?<!be )awarded|average|typical|in practice|few awards|requests? of|raised|received|last round|previous"
-    r"|turnover|income|salary|fee|per hour|per day|per person|VAT threshold|spent|matched? (?:funding )?of",
+    r"|turnover|income|salary|fee|per hour|per day|per person|VAT threshold|spent|matched? (?:funding )?of"
+    r"|costing|(?:total|overall) (?:project )?costs? of",
+    re.I,
+)
+_EACH_AREA = re.compile(
+    r"\b(?:each|every) (?:of (?:the|our|its) )?(?:[\w'’-]+\s+){0,3}?(?:wards?|areas?|districts?|neighbourhoods?"
+    r"|partnerships?|localit(?:y|ies)|parish(?:es)?|count(?:y|ies)|regions?|constituenc(?:y|ies)|schools?"
+    r"|councillors?|members?)\b|\bper (?:ward|area|district|partnership|locality|parish|county|region|councillor)\b",
     re.I,
 )
 _NO_MAX_RE = re.compile(r"\bor more\b|\band (?:above|upwards)\b", re.I)
@@ -125,7 +133,9 @@ def _amounts(clause: str) -> list[tuple[int, int, int | None, int | None, str]]:
                     scaled = low * _MULT.get(second["suf"].strip().lower(), 1)
                     low = scaled if scaled <= high else low  # "£10-50k"
                 end = second.end()
-        out.append((start - (len(between.group()) if between else 0), end, low, high, _currency(m)))
+        # "between"/"from" belongs to a range; before a single figure it is that figure's cue ("from £500")
+        out.append((start - (len(between.group()) if between and high is not None else 0), end, low, high,
+                    _currency(m)))
         pos = end
     return out
 
@@ -141,6 +151,8 @@ def amounts_in_text(text: str) -> Money:
                 continue
             money.currency = money.currency or cur
             kind = _kind(before, after)
+            if kind == "pot" and _EACH_AREA.search(clause[:start]):
+                continue  # "each of the 24 wards has a fund of £6,000": a share, not the pot
             if high is not None:
                 if money.amount_max is None and low is not None and high >= low:
                     money.amount_min, money.amount_max = low, high

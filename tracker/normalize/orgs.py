@@ -23,6 +23,11 @@ _DEFER = r"(?!\s*(?:\(|,)?\s*(?:including|such as|like|e\.g\.|for example|:|–|
 # (pattern, keys when eligible, keys when excluded); order matters: specific first.
 _TERMS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     (r"local,\s*town,? (?:and|or) parish councils?", (_LA, _TPC), (_LA, _TPC)),
+    # a list of kinds of council where one is a principal council: "town, parish or local councils"
+    (r"(?:town|parish|community),?\s+(?:(?:town|parish|community),?\s+)?(?:and|or|&)\s+(?:local|district|county|city"
+     r"|borough|unitary|principal) councils?", (_TPC, _LA), (_TPC, _LA)),
+    (r"(?:local|district|county|city|borough|unitary),?\s+(?:(?:local|district|county|city|borough|unitary|town|parish),?"
+     r"\s+)*(?:and|or|&)\s+(?:town|parish|community) councils?", (_LA, _TPC), (_LA, _TPC)),
     (
         r"(?:town|parish|community|neighbourhood),? (?:and|or|&) (?:town|parish) councils?"
         r"|(?:town|parish|neighbourhood) councils?|town (?:and|or) parish|parish (?:and|or) town|parish meetings?",
@@ -112,6 +117,7 @@ _TERMS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
     (
         r"(?:(?:un)?(?:constituted|incorporated) )?(?:community|voluntary|local|grassroots|youth|residents'?"
         r"|tenants'?|self-help|small(?:er)?|not[- ]for[- ]profit|friends) (?:sports? )?(?:groups?|associations?|clubs?)"
+        r"|community (?!interest|benefit|safety partnership)[a-z]+ (?:groups?|clubs?)"
         r"|unincorporated (?:associations?|groups?)|(?:un)?constituted groups?|unregistered (?:groups?|organisations?)"
         r"|(?:sports? )?clubs|watch schemes"
         r"|neighbourhood watch(?: schemes| groups)?|speedwatch groups|community organisations?",
@@ -119,8 +125,9 @@ _TERMS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
         (_CG,),
     ),
     (
-        r"individuals|individual (?:people|persons?|applicants?|artists?|(?:creative )?practitioners?)"
-        r"|personal\s*/\s*individual|sole traders?",
+        r"individuals|individual (?:people|persons?|applicants?|artists?|(?:creative )?practitioners?|residents?"
+        r"|tenants?|households?|members of the public)"
+        r"|personal\s*/\s*individual",
         (_IND,),
         (_IND,),
     ),
@@ -129,6 +136,8 @@ _TERMS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
         r"|(?:private|commercial|profit[- ]making|limited) compan(?:y|ies)|compan(?:y|ies)"
         r"|private (?:sector|providers?|organisations?)|\bsmes?\b"
         r"|(?<![-\w])for[- ]profit (?:organisations|bodies|companies)"
+        r"|organisations? (?:that|which|who) (?:aims? to |exists? to |seeks? to )?(?:make|makes|share|shares|distribute"
+        r"|distributes) (?:a )?profits?"
         r"|sole traders?|consortia",
         (_BIZ,),
         (_BIZ,),
@@ -151,17 +160,27 @@ _NEG_APPLY = re.compile(
     r"\s+(?:\w+\s+){0,3}?(?:apply|bid|eligible|fund|accept|lead|hold|receive|submit|pay for|support|open to)\b"
     # "children who are excluded from school" is the topic, not who may apply
     r"|\bineligible\b|\b(?:are|is) excluded\b(?! from (?!applying|this|the (?:fund|scheme|programme)))"
-    r"|\bno (?:grants?|funding|awards?) (?:to|for)\b|\bexcluded from (?:applying|this fund|the fund|the scheme)",
+    r"|\bno (?:grants?|funding|awards?) (?:to|for)\b|\bexcluded from (?:applying|this fund|the fund|the scheme)"
+    r"|\b(?:cannot|can ?not|can't|may not)\s*[.!;]?\s*$",  # "Individuals and businesses cannot." (apply elided)
     re.I,
 )
 _POS = re.compile(
-    r"\b(?:can|may|could|are able to|were able to|is able to|will be able to|are eligible to|are invited to) (?:also )?"
+    r"\b(?:can|may|could|are able to|were able to|is able to|will be able to|are eligible to|are invited to)"
+    r" (?:also |still |now )?"
     r"(?:apply|bid|submit|put forward|lead)\b|\beligible\b|\bopen to\b|\bwelcome (?:bids|applications|proposals)"
-    r"|\b(?:applications?|bids?|proposals) from\b|\bmust be (?:made |led )?by\b|\bis for\b"
+    r"|\b(?:applications?|bids?|proposals) from\b|\bmust be (?:made |led )?by\b|\b(?:is|are) (?:only )?for\b"
     r"|\bsuitable for\b|\byou must be an?\b|\bif you are an?\b"
     r"|\boffer(?:s|ed)? (?:grants? )?(?:of )?(?:up to )?£[\d,.]+k? to\b"
-    r"|\bas can\b|\baward(?:s|ing)? grants\b[^.]{0,60}\bto\b|\b(?:partnerships?|bids?|applications?|projects?)"
+    r"|\bas can\b|\baward(?:s|ing)? grants\b[^.]{0,60}\bto\b|\bavailable to\b"
+    r"|\b(?:partnerships?|bids?|applications?|projects?)"
     r" (?:must be |should be |are |is )?led by\b",
+    re.I,
+)
+# "Grants of up to £1,000 helped community groups and charities raise awareness ...": the object of
+# "helped" names who held the grants (a closed fund's page); only the words right after it count.
+_HELPED = re.compile(
+    r"\b(?:grants?|funding|fund|awards?)\b[^.]{0,60}?\b(?:helped|helps|supported|supports|went to)\b(?!\s+by\b)"
+    r"\s+(?P<obj>(?:[\w'’-]+,?\s+){0,5}[\w'’-]+)",
     re.I,
 )
 _NEUTRAL = re.compile(
@@ -293,7 +312,12 @@ def _read_line(line: str, section: str | None, elig: list[str], excl: list[str])
             neutral = not negative and bool(_NEUTRAL.search(_PAREN.sub(" ", clause)))
             positive = not (negative or neutral) and (section == "eligible" or bool(_POS.search(clause)))
             if not (negative or neutral or positive or section):
-                carry = []  # no cue here: skip the (costly) applicant scan
+                helped = _HELPED.search(clause)
+                found = orgs_in(helped["obj"]) if helped else []
+                if found:
+                    elig.extend(found)
+                    used = True
+                carry = found  # no cue here: skip the (costly) applicant scan
                 continue
             found = orgs_in(clause, negative=negative)
             if negative:

@@ -168,13 +168,15 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"cohesion",
         r"stronger communities",
         r"integration",
-        r"bring(?:s|ing)? (?:\w+ ){0,2}together",
+        r"bring(?:s|ing)? (?:[\w'’-]+ ){0,2}together",
         r"hate (?:crime|incidents?)",
         r"resilien(?:t|ce)",
         r"connect(?:s|ing)? people",
         r"loneliness",
         r"isolation",
-        r"volunteering|volunteers\b|to volunteer\b",  # not "volunteer training", a cost
+        # not "volunteer training" (a cost), nor volunteering listed as a route into work
+        r"(?<!work or )(?<!work, )(?<!training or )(?<!training, )(?<!employment or )volunteering|volunteers\b"
+        r"|to volunteer\b",
         r"trust (?:between|in)",
         r"build trust",
         r"get to know",
@@ -298,6 +300,8 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"trade\b",
         r"productivity",
         r"enterprises? to grow",
+        r"business(?:es)? (?:to )?grow",
+        r"grow(?:ing)? (?:their |your |local |small |rural )?business(?:es)?",
     ),
 }
 _CASED = re.compile(r"\\b[A-Z]")  # fragments written in capitals (ASB, CCTV) match case-sensitively

@@ -1,0 +1,1 @@
+document.querySelectorAll('[role=tab]').forEach(function(t){t.addEventListener('click',function(e){e.preventDefault();});});
