@@ -41,6 +41,13 @@ CALL_LABEL = re.compile(
 NEWS_SEGMENTS = {"news", "blog", "blogs", "press", "press-releases", "pressreleases", "newsroom", "media-centre",
                  "latest-news", "stories", "announcements", "events", "case-studies", "articles"}
 NEWS_CRUMB = re.compile(r"\b(news|blogs?|press( releases)?|stories|announcements|media centre|events)\b", re.I)
+# An event about funding (a fair, a roadshow, a workshop) is not a call, unless a fund is named in its title
+EVENT_TITLE = re.compile(
+    r"^(?!.*\b(?:funds?|grants?|programmes?|schemes?|awards?)\b).*\b(?:fairs?|roadshows?|workshops?|webinars?"
+    r"|surgery|surgeries|drop-ins?|open days?|conferences?|information (?:sessions?|evenings?|events?)|briefings?"
+    r"|networking)\b",
+    re.I,
+)
 POSTED_LINE = re.compile(r"^(posted|published)\b(\s+on)?.*\b\d{4}\b", re.I)
 AWARDS_TITLE = re.compile(
     r"\b((past|previous|recent) (awards|grants|recipients|funding)|awarded|(awards|grants) made|"

@@ -109,6 +109,13 @@ def parse_feed(body: bytes | str, base_url: str) -> list[FeedEntry]:
     return entries
 
 
+def entry_anchor(entry: FeedEntry) -> str:
+    """A #fragment naming an entry that has no link of its own: its id (or title) made safe as a section
+    name, so that "tag:host,2026:funding/x" stays one distinct url per entry after canonicalisation."""
+    slug = re.sub(r"[^A-Za-z0-9._:-]+", "-", entry.guid or entry.title).strip("-.:")
+    return slug if slug[:1].isalpha() else f"entry-{slug}"
+
+
 def news_reason(entry: FeedEntry) -> str | None:
     """Why a feed entry is news rather than a call, or None."""
     for cat in entry.categories:

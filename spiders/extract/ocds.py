@@ -50,7 +50,7 @@ def releases(package: dict[str, Any]) -> list[dict[str, Any]]:
                 embedded = [r for r in record.get("releases") or [] if isinstance(r, dict) and r.get("tender")]
                 rel = max(embedded, key=lambda r: r.get("date") or "", default=None)
             if rel:
-                found[rel.get("ocid") or record.get("ocid", "")] = rel
+                found[rel.get("ocid") or record.get("ocid", "")] = _with_stage_tags(rel, record)
     for rel in package.get("releases") or []:
         if not isinstance(rel, dict):
             continue
@@ -58,6 +58,17 @@ def releases(package: dict[str, Any]) -> list[dict[str, Any]]:
         if ocid not in found or (rel.get("date") or "") >= (found[ocid].get("date") or ""):
             found[ocid] = rel
     return [r for k, r in found.items() if k]
+
+
+def _with_stage_tags(rel: dict[str, Any], record: dict[str, Any]) -> dict[str, Any]:
+    """A compiled release is tagged "compiled": what stage it is at is the tag of the record's latest
+    release (embedded or linked), e.g. "award" once the contract is awarded."""
+    tags = {str(t).lower() for t in rel.get("tag") or []}
+    if tags - {"compiled"}:
+        return rel
+    latest = max((r for r in record.get("releases") or [] if isinstance(r, dict) and r.get("tag")),
+                 key=lambda r: r.get("date") or "", default=None)
+    return {**rel, "tag": list(latest["tag"])} if latest else rel
 
 
 def skip_reason(release: dict[str, Any]) -> str | None:

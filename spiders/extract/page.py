@@ -128,7 +128,10 @@ def _hard_non_call(p: _Page, listing: Listing) -> str | None:
     if any(C.NEWS_CRUMB.search(c) for c in p.crumbs) and not C.announces_call(p.title, p.text):
         return "news post (breadcrumb)"
     head = p.text.split("\n")[:6]
-    if (any(C.POSTED_LINE.match(line) for line in head) and not any(C.CALL_LABEL.search(k) for k in p.fields)
+    # A "Posted ..." line on each of several cards is an index of posts (a blog-style directory), not one post.
+    index_of_posts = sum(bool(C.POSTED_LINE.match(line)) for line in p.text.split("\n")) >= 2 and _is_listing(p)
+    if (any(C.POSTED_LINE.match(line) for line in head) and not index_of_posts
+            and not any(C.CALL_LABEL.search(k) for k in p.fields)
             and not (C.FUND_NOUN.search(p.title) and C.has_money(p.text) and C.has_dated_deadline(p.text))
             and not C.announces_call(p.title, p.text)):
         return "news post (posted/published line)"
@@ -136,6 +139,8 @@ def _hard_non_call(p: _Page, listing: Listing) -> str | None:
         return "past awards"
     if C.WARDS_TITLE.search(p.title):
         return "eligible-areas list"
+    if C.EVENT_TITLE.search(p.title):
+        return "event"
     return None
 
 

@@ -10,7 +10,8 @@ import scrapy
 from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
-from spiders.extract.feeds import FeedEntry, news_reason, parse_feed
+from spiders.extract import cues as C
+from spiders.extract.feeds import FeedEntry, entry_anchor, news_reason, parse_feed
 from spiders.extract.page import Listing, PageResult, analyse_page
 from spiders.sites.base import TrackerSpider
 from tracker.normalize.raw import RawCall
@@ -25,7 +26,7 @@ def entry_listing(entry: FeedEntry) -> Listing:
 
 def entry_call(entry: FeedEntry, feed_url: str, funder: str | None) -> RawCall:
     """A call from the feed item alone (when its page cannot be fetched or has no link)."""
-    url = entry.link or f"{feed_url}#{entry.guid or entry.title}"
+    url = entry.link or f"{feed_url.split('#', 1)[0]}#{entry_anchor(entry)}"
     return RawCall(url=url, title=entry.title, funder=funder, summary=entry.text.split("\n")[0][:500],
                    text=entry.text, listing_text=entry_listing(entry).text,
                    listing_fields=entry_listing(entry).fields)
@@ -44,8 +45,11 @@ class FeedSpider(TrackerSpider):
             if reason:
                 self.skip(entry.link or response.url, reason)
                 continue
-            if not entry.link:
-                yield entry_call(entry, response.url, self.funder)
+            if not entry.link:  # the entry is all there is: it must read as a call itself
+                if C.is_call(C.call_cues(entry.text, {}, entry.title)):
+                    yield entry_call(entry, response.url, self.funder)
+                else:
+                    self.skip(f"{response.url}#{entry.guid or entry.title}", "entry without a link or call signals")
                 continue
             yield scrapy.Request(entry.link, callback=self.parse_item, errback=self.item_failed,
                                  cb_kwargs={"entry": entry}, meta={"context_unchanged": self.unchanged(response)})

@@ -13,6 +13,9 @@ from tracker.normalize.money import Money, amounts_from_fields, amounts_in_text,
         ("£45,000,000", 45_000_000),
         ("£20,001", 20_001),
         ("GBP 2,500", 2_500),
+        ("up to £10 000", 10_000),
+        ("£1\u00a0250\u00a0000 in total", 1_250_000),
+        ("£2,500.00", 2_500),
         ("no money here", None),
     ],
 )
@@ -164,3 +167,10 @@ def test_each_wards_share_is_not_the_pot():
     m = amounts_in_text("Each of the city's 24 wards has a Ward Community Fund of £6,000 a year.\n"
                         "Groups can apply for up to £1,500.")
     assert (m.amount_max, m.total_pot) == (1500, None)
+
+
+def test_space_grouped_thousands_after_a_currency_sign():
+    assert mmp("This fund offers up to £10 000 for projects.") == (None, 10_000, None)
+    assert mmp("Grants from £2 000 to £12 500.") == (2_000, 12_500, None)
+    # without a currency sign a space never joins numbers
+    assert parse_amount("Round 1 2027") == 1

@@ -213,3 +213,17 @@ def test_who_may_apply_as_sites_word_it(text, eligible, excluded) -> None:
 )
 def test_holdout2_wordings(text, eligible, excluded):
     assert both(text) == (eligible, excluded)
+
+
+@pytest.mark.parametrize(("text", "eligible"), [
+    ("Grants of up to £2,500.00 for voluntary and community groups and registered charities with an annual "
+     "income under £100,000.", ["community_group", "charity"]),
+    ("Grants of £1,000 to £7,500 are available for community groups and charities in Northamptonshire.",
+     ["community_group", "charity"]),
+    ("Small grants for parish and town councils in Bedfordshire to buy speed indicator devices.",
+     ["town_parish_council"]),
+    ("Up to £3,000 for parish councils and schools in Northamptonshire.", ["town_parish_council", "school"]),
+    ("Grants for projects that help schools.", []),
+])
+def test_grants_for_names_the_recipients(text, eligible):
+    assert sorted(read_eligibility(text).eligible) == sorted(eligible)

@@ -1,4 +1,4 @@
-from spiders.extract.feeds import clean_link, news_reason, parse_feed
+from spiders.extract.feeds import clean_link, entry_anchor, news_reason, parse_feed
 from tests.spiders.helpers import BASE, DEVSET, FIXTURES
 
 ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -59,3 +59,18 @@ def test_a_news_url_alone_does_not_make_a_feed_item_news():
     assert news_reason(call) is None  # the page decides (spiders.extract.page)
     assert news_reason(FeedEntry(title="Walking football", link="http://x.test/stories/walking.html"))
     assert news_reason(FeedEntry(title="£48,000 awarded to 19 groups", link="http://x.test/news/a.html"))
+
+
+def test_entries_without_links_get_distinct_section_urls():
+    from spiders.sites.feed import entry_call
+    from tracker.normalize.urls import canonical_url
+
+    feed = b"""<feed xmlns="http://www.w3.org/2005/Atom">
+      <entry><id>tag:pfcc.example,2026:funding/fund-a</id><title>Fund A</title><summary>Up to 1000</summary></entry>
+      <entry><id>tag:pfcc.example,2026:funding/fund-b</id><title>Fund B</title><summary>Up to 2000</summary></entry>
+    </feed>"""
+    entries = parse_feed(feed, BASE + "/feeds/funding.atom")
+    assert [e.link for e in entries] == ["", ""]
+    assert entry_anchor(entries[0]) == "tag:pfcc.example-2026:funding-fund-a"
+    urls = {canonical_url(entry_call(e, BASE + "/feeds/funding.atom", None).url) for e in entries}
+    assert len(urls) == 2 and all("#tag:" in u for u in urls)

@@ -62,3 +62,16 @@ def test_london_iso():
     assert london_iso("2027-07-30T22:59:00.000Z") == "2027-07-30T23:59:00+01:00"
     assert london_iso("2027-01-31") == "2027-01-31"
     assert london_iso("soon") is None
+
+
+def test_compiled_release_takes_the_stage_of_the_records_latest_release():
+    tender = {"title": "IDVA service", "status": "complete", "value": {"amount": 600000}}
+    record = {"ocid": "ocds-x-1",
+              "releases": [{"ocid": "ocds-x-1", "date": "2026-05-01", "tag": ["tender"], "tender": tender},
+                           {"url": "https://example.org/r2.json", "date": "2026-09-01", "tag": ["award"]}],
+              "compiledRelease": {"ocid": "ocds-x-1", "tag": ["compiled"], "tender": tender, "awards": [{"id": "a"}]}}
+    (rel,) = releases({"records": [record]})
+    assert skip_reason(rel) == "award/contract notice, not a call"
+    record["releases"] = record["releases"][:1]
+    (rel,) = releases({"records": [record]})
+    assert skip_reason(rel) is None and rel["tag"] == ["tender"]

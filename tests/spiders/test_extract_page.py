@@ -209,3 +209,24 @@ def test_listing_of_link_tiles_and_a_row_linking_to_a_pdf():
     assert [c.url for c in result.calls] == [BASE + "/docs/c-guidance.pdf"]
     assert result.calls[0].title == "C Grants"
     assert result.calls[0].fields["Deadline"] == "12 February 2027"
+
+
+# holdout3: a blog-style funding directory
+def test_directory_of_posted_cards_is_a_listing_not_a_news_post():
+    cards = "".join(
+        f'<article class="post"><h2>Fund {i}</h2><p>Posted {i} November 2026</p><p>Small grants for groups.</p>'
+        f'<a href="/directory/fund-{i}/">Read more</a></article>' for i in range(1, 5))
+    result = _page(f"<h1>Funding directory</h1>{cards}", url=BASE + "/directory/")
+    assert result.kind == "listing" and len(result.links) == 4
+    # one post with a Posted line stays a news post
+    post = "<h1>Grants fair</h1><p>Posted 3 November 2026</p><p>Meet funders at our fair on 13 March 2027.</p>"
+    assert _page(post, url=BASE + "/directory/fair/").kind == "noncall"
+
+
+def test_an_event_about_funding_is_not_a_call():
+    body = """<h1>Funding Fair 2027</h1><p>Meet funders and get help with your bid. Date: 12 March 2027, 10am to
+      3pm. Cost: Free. Booking closes on 5 March 2027.</p>"""
+    result = page(body, BASE + "/funding-directory/funding-fair-2027/")
+    assert result.kind == "noncall" and result.reason == "event"
+    body = "<h1>Community Events Fund</h1><p>Grants of up to &pound;500 for street parties. Apply by 1 May 2027.</p>"
+    assert page(body, BASE + "/funding/community-events-fund.html").kind == "call"

@@ -52,3 +52,23 @@ def test_failed_item_page_falls_back_to_the_feed_item():
     (call,) = list(s.item_failed(Failure()))
     assert call.url == requests[1].url and call.title == "Peterborough Think Communities Fund"
     assert "£500 to £5k" in call.text
+
+
+def test_an_entry_without_a_link_is_a_call_only_when_it_reads_as_one():
+    from scrapy.http import XmlResponse
+
+    from tests.spiders.helpers import response
+
+    atom = b"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Funding</title>
+      <entry><id>tag:pfcc.example,2026:roadshow</id><title>Summer of safety roadshow dates announced</title>
+        <updated>2026-10-29T09:00:00Z</updated>
+        <summary>The safety roadshow will visit Corby and Kettering between 3 and 17 May 2027.</summary></entry>
+      <entry><id>tag:pfcc.example,2026:safer-streets</id><title>Safer Streets Summer Grants</title>
+        <updated>2026-10-20T09:00:00Z</updated>
+        <summary>Community groups can apply for grants between \xc2\xa32,000 and \xc2\xa312,000.
+          Closing date 14 May.</summary>
+      </entry></feed>"""
+    s = make_spider(FeedSpider, BASE + "/feeds/funding.atom")
+    items, requests = run(s.parse, response(BASE + "/feeds/funding.atom", atom, cls=XmlResponse))
+    assert [i.title for i in items] == ["Safer Streets Summer Grants"] and requests == []
+    assert any("roadshow" in url and "without a link" in why for url, why in s.skipped)

@@ -17,7 +17,9 @@ from price_parser import Price
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SUFFIX = r"\s?(?:k\b|m\b|bn\b|mn\b|million\b|billion\b|thousand\b)"
 _CUR = r"(?:£|GBP\s?|€|EUR\s?|\$|USD\s?)"
-AMOUNT_RE = re.compile(rf"(?P<cur>{_CUR})(?P<num>{_NUM})(?P<suf>{_SUFFIX})?", re.I)
+# After a currency sign a space (or no-break / thin space) may group thousands: "£10 000", "GBP 25 000".
+_NUM_SPACED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,])(?:\.\d+)?"
+AMOUNT_RE = re.compile(rf"(?P<cur>{_CUR})(?P<num>{_NUM_SPACED}|{_NUM})(?P<suf>{_SUFFIX})?", re.I)
 _BARE_RE = re.compile(rf"(?P<cur>{_CUR})?(?P<num>{_NUM})(?P<suf>{_SUFFIX})?", re.I)
 _RANGE_SEP = re.compile(r"\s*(?:-|–|—|to\b|(?P<and>and\b)|up to\b|-\s*up to\b)\s*", re.I)
 _MULT = {
@@ -103,7 +105,7 @@ def parse_amount(text: str) -> int | None:
 
 
 def _value(m: re.Match[str]) -> int | None:
-    price = Price.fromstring(m["num"], decimal_separator=".")
+    price = Price.fromstring(re.sub(r"[ \u00a0\u202f]", "", m["num"]), decimal_separator=".")
     if price.amount is None:
         return None
     suffix = (m["suf"] or "").strip().lower()
@@ -126,7 +128,7 @@ def _amounts(clause: str) -> list[tuple[int, int, int | None, int | None, str]]:
         between = re.search(r"\b(?:between|from)\s*$", clause[max(0, start - 10) : start], re.I)
         sep = _RANGE_SEP.match(clause, end)
         if sep and (not sep["and"] or (between and between.group().lower().startswith("between"))):
-            second = _BARE_RE.match(clause, sep.end())
+            second = AMOUNT_RE.match(clause, sep.end()) or _BARE_RE.match(clause, sep.end())
             if second and (second["cur"] or second["suf"] or "," in second["num"] or m["suf"]):
                 high = _value(second)
                 if m["suf"] is None and second["suf"] and low is not None and high is not None:

@@ -183,6 +183,14 @@ _HELPED = re.compile(
     r"\s+(?P<obj>(?:[\w'’-]+,?\s+){0,5}[\w'’-]+)",
     re.I,
 )
+# "Grants of £1,000 to £7,500 are available for community groups and charities in X": the words right
+# after "for" name who receives the grant (and so who applies); the phrase ends at a place, purpose or verb.
+_GRANT_FOR = re.compile(
+    r"(?:\b(?:grants?|funding|awards?)\b|£\s?\d[\d,.]*k?\b)[^;]{0,60}?\bfor\s+(?P<obj>(?:[\w'’-]+,?\s+){0,7}?[\w'’-]+)"
+    r"(?=\s+(?:in|across|within|with|that|who|which|whose|to|working|helping|delivering|running|based|from)\b"
+    r"|\s*[.,;:]|\s*$)",
+    re.I,
+)
 _NEUTRAL = re.compile(
     r"\b(?:as|be|become|being) (?:a |the )?(?:delivery |project )?partners?\b|\b(?:delivery|project) partners?\b"
     r"|\bpartnerships? that include|\bthrough the lead\b|\bcommission them\b|\bsupport bids\b"
@@ -312,7 +320,7 @@ def _read_line(line: str, section: str | None, elig: list[str], excl: list[str])
             neutral = not negative and bool(_NEUTRAL.search(_PAREN.sub(" ", clause)))
             positive = not (negative or neutral) and (section == "eligible" or bool(_POS.search(clause)))
             if not (negative or neutral or positive or section):
-                helped = _HELPED.search(clause)
+                helped = _HELPED.search(clause) or _GRANT_FOR.search(clause)
                 found = orgs_in(helped["obj"]) if helped else []
                 if found:
                     elig.extend(found)
