@@ -61,6 +61,9 @@ def mmp(text: str) -> tuple[int | None, int | None, int | None]:
         ("The programme offered £300 to £10,000 to not-for-profit organisations.", (300, 10_000, None)),
         ("Grants between £20,000 and £80,000 will be awarded to successful bids.", (20_000, 80_000, None)),
         ("Grants between £20,000 and £80,000 will be awarded to successful bids.", (20_000, 80_000, None)),
+        ("Grants of up to £10,000 are available for community groups.", (None, 10_000, None)),
+        ("Funding of up to £25,000 is available per project.", (None, 25_000, None)),
+        ("Funding of £2m is available.", (None, None, 2_000_000)),
     ],
 )
 def test_amounts_in_prose(text, expected):

@@ -176,9 +176,19 @@ def amounts_in_text(text: str) -> Money:
     return money
 
 
+# "Grants of up to £10,000 are available", "£25,000 is available per project": what one grant
+# may be, though "available" follows it as it follows a pot
+_ONE_GRANT_BEFORE = re.compile(r"\b(?:grants?|awards?|bursar(?:y|ies))\s+(?:of\s+)?(?:up to\s+)?\W*$", re.I)
+_PER_UNIT_AFTER = re.compile(
+    r"^\W{0,3}(?:[\w,]+\s+){0,5}?(?:per|for each|each|for every)\s+(?:project|application|applicant|organisation"
+    r"|group|grant|award|bid|scheme|partnership)\b",
+    re.I,
+)
+
+
 def _kind(before: str, after: str) -> str | None:
     if _POT_AFTER.match(after):
-        return "pot"
+        return "max" if _ONE_GRANT_BEFORE.search(before) or _PER_UNIT_AFTER.match(after) else "pot"
     if _MIN_AFTER.match(after):
         return "min"
     if _MAX_BEFORE.search(before) or _MAX_AFTER.match(after):
