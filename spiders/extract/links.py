@@ -39,8 +39,8 @@ def _host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-def absolute(href: str, base_url: str) -> str | None:
-    """An absolute http(s) URL without its fragment, or None for mailto:, javascript:, files ..."""
+def _web_url(href: str, base_url: str) -> tuple[str, str] | None:
+    """An absolute http(s) URL without its fragment, and its file extension ("" for none)."""
     href = (href or "").strip()
     if not href or href.startswith("#"):
         return None
@@ -49,22 +49,13 @@ def absolute(href: str, base_url: str) -> str | None:
     if parts.scheme not in ("http", "https"):
         return None
     ext = parts.path.rsplit("/", 1)[-1].rsplit(".", 1)
-    if len(ext) == 2 and ext[1].lower() in SKIP_EXTENSIONS:
-        return None
-    return url
+    return url, ext[1].lower() if len(ext) == 2 else ""
 
 
-def document_url(href: str, base_url: str) -> str | None:
-    """An absolute http(s) URL of a document (PDF, Word ...) that `absolute` leaves out, else None."""
-    href = (href or "").strip()
-    if not href or href.startswith("#"):
-        return None
-    url = urldefrag(urljoin(base_url, href))[0]
-    parts = urlsplit(url)
-    ext = parts.path.rsplit("/", 1)[-1].rsplit(".", 1)
-    if parts.scheme in ("http", "https") and len(ext) == 2 and ext[1].lower() in DOCUMENT_EXTENSIONS:
-        return url
-    return None
+def absolute(href: str, base_url: str) -> str | None:
+    """An absolute http(s) URL without its fragment, or None for mailto:, javascript:, files ..."""
+    found = _web_url(href, base_url)
+    return found[0] if found and found[1] not in SKIP_EXTENSIONS else None
 
 
 def same_site(url: str, base_url: str) -> bool:
@@ -115,17 +106,21 @@ def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None
     anchors: list[tuple[HtmlElement, str]] = []
     wanted: set[str] = set()
     for a in main.iter("a"):
-        doc = document_url(a.get("href", ""), base_url)
-        url = absolute(a.get("href", ""), base_url) or doc
-        if not url or url == here or url in exclude or not same_site(url, base_url):
+        found = _web_url(a.get("href", ""), base_url)
+        if found is None or (found[1] in SKIP_EXTENSIONS and found[1] not in DOCUMENT_EXTENSIONS):
+            continue
+        url, doc = found[0], found[1] in DOCUMENT_EXTENSIONS
+        if url == here or url in exclude or not same_site(url, base_url):
             continue
         if pattern and not doc and not pattern.search(url):
             continue
         if doc and not documents:
             continue  # as before: page links' cards are bounded by page links only
         anchors.append((a, url))  # with `documents`, page links too: they bound the documents' rows
-        if bool(doc) == documents:
+        if doc == documents:
             wanted.add(url)
+    if not wanted:
+        return []
     urls_under: dict[HtmlElement, set[str]] = {}  # keyed by element: keeps lxml proxies (and ids) alive
     for a, url in anchors:
         for anc in a.iterancestors():
