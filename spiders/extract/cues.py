@@ -40,6 +40,8 @@ CALL_LABEL = re.compile(
 )
 NEWS_SEGMENTS = {"news", "blog", "blogs", "press", "press-releases", "pressreleases", "newsroom", "media-centre",
                  "latest-news", "stories", "announcements", "events", "case-studies", "articles"}
+# Where councils also announce calls themselves: a post there is read before it is skipped
+NEWS_POST_SEGMENTS = {"news", "articles", "press", "press-releases", "announcements"}
 NEWS_CRUMB = re.compile(r"\b(news|blogs?|press( releases)?|stories|announcements|media centre|events)\b", re.I)
 # An event about funding (a fair, a roadshow, a workshop) is not a call, unless a fund is named in its title
 EVENT_TITLE = re.compile(

@@ -10,7 +10,7 @@ from lxml import etree
 from w3lib.url import url_query_cleaner
 
 from spiders.extract.content import block_text, collapse, parse_fragment
-from spiders.extract.cues import AWARDS_TITLE, NEWS_SEGMENTS
+from spiders.extract.cues import AWARDS_TITLE, NEWS_POST_SEGMENTS, NEWS_SEGMENTS
 
 NEWS_CATEGORY = re.compile(r"\b(news|blogs?|press|announcements?|events?|stories|case stud(y|ies)|awards? made)\b",
                            re.I)
@@ -124,7 +124,7 @@ def news_reason(entry: FeedEntry) -> str | None:
     # A /news/ link is not enough: councils announce calls as news posts. The page decides
     # (spiders.extract.page: a news post is a call only when it carries the call itself).
     segments = {s.lower().rsplit(".", 1)[0] for s in urlsplit(entry.link).path.split("/") if s}
-    if segments & (NEWS_SEGMENTS - {"news", "articles", "press", "press-releases", "announcements"}):
+    if segments & (NEWS_SEGMENTS - NEWS_POST_SEGMENTS):
         return "news item (url)"
     if AWARDS_TITLE.search(entry.title):
         return "news item (awards announced)"

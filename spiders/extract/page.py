@@ -122,7 +122,7 @@ def _hard_non_call(p: _Page, listing: Listing) -> str | None:
     segments = {s.lower() for s in urlsplit(p.url).path.split("/") if s}
     segments |= {s.rsplit(".", 1)[0] for s in segments}
     news = C.NEWS_SEGMENTS & segments
-    if news and not (news <= {"news", "articles", "press", "press-releases", "announcements"}
+    if news and not (news <= C.NEWS_POST_SEGMENTS
                      and C.announces_call(p.title, p.text)):
         return "news post (url)"
     if any(C.NEWS_CRUMB.search(c) for c in p.crumbs) and not C.announces_call(p.title, p.text):
