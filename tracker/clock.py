@@ -7,8 +7,9 @@ import os
 from datetime import date
 
 
-def today() -> date:
-    pinned = os.environ.get("TRACKER_TODAY", "").strip()
+def today(pinned: str | None = None) -> date:
+    """`pinned` (a crawl's TRACKER_TODAY setting, say), else TRACKER_TODAY, else the date."""
+    pinned = (pinned or os.environ.get("TRACKER_TODAY", "")).strip()
     if pinned:
         try:
             return date.fromisoformat(pinned)

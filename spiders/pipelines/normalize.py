@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from functools import partial
 
 from scrapy.crawler import Crawler
 
@@ -12,19 +12,13 @@ from tracker.normalize import Facts, RawCall, normalize_call
 from tracker.normalize.raw import UnchangedPage
 from tracker.normalize.urls import canonical_url
 
-
-def normalize_worker(raw: RawCall, today: date) -> Facts:
-    return normalize_call(raw, today=today, default_funder=raw.funder)
-
-
 COUNTED = ("deadline", "amount_max", "areas", "eligible_org_types", "themes")
 
 
 class NormalizePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        today = crawler.settings.get("TRACKER_TODAY")
-        self.today = date.fromisoformat(today) if today else clock.today()
+        self.today = clock.today(crawler.settings.get("TRACKER_TODAY"))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
@@ -32,7 +26,7 @@ class NormalizePipeline:
 
     def normalize(self, raw: RawCall) -> Facts:
         raw.url = canonical_url(raw.url)
-        return self.count(normalize_call(raw, today=self.today, default_funder=raw.funder))
+        return self.count(normalize_call(raw, today=self.today))
 
     def count(self, facts: Facts) -> Facts:
         self.stats.inc_value("tracker/calls")
@@ -49,7 +43,7 @@ class NormalizePipeline:
             if item.normalised is not None and item.normalised[0] == self.today:
                 return self.count(item.normalised[1])  # read_page made its url canonical too
             item.url = canonical_url(item.url)
-            return self.count(await offload.run(normalize_worker, item, self.today))
+            return self.count(await offload.run(partial(normalize_call, today=self.today), item))
         if isinstance(item, UnchangedPage):
             item.url = canonical_url(item.url)
             for raw in item.calls:

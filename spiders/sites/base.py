@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def read_page(job: PageJob) -> Any:
         memo.put(job.memo_path, memo.memo_key(job.url, job.body, job.memo_context), result)
     for call in result.calls:
         call.url = canonical_url(call.url)
-        call.normalised = (job.today, normalize_call(call, today=job.today, default_funder=call.funder))
+        call.normalised = (job.today, normalize_call(call, today=job.today))
     return result
 
 
@@ -119,12 +120,12 @@ class TrackerSpider(scrapy.Spider):
                       args, self.today, path, context)
         return await offload.run(read_page, job, urgent=urgent)
 
-    @property
+    @cached_property
     def today(self) -> date:
-        """The crawl's day, for dates without a year and statuses (TRACKER_TODAY in tests)."""
+        """The crawl's day, for dates without a year and statuses (TRACKER_TODAY in tests); read
+        once, as the pipelines read it, so a crawl across midnight keeps one day."""
         settings = self.crawler.settings if getattr(self, "crawler", None) else None
-        day = settings.get("TRACKER_TODAY") if settings is not None else None
-        return date.fromisoformat(day) if day else clock.today()
+        return clock.today(settings.get("TRACKER_TODAY") if settings is not None else None)
 
     def _memo_path(self) -> Path | None:
         """Where analyses are kept: beside the HTTP cache, when there is one."""
