@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 _pool: ProcessPoolExecutor | None = None
+_in_flight_limit = 16  # tasks handed to the pool, 16 per worker: enough that none waits on this process
 
 
 def default_workers() -> int:
@@ -53,10 +54,11 @@ def start(workers: int | None = None, preload: tuple[str, ...] = ()) -> int:
     """Start the workers, which import `preload` while this process gets on with its own
     start. Call before the reactor runs: the workers are forked, and a fork must not copy
     running threads."""
-    global _pool
+    global _pool, _in_flight_limit
     count = default_workers() if workers is None else workers
     if count < 1 or _pool is not None:
         return 0
+    _in_flight_limit = 16 * count
     _pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
                                 initializer=_worker_start, initargs=(preload,))
     _pool.submit(int)  # the fork context forks every worker here, on the first task
@@ -79,8 +81,6 @@ _busy: set[object] = set()
 _order = itertools.count()
 
 
-def _in_flight_limit() -> int:
-    return 16 * (_pool._max_workers if _pool is not None else 1)  # noqa: SLF001
 
 
 async def run(fn: Callable[..., T], *args: Any, urgent: bool = False) -> T:
@@ -89,7 +89,7 @@ async def run(fn: Callable[..., T], *args: Any, urgent: bool = False) -> T:
     if _pool is None:
         return fn(*args)
     token = object()
-    if len(_busy) >= _in_flight_limit():
+    if len(_busy) >= _in_flight_limit:
         turn = asyncio.get_running_loop().create_future()
         heapq.heappush(_queue, (0 if urgent else 1, next(_order), turn))
         await turn
@@ -104,7 +104,7 @@ async def run(fn: Callable[..., T], *args: Any, urgent: bool = False) -> T:
         return fn(*args)
     finally:
         _busy.discard(token)
-        while _queue and len(_busy) < _in_flight_limit():
+        while _queue and len(_busy) < _in_flight_limit:
             turn = heapq.heappop(_queue)[2]
             if not turn.done():
                 turn.set_result(None)
