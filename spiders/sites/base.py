@@ -111,7 +111,7 @@ class TrackerSpider(scrapy.Spider):
         """read_page (analyse, keep, normalise the calls), in a crawl worker process when there
         is one (`urgent`: ahead of the pages waiting for it); or last crawl's result when the
         page is unchanged (304) and reached with the same listing context (needs the HTTP cache)."""
-        path = self._memo_path()
+        path = self._memo_path
         if path is not None and "cached" in response.flags:
             hit = memo.get(path, memo.memo_key(response.url, response.body, context))
             if hit is not None:
@@ -127,16 +127,15 @@ class TrackerSpider(scrapy.Spider):
         settings = self.crawler.settings if getattr(self, "crawler", None) else None
         return clock.today(settings.get("TRACKER_TODAY") if settings is not None else None)
 
+    @cached_property
     def _memo_path(self) -> Path | None:
         """Where analyses are kept: beside the HTTP cache, when there is one."""
-        if "_memo" not in self.__dict__:
-            settings = self.crawler.settings if getattr(self, "crawler", None) else None
-            enabled = settings is not None and settings.getbool("HTTPCACHE_ENABLED")
-            self._memo = Path(settings["HTTPCACHE_DIR"]) / "analysis.sqlite" if enabled else None
-        return self._memo
+        settings = self.crawler.settings if getattr(self, "crawler", None) else None
+        enabled = settings is not None and settings.getbool("HTTPCACHE_ENABLED")
+        return Path(settings["HTTPCACHE_DIR"]) / "analysis.sqlite" if enabled else None
 
     def closed(self, reason: str) -> None:
-        path = self._memo_path()
+        path = self._memo_path
         if path is not None:
             memo.flush(path)
 
