@@ -9,7 +9,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, ValidationError, field_validator
 
 SourceKind = Literal["html", "rss", "atom", "ocds"]
 
@@ -82,6 +82,17 @@ class ScheduleSettings(_Section):
     match_after_crawl: bool = True
 
 
+class WebSettings(_Section):
+    """Who the client is behind a reverse proxy, and how many failed sign-ins are allowed."""
+
+    # Peers whose X-Forwarded-For is believed (the reverse proxy); anyone else could forge it.
+    trusted_proxies: list[IPvAnyNetwork] = Field(default_factory=list)
+    login_window_minutes: float = Field(15, gt=0)
+    login_failures_per_account: int = Field(5, ge=1)  # one account from one client address
+    login_failures_per_address: int = Field(20, ge=1)  # one client address, any accounts
+    login_failures_per_minute: int = Field(60, ge=1)  # the whole site
+
+
 class SourceConfig(_Section):
     name: str = Field(min_length=1)
     kind: SourceKind
@@ -101,6 +112,7 @@ class Settings(_Section):
     digest: DigestSettings = Field(default_factory=DigestSettings)
     notify: NotifySettings = Field(default_factory=NotifySettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
     sources: list[SourceConfig] = Field(default_factory=list)
     config_path: Path | None = Field(default=None, exclude=True)
 

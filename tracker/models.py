@@ -258,12 +258,13 @@ class ApiToken(SQLModel, table=True):
     revoked: bool = False
 
 
-class LoginFailure(SQLModel, table=True):
-    """A failed web login, kept to rate-limit guessing per email and client address."""
+class LoginLimit(SQLModel, table=True):
+    """Sign-in attempts counted in one window for one limit (an account from an address, an
+    address, the whole site); one row per key so a single upsert counts atomically."""
 
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(index=True)  # "email|ip"
-    at: datetime = Field(default_factory=utcnow, index=True)
+    key: str = Field(primary_key=True)  # "account|email|ip", "address|ip" or "site"
+    window_start: datetime = Field(index=True)
+    count: int = 0
 
 
 # Indexes for the web app's opportunity list and bids board (migration 0004_web).

@@ -78,8 +78,21 @@ def test_cannot_revoke_someone_elses_token(as_role):
 
 
 def test_openapi_docs_are_local(as_role):
-    client = as_role(None)
+    client = as_role("viewer")
     page = client.get("/docs").text
     assert "GET /api/opportunities" in page and "cdn" not in page.lower()
     schema = client.get("/openapi.json").json()
     assert "/api/opportunities" in schema["paths"] and "/login" not in schema["paths"]
+
+
+def test_api_docs_need_sign_in_or_a_token(as_role):
+    anonymous = as_role(None)
+    r = anonymous.get("/docs", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login?next=/docs"
+    r = anonymous.get("/openapi.json", follow_redirects=False)
+    assert r.status_code == 401 and "paths" not in r.text and r.headers["www-authenticate"] == "Bearer"
+    token = _token(as_role("staff"))
+    r = anonymous.get("/openapi.json", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200 and "/api/me" in r.json()["paths"]
+    r = anonymous.get("/openapi.json", headers={"Authorization": "Bearer not-a-token"})
+    assert r.status_code == 401

@@ -58,8 +58,10 @@ def run(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int,
     worker = threading.Thread(target=run_scheduler, args=(ctx.engine, ctx.settings, stop),
                               kwargs={"say": lambda m: console.print(m, highlight=False)}, daemon=True)
     worker.start()
+    # proxy_headers off: uvicorn would believe X-Forwarded-For from 127.0.0.1 by default; the app
+    # reads it itself, only from [web] trusted_proxies.
     server = Server(uvicorn.Config(create_app(ctx.settings), host=host, port=port, log_level="info",
-                                   server_header=False))
+                                   proxy_headers=False, server_header=False))
     try:
         server.run()
     finally:

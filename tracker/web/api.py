@@ -1,5 +1,6 @@
 """The JSON API under /api/: the same data as the pages, with a bearer token per user
-(made on the account page). Documented at /docs (rendered here: no CDN) and /openapi.json."""
+(made on the account page). Documented at /docs (rendered here: no CDN) and /openapi.json,
+both for signed-in users only (the JSON also for a bearer token)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy import update
 from sqlmodel import col, select
@@ -15,7 +16,7 @@ from sqlmodel import col, select
 from tracker.bids import STATUSES, BidError, change_status
 from tracker.db import session_scope
 from tracker.models import ApiToken, Bid, Match, Need, Opportunity, OpportunityRevision, User, utcnow
-from tracker.web.deps import DB, ROLE_LEVEL, Forbidden, LoginRequired, get_or_404, render, state
+from tracker.web.deps import DB, ROLE_LEVEL, Forbidden, LoginRequired, Viewer, current_user, get_or_404, render, state
 from tracker.web.query import OppFilter, search
 from tracker.web.users import token_hash
 
@@ -206,7 +207,17 @@ def bid_status(bid_id: int, body: StatusChange, session: DB, user: ApiUser) -> B
     return bid
 
 
+def docs_reader(request: Request, session: DB, user: Annotated[User | None, Depends(current_user)]) -> User:
+    """The API description is for people signed in, or for API clients with a token."""
+    return user if user is not None else api_user(request, session)
+
+
 @docs_router.get("/docs")
-def docs(request: Request) -> Response:
+def docs(request: Request, user: Viewer) -> Response:
     schema = request.app.openapi()
     return render(request, "docs.html", {"schema": schema})
+
+
+@docs_router.get("/openapi.json")
+def openapi_json(request: Request, reader: Annotated[User, Depends(docs_reader)]) -> JSONResponse:
+    return JSONResponse(request.app.openapi())

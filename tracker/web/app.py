@@ -46,7 +46,7 @@ def create_app(settings: Settings) -> FastAPI:
         read_engine.dispose()
 
     app = FastAPI(title="Funding tracker", summary="Funding opportunities, matches and bids (JSON API)",
-                  version="1", lifespan=lifespan, docs_url=None, redoc_url=None,
+                  version="1", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None,
                   dependencies=[Depends(verify_csrf)])
     app.state.web = WebState(settings=settings, engine=engine, read_engine=read_engine, templates=_templates(),
                              secret=secret)

@@ -1,36 +1,24 @@
-"""Sign in and out. Passwords are argon2 hashes; five failed attempts for one email from
-one address within 15 minutes lock that pair out until the window passes."""
+"""Sign in and out. Passwords are argon2 hashes. Failed attempts are limited per account
+from one client address, per client address and for the whole site (tracker.web.login_limits);
+the client address is read behind trusted proxies only (tracker.web.client_address)."""
 
 from __future__ import annotations
 
 import secrets
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session, col, delete, func, select
+from sqlmodel import select
 
-from tracker.models import LoginFailure, User, utcnow
+from tracker.models import User
 from tracker.users import hash_password, verify_password
-from tracker.web.deps import DB, current_user, render, safe_next
+from tracker.web import login_limits
+from tracker.web.client_address import client_address
+from tracker.web.deps import DB, current_user, render, safe_next, state
 
 router = APIRouter(include_in_schema=False)
-MAX_FAILURES = 5
-WINDOW = timedelta(minutes=15)
 _DUMMY_HASH = hash_password(secrets.token_urlsafe(16))  # same work for unknown emails
-
-
-def _key(email: str, request: Request) -> str:
-    host = request.client.host if request.client else "unknown"
-    return f"{email}|{host}"
-
-
-def recent_failures(session: Session, key: str) -> int:
-    since = utcnow() - WINDOW
-    query = select(func.count()).select_from(LoginFailure).where(LoginFailure.key == key,
-                                                                  col(LoginFailure.at) >= since)
-    return int(session.exec(query).one())
 
 
 @router.get("/login")
@@ -45,20 +33,24 @@ def login_form(request: Request, user: Annotated[User | None, Depends(current_us
 def login(request: Request, session: DB, email: Annotated[str, Form(max_length=320)] = "",
           password: Annotated[str, Form(max_length=1024)] = "", next: Annotated[str, Form()] = "/") -> Response:  # noqa: A002
     email = email.strip().lower()
-    key = _key(email, request)
+    web = state(request).settings.web
+    limits = login_limits.limits_for(web, email, client_address(request, web.trusted_proxies))
     ctx = {"next": safe_next(next), "email": email}
-    if recent_failures(session, key) >= MAX_FAILURES:
-        return render(request, "login.html", {**ctx, "error": "Too many failed attempts. Wait 15 minutes, "
-                                              "then try again."}, status_code=429)
     user = session.exec(select(User).where(User.email == email)).first()
+    # Counted (and committed) before the slow hash check, so parallel guesses cannot all pass
+    # and no database lock is held while hashing.
+    refusal = login_limits.claim(session, limits)
+    if refusal is not None:
+        response = render(request, "login.html", {**ctx, "error": refusal.message}, status_code=429)
+        response.headers["Retry-After"] = str(refusal.retry_after)
+        return response
     ok = verify_password(password, user.password_hash if user and user.password_hash else _DUMMY_HASH)
     if user is None or not user.active or not user.password_hash or not ok:
-        session.exec(delete(LoginFailure).where(col(LoginFailure.at) < utcnow() - WINDOW))
-        session.add(LoginFailure(key=key))
+        login_limits.prune(session, limits)
         session.commit()
         return render(request, "login.html", {**ctx, "error": "Enter a correct email address and password."},
                       status_code=401)
-    session.exec(delete(LoginFailure).where(LoginFailure.key == key))
+    login_limits.succeeded(session, limits)
     session.commit()
     request.session.clear()
     request.session.update({"uid": user.id, "ep": user.session_epoch, "csrf": secrets.token_urlsafe(32)})

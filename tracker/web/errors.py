@@ -21,7 +21,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
+    """JSON answers (and 401 rather than a sign-in redirect): the API and its description."""
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
 
 def error_page(request: Request, status: int, message: str = "") -> Response:
