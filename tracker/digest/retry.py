@@ -46,8 +46,8 @@ def retry_digests(engine: Engine, settings: Settings, now: datetime | None = Non
         if recipient:
             stmt = stmt.where(Digest.recipient == recipient.strip().lower())
         rows = list(s.exec(stmt))
-        later = dict(s.exec(select(Digest.recipient, Digest.period).where(
-            col(Digest.status).in_(DELIVERED), col(Digest.period) > period)))
+        later = {r: p for r, p in s.exec(select(Digest.recipient, Digest.period).where(
+            col(Digest.status).in_(DELIVERED), col(Digest.period) > period))}
     batch = Batch(engine, settings, now, period, transport, options, secret, claimable=(*CLAIMABLE, "failed"))
     report, users = batch.report, []
     for digest, user in rows:
