@@ -80,6 +80,14 @@ class Collector:
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 2.0.0 Message accepted"
 
+    def message_ids(self) -> dict[str, list[str]]:
+        """The Message-ID of every copy accepted, per recipient."""
+        out: dict[str, list[str]] = {}
+        for msg, (_f, rcpts) in zip(self.messages, self.envelopes, strict=True):
+            for r in rcpts:
+                out.setdefault(r, []).append(msg["Message-ID"])
+        return out
+
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m, (_f, rcpts) in zip(self.messages, self.envelopes, strict=True) if address in rcpts]
 

@@ -162,19 +162,24 @@ def test_crash_mid_send_is_resent_once_after_the_lease(engine, seeded, settings,
     assert rows(engine)[SAM].attempts == 2
 
 
-def test_two_senders_at_once_never_both_send(engine, seeded, settings, smtp_server):
-    reports = []
-    start = threading.Barrier(2)
+def at_once(run, times: int = 2) -> list:
+    """run()'s results from `times` threads released together."""
+    results, start = [], threading.Barrier(times)
 
-    def run():
+    def go():
         start.wait()
-        reports.append(send(engine, settings))
+        results.append(run())
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
+    threads = [threading.Thread(target=go) for _ in range(times)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(30)
+    return results
+
+
+def test_two_senders_at_once_never_both_send(engine, seeded, settings, smtp_server):
+    reports = at_once(lambda: send(engine, settings))
     assert sum(r.sent for r in reports) == 3
     for address in ALL:
         assert len(smtp_server.handler.to(address)) == 1
@@ -218,15 +223,6 @@ def test_status_lists_recent_digests(engine, seeded, settings, smtp_server):
     assert {s["status"] for s in status} == {"sent"} and {s["transport"] for s in status} == {"smtp"}
 
 
-def copies(handler) -> dict[str, list[str]]:
-    """Message-IDs the server accepted, per recipient."""
-    out: dict[str, list[str]] = {}
-    for msg, (_f, rcpts) in zip(handler.messages, handler.envelopes, strict=True):
-        for r in rcpts:
-            out.setdefault(r, []).append(msg["Message-ID"])
-    return out
-
-
 @pytest.mark.parametrize("refusal", [
     "554 5.7.1 <{address}>: Relay access denied",  # Postfix, relaying not allowed for us
     "550 Relay not permitted",  # no enhanced status code at all
@@ -244,7 +240,7 @@ def test_relay_refusing_every_recipient_stops_the_run_and_loses_no_digest(engine
     handler.refuse_all = None  # the relay settings are fixed
     report = send(engine, settings, now=NOW + timedelta(hours=2))
     assert report.sent == 3 and report.ok
-    got = copies(handler)
+    got = handler.message_ids()
     assert {r: len(ids) for r, ids in got.items()} == dict.fromkeys(ALL, 1)
     assert all(got[r] == [mid] for r, mid in recorded.items())
 
@@ -257,7 +253,7 @@ def test_sender_refused_stops_at_the_first_message(engine, seeded, settings, smt
     assert [d.status for d in rows(engine).values()] == ["pending"]
     smtp_server.handler.mail_reply = None
     assert send(engine, settings).sent == 3
-    assert {r: len(ids) for r, ids in copies(smtp_server.handler).items()} == dict.fromkeys(ALL, 1)
+    assert {r: len(ids) for r, ids in smtp_server.handler.message_ids().items()} == dict.fromkeys(ALL, 1)
 
 
 def test_message_refused_for_everyone_at_data_stops_the_run(engine, seeded, settings, smtp_server):
@@ -313,12 +309,12 @@ def test_retry_resends_failed_digests_once_with_their_message_id(engine, seeded,
     handler.refuse = {}  # the mailboxes were created
     report = retry_digests(engine, settings, NOW + timedelta(hours=1), recipient=SAM, options=FAST, secret=SECRET)
     assert report.sent == 1 and report.ok
-    assert copies(handler)[SAM] == [failed[SAM].message_id]
+    assert handler.message_ids()[SAM] == [failed[SAM].message_id]
     report = retry_digests(engine, settings, NOW + timedelta(hours=2), options=FAST, secret=SECRET)
     assert report.sent == 1 and report.skipped == 2  # val now; ada and sam were delivered
     again = retry_digests(engine, settings, NOW + timedelta(hours=3), options=FAST, secret=SECRET)
     assert again.sent == 0 and again.skipped == 3
-    assert copies(handler) == {r: [d.message_id] for r, d in rows(engine).items()}
+    assert handler.message_ids() == {r: [d.message_id] for r, d in rows(engine).items()}
     assert rows(engine)[SAM].attempts == 2 and items(engine, SAM) == set(rows(engine)[SAM].match_ids)
 
 
@@ -359,17 +355,7 @@ def test_two_retries_at_once_send_one_copy(engine, seeded, settings, smtp_server
     smtp_server.handler.refuse[SAM] = "550 5.1.1 no such mailbox"
     send(engine, settings)
     smtp_server.handler.refuse = {}
-    reports, start = [], threading.Barrier(2)
-
-    def run():
-        start.wait()
-        reports.append(retry_digests(engine, settings, NOW, options=FAST, secret=SECRET))
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
+    reports = at_once(lambda: retry_digests(engine, settings, NOW, options=FAST, secret=SECRET))
     assert sum(r.sent for r in reports) == 1
     assert len(smtp_server.handler.to(SAM)) == 1
 

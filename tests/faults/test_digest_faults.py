@@ -86,13 +86,6 @@ class FaultyServer(Collector):
             self._kill()
         return reply
 
-    def copies(self) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        for msg, (_f, rcpts) in zip(self.messages, self.envelopes, strict=True):
-            for r in rcpts:
-                out.setdefault(r, []).append(msg["Message-ID"])
-        return out
-
 
 @dataclass
 class Run:
@@ -154,7 +147,7 @@ def lease_runs_out(engine) -> None:
 
 
 def assert_one_message_id_each(engine, handler: FaultyServer, why: str) -> dict[str, list[str]]:
-    got, rows = handler.copies(), ledger(engine)
+    got, rows = handler.message_ids(), ledger(engine)
     assert sorted(got) == PEOPLE, why
     for person in PEOPLE:
         assert set(got[person]) == {rows[person].message_id}, f"{why}: {person} got {got[person]}"
