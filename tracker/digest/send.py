@@ -159,15 +159,16 @@ def _record_and_claim(engine: Engine, content: DigestContent, msg: EmailMessage,
 
 
 def _finish(engine: Engine, row: Digest, status: str, error: str, now: datetime,
-            match_ids: list[int] | None = None, expect: str | None = None) -> None:
-    """Record the outcome (if the row is still in status `expect`, when given); for a
-    delivery, add the DigestItems in the same transaction."""
+            match_ids: list[int] | None = None, expect: str | None = None) -> bool:
+    """Record the outcome (if the row is still in status `expect`, when given; False if it
+    was not); for a delivery, add the DigestItems in the same transaction."""
     with session_scope(engine) as s:
         values: dict = {"status": status, "error": error[:2000]}
         if match_ids is not None:
             values["sent_at"] = now
         where = [col(Digest.id) == row.id] + ([col(Digest.status) == expect] if expect else [])
-        s.exec(update(Digest).where(*where).values(**values))  # type: ignore[call-overload]
+        if s.exec(update(Digest).where(*where).values(**values)).rowcount != 1:  # type: ignore[call-overload]
+            return False
         if match_ids:
             live = set(s.exec(select(Match.id).where(col(Match.id).in_(match_ids))))
             done = set(s.exec(select(DigestItem.match_id).where(
@@ -176,6 +177,7 @@ def _finish(engine: Engine, row: Digest, status: str, error: str, now: datetime,
                    for m in match_ids if m in live and m not in done]
             if new:
                 s.execute(insert(DigestItem), new)
+    return True
 
 
 def _drop_pending(engine: Engine, row: Digest) -> None:
@@ -326,7 +328,8 @@ class Batch:
                                "`tracker digest send` once the server settings are fixed")
 
     def failed(self, row: Digest, reply: str, expect: str | None = None) -> None:
-        _finish(self.engine, row, "failed", reply, self.now, expect=expect)
+        if not _finish(self.engine, row, "failed", reply, self.now, expect=expect):
+            return  # another run has claimed it since it was held
         self.report.failed += 1
         self.report.lines.append(f"{row.recipient}: FAILED (permanent) {reply}")
 
