@@ -72,8 +72,9 @@ def weekly_digest(trigger: str = "schedule") -> str:
     with recorded(engine, "digest:weekly", trigger) as log:
         report = send_digests(engine, settings)
         log.detail = "; ".join(getattr(report, "lines", [])) or "nothing to send"
-        if getattr(report, "failed", 0):
-            raise RuntimeError(f"{report.failed} digest(s) failed: {log.detail}")
+        if report.failed or report.aborted:  # a stopped run leaves the week's digests pending
+            stopped = f"; stopped early: {report.aborted}" if report.aborted else ""
+            raise RuntimeError(f"{report.failed} digest(s) failed{stopped}: {log.detail}")
         return log.detail
 
 

@@ -38,16 +38,31 @@ def free_port() -> int:
 class Collector:
     """An aiosmtpd handler that keeps what it accepts. `reject_after` accepted messages it
     answers `reply` (or drops the connection when reply is "drop"); `refuse` maps a
-    recipient to an RCPT reply such as "550 5.1.1 No such user"."""
+    recipient to an RCPT reply such as "550 5.1.1 No such user"; `refuse_all` answers every
+    RCPT ("{address}" is filled in) and `mail_reply` every MAIL FROM, as a misconfigured
+    relay would. `rcpts` lists every RCPT asked for, accepted or not."""
 
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+    rcpts: list[str] = field(default_factory=list)
     reject_after: int | None = None
     reply: str = "421 4.3.0 Service shutting down"
     refuse: dict[str, str] = field(default_factory=dict)
+    refuse_all: str | None = None
+    mail_reply: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: ANN001, ANN201
+        if self.mail_reply:
+            return self.mail_reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001, ANN201
+        self.rcpts.append(address)
+        if self.refuse_all:
+            return self.refuse_all.format(address=address)
         if address in self.refuse:
             return self.refuse[address]
         envelope.rcpt_tos.append(address)
@@ -64,6 +79,14 @@ class Collector:
             self.messages.append(msg)
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 2.0.0 Message accepted"
+
+    def message_ids(self) -> dict[str, list[str]]:
+        """The Message-ID of every copy accepted, per recipient."""
+        out: dict[str, list[str]] = {}
+        for msg, (_f, rcpts) in zip(self.messages, self.envelopes, strict=True):
+            for r in rcpts:
+                out.setdefault(r, []).append(msg["Message-ID"])
+        return out
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m, (_f, rcpts) in zip(self.messages, self.envelopes, strict=True) if address in rcpts]

@@ -162,19 +162,24 @@ def test_crash_mid_send_is_resent_once_after_the_lease(engine, seeded, settings,
     assert rows(engine)[SAM].attempts == 2
 
 
-def test_two_senders_at_once_never_both_send(engine, seeded, settings, smtp_server):
-    reports = []
-    start = threading.Barrier(2)
+def at_once(run, times: int = 2) -> list:
+    """run()'s results from `times` threads released together."""
+    results, start = [], threading.Barrier(times)
 
-    def run():
+    def go():
         start.wait()
-        reports.append(send(engine, settings))
+        results.append(run())
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
+    threads = [threading.Thread(target=go) for _ in range(times)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(30)
+    return results
+
+
+def test_two_senders_at_once_never_both_send(engine, seeded, settings, smtp_server):
+    reports = at_once(lambda: send(engine, settings))
     assert sum(r.sent for r in reports) == 3
     for address in ALL:
         assert len(smtp_server.handler.to(address)) == 1
@@ -216,3 +221,150 @@ def test_status_lists_recent_digests(engine, seeded, settings, smtp_server):
     assert set(status[0]) >= {"recipient", "period", "status", "attempts", "matches", "error", "sent_at",
                               "message_id", "subject", "transport"}
     assert {s["status"] for s in status} == {"sent"} and {s["transport"] for s in status} == {"smtp"}
+
+
+@pytest.mark.parametrize("refusal", [
+    "554 5.7.1 <{address}>: Relay access denied",  # Postfix, relaying not allowed for us
+    "550 Relay not permitted",  # no enhanced status code at all
+])
+def test_relay_refusing_every_recipient_stops_the_run_and_loses_no_digest(engine, seeded, settings,
+                                                                          smtp_server, refusal):
+    handler = smtp_server.handler
+    handler.refuse_all = refusal
+    report = send(engine, settings)
+    assert report.failed == 0 and report.deferred == 2 and "same refusal" in report.aborted
+    assert handler.rcpts == [ADA, SAM]  # stopped at the second try, not burning through all three
+    assert {r: d.status for r, d in rows(engine).items()} == {ADA: "pending", SAM: "pending"}
+    assert "Relay" in rows(engine)[ADA].error
+    recorded = {r: d.message_id for r, d in rows(engine).items()}
+    handler.refuse_all = None  # the relay settings are fixed
+    report = send(engine, settings, now=NOW + timedelta(hours=2))
+    assert report.sent == 3 and report.ok
+    got = handler.message_ids()
+    assert {r: len(ids) for r, ids in got.items()} == dict.fromkeys(ALL, 1)
+    assert all(got[r] == [mid] for r, mid in recorded.items())
+
+
+def test_sender_refused_stops_at_the_first_message(engine, seeded, settings, smtp_server):
+    smtp_server.handler.mail_reply = "553 5.7.1 <tracker@council.example>: Sender address rejected: not owned"
+    report = send(engine, settings)
+    assert report.failed == 0 and report.deferred == 1
+    assert "sender tracker@council.example refused: 553" in report.aborted
+    assert [d.status for d in rows(engine).values()] == ["pending"]
+    smtp_server.handler.mail_reply = None
+    assert send(engine, settings).sent == 3
+    assert {r: len(ids) for r, ids in smtp_server.handler.message_ids().items()} == dict.fromkeys(ALL, 1)
+
+
+def test_message_refused_for_everyone_at_data_stops_the_run(engine, seeded, settings, smtp_server):
+    handler = smtp_server.handler
+    handler.reject_after, handler.reply = 0, "554 5.7.0 Message rejected: unauthenticated relay"
+    report = send(engine, settings)
+    assert report.failed == 0 and report.deferred == 2 and report.aborted
+    assert sorted(d.status for d in rows(engine).values()) == ["pending", "pending"]
+
+
+def test_a_bare_refusal_counts_against_the_recipient_once_another_is_accepted(engine, seeded, settings,
+                                                                              smtp_server):
+    smtp_server.handler.refuse[ADA] = "550 Mailbox unavailable"  # first in the run, no enhanced code
+    report = send(engine, settings)
+    assert report.failed == 1 and report.sent == 2 and not report.aborted
+    assert rows(engine)[ADA].status == "failed" and "550 Mailbox unavailable" in rows(engine)[ADA].error
+
+
+def test_a_lone_bare_refusal_is_kept_pending_not_failed(engine, seeded, settings, smtp_server):
+    from tracker.digest import retry_digests
+
+    smtp_server.handler.refuse[SAM] = "550 5.1.1 no such mailbox"
+    send(engine, settings)
+    smtp_server.handler.refuse_all = "550 Access denied"  # then the relay is misconfigured
+    report = retry_digests(engine, settings, NOW, recipient=SAM, options=FAST, secret=SECRET)
+    # nothing else went through in this run to show the refusal is sam's own
+    assert report.failed == 0 and report.deferred == 1 and not report.ok
+    assert any("left pending" in line for line in report.lines)
+    assert rows(engine)[SAM].status == "pending" and rows(engine)[SAM].error == "550 Access denied"
+
+
+def test_two_bad_addresses_refused_alike_do_not_hold_back_the_others(engine, seeded, settings, smtp_server):
+    handler = smtp_server.handler
+    handler.refuse = {ADA: "550 No such user here", SAM: "550 No such user here"}
+    first = send(engine, settings)
+    assert first.aborted and VAL not in rows(engine)  # looks like a server refusing everyone
+    second = send(engine, settings, now=NOW + timedelta(hours=1))
+    # those refused before go last: val is accepted first, which shows the refusals are theirs
+    assert handler.rcpts[2:] == [VAL, ADA, SAM]
+    assert second.sent == 1 and second.failed == 2 and not second.aborted
+    assert {r: d.status for r, d in rows(engine).items()} == {ADA: "failed", SAM: "failed", VAL: "sent"}
+
+
+def test_retry_resends_failed_digests_once_with_their_message_id(engine, seeded, settings, smtp_server):
+    from tracker.digest import retry_digests
+
+    handler = smtp_server.handler
+    handler.refuse = {SAM: "550 5.1.1 <sam@council.example>: mailbox unavailable",
+                      VAL: "550 5.1.1 <val@council.example>: mailbox unavailable"}
+    send(engine, settings)
+    failed = rows(engine)
+    assert failed[SAM].status == failed[VAL].status == "failed"
+    handler.refuse = {}  # the mailboxes were created
+    report = retry_digests(engine, settings, NOW + timedelta(hours=1), recipient=SAM, options=FAST, secret=SECRET)
+    assert report.sent == 1 and report.ok
+    assert handler.message_ids()[SAM] == [failed[SAM].message_id]
+    report = retry_digests(engine, settings, NOW + timedelta(hours=2), options=FAST, secret=SECRET)
+    assert report.sent == 1 and report.skipped == 2  # val now; ada and sam were delivered
+    again = retry_digests(engine, settings, NOW + timedelta(hours=3), options=FAST, secret=SECRET)
+    assert again.sent == 0 and again.skipped == 3
+    assert handler.message_ids() == {r: [d.message_id] for r, d in rows(engine).items()}
+    assert rows(engine)[SAM].attempts == 2 and items(engine, SAM) == set(rows(engine)[SAM].match_ids)
+
+
+def test_retry_of_an_earlier_week_keeps_its_period_and_message_id(engine, seeded, settings, smtp_server):
+    from tracker.digest import retry_digests
+
+    smtp_server.handler.refuse[SAM] = "550 5.1.1 no such mailbox"
+    send(engine, settings)
+    before = rows(engine)[SAM]
+    smtp_server.handler.refuse = {}
+    report = retry_digests(engine, settings, NOW + timedelta(days=8), period=before.period, options=FAST,
+                           secret=SECRET)
+    assert report.sent == 1 and report.period == before.period == "2026-W49"
+    msg = smtp_server.handler.to(SAM)[0]
+    assert msg["Message-ID"] == before.message_id and msg["X-Tracker-Digest"] == before.period
+
+
+def test_retry_skips_a_week_superseded_by_a_later_delivered_digest(engine, seeded, settings, smtp_server):
+    from tracker.digest import retry_digests
+
+    smtp_server.handler.refuse[SAM] = "550 5.1.1 no such mailbox"
+    send(engine, settings)
+    smtp_server.handler.refuse = {}
+    with session_scope(engine) as s:  # something new, so next week's digest is not empty
+        o = Opportunity(url="https://funder.example/next", title="Next week's fund", funder="Trust")
+        s.add(o)
+        s.flush()
+        s.add(Match(need_id="N1", opportunity_id=o.id, score=0.6, eligible=True))
+    send(engine, settings, now=NOW + timedelta(days=7))  # next week's digest reaches sam
+    report = retry_digests(engine, settings, NOW + timedelta(days=7), period="2026-W49", options=FAST,
+                           secret=SECRET)
+    assert report.sent == 0 and any("superseded by the digest of 2026-W50" in line for line in report.lines)
+
+
+def test_two_retries_at_once_send_one_copy(engine, seeded, settings, smtp_server):
+    from tracker.digest import retry_digests
+
+    smtp_server.handler.refuse[SAM] = "550 5.1.1 no such mailbox"
+    send(engine, settings)
+    smtp_server.handler.refuse = {}
+    reports = at_once(lambda: retry_digests(engine, settings, NOW, options=FAST, secret=SECRET))
+    assert sum(r.sent for r in reports) == 1
+    assert len(smtp_server.handler.to(SAM)) == 1
+
+
+def test_weekly_job_fails_loudly_when_the_server_refuses_everyone(engine, seeded, settings, smtp_server):
+    from jobs import tasks
+
+    smtp_server.handler.refuse_all = "554 5.7.1 Relay access denied"
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    tasks.configure(settings, engine)
+    with pytest.raises(RuntimeError, match="refuses everyone"):
+        tasks.weekly_digest("run-now")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from tracker.cli.common import ConfigOption, console, fail, open_context
+
+if TYPE_CHECKING:
+    from tracker.digest import SendReport
 
 app = typer.Typer(help="Weekly digests.", no_args_is_help=True)
 
@@ -37,6 +40,26 @@ def send(dry_run: Annotated[bool, typer.Option(help="build and report, send noth
     if not ctx.settings.smtp.configured and not dry_run:
         console.print(f"no [smtp] host configured: writing digests to {ctx.settings.outbox_dir}", highlight=False)
     report = send_digests(ctx.engine, ctx.settings, dry_run=dry_run)
+    _print_report(report)
+
+
+@app.command("retry")
+def retry(week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W48 (default: this week)")] = None,
+          recipient: Annotated[str | None, typer.Option(help="only this recipient's digest")] = None,
+          config: ConfigOption = None) -> None:
+    """Resend a week's failed (or still pending) digests, once each, with their Message-ID."""
+    from tracker.digest.retry import parse_week, retry_digests
+
+    try:
+        period = parse_week(week) if week else None
+    except ValueError as exc:
+        fail(str(exc))
+    ctx = open_context(config)
+    report = retry_digests(ctx.engine, ctx.settings, period=period, recipient=recipient)
+    _print_report(report)
+
+
+def _print_report(report: SendReport) -> None:
     for line in report.lines:
         console.print(line, highlight=False)
     console.print(report.summary(), highlight=False)
@@ -47,7 +70,7 @@ def send(dry_run: Annotated[bool, typer.Option(help="build and report, send noth
 @app.command("status")
 def status(config: ConfigOption = None) -> None:
     """Show recent digests and their delivery status."""
-    from tracker.digest import digest_status
+    from tracker.digest import digest_status, retry_hints
 
     ctx = open_context(config)
     rows = digest_status(ctx.engine)
@@ -58,3 +81,6 @@ def status(config: ConfigOption = None) -> None:
     for row in rows:
         table.add_row(*(str(row.get(c, "")) for c in columns))
     console.print(table)
+    for period, count in retry_hints(rows).items():
+        console.print(f"{count} digest(s) of {period} not delivered (failed or pending): "
+                      f"`tracker digest retry --week {period}` resends them, once each", highlight=False)

@@ -5,10 +5,14 @@ written as `pending` (stable Message-ID, subject, match ids) and claimed by a co
 UPDATE (pending → sending) in one transaction before anything is sent, so two senders
 never both send it; after the server accepts the message it is marked `sent` (or
 `outbox`) together with its DigestItem rows in one transaction. Transient failures put
-it back to `pending` for the next run; permanent ones mark it `failed` with the server's
-reply. A row left in `sending` by a crashed process is re-claimed after a lease (default
-15 minutes) and resent with the same Message-ID: the one message that was in flight at a
-crash is delivered at least once, never dropped; every other recipient exactly once."""
+it back to `pending` for the next run; a recipient's permanent refusal marks it `failed`
+with the server's reply, while a server refusing everyone (sender refused, or the same 5xx
+for every recipient: see digest.refusals) stops the run and leaves the rows pending.
+`tracker digest retry` claims failed rows (failed → sending, conditionally) and resends
+them with the same Message-ID. A row left in `sending` by a crashed process is re-claimed
+after a lease (default 15 minutes) and resent with the same Message-ID: the one message
+that was in flight at a crash is delivered at least once, never dropped (at most one
+duplicate, with the same Message-ID); every other recipient exactly once."""
 
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.digest.build import MAX_PER_NEED, DigestContent, build_digest, recipients
 from tracker.digest.format import period_for
+from tracker.digest.refusals import RefusalJudge, Verdict
 from tracker.digest.render import new_message_id, render_message
 from tracker.digest.tokens import load_secret
 from tracker.digest.transports import (
@@ -39,6 +44,8 @@ from tracker.digest.transports import (
     TransportUnavailable,
 )
 from tracker.models import Digest, DigestItem, Match, User, utcnow
+
+CLAIMABLE = ("pending",)  # statuses a normal run may claim and send; `digest retry` adds "failed"
 
 
 @dataclass
@@ -119,10 +126,11 @@ def _find(session: Session, email: str, period: str) -> Digest | None:
 
 
 def _record_and_claim(engine: Engine, content: DigestContent, msg: EmailMessage, transport: str,
-                      lease: timedelta) -> Digest | None:
+                      lease: timedelta, claimable: tuple[str, ...] = CLAIMABLE) -> Digest | None:
     """In one transaction: the recipient's Digest row for the period, created as pending
     (Message-ID, subject, match ids) if there is none, then claimed by a conditional UPDATE
-    pending → sending (or a `sending` row whose lease ran out). None if another run has it."""
+    pending (or another `claimable` status) → sending, or a `sending` row whose lease ran
+    out. None if another run has it."""
     for attempt in (1, 2):
         try:
             with session_scope(engine) as s:
@@ -137,7 +145,7 @@ def _record_and_claim(engine: Engine, content: DigestContent, msg: EmailMessage,
                 claim = (
                     update(Digest)
                     .where(col(Digest.id) == row.id,
-                           (col(Digest.status) == "pending")
+                           col(Digest.status).in_(claimable)
                            | ((col(Digest.status) == "sending") & (col(Digest.claimed_at) < clock - lease)))
                     .values(status="sending", claimed_at=clock, attempts=Digest.attempts + 1,
                             match_ids=content.match_ids, subject=str(msg["Subject"]), transport=transport)
@@ -151,13 +159,16 @@ def _record_and_claim(engine: Engine, content: DigestContent, msg: EmailMessage,
 
 
 def _finish(engine: Engine, row: Digest, status: str, error: str, now: datetime,
-            match_ids: list[int] | None = None) -> None:
-    """Record the outcome; for a delivery, add the DigestItems in the same transaction."""
+            match_ids: list[int] | None = None, expect: str | None = None) -> bool:
+    """Record the outcome (if the row is still in status `expect`, when given; False if it
+    was not); for a delivery, add the DigestItems in the same transaction."""
     with session_scope(engine) as s:
         values: dict = {"status": status, "error": error[:2000]}
         if match_ids is not None:
             values["sent_at"] = now
-        s.exec(update(Digest).where(col(Digest.id) == row.id).values(**values))  # type: ignore[call-overload]
+        where = [col(Digest.id) == row.id] + ([col(Digest.status) == expect] if expect else [])
+        if s.exec(update(Digest).where(*where).values(**values)).rowcount != 1:  # type: ignore[call-overload]
+            return False
         if match_ids:
             live = set(s.exec(select(Match.id).where(col(Match.id).in_(match_ids))))
             done = set(s.exec(select(DigestItem.match_id).where(
@@ -166,6 +177,7 @@ def _finish(engine: Engine, row: Digest, status: str, error: str, now: datetime,
                    for m in match_ids if m in live and m not in done]
             if new:
                 s.execute(insert(DigestItem), new)
+    return True
 
 
 def _drop_pending(engine: Engine, row: Digest) -> None:
@@ -175,7 +187,7 @@ def _drop_pending(engine: Engine, row: Digest) -> None:
 
 
 SKIP = {"sent": "already sent this period", "outbox": "already written to the outbox this period",
-        "failed": "failed permanently earlier this period"}
+        "failed": "failed permanently earlier this period (`tracker digest retry` resends it)"}
 
 
 def send_digests(engine: Engine, settings: Settings, now: datetime | None = None, dry_run: bool = False,
@@ -183,90 +195,143 @@ def send_digests(engine: Engine, settings: Settings, now: datetime | None = None
                  secret: str | None = None) -> SendReport:
     """Build, record and send each recipient's digest for the period containing `now`."""
     now = now or utcnow()
-    options = options or SendOptions(pace=settings.digest.pace)
-    transport = transport or make_transport(settings)
-    secret = secret if secret is not None else load_secret(settings)
-    cfg = settings.digest
-    report = SendReport(period_for(now, cfg.timezone), transport.name, dry_run)
-    if isinstance(transport, OutboxTransport):
-        report.outbox_dir = transport.directory
+    period = period_for(now, settings.digest.timezone)
     with session_scope(engine) as s:
         users = recipients(s)
-    if not dry_run:
-        transport.open()
-    try:
-        streak, cache = 0, {}  # cache: team-wide digest sections, read once per batch
-        for user in users:
-            if report.aborted:
-                break
-            deferred = report.deferred
-            _one(engine, settings, user, now, transport, options, secret, report, cache)
-            streak = streak + 1 if report.deferred > deferred else 0
-            if streak >= options.give_up_after:
-                report.aborted = f"{streak} recipients in a row not sent; the rest wait for the next run"
-            if options.pace and not dry_run:
-                time.sleep(options.pace)
-    finally:
-        if not dry_run:
-            transport.close()
-    return report
+        tried = set(s.exec(select(Digest.recipient).where(
+            Digest.period == period, col(Digest.status) == "pending", col(Digest.error) != "")))
+    # Recipients refused or deferred earlier this period go last, so that two bad addresses
+    # refused alike (which look like a server refusing everyone) cannot hold the rest back.
+    users.sort(key=lambda u: u.email in tried)
+    batch = Batch(engine, settings, now, period, transport, options, secret, dry_run=dry_run)
+    return batch.run(users)
 
 
-def _one(engine: Engine, settings: Settings, user: User, now: datetime, transport: Transport,
-         options: SendOptions, secret: str, report: SendReport, cache: dict) -> None:
-    cfg, email = settings.digest, user.email
-    with session_scope(engine) as s:
-        existing = _find(s, email, report.period)
-        if existing is not None and existing.status in SKIP:
-            report.skipped += 1
-            report.lines.append(f"{email}: {SKIP[existing.status]} {existing.error}".rstrip())
+class Batch:
+    """One run over a list of recipients for one period, through one transport. Statuses in
+    `claimable` (besides pending) may be claimed and resent: `failed` for `digest retry`."""
+
+    def __init__(self, engine: Engine, settings: Settings, now: datetime, period: str,
+                 transport: Transport | None = None, options: SendOptions | None = None,
+                 secret: str | None = None, *, dry_run: bool = False,
+                 claimable: tuple[str, ...] = CLAIMABLE) -> None:
+        self.engine, self.settings, self.now, self.claimable = engine, settings, now, claimable
+        self.options = options or SendOptions(pace=settings.digest.pace)
+        self.transport = transport or make_transport(settings)
+        self.secret = secret if secret is not None else load_secret(settings)
+        self.skip = {k: v for k, v in SKIP.items() if k not in claimable}
+        self.report = SendReport(period, self.transport.name, dry_run)
+        if isinstance(self.transport, OutboxTransport):
+            self.report.outbox_dir = self.transport.directory
+        self.refusals: RefusalJudge[Digest] = RefusalJudge()
+        self.cache: dict = {}  # team-wide digest sections, read once per batch
+
+    def run(self, users: list[User]) -> SendReport:
+        report = self.report
+        if not report.dry_run:
+            self.transport.open()
+        try:
+            streak = 0
+            for user in users:
+                if report.aborted:
+                    break
+                deferred = report.deferred
+                self.one(user)
+                streak = streak + 1 if report.deferred > deferred else 0
+                if streak >= self.options.give_up_after:
+                    report.aborted = f"{streak} recipients in a row not sent; the rest wait for the next run"
+                if self.options.pace and not report.dry_run:
+                    time.sleep(self.options.pace)
+        finally:
+            if not report.dry_run:
+                self.transport.close()
+        for row, reply in self.refusals.held:
+            report.deferred += 1
+            report.lines.append(f"{row.recipient}: refused ({reply}); left pending: the server accepted no "
+                                "other message in this run, so it may be refusing everyone")
+        return report
+
+    def one(self, user: User) -> None:
+        cfg, email, report = self.settings.digest, user.email, self.report
+        with session_scope(self.engine) as s:
+            existing = _find(s, email, report.period)
+            if existing is not None and existing.status in self.skip:
+                report.skipped += 1
+                report.lines.append(f"{email}: {self.skip[existing.status]} {existing.error}".rstrip())
+                return
+            content = build_digest(s, user, now=self.now, timezone=cfg.timezone, base_url=cfg.base_url,
+                                   secret=self.secret, max_per_need=self.options.max_per_need, cache=self.cache)
+        content.period = report.period  # `digest retry --week` resends an earlier week's row
+        if content.is_empty and not cfg.send_empty:
+            report.skipped_empty += 1
+            report.lines.append(f"{email}: nothing new, not sent")
+            if existing is not None and not report.dry_run:
+                _drop_pending(self.engine, existing)
             return
-        content = build_digest(s, user, now=now, timezone=cfg.timezone, base_url=cfg.base_url,
-                               secret=secret, max_per_need=options.max_per_need, cache=cache)
-    if content.is_empty and not cfg.send_empty:
-        report.skipped_empty += 1
-        report.lines.append(f"{email}: nothing new, not sent")
-        if existing is not None and not report.dry_run:
-            _drop_pending(engine, existing)
-        return
-    from_address = settings.smtp.from_address
-    message_id = existing.message_id if existing else new_message_id(from_address, report.period, user.id)
-    msg = render_message(content, from_address=from_address, message_id=message_id, now=now,
-                         prefix=cfg.subject_prefix)
-    if report.dry_run:
-        report.sent += 1
-        report.lines.append(f"{email}: would send \"{msg['Subject']}\"")
-        return
-    row = _record_and_claim(engine, content, msg, transport.name, options.lease)
-    if row is None:
-        report.skipped += 1
-        report.lines.append(f"{email}: being sent by another run, or already sent")
-        return
-    if row.message_id != message_id:  # another run created the row in between
-        msg.replace_header("Message-ID", row.message_id)
-    try:
-        reply = deliver(transport, msg, email, options)
-    except PermanentError as exc:
-        _finish(engine, row, "failed", exc.reply, now)
-        report.failed += 1
-        report.lines.append(f"{email}: FAILED (permanent) {exc.reply}")
-        return
-    except (TransientError, TransportUnavailable) as exc:
-        _finish(engine, row, "pending", exc.reply, now)
-        report.deferred += 1
-        report.lines.append(f"{email}: not sent, will retry next run: {exc.reply}")
-        if isinstance(exc, TransportUnavailable):
-            report.aborted = exc.reply
-        return
-    except Exception as exc:  # unexpected: keep the row retryable and say so
-        _finish(engine, row, "pending", f"{type(exc).__name__}: {exc}", now)
-        report.deferred += 1
-        report.lines.append(f"{email}: not sent, error: {type(exc).__name__}: {exc}")
-        return
-    status = "outbox" if transport.name == "outbox" else "sent"
-    _finish(engine, row, status, "", now, content.match_ids)
-    setattr(report, status, getattr(report, status) + 1)
-    report.lines.append(f"{email}: {status}, {content.new_count} new matches ({reply})")
+        from_address = self.settings.smtp.from_address
+        message_id = existing.message_id if existing else new_message_id(from_address, report.period, user.id)
+        msg = render_message(content, from_address=from_address, message_id=message_id, now=self.now,
+                             prefix=cfg.subject_prefix)
+        if report.dry_run:
+            report.sent += 1
+            report.lines.append(f"{email}: would send \"{msg['Subject']}\"")
+            return
+        row = _record_and_claim(self.engine, content, msg, self.transport.name, self.options.lease,
+                                self.claimable)
+        if row is None:
+            report.skipped += 1
+            report.lines.append(f"{email}: being sent by another run, or already sent")
+            return
+        if row.message_id != message_id:  # another run created the row in between
+            msg.replace_header("Message-ID", row.message_id)
+        try:
+            reply = deliver(self.transport, msg, email, self.options)
+        except PermanentError as exc:
+            self.refused(row, exc.reply)
+            return
+        except (TransientError, TransportUnavailable) as exc:
+            _finish(self.engine, row, "pending", exc.reply, self.now)
+            report.deferred += 1
+            report.lines.append(f"{email}: not sent, will retry next run: {exc.reply}")
+            if isinstance(exc, TransportUnavailable):
+                report.aborted = exc.reply
+            return
+        except Exception as exc:  # unexpected: keep the row retryable and say so
+            _finish(self.engine, row, "pending", f"{type(exc).__name__}: {exc}", self.now)
+            report.deferred += 1
+            report.lines.append(f"{email}: not sent, error: {type(exc).__name__}: {exc}")
+            return
+        status = "outbox" if self.transport.name == "outbox" else "sent"
+        _finish(self.engine, row, status, "", self.now, content.match_ids)
+        setattr(report, status, getattr(report, status) + 1)
+        report.lines.append(f"{email}: {status}, {content.new_count} new matches ({reply})")
+        for held, held_reply in self.refusals.accept():
+            self.failed(held, held_reply, expect="pending")
+
+    def refused(self, row: Digest, reply: str) -> None:
+        """A 5xx for this recipient: failed, held until the server takes another message, or
+        (the same refusal as one held) the server refusing everyone: stop, keep all pending."""
+        verdict = self.refusals.judge(row, reply)
+        if verdict is Verdict.FAILED:
+            self.failed(row, reply)
+            return
+        _finish(self.engine, row, "pending", reply, self.now)
+        if verdict is Verdict.HELD:
+            return
+        held = [r for r, _reply in self.refusals.held] + [row]
+        self.refusals.held.clear()
+        self.report.deferred += len(held)
+        for r in held:
+            self.report.lines.append(f"{r.recipient}: not sent, will retry: the server refuses every recipient")
+        self.report.aborted = (f"the server gave {len(held)} recipients the same refusal ({reply}) and accepted "
+                               "none: it refuses everyone, not these addresses; all left pending for "
+                               "`tracker digest send` once the server settings are fixed")
+
+    def failed(self, row: Digest, reply: str, expect: str | None = None) -> None:
+        if not _finish(self.engine, row, "failed", reply, self.now, expect=expect):
+            return  # another run has claimed it since it was held
+        self.report.failed += 1
+        self.report.lines.append(f"{row.recipient}: FAILED (permanent) {reply}")
 
 
 def digest_status(engine: Engine, limit: int = 50) -> list[dict]:
@@ -281,3 +346,12 @@ def digest_status(engine: Engine, limit: int = 50) -> list[dict]:
              "created_at": r.created_at, "sent_at": r.sent_at}
             for r in rows
         ]
+
+
+def retry_hints(rows: list[dict]) -> dict[str, int]:
+    """Digests not delivered (failed, or left pending) per period, for `digest status`."""
+    hints: dict[str, int] = {}
+    for row in rows:
+        if row["status"] in ("failed", "pending"):
+            hints[row["period"]] = hints.get(row["period"], 0) + 1
+    return hints

@@ -1,6 +1,8 @@
 """Ways to hand a message over: SMTP (STARTTLS/SSL/none, optional auth) and an outbox
 folder. Each raises TransientError (retry later), PermanentError (the server refused this
-message for good) or TransportUnavailable (cannot connect or log in: stop the batch)."""
+recipient or message) or TransportUnavailable (cannot connect, log in or send as our
+sender: no message can go, stop the batch). Whether a PermanentError is about the
+recipient or the server refusing everyone is judged across the run (digest.refusals)."""
 
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ class TransientError(DeliveryError):
 
 
 class PermanentError(DeliveryError):
-    """5xx for this message or recipient: do not retry."""
+    """5xx to this recipient (RCPT) or message (DATA): not worth retrying as it is."""
 
 
 class TransportUnavailable(DeliveryError):
@@ -119,7 +121,12 @@ class SmtpTransport:
             self.close()
             code, text = next(iter(exc.recipients.values()))
             raise _classify(code, text) from exc
-        except smtplib.SMTPResponseException as exc:  # sender refused, data error, 421, 432 ...
+        except smtplib.SMTPSenderRefused as exc:  # MAIL FROM: the same for every message
+            self.close()
+            raise TransportUnavailable(f"sender {self.from_address} refused: "
+                                       f"{_reply(exc.smtp_code, exc.smtp_error)}",
+                                       transient=exc.smtp_code < 500) from exc
+        except smtplib.SMTPResponseException as exc:  # data error, 421, 432 ...
             self.close()
             raise _classify(exc.smtp_code, exc.smtp_error) from exc
         except (OSError, smtplib.SMTPException) as exc:  # dropped connection, timeout
