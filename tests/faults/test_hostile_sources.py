@@ -6,9 +6,14 @@ RSS, redirect loop, a name the address guard refuses) — each must say why it f
 from __future__ import annotations
 
 import gzip
+import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -173,3 +178,23 @@ def test_a_name_the_address_guard_refuses_says_so(crawl_settings, engine, server
     assert "DNS lookup failed" not in result.error_text, result
     healthy, note = health(engine, "refused")
     assert not healthy and "blocked by the address guard" in note, note
+
+
+def test_tracker_crawl_reports_a_new_source_without_calls_and_why(tmp_path, db_url, server) -> None:
+    """What an admin sees: the crawl summary, then `tracker sources list`."""
+    config = tmp_path / "config.toml"
+    config.write_text('[crawl]\nallow_hosts = ["127.0.0.1"]\ndownload_delay = 0\nworkers = 0\n')
+    env = dict(os.environ, TRACKER_HOME=str(tmp_path / "home"), TRACKER_DATABASE_URL=db_url,
+               TRACKER_CONFIG=str(config), COLUMNS="250")
+
+    def tracker(*args: str) -> str:
+        done = subprocess.run([str(Path(sys.executable).with_name("tracker")), *args], env=env, cwd=tmp_path,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    tracker("sources", "add", "--name", "welcome", "--kind", "html", "--url", server + "/page.html")
+    out = tracker("crawl")
+    assert "no calls found" in out and "welcome: no calls found: no call signals" in out, out
+    (row,) = json.loads(tracker("sources", "list", "--format", "json"))
+    assert not row["healthy"] and row["health_note"].startswith("no calls found: no call signals"), row
