@@ -92,7 +92,7 @@ def _feed_root(body: bytes) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         root = etree.fromstring(body, parser=etree.XMLParser(recover=True, **_XML_OPTIONS))
         problem = exc.msg or str(exc)  # without lxml's "(<string>, line 1)"
-    if root is not None and _local(root) in FEED_ROOTS:
+    if root is not None and (_local(root) in FEED_ROOTS or any(_local(e) in ("item", "entry") for e in root.iter())):
         return root
     what = f"the document is <{_local(root)}>, not RSS or Atom" if root is not None else ""
     raise FeedError("the feed could not be parsed: " + "; ".join(x for x in (what, problem) if x))

@@ -13,7 +13,6 @@ from twisted.python.failure import Failure
 from spiders.extract import cues as C
 from spiders.extract.feeds import FeedEntry, FeedError, entry_anchor, news_reason, parse_feed
 from spiders.extract.page import Listing, PageResult, analyse_page
-from spiders.failures import failure_reason
 from spiders.sites.base import TrackerSpider
 from tracker.normalize.raw import RawCall
 
@@ -89,9 +88,9 @@ class FeedSpider(TrackerSpider):
             yield out
 
     def item_failed(self, failure: Failure) -> Iterator[RawCall]:
-        """The item's page is gone or refused: keep the call as the feed describes it."""
+        """The item's page is gone or refused: a problem of the source, and the call is kept as
+        the feed describes it."""
+        self.fetch_failed(failure)
         entry = failure.request.cb_kwargs.get("entry")
         if entry is not None:
-            cap = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
-            self.logger.warning("feed item page failed (%s): %s", failure_reason(failure, cap), entry.link)
             yield entry_call(entry, self.start_url, self.funder)
