@@ -51,25 +51,37 @@ def source_failed(source: dict[str, Any], why: str) -> None:
 
 
 class ErrorLog(logging.Handler):
-    """Keeps warning/error messages per spider so a CrawlRun can say what went wrong."""
+    """Each spider's own error messages, from the records that name it, so a CrawlRun can say
+    what went wrong and count its errors. (Scrapy's log_count/ERROR counts every record in the
+    process: one broken source would put errors on every source crawled beside it.)"""
 
     def __init__(self) -> None:
-        super().__init__(logging.WARNING)
+        super().__init__(logging.ERROR)
         self.by_spider: dict[int, list[str]] = {}
 
     def emit(self, record: logging.LogRecord) -> None:
         spider = getattr(record, "spider", None)
-        if spider is None or record.levelno < logging.ERROR and "blocked" not in record.getMessage():
+        if spider is None:
             return
         message = record.getMessage().splitlines()[0][:300]
         self.by_spider.setdefault(id(spider), []).append(message)
 
 
+def no_calls_reason(errors: list[str], skipped: list[tuple[str, str]], pages: int) -> str:
+    """Why a crawl found no calls: its first error, else why its first page read was not a call."""
+    if errors:
+        return errors[0]
+    if skipped:
+        url, why = skipped[0]
+        more = f" (and {len(skipped) - 1} more page(s) skipped)" if len(skipped) > 1 else ""
+        return f"{why}: {url}{more}"
+    return f"{pages} page(s) read, none with a call"
+
+
 def _finish_run(db_url: str, run_id: int | None, stats: dict[str, Any], errors: list[str],
-                dry_run: bool) -> dict[str, Any]:
+                dry_run: bool, skipped: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     pages = int(stats.get("tracker/pages", 0) or stats.get("response_received_count", 0))
-    error_count = (int(stats.get("log_count/ERROR", 0)) + int(stats.get("tracker/blocked_url", 0))
-                   + int(stats.get("tracker/blocked_dns", 0)))
+    error_count = int(stats.get("tracker/errors", 0))  # the spider's own, counted by ErrorLog
     calls = int(stats.get("tracker/calls", 0))
     if stats.get("tracker/start_page_error"):
         status = "failed"
@@ -86,6 +98,7 @@ def _finish_run(db_url: str, run_id: int | None, stats: dict[str, Any], errors: 
         "calls_unchanged": int(stats.get("tracker/calls_unchanged", 0)),
         "skipped": int(stats.get("tracker/skipped_non_call", 0)),
         "error_text": "\n".join(dict.fromkeys(errors))[:4000],
+        "reason": "" if calls else no_calls_reason(errors, skipped or [], pages),
         "not_modified": int(stats.get("httpcache/revalidate", 0)),
         "unchanged_pages": int(stats.get("tracker/unchanged_pages", 0)),
         "cache": {k.split("/", 1)[1]: v for k, v in stats.items() if k.startswith("httpcache/")},
@@ -143,11 +156,12 @@ def main(argv: list[str]) -> int:
             stats = crawler.stats.get_stats()
             stats["finish_reason"] = reason
             problems = errors.by_spider.get(id(spider), [])
+            stats["tracker/errors"] = len(problems)
             if start_status and start_status[-1] >= 400:
                 stats["tracker/start_page_error"] = start_status[-1]
                 problems = [f"start page {source['url']} answered HTTP {start_status[-1]}", *problems]
             summary = _finish_run(settings.db_url, source.get("crawl_run_id"), stats, problems,
-                                  bool(spec.get("dry_run_out")))
+                                  bool(spec.get("dry_run_out")), getattr(spider, "skipped", []))
             summary["skipped_pages"] = list(getattr(spider, "skipped", []))[:200]
             progress.report()
             emit("done", source=name, **summary)

@@ -48,6 +48,7 @@ class SourceResult:
     skipped: int = 0
     errors: int = 0
     error_text: str = ""
+    reason: str = ""  # why no calls were found, when none were
     skipped_pages: list = field(default_factory=list)
     not_modified: int = 0
     unchanged_pages: int = 0
@@ -185,5 +186,5 @@ def _record(engine, specs: list[dict[str, Any]], results: dict[str, SourceResult
                 run.finished_at = now
                 session.add(run)
             source = session.exec(select(Source).where(Source.name == spec["name"])).one()
-            record_health(session, source, result.status, result.calls, result.error_text, now)
+            record_health(session, source, result.status, result.calls, result.error_text, now, result.reason)
         session.commit()

@@ -29,6 +29,10 @@ def scrapy_settings(settings: Settings, *, dry_run_out: str | None = None) -> di
         # machinery: off with those the tracker never uses (no allowed_domains, credentials,
         # Referer, depth limit; the byte counts and meta-copy hints are read by nobody).
         "DOWNLOADER_MIDDLEWARES": {"spiders.guard.GuardMiddleware": 50,
+                                   # after Scrapy's redirects (600) and retries (550), so these
+                                   # see the response / the failed lookup first
+                                   "spiders.redirects.RedirectLoopMiddleware": 610,
+                                   "spiders.guard.RefusedLookupMiddleware": 950,
                                    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
                                    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
                                    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,

@@ -1,10 +1,12 @@
 """SSRF guard, both halves: a downloader middleware that refuses bad schemes and IP
 literals before any retry, and a DNS resolver that checks every address a host name
-resolves to (so redirects and DNS tricks meet the same rule as the first request)."""
+resolves to (so redirects and DNS tricks meet the same rule as the first request).
+A third, small middleware makes the resolver's refusal fail as the guard's refusal."""
 
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
@@ -12,9 +14,14 @@ from scrapy.exceptions import IgnoreRequest
 from twisted.internet.interfaces import IHostnameResolver, IResolutionReceiver
 from zope.interface import implementer, provider
 
-from tracker.netguard import UnsafeURL, check_url, host_allowed, is_blocked_ip, literal_ip
+from spiders.failures import LOOKUP_FAILED
+from tracker.netguard import UnsafeURL, check_address, check_url, literal_ip
 
 logger = logging.getLogger(__name__)
+# Host name → why the resolver refused its last lookup. The resolver is one per process (Scrapy
+# builds it once for the reactor) and can only answer "no addresses", which Twisted reports as
+# a failed DNS lookup; RefusedLookupMiddleware, one per crawler, reads the reason back here.
+_refused: dict[str, str] = {}
 
 
 class GuardMiddleware:
@@ -34,7 +41,28 @@ class GuardMiddleware:
         except UnsafeURL as exc:
             self.crawler.stats.inc_value("tracker/blocked_url")
             logger.warning("blocked %s: %s", request.url, exc, extra={"spider": self.crawler.spider})
-            raise IgnoreRequest(f"blocked by address guard: {exc}") from exc
+            raise IgnoreRequest(f"blocked by the address guard: {exc}") from exc
+
+
+class RefusedLookupMiddleware:
+    """Downloader middleware, outermost (its process_exception runs before the retry and cache
+    middlewares'): a lookup the resolver refused fails as the guard's refusal, not as a DNS
+    error to retry and report as one."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RefusedLookupMiddleware:
+        return cls(crawler)
+
+    def process_exception(self, request: Request, exception: Exception, spider: Spider | None = None) -> None:
+        why = _refused.get((urlsplit(request.url).hostname or "").lower())
+        if why is None or not isinstance(exception, LOOKUP_FAILED):
+            return
+        self.crawler.stats.inc_value("tracker/blocked_dns")
+        logger.warning("blocked %s: %s", request.url, why, extra={"spider": self.crawler.spider})
+        raise IgnoreRequest(f"blocked by the address guard: {why}")
 
 
 @provider(IResolutionReceiver)
@@ -53,12 +81,16 @@ class _CheckingReceiver:
         self.addresses.append(address)
 
     def resolutionComplete(self) -> None:  # noqa: N802
-        bad = [a.host for a in self.addresses
-               if is_blocked_ip(a.host) and not host_allowed(self.host, a.host, self.allow_hosts)]
-        if bad:
-            # The failed lookup is then logged by Scrapy against the right spider.
-            logger.warning("blocked %s: resolves to %s", self.host, ", ".join(bad))
+        refusals = []
+        for address in self.addresses:
+            try:
+                check_address(self.host, address.host, self.allow_hosts)
+            except UnsafeURL as exc:
+                refusals.append(str(exc))
+        if refusals:
+            _refused[self.host.lower()] = refusals[0]
         else:
+            _refused.pop(self.host.lower(), None)
             for address in self.addresses:
                 self.receiver.addressResolved(address)
         self.receiver.resolutionComplete()

@@ -108,14 +108,20 @@ def funder_name(session: Session, source: Source) -> str | None:
 
 
 def record_health(session: Session, source: Source, status: str, calls: int, error_text: str,
-                  now: datetime) -> None:
-    """A source that errors, or yields no calls where it used to, is unhealthy."""
+                  now: datetime, reason: str = "") -> None:
+    """A source that errors, yields no calls where it used to, or has never yielded any (a new
+    source whose page says nothing of calls, or whose feed holds no entries) is unhealthy; the
+    note says why, with `reason`: why the crawl found no calls."""
+    why = f": {reason}" if reason else ""
     if status != "ok":
         source.healthy = False
         source.health_note = f"last crawl {status}: {error_text.splitlines()[0] if error_text else 'no detail'}"
     elif calls == 0 and (source.last_calls or 0) > 0:
         source.healthy = False
-        source.health_note = f"went quiet: no calls found (previous crawl found {source.last_calls})"
+        source.health_note = f"went quiet: no calls found (previous crawl found {source.last_calls}){why}"
+    elif calls == 0:
+        source.healthy = False
+        source.health_note = f"no calls found{why or ': no detail'}"
     else:
         source.healthy = True
         source.health_note = ""

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from lxml import etree
 from w3lib.url import url_query_cleaner
 
 from spiders.extract.content import block_text, collapse, parse_fragment
 from spiders.extract.cues import AWARDS_TITLE, NEWS_POST_SEGMENTS, NEWS_SEGMENTS
+from spiders.extract.links import web_url
 
 NEWS_CATEGORY = re.compile(r"\b(news|blogs?|press|announcements?|events?|stories|case stud(y|ies)|awards? made)\b",
                            re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+FEED_ROOTS = {"rss", "feed", "rdf"}  # RSS 2.0, Atom, RSS 1.0 (rdf:RDF)
+_XML_OPTIONS = {"resolve_entities": False, "no_network": True, "huge_tree": False}
+
+
+class FeedError(ValueError):
+    """A body that is not an RSS or Atom feed; the message says why."""
 
 
 @dataclass
@@ -25,6 +32,7 @@ class FeedEntry:
     categories: list[str] = field(default_factory=list)
     published: str = ""
     guid: str = ""
+    refused_link: str = ""  # the entry's link when it is not a web address (mailto:, javascript: ...)
 
 
 def clean_link(url: str) -> str:
@@ -72,40 +80,63 @@ def _content_text(el: etree._Element | None) -> str:
     return html_to_text(el.text or "")
 
 
+def _feed_root(body: bytes) -> etree._Element:
+    """The feed's document element. A feed that is not well-formed XML is read as far as lxml
+    recovers it (real feeds carry stray ampersands and cut-off items); one that recovers into
+    no feed at all is refused with the parser's complaint."""
+    if not body.strip():
+        raise FeedError("the feed could not be parsed: empty response")
+    try:
+        root = etree.fromstring(body, parser=etree.XMLParser(**_XML_OPTIONS))
+        problem = ""
+    except etree.XMLSyntaxError as exc:
+        root = etree.fromstring(body, parser=etree.XMLParser(recover=True, **_XML_OPTIONS))
+        problem = exc.msg or str(exc)  # without lxml's "(<string>, line 1)"
+    if root is not None and (_local(root) in FEED_ROOTS or any(_local(e) in ("item", "entry") for e in root.iter())):
+        return root
+    what = f"the document is <{_local(root)}>, not RSS or Atom" if root is not None else ""
+    raise FeedError("the feed could not be parsed: " + "; ".join(x for x in (what, problem) if x))
+
+
+def _link_candidates(item: etree._Element, kind: str) -> list[str]:
+    """The entry's links, best first: Atom's alternate links; RSS's <link>, then a permalink guid."""
+    if kind == "entry":
+        links = _children(item, "link")
+        best = [lk for lk in links if lk.get("rel", "alternate") == "alternate"] or links[:1]
+        return [lk.get("href", "") for lk in best]
+    el = _child(item, "link")
+    found = [(el.text or el.get("href") or "").strip()] if el is not None else []
+    guid = _child(item, "guid")
+    if guid is not None and guid.get("isPermaLink", "true") != "false":
+        found.append((guid.text or "").strip())
+    return [x for x in found if x]
+
+
 def parse_feed(body: bytes | str, base_url: str) -> list[FeedEntry]:
-    """Entries of an RSS 2.0 / RSS 1.0 / Atom feed. Links are made absolute and cleaned."""
+    """Entries of an RSS 2.0 / RSS 1.0 / Atom feed; FeedError for a body that is none of them.
+    Links are made absolute and cleaned; an entry whose links are not web addresses (mailto:,
+    javascript:, data: ...) has none, and keeps the refused one in `refused_link`."""
     if isinstance(body, str):
         body = _XML_DECL.sub("", body, count=1).encode("utf-8")
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
-    root = etree.fromstring(body, parser=parser)
-    if root is None:
-        return []
+    root = _feed_root(body)
     entries = []
     for item in root.iter():
         kind = _local(item)
         if kind not in ("item", "entry"):
             continue
         title = html_to_text((_child(item, "title").text or "") if _child(item, "title") is not None else "")
-        link = ""
-        if kind == "entry":
-            links = _children(item, "link")
-            best = next((lk for lk in links if lk.get("rel", "alternate") == "alternate"), links[0] if links else None)
-            link = best.get("href", "") if best is not None else ""
-        else:
-            el = _child(item, "link")
-            link = (el.text or el.get("href") or "").strip() if el is not None else ""
-            guid = _child(item, "guid")
-            if not link and guid is not None and guid.get("isPermaLink", "true") != "false":
-                link = (guid.text or "").strip()
+        candidates = _link_candidates(item, kind)
+        link = next((url for url in (web_url(c, base_url) for c in candidates) if url), "")
         text = _content_text(_child(item, "description", "summary", "content", "encoded"))
         cats = [collapse(c.text or c.get("term") or c.get("label") or "") for c in _children(item, "category")]
         published = _child(item, "pubdate", "published", "updated", "date")
         guid = _child(item, "guid", "id")
         entries.append(FeedEntry(
-            title=title.replace("\n", " "), link=clean_link(urljoin(base_url, link)) if link else "",
+            title=title.replace("\n", " "), link=clean_link(link) if link else "",
             text=text, categories=[c for c in cats if c],
             published=collapse(published.text or "") if published is not None else "",
-            guid=collapse(guid.text or "") if guid is not None else ""))
+            guid=collapse(guid.text or "") if guid is not None else "",
+            refused_link="" if link or not candidates else candidates[0][:200]))
     return entries
 
 

@@ -39,16 +39,26 @@ def _host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+def web_url(href: object, base_url: str) -> str | None:
+    """`href` resolved against the URL of the page (feed, package) it was read on, if it is an
+    http(s) address; None for mailto:, javascript:, data: and every other scheme, which cannot
+    or must not be fetched. Every link a spider follows passes here."""
+    if not isinstance(href, str) or not href.strip():
+        return None
+    url = urljoin(base_url, href.strip())
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
 def _web_url(href: str, base_url: str) -> tuple[str, str] | None:
     """An absolute http(s) URL without its fragment, and its file extension ("" for none)."""
     href = (href or "").strip()
-    if not href or href.startswith("#"):
+    if href.startswith("#"):
         return None
-    url = urldefrag(urljoin(base_url, href))[0]
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
+    url = web_url(href, base_url)
+    if url is None:
         return None
-    ext = parts.path.rsplit("/", 1)[-1].rsplit(".", 1)
+    url = urldefrag(url)[0]
+    ext = urlsplit(url).path.rsplit("/", 1)[-1].rsplit(".", 1)
     return url, ext[1].lower() if len(ext) == 2 else ""
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from spiders.extract.links import web_url
 from tracker.normalize.raw import RawCall
 
 LONDON = ZoneInfo("Europe/London")
@@ -126,6 +127,7 @@ def release_call(release: dict[str, Any], base_url: str) -> RawCall:
         fields={k: v for k, v in fields.items() if v}, structured=structured)
 
 
-def next_page(package: dict[str, Any]) -> str | None:
+def next_page(package: dict[str, Any], page_url: str) -> str | None:
+    """The package's links.next, resolved against the page it was read on, if it is a web address."""
     links = package.get("links") or {}
-    return links.get("next") if isinstance(links, dict) else None
+    return web_url(links.get("next"), page_url) if isinstance(links, dict) else None

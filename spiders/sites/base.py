@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import scrapy
-from scrapy.http import TextResponse
+from scrapy.http import Response, TextResponse
+from twisted.python.failure import Failure
 
 from spiders import memo, offload
+from spiders.failures import failure_reason
 from tracker import clock
 from tracker.normalize.raw import UnchangedPage
 from tracker.normalize.urls import canonical_url
@@ -85,9 +87,11 @@ class TrackerSpider(scrapy.Spider):
     def selectors(self) -> dict[str, str]:
         return dict(self.overrides.get("selectors") or {})
 
-    def _stats(self):  # noqa: ANN202
+    def count(self, key: str) -> None:
+        """Add one to a crawl stat (nothing when the spider runs without a crawler)."""
         crawler = getattr(self, "crawler", None)
-        return crawler.stats if crawler is not None else None
+        if crawler is not None:
+            crawler.stats.inc_value(key)
 
     @staticmethod
     def unchanged(response: Any) -> bool:
@@ -97,9 +101,7 @@ class TrackerSpider(scrapy.Spider):
 
     def calls_or_unchanged(self, response: Any, calls: list) -> Iterator[Any]:
         if calls and self.unchanged(response):
-            stats = self._stats()
-            if stats is not None:
-                stats.inc_value("tracker/unchanged_pages")
+            self.count("tracker/unchanged_pages")
             yield UnchangedPage(url=response.url, calls=list(calls))
         else:
             yield from calls
@@ -140,14 +142,34 @@ class TrackerSpider(scrapy.Spider):
             memo.flush(path)
 
     def count_page(self) -> None:
-        stats = self._stats()
-        if stats is not None:
-            stats.inc_value("tracker/pages")
+        self.count("tracker/pages")
+
+    def request(self, url: str, callback: Callable[..., Any], **kwargs: Any) -> scrapy.Request:
+        """A request for a page (`url` an http(s) address read through spiders.extract.links.web_url);
+        unless the caller handles its failure, a failure is a problem of this source."""
+        kwargs.setdefault("errback", self.fetch_failed)
+        return scrapy.Request(url, callback=callback, **kwargs)
+
+    def fetch_failed(self, failure: Failure) -> None:
+        settings = self.crawler.settings if getattr(self, "crawler", None) else None
+        cap = settings.getint("DOWNLOAD_MAXSIZE") if settings is not None else 0
+        self.problem(failure.request.url, failure_reason(failure, cap))
+
+    def problem(self, url: str, reason: str) -> None:
+        """A page this source could not be read from: logged as an error of this spider (the crawl
+        counts its own spider's errors), reason first, as the source's health will show it."""
+        self.logger.error("%s: %s", reason, url)
+
+    def readable(self, response: Response) -> bool:
+        """Count a fetched page; an empty one is a problem of the source, not a page without calls."""
+        self.count_page()
+        if response.body.strip():
+            return True
+        self.problem(response.url, "empty response")
+        return False
 
     def skip(self, url: str, reason: str) -> None:
         """Record a page that is not a call (news, past awards, guidance ...)."""
         self.skipped.append((url, reason))
-        stats = self._stats()
-        if stats is not None:
-            stats.inc_value("tracker/skipped_non_call")
+        self.count("tracker/skipped_non_call")
         self.logger.debug("skipped %s: %s", url, reason)

@@ -11,7 +11,7 @@ from scrapy.http import Response, TextResponse
 from twisted.python.failure import Failure
 
 from spiders.extract import cues as C
-from spiders.extract.feeds import FeedEntry, entry_anchor, news_reason, parse_feed
+from spiders.extract.feeds import FeedEntry, FeedError, entry_anchor, news_reason, parse_feed
 from spiders.extract.page import Listing, PageResult, analyse_page
 from spiders.sites.base import TrackerSpider
 from tracker.normalize.raw import RawCall
@@ -36,11 +36,21 @@ class FeedSpider(TrackerSpider):
     name = "feed"
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield scrapy.Request(self.start_url, callback=self.parse)
+        yield self.request(self.start_url, self.parse)
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[RawCall | scrapy.Request]:
-        self.count_page()
-        for entry in parse_feed(response.body, response.url):
+        if not self.readable(response):
+            return
+        try:
+            entries = parse_feed(response.body, response.url)
+        except FeedError as exc:
+            self.problem(response.url, str(exc))
+            return
+        if not entries:
+            self.skip(response.url, "the feed has no entries")
+        for entry in entries:
+            if entry.refused_link:
+                self.count("tracker/refused_links")
             reason = news_reason(entry)
             if reason:
                 self.skip(entry.link or response.url, reason)
@@ -49,10 +59,12 @@ class FeedSpider(TrackerSpider):
                 if C.is_call(C.call_cues(entry.text, {}, entry.title)):
                     yield entry_call(entry, response.url, self.funder)
                 else:
-                    self.skip(f"{response.url}#{entry.guid or entry.title}", "entry without a link or call signals")
+                    why = (f"entry link {entry.refused_link!r} is not a web address" if entry.refused_link
+                           else "entry without a link")
+                    self.skip(f"{response.url}#{entry.guid or entry.title}", f"{why} or call signals")
                 continue
-            yield scrapy.Request(entry.link, callback=self.parse_item, errback=self.item_failed,
-                                 cb_kwargs={"entry": entry}, meta={"context_unchanged": self.unchanged(response)})
+            yield self.request(entry.link, self.parse_item, errback=self.item_failed,
+                               cb_kwargs={"entry": entry}, meta={"context_unchanged": self.unchanged(response)})
 
     def analyse(self, response: TextResponse, listing: Listing, entry: FeedEntry) -> PageResult:
         result = analyse_page(response.text, response.url, listing=listing, funder=self.funder,
@@ -63,8 +75,7 @@ class FeedSpider(TrackerSpider):
         return result
 
     async def parse_item(self, response: Response, entry: FeedEntry) -> AsyncIterator[RawCall]:
-        self.count_page()
-        if not isinstance(response, TextResponse):
+        if not self.readable(response) or not isinstance(response, TextResponse):
             yield entry_call(entry, self.start_url, self.funder)
             return
         listing = entry_listing(entry)
@@ -77,8 +88,9 @@ class FeedSpider(TrackerSpider):
             yield out
 
     def item_failed(self, failure: Failure) -> Iterator[RawCall]:
-        """The item's page is gone or refused: keep the call as the feed describes it."""
+        """The item's page is gone or refused: a problem of the source, and the call is kept as
+        the feed describes it."""
+        self.fetch_failed(failure)
         entry = failure.request.cb_kwargs.get("entry")
         if entry is not None:
-            self.logger.warning("feed item page failed (%s): %s", failure.getErrorMessage(), entry.link)
             yield entry_call(entry, self.start_url, self.funder)

@@ -24,7 +24,7 @@ class GenericHtmlSpider(TrackerSpider):
         self._listing_pages = 0
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield scrapy.Request(self.start_url, callback=self.parse, meta={"tracker_depth": 0})
+        yield self.request(self.start_url, self.parse, meta={"tracker_depth": 0})
 
     def analyse(self, response: TextResponse, listing: Listing, depth: int) -> PageResult:
         """Read one page; site-specific spiders override this."""
@@ -33,7 +33,8 @@ class GenericHtmlSpider(TrackerSpider):
                             allow_listing=depth < self.max_depth)
 
     async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[RawCall | scrapy.Request]:
-        self.count_page()
+        if not self.readable(response):
+            return
         if not isinstance(response, TextResponse):
             self.skip(response.url, "not a text page")
             return
@@ -53,11 +54,11 @@ class GenericHtmlSpider(TrackerSpider):
 
     def follow_listing(self, result: PageResult, depth: int, unchanged: bool = False) -> Iterator[scrapy.Request]:
         for link in result.links:
-            yield scrapy.Request(link.url, callback=self.parse, meta={
+            yield self.request(link.url, self.parse, meta={
                 "tracker_depth": depth + 1, "listing_text": link.context_text,
                 "listing_fields": link.context_fields, "context_unchanged": unchanged})
         for url in result.next_pages:
             if self._listing_pages >= self.max_listing_pages:
                 break
             self._listing_pages += 1
-            yield scrapy.Request(url, callback=self.parse, meta={"tracker_depth": depth})
+            yield self.request(url, self.parse, meta={"tracker_depth": depth})

@@ -19,17 +19,18 @@ class OcdsSpider(TrackerSpider):
     max_pages = 20
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        yield scrapy.Request(self.start_url, callback=self.parse, meta={"tracker_page": 1})
+        yield self.request(self.start_url, self.parse, meta={"tracker_page": 1})
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[RawCall | scrapy.Request]:
-        self.count_page()
+        if not self.readable(response):
+            return
         try:
             package = json.loads(response.body)
-        except ValueError:
-            self.logger.error("not JSON: %s", response.url)
+        except ValueError as exc:
+            self.problem(response.url, f"not JSON ({exc})")
             return
         if not isinstance(package, dict):
-            self.logger.error("not an OCDS package: %s", response.url)
+            self.problem(response.url, "not an OCDS package (the JSON is not an object)")
             return
         for release in releases(package):
             # one stable url per ocid: the registered package url, whatever page it came on
@@ -42,6 +43,6 @@ class OcdsSpider(TrackerSpider):
             call.funder = call.funder or self.funder
             yield call
         page = int(response.meta.get("tracker_page", 1))
-        link = next_page(package)
+        link = next_page(package, response.url)
         if link and page < self.max_pages:
-            yield response.follow(link, callback=self.parse, meta={"tracker_page": page + 1})
+            yield self.request(link, self.parse, meta={"tracker_page": page + 1})

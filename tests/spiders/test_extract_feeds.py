@@ -1,4 +1,6 @@
-from spiders.extract.feeds import clean_link, entry_anchor, news_reason, parse_feed
+import pytest
+
+from spiders.extract.feeds import FeedError, clean_link, entry_anchor, news_reason, parse_feed
 from tests.spiders.helpers import BASE, DEVSET, FIXTURES
 
 ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
@@ -74,3 +76,37 @@ def test_entries_without_links_get_distinct_section_urls():
     assert entry_anchor(entries[0]) == "tag:pfcc.example-2026:funding-fund-a"
     urls = {canonical_url(entry_call(e, BASE + "/feeds/funding.atom", None).url) for e in entries}
     assert len(urls) == 2 and all("#tag:" in u for u in urls)
+
+
+def test_a_link_that_is_not_a_web_address_gives_way_to_the_next_or_leaves_the_entry_linkless():
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom">
+      <entry><title>A</title><link rel="alternate" href="mailto:grants@x.test"/>
+        <link rel="alternate" href="/grants/a"/></entry>
+      <entry><title>B</title><link href="javascript:void(0)"/></entry></feed>"""
+    a, b = parse_feed(atom, "https://x.test/feed.atom")
+    assert (a.link, a.refused_link) == ("https://x.test/grants/a", "")
+    assert (b.link, b.refused_link) == ("", "javascript:void(0)")
+    rss = b"""<rss version="2.0"><channel><item><title>C</title><link> DATA:text/html,x</link>
+      <guid>https://x.test/grants/c</guid></item></channel></rss>"""
+    (c,) = parse_feed(rss, "https://x.test/feed.xml")
+    assert c.link == "https://x.test/grants/c"
+
+
+@pytest.mark.parametrize(("body", "why"), [
+    (b"", "empty response"),
+    (b"<html><body><h1>Grants</h1></body></html>", "the document is <html>, not RSS or Atom"),
+    (b"<b>Warning</b>: database down<br />\n<?xml version='1.0'?><rss><channel></channel></rss>",
+     "Extra content at the end of the document"),
+    (b'{"error": "feed unavailable"}', "Start tag expected"),
+])
+def test_a_body_that_is_no_feed_is_refused_with_the_reason(body, why):
+    with pytest.raises(FeedError, match="^the feed could not be parsed: ") as refused:
+        parse_feed(body, "https://x.test/feed.xml")
+    assert why in str(refused.value) and "<string>" not in str(refused.value)
+
+
+def test_a_feed_cut_short_keeps_the_entries_it_has():
+    cut = (b'<?xml version="1.0"?><rss version="2.0"><channel><item><title>Safer Streets Fund</title>'
+           b"<link>/grants/a</link></item><item><title>Youth Fu")
+    entries = parse_feed(cut, "https://x.test/feed.xml")
+    assert entries[0].title == "Safer Streets Fund" and entries[0].link == "https://x.test/grants/a"

@@ -1,5 +1,7 @@
+import pytest
+
 from spiders.extract.content import main_content, parse_html
-from spiders.extract.links import item_links, pagination_links
+from spiders.extract.links import item_links, pagination_links, web_url
 from tests.spiders.helpers import DEVSET
 
 URL = "http://funders.test/funding/index.html"
@@ -50,3 +52,14 @@ def test_pagination_next_text_and_wordpress_page_numbers():
       <a class="page-numbers" href="/funds/page/2/">2</a></div><p><a href="?page=3">Next</a></p>"""
     pages = pagination_links(parse_html(html), "http://funders.test/funds/")
     assert pages == ["http://funders.test/funds/page/2/", "http://funders.test/funds/?page=3"]
+
+
+@pytest.mark.parametrize(("href", "url"), [
+    ("/grants/a", "https://funder.test/grants/a"),
+    ("//cdn.funder.test/grants/b", "https://cdn.funder.test/grants/b"),
+    ("http://other.test/c#apply", "http://other.test/c#apply"),
+    ("mailto:grants@funder.test", None), (" JavaScript:void(0)", None), ("java\tscript:alert(1)", None),
+    ("data:text/html,<h1>x</h1>", None), ("ftp://funder.test/x", None), ("", None), (None, None),
+])
+def test_web_url_resolves_links_and_keeps_only_http(href, url):
+    assert web_url(href, "https://funder.test/funding/index.html") == url

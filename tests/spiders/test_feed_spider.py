@@ -1,4 +1,6 @@
-from scrapy.http import Request
+from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from spiders.sites import FeedSpider
 from tests.spiders.helpers import BASE, devset_response, make_spider, run, stat
@@ -42,14 +44,9 @@ def test_failed_item_page_falls_back_to_the_feed_item():
     s = make_spider(FeedSpider, BASE + FEED)
     _, requests = run(s.parse, devset_response(FEED))
 
-    class Failure:
-        request = requests[1]
-
-        @staticmethod
-        def getErrorMessage():  # noqa: N802
-            return "404"
-
-    (call,) = list(s.item_failed(Failure()))
+    failure = Failure(HttpError(Response(requests[1].url, status=404, request=requests[1]), "404"))
+    failure.request = requests[1]  # as Scrapy hands it to an errback
+    (call,) = list(s.item_failed(failure))
     assert call.url == requests[1].url and call.title == "Peterborough Think Communities Fund"
     assert "£500 to £5k" in call.text
 

@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from scrapy.http import TextResponse
 
 from spiders.sites import OcdsSpider
@@ -35,3 +36,19 @@ def test_links_next_is_followed_and_urls_stay_on_the_registered_package():
 def test_not_json_is_an_error_not_a_crash():
     s = make_spider(OcdsSpider, BASE + "/x.json")
     assert run(s.parse, response(BASE + "/x.json", b"<html>", cls=TextResponse)) == ([], [])
+
+
+@pytest.mark.parametrize(("link", "followed"), [
+    ("javascript:void(0)", []), ("mailto:data@api.example", []), ("data:application/json,{}", []),
+    ({"href": "https://api.example/ocds?cursor=2"}, []),  # not a string at all
+    ("?cursor=2", ["https://api.example/ocds?cursor=2"]),  # relative: resolved against the page
+])
+def test_links_next_is_followed_only_to_a_web_address(link, followed):
+    start = "https://api.example/ocds?stages=tender"
+    page = {"releases": [{"ocid": f"ocds-a-{n}", "date": "2026-11-01", "tag": ["tender"],
+                          "tender": {"title": f"Youth diversion grants {n}", "value": {"amount": 90000}}}
+                         for n in range(3)], "links": {"next": link}}
+    s = make_spider(OcdsSpider, start)
+    items, requests = run(s.parse, response(start, json.dumps(page).encode(), cls=TextResponse,
+                                            meta={"tracker_page": 1}))
+    assert len(items) == 3 and [r.url for r in requests] == followed

@@ -41,9 +41,9 @@ def crawl_sources(ctx: Context, names: list[str] | None, *, show_progress: bool 
         if event["event"] == "progress":
             progress.update(task, pages=event["pages"], calls=event["calls"])
         elif event["event"] == "done":
+            status = shown_status(event.get("status", ""), event.get("calls", 0))
             progress.update(task, total=1, completed=1,
-                            description=f"{event['source']} [{'green' if event.get('status') == 'ok' else 'red'}]"
-                                        f"{event.get('status')}[/]")
+                            description=f"{event['source']} [{'green' if status == 'ok' else 'red'}]{status}[/]")
 
     with progress:
         outcome = run_crawl(ctx.settings, chosen, on_event=on_event)
@@ -52,13 +52,19 @@ def crawl_sources(ctx: Context, names: list[str] | None, *, show_progress: bool 
     return outcome
 
 
+def shown_status(status: str, calls: int) -> str:
+    """A crawl that ran but found nothing is not "ok" to the reader: it says so."""
+    return "no calls found" if status == "ok" and not calls else status
+
+
 def summary_table(results) -> Table:  # noqa: ANN001
     table = Table(title="Crawl summary")
     for col in ("source", "status", "pages", "calls", "new", "changed", "unchanged", "skipped", "errors"):
         table.add_column(col, justify="left" if col in ("source", "status") else "right")
     for r in results:
-        colour = "green" if r.status == "ok" else "red"
-        table.add_row(r.name, f"[{colour}]{r.status}[/]", str(r.pages), str(r.calls), str(r.calls_new),
+        status = shown_status(r.status, r.calls)
+        colour = "green" if status == "ok" else "red"
+        table.add_row(r.name, f"[{colour}]{status}[/]", str(r.pages), str(r.calls), str(r.calls_new),
                       str(r.calls_changed), str(r.calls_unchanged), str(r.skipped), str(r.errors))
     return table
 
@@ -75,6 +81,8 @@ def crawl(
     for r in outcome.results:
         if r.status != "ok" and r.error_text:
             console.print(f"[red]{r.name}[/]: {r.error_text}", highlight=False)
+        elif r.status == "ok" and not r.calls:
+            console.print(f"[red]{r.name}[/]: no calls found: {r.reason or 'no detail'}", highlight=False)
     failed = [r for r in outcome.results if r.status != "ok"]
     if failed and len(failed) == len(outcome.results):
         raise typer.Exit(1)

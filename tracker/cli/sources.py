@@ -186,3 +186,5 @@ def test(
         if result.status != "ok":
             console.print(f"[red]{result.status}[/]: {result.error_text}", highlight=False)
             raise typer.Exit(1)
+        if not result.calls:
+            console.print(f"[red]no calls found[/]: {result.reason or 'no detail'}", highlight=False)
