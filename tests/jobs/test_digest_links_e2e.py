@@ -17,21 +17,12 @@ import httpx
 import pytest
 from sqlmodel import Session, select
 
-from tests.digest.conftest import Collector
-from tests.loopback import LoopbackSMTP, served_url, start, stop
+from tests.loopback import served_url, start, stop
 from tracker.models import Bid, Match, Need, Opportunity, User
 
 TRACKER = str(Path(sys.executable).with_name("tracker"))
 LEAD = "lead@council.example"
 TITLE = "Youth Diversion Fund 2027/28"
-
-
-@pytest.fixture
-def smtp():
-    controller = LoopbackSMTP(Collector())
-    controller.start()
-    yield controller
-    controller.stop()
 
 
 def _config(path: Path, smtp_port: int, base_url: str) -> Path:

@@ -14,8 +14,6 @@ import time_machine
 from sqlmodel import Session, col, select
 
 from jobs import tasks
-from tests.digest.conftest import Collector
-from tests.loopback import LoopbackSMTP
 from tracker.demo.server import serve_site
 from tracker.models import Digest, JobRun, Match, Opportunity, Source, User
 from tracker.needs import import_needs
@@ -24,14 +22,6 @@ from tracker.sources import add_source
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)  # a Monday inside the demo site's valid dates (TRACKER_TODAY)
 LEAD = "lead@council.example"
 DEMO = resources.files("tracker.demo")
-
-
-@pytest.fixture
-def smtp():
-    controller = LoopbackSMTP(Collector())
-    controller.start()
-    yield controller
-    controller.stop()
 
 
 @pytest.fixture
