@@ -61,16 +61,6 @@ def funder_site() -> Iterator[str]:
         yield server.url
 
 
-@pytest.fixture(autouse=True)
-def _background_jobs_finish() -> Iterator[None]:
-    """A "Run now" runs its job in a thread: let it end before the database goes away."""
-    yield
-    for thread in threading.enumerate():
-        if thread.name in background_jobs():
-            thread.join(120)
-            assert not thread.is_alive(), f"{thread.name} still running after 120 s"
-
-
 def finished_run(engine, job_id: str, timeout: float = 120) -> JobRun:  # noqa: ANN001
     """The job's run record once the run has ended."""
     def done() -> JobRun | None:
@@ -147,7 +137,13 @@ def app(settings, engine, seeded, crawler):  # noqa: ANN201
     application = create_app(settings)
     web = application.state.web
     web.run_crawl = crawler
-    return application
+    yield application
+    # A "Run now" runs its job in a thread: it ends here, before the database goes away
+    # (this fixture is torn down before `engine`, which it depends on).
+    for thread in threading.enumerate():
+        if thread.name in background_jobs():
+            thread.join(120)
+            assert not thread.is_alive(), f"{thread.name} still running after 120 s"
 
 
 def csrf_of(client: TestClient, path: str = "/login") -> str:
