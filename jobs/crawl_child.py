@@ -17,9 +17,8 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
-from scrapy.utils.project import get_project_settings
 
-from jobs.scrapy_settings import scrapy_settings
+from jobs.scrapy_settings import crawl_settings
 from tracker.config import Settings
 
 
@@ -124,15 +123,10 @@ def main(argv: list[str]) -> int:
     with open(argv[1], encoding="utf-8") as handle:
         spec = json.load(handle)
     settings = Settings.model_validate(spec["settings"])
-    values = scrapy_settings(settings, dry_run_out=spec.get("dry_run_out"))
-    if spec.get("today"):
-        values["TRACKER_TODAY"] = spec["today"]
-    values.update(spec.get("scrapy_overrides") or {})
+    project = crawl_settings(settings, dry_run_out=spec.get("dry_run_out"), today=spec.get("today"),
+                             overrides=spec.get("scrapy_overrides"))
     errors = ErrorLog()
     logging.getLogger().addHandler(errors)
-    values["LOG_INSTALL_ROOT_HANDLER"] = True  # warnings and errors go to the crawl log (stderr)
-    project = get_project_settings()  # spiders/settings.py (SCRAPY_SETTINGS_MODULE)
-    project.setdict(values, priority="cmdline")
     from spiders import offload
     from spiders.sites import spider_for
 

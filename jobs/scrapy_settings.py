@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from scrapy.settings import Settings as ScrapySettings
+
 from tracker.config import Settings
 
 
@@ -24,6 +26,7 @@ def scrapy_settings(settings: Settings, *, dry_run_out: str | None = None) -> di
         "DOWNLOAD_MAXSIZE": crawl.max_page_kb * 1024,
         "DOWNLOAD_WARNSIZE": crawl.max_page_kb * 512,
         "TRACKER_ALLOW_HOSTS": list(crawl.allow_hosts),
+        "TRACKER_STATIC_HOSTS": dict(crawl.hosts),
         "TWISTED_DNS_RESOLVER": "spiders.guard.GuardedResolver",
         # Every component runs on every request, and the crawl is CPU-bound on Scrapy's own
         # machinery: off with those the tracker never uses (no allowed_domains, credentials,
@@ -65,3 +68,18 @@ def scrapy_settings(settings: Settings, *, dry_run_out: str | None = None) -> di
     if dry_run_out:
         values["TRACKER_DRY_RUN_OUT"] = dry_run_out
     return values
+
+
+def crawl_settings(settings: Settings, *, dry_run_out: str | None = None, today: str | None = None,
+                   overrides: dict[str, Any] | None = None) -> ScrapySettings:
+    """Everything a crawl runs with: spiders/settings.py, this config's values on top, then
+    per-run overrides (a preview's page limit)."""
+    values = scrapy_settings(settings, dry_run_out=dry_run_out)
+    if today:
+        values["TRACKER_TODAY"] = today
+    values.update(overrides or {})
+    values["LOG_INSTALL_ROOT_HANDLER"] = True  # warnings and errors go to the crawl log (stderr)
+    project = ScrapySettings()
+    project.setmodule("spiders.settings", priority="project")
+    project.setdict(values, priority="cmdline")
+    return project

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -36,13 +37,19 @@ def crawl(source_name: str, trigger: str = "schedule") -> str:
 
     settings, engine = _ctx()
     with recorded(engine, f"crawl:{source_name}", trigger) as log:
-        started = datetime.now(UTC) - timedelta(seconds=1)
+        # Changed by this crawl = changed after the newest change stored before it. (A clock
+        # reading with slack, as before, also re-scored calls another crawl had just stored.)
+        with Session(engine) as session:
+            before = session.exec(select(func.max(Opportunity.last_changed))).one()
         outcome = run_crawl(settings, [source_name])
         result = outcome.results[0]
         with Session(engine) as session:
             after_crawl(session, clock.today())
             session.commit()
-            changed = set(session.exec(select(Opportunity.id).where(Opportunity.last_changed >= started)))
+            query = select(Opportunity.id)
+            if before is not None:
+                query = query.where(Opportunity.last_changed > before)
+            changed = set(session.exec(query))
             summary = run_matching(session, clock.today(), opportunity_ids=changed) if changed else None
             session.commit()
         log.detail = (f"{result.status}: {result.pages} pages, {result.calls} calls "

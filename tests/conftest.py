@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from tracker.config import Settings
 from tracker.db import make_engine, normalise_url, upgrade
@@ -31,16 +32,34 @@ def _pg_schema_url(schema: str) -> str:
     return normalise_url(PG_URL) + f"{sep}options=-csearch_path%3D{schema}"
 
 
+@pytest.fixture(scope="session")
+def pg_admin() -> Iterator[Engine]:
+    """An engine on TRACKER_TEST_DATABASE_URL. Unset: PostgreSQL runs are skipped. Set but the
+    server does not answer: every PostgreSQL run fails with one line saying so (CI sets the
+    variable, and a database that silently went missing must not turn into green skips)."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL runs need TRACKER_TEST_DATABASE_URL (set by .ci/run)")
+    admin = make_engine(PG_URL)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        admin.dispose()
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        pytest.fail(f"TRACKER_TEST_DATABASE_URL={PG_URL} is set but PostgreSQL does not answer: {reason}",
+                    pytrace=False)
+    yield admin
+    admin.dispose()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database URL for an empty database, on each backend."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'tracker.db'}"
         return
-    if not PG_URL:
-        pytest.skip("PostgreSQL runs need TRACKER_TEST_DATABASE_URL (set by .ci/run)")
+    admin: Engine = request.getfixturevalue("pg_admin")
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
@@ -48,7 +67,6 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.fixture

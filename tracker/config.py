@@ -32,6 +32,22 @@ class CrawlSettings(_Section):
     max_page_kb: int = Field(5120, ge=16)
     http_cache: bool = True
     workers: int | None = Field(None, ge=0, le=64)  # page-reading processes; None: CPUs - 1
+    # Host name -> addresses, read before DNS like /etc/hosts (a funder's new server before its
+    # DNS moves, a staging copy). The answers meet the address guard like any DNS answer.
+    hosts: dict[str, list[str]] = Field(default_factory=dict)
+
+    @field_validator("hosts")
+    @classmethod
+    def _addresses(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        import ipaddress
+
+        for name, addresses in value.items():
+            for address in addresses:
+                try:
+                    ipaddress.ip_address(address)
+                except ValueError:
+                    raise ValueError(f"{name}: {address!r} is not an IP address") from None
+        return value
 
 
 class SmtpSettings(_Section):

@@ -1,4 +1,4 @@
-"""End-to-end fixtures: `tracker serve` as a real subprocess on a free loopback port, a
+"""End-to-end fixtures: `tracker serve` as a real subprocess on a loopback port it binds itself, a
 tiny funder site from http.server, and Debian's Chromium driven by Playwright.
 
 Not collected by a plain `pytest`: run them on their own (see README.md here)."""
@@ -6,11 +6,8 @@ Not collected by a plain `pytest`: run them on their own (see README.md here).""
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -20,6 +17,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.loopback import served_url, start, stop
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -42,12 +41,6 @@ def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool 
     return True
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
@@ -55,7 +48,7 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="session")
 def funder_site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", free_port()), partial(_Quiet, directory=str(HERE / "site")))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(HERE / "site")))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -115,31 +108,16 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         for k, v in old.items():
             os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
-    port = free_port()
-    log = (home / "server.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "tracker.web", "--host", "127.0.0.1", "--port", str(port),
-                             "--config", str(config), "--log-level", "warning"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(url + "/login", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-        if proc.poll() is not None:
-            raise RuntimeError("tracker serve exited:\n" + (home / "server.log").read_text())
-    else:
-        proc.kill()
-        raise RuntimeError("tracker serve did not start:\n" + (home / "server.log").read_text())
-    yield url
-    proc.terminate()
+    # Port 0: uvicorn binds a free port itself and reports it (no port picked, released, raced for).
+    proc, out = start([sys.executable, "-m", "tracker.web", "--host", "127.0.0.1", "--port", "0",
+                       "--config", str(config), "--log-level", "info"], env, cwd=ROOT)
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+        url = served_url(out, 30)
+        # The socket listens from here on; the first answer waits for a worker to start.
+        assert httpx.get(url + "/login", timeout=30).status_code == 200, f"tracker serve is not answering:\n{out}"
+        yield url
+    finally:
+        stop(proc)
 
 
 @pytest.fixture(scope="session")

@@ -88,3 +88,12 @@ def test_source_kind_must_be_known(tmp_path: Path) -> None:
     cfg.write_text('[[sources]]\nname="a"\nkind="pdf"\nurl="https://a.example/"\n')
     with pytest.raises(ConfigError, match=r"sources\.0\.kind"):
         load_settings(cfg)
+
+
+def test_pinned_hosts_must_be_addresses(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[crawl]\nhosts = { "grants.example" = ["203.0.113.7", "grants.cdn.example"] }\n')
+    with pytest.raises(ConfigError, match=r"crawl\.hosts.*grants\.example: 'grants\.cdn\.example' is not an IP"):
+        load_settings(cfg)
+    cfg.write_text('[crawl]\nhosts = { "grants.example" = ["203.0.113.7"] }\n')
+    assert load_settings(cfg).crawl.hosts == {"grants.example": ["203.0.113.7"]}

@@ -1,11 +1,16 @@
-"""Run by test_guard_e2e in a child process: fetch URLs through the guarded Scrapy stack
-and print which were fetched and which were refused."""
+"""Run by test_guard_e2e in a child process: fetch URLs with the settings every crawl runs
+with (jobs.scrapy_settings.crawl_settings from a tracker config) and print which were
+fetched and which were refused."""
 
 import json
 import sys
 
 import scrapy
 from scrapy.crawler import CrawlerProcess
+
+from jobs.scrapy_settings import crawl_settings
+from tracker.config import Settings
+from tracker.db import make_engine, upgrade
 
 
 class Probe(scrapy.Spider):
@@ -24,14 +29,12 @@ class Probe(scrapy.Spider):
 
 def main() -> None:
     spec = json.loads(sys.argv[1])
+    settings = Settings.model_validate(spec["settings"])
+    engine = make_engine(settings.db_url)
+    upgrade(engine)  # the store pipeline opens the tracker's database like in any crawl
+    engine.dispose()
     out: dict[str, str] = {}
-    process = CrawlerProcess({
-        "LOG_LEVEL": "ERROR", "ROBOTSTXT_OBEY": False, "RETRY_ENABLED": False, "DOWNLOAD_TIMEOUT": 5,
-        "TRACKER_ALLOW_HOSTS": spec["allow"], "TRACKER_STATIC_HOSTS": spec["static"],
-        "TWISTED_DNS_RESOLVER": "spiders.guard.GuardedResolver",
-        "DOWNLOADER_MIDDLEWARES": {"spiders.guard.GuardMiddleware": 50},
-        "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
-    })
+    process = CrawlerProcess(crawl_settings(settings))
     process.crawl(Probe, urls=spec["urls"], out=out)
     process.start()
     print(json.dumps(out))

@@ -107,11 +107,12 @@ def test_a_slow_crawl_does_not_lock_out_other_writers(tmp_path, sqlite_engine) -
     to write (SQLite has one writer: the crawl may not sit on an open transaction)."""
     import sqlite3
     import threading
-    import time
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     from tracker.config import Settings
     from tracker.models import Need
+
+    detail_asked, release = threading.Event(), threading.Event()
 
     class Slow(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
@@ -121,7 +122,8 @@ def test_a_slow_crawl_does_not_lock_out_other_writers(tmp_path, sqlite_engine) -
                     b"\xc2\xa35,000. Closing date 1 June 2027.</li>" % (i, i) for i in range(3))
                 body += b"</ul></main></body></html>"
             else:
-                time.sleep(4)
+                detail_asked.set()
+                release.wait(30)
                 body = (b"<html><body><main><h1>Safer Streets Fund</h1><p>Grants of up to \xc2\xa35,000 for "
                         b"community safety projects. The closing date is 1 June 2027.</p></main></body></html>")
             self.send_response(200)
@@ -145,7 +147,8 @@ def test_a_slow_crawl_does_not_lock_out_other_writers(tmp_path, sqlite_engine) -
     crawl = threading.Thread(target=run_crawl, args=(settings, ["slow"]))
     crawl.start()
     try:
-        time.sleep(3)  # the crawl is now waiting on the slow detail pages
+        assert detail_asked.wait(60), "the crawl never asked for a detail page"
+        # The crawl has stored the listing and now waits on the detail pages.
         conn = sqlite3.connect(db, timeout=3)
         conn.execute("INSERT INTO need (id, title, description, keywords, themes, area, applicant, partners, "
                      "prep_days, active, updated_at) VALUES ('n1', 't', '', '[]', '[]', 'Peterborough', "
@@ -153,6 +156,7 @@ def test_a_slow_crawl_does_not_lock_out_other_writers(tmp_path, sqlite_engine) -
         conn.commit()
         conn.close()
     finally:
+        release.set()
         crawl.join(60)
         server.shutdown()
     with Session(sqlite_engine) as s:

@@ -1,10 +1,9 @@
 """Fixtures for digest tests: a migrated SQLite database with named users, needs, calls,
-matches and bids; a real aiosmtpd server on a free loopback port."""
+matches and bids; a real aiosmtpd server on a loopback port it binds itself."""
 
 from __future__ import annotations
 
 import email
-import socket
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -12,8 +11,8 @@ from email import policy
 from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 
+from tests.loopback import LoopbackSMTP
 from tracker.config import DigestSettings, Settings, SmtpSettings
 from tracker.db import make_engine, session_scope, upgrade
 from tracker.digest.send import SendOptions
@@ -26,12 +25,6 @@ BASE_URL = "https://tracker.example"
 FAST = SendOptions(attempts=3, backoff=0.01, max_delay=0.02)
 HOSTILE_TITLES = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
 ADA, SAM, VAL = "ada@council.example", "sam@council.example", "val@council.example"
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @dataclass
@@ -95,7 +88,7 @@ class Collector:
 @pytest.fixture
 def smtp_server():
     handler = Collector()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller = LoopbackSMTP(handler)
     controller.start()
     try:
         yield controller

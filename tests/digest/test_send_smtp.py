@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from tests.digest.conftest import ADA, BASE_URL, FAST, NOW, SAM, SECRET, VAL, free_port, make_settings
+from tests.digest.conftest import ADA, BASE_URL, FAST, NOW, SAM, SECRET, VAL, make_settings
+from tests.loopback import refused_port
 from tracker.db import session_scope
 from tracker.digest import SendOptions, digest_status, send_digests
 from tracker.digest.tokens import verify_action
@@ -186,8 +187,9 @@ def test_two_senders_at_once_never_both_send(engine, seeded, settings, smtp_serv
 
 
 def test_unreachable_server_stops_the_batch_and_loses_nothing(engine, seeded, tmp_path):
-    settings = make_settings(tmp_path, free_port())  # nothing listens there
-    report = send(engine, settings)
+    with refused_port() as port:  # nothing listens there
+        settings = make_settings(tmp_path, port)
+        report = send(engine, settings)
     assert report.aborted and "cannot connect" in report.aborted
     assert report.sent == 0 and report.deferred == 1
     assert [r.status for r in rows(engine).values()] == ["pending"]

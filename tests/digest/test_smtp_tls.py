@@ -5,10 +5,10 @@ import ipaddress
 import ssl
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from tests.digest.conftest import ADA, FAST, NOW, SECRET, Collector, free_port, make_settings
+from tests.digest.conftest import ADA, FAST, NOW, SECRET, Collector, make_settings
+from tests.loopback import LoopbackSMTP
 from tracker.digest import send_digests
 
 x509 = pytest.importorskip("cryptography.x509")
@@ -46,8 +46,8 @@ def tls_server(tmp_path):
         return AuthResult(success=ok, handled=False)
 
     handler = Collector()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), tls_context=server_ctx,
-                            require_starttls=True, authenticator=authenticator, auth_require_tls=True)
+    controller = LoopbackSMTP(handler, tls_context=server_ctx, require_starttls=True,
+                              authenticator=authenticator, auth_require_tls=True)
     controller.start()
     yield controller, ssl.create_default_context(cafile=str(cert))
     controller.stop()

@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 import threading
-import time
+import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -15,39 +15,17 @@ from sqlmodel import Session, select
 
 from jobs.crawl_runner import run_crawl
 from jobs.lease import current_holder
+from tests.loopback import Output, cmdline, descendants, refused_port, served_url, start, wait_until
 from tracker.config import Settings
 from tracker.models import CrawlRun, JobRun, Source
 
 TRACKER = str(Path(sys.executable).with_name("tracker"))
 
 
-class Output:
-    """Collects a child's output lines in a thread so the test can wait for a line."""
-
-    def __init__(self, proc: subprocess.Popen) -> None:
-        self.lines: list[str] = []
-        self.proc = proc
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip())
-
-    def wait_for(self, text: str, timeout: float) -> bool:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            if any(text in line for line in self.lines):
-                return True
-            time.sleep(0.1)
-        return False
-
-
 def start_scheduler(home: Path, db_url: str) -> tuple[subprocess.Popen, Output]:
     env = dict(os.environ, TRACKER_HOME=str(home), TRACKER_DATABASE_URL=db_url, TRACKER_LEASE_TTL="3",
                COLUMNS="200")
-    proc = subprocess.Popen([TRACKER, "scheduler"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
-    return proc, Output(proc)
+    return start([TRACKER, "scheduler"], env)
 
 
 def test_second_scheduler_stands_by_and_takes_over_after_kill_9(tmp_path, db_url, engine) -> None:
@@ -60,9 +38,7 @@ def test_second_scheduler_stands_by_and_takes_over_after_kill_9(tmp_path, db_url
         assert not any("scheduler active" in line for line in out2.lines)
         first.send_signal(signal.SIGKILL)
         first.wait(10)
-        killed_at = time.monotonic()
-        assert out2.wait_for("scheduler active", 60), out2.lines
-        assert time.monotonic() - killed_at < 60
+        assert out2.wait_for("scheduler active", 60), out2.lines  # README: takes over within a minute
         holder = current_holder(engine)
         assert holder is not None and f":{second.pid}:" in holder.holder
     finally:
@@ -77,9 +53,7 @@ def test_sigterm_stops_the_scheduler_within_seconds_and_frees_the_lease(tmp_path
     try:
         assert out.wait_for("scheduler active", 30), out.lines
         proc.send_signal(signal.SIGTERM)
-        started = time.monotonic()
         assert proc.wait(15) == 0
-        assert time.monotonic() - started < 8
         assert out.wait_for("scheduler stopped", 2)
         # A new scheduler becomes active at once: the lease was released, not left to expire.
         again, out2 = start_scheduler(tmp_path, db_url)
@@ -94,8 +68,14 @@ def test_sigterm_stops_the_scheduler_within_seconds_and_frees_the_lease(tmp_path
 
 
 class Hang(BaseHTTPRequestHandler):
+    """Answers nothing until the test ends; `asked` is set once a request came in."""
+
+    asked: threading.Event
+    release: threading.Event
+
     def do_GET(self) -> None:  # noqa: N802
-        time.sleep(20)
+        self.asked.set()
+        self.release.wait(60)
 
     def log_message(self, *args) -> None:
         pass
@@ -103,23 +83,23 @@ class Hang(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def hanging_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hang)
+    handler = type("HangHere", (Hang,), {"asked": threading.Event(), "release": threading.Event()})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield f"http://127.0.0.1:{server.server_address[1]}", handler.asked
+    handler.release.set()
     server.shutdown()
 
 
-def _crawl_processes() -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                if b"jobs.crawl_child" in handle.read():
-                    found.append(int(entry))
-        except (OSError, ValueError):
-            continue
-    return found
+def _alive(pid: int, was: str) -> bool:
+    """Still running as the same program (a zombie or a reused pid does not count)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            state = handle.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z" and cmdline(pid) == was
 
 
 def _listening_ports(pid: int) -> list[int]:
@@ -143,31 +123,33 @@ def _listening_ports(pid: int) -> list[int]:
 
 
 def test_crawl_over_its_time_limit_is_killed_and_recorded(settings: Settings, engine, hanging_server) -> None:
+    site, asked = hanging_server
     settings.crawl.obey_robots = False
     with Session(engine) as s:
-        s.add(Source(name="slow", kind="html", url=hanging_server + "/grants"))
+        s.add(Source(name="slow", kind="html", url=site + "/grants"))
         s.commit()
-    started = time.monotonic()
+    crawl: dict[int, str] = {}  # this test's crawl child and its page-reading workers
     listening: list[int] = []
 
     def watch() -> None:  # while the crawl waits on the hanging site
-        time.sleep(1.5)
-        for pid in _crawl_processes():
+        asked.wait(60)
+        children = [p for p in descendants() if "jobs.crawl_child" in cmdline(p)]
+        for pid in children + [w for c in children for w in descendants(c)]:
+            crawl[pid] = cmdline(pid)
             listening.extend(_listening_ports(pid))
 
     watcher = threading.Thread(target=watch)
     watcher.start()
     outcome = run_crawl(settings, ["slow"], timeout=3)
     watcher.join()
+    assert asked.is_set() and crawl, "the crawl never reached the site"
     assert listening == []  # no Telnet console, no remote-control server: nothing to connect to
-    assert time.monotonic() - started < 15
     assert outcome.timed_out
     assert outcome.results[0].status == "timeout"
     assert "time limit" in outcome.results[0].error_text
-    deadline = time.monotonic() + 5
-    while _crawl_processes() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert _crawl_processes() == []  # its page-reading workers died with it
+    # Its page-reading workers die with it.
+    wait_until(lambda: not any(_alive(pid, was) for pid, was in crawl.items()), 10,
+               f"the crawl's processes {sorted(crawl)} to exit")
     with Session(engine) as s:
         run = s.exec(select(CrawlRun)).one()
         assert run.status == "timeout" and run.finished_at is not None
@@ -177,11 +159,12 @@ def test_crawl_over_its_time_limit_is_killed_and_recorded(settings: Settings, en
 
 def test_failed_job_is_recorded_in_history(tmp_path, db_url, engine) -> None:
     env = dict(os.environ, TRACKER_HOME=str(tmp_path), TRACKER_DATABASE_URL=db_url, COLUMNS="200")
-    with Session(engine) as s:
-        s.add(Source(name="refused", kind="html", url="http://127.0.0.1:9/nothing-listens-here"))
-        s.commit()
-    done = subprocess.run([TRACKER, "jobs", "run-now", "crawl:refused"], env=env, capture_output=True, text=True,
-                          timeout=120)
+    with refused_port() as port:
+        with Session(engine) as s:
+            s.add(Source(name="refused", kind="html", url=f"http://127.0.0.1:{port}/nothing-listens-here"))
+            s.commit()
+        done = subprocess.run([TRACKER, "jobs", "run-now", "crawl:refused"], env=env, capture_output=True,
+                              text=True, timeout=120)
     assert done.returncode == 1
     assert "crawl:refused failed" in done.stderr
     with Session(engine) as s:
@@ -193,21 +176,12 @@ def test_failed_job_is_recorded_in_history(tmp_path, db_url, engine) -> None:
 
 
 def test_tracker_run_serves_pages_and_stops_both_parts_on_sigterm(tmp_path, db_url) -> None:
-    import socket
-    import urllib.request
-
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
     env = dict(os.environ, TRACKER_HOME=str(tmp_path), TRACKER_DATABASE_URL=db_url, COLUMNS="200")
-    proc = subprocess.Popen([TRACKER, "run", "--port", str(port)], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
-    out = Output(proc)
+    proc, out = start([TRACKER, "run", "--port", "0"], env)  # uvicorn binds the port and says which
     try:
         assert out.wait_for("scheduler active", 30), out.lines
-        assert out.wait_for("Uvicorn running", 30), out.lines
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=10) as page:
+        url = served_url(out, 30)
+        with urllib.request.urlopen(f"{url}/login", timeout=10) as page:
             assert page.status == 200
             assert b'name="password"' in page.read()
         proc.send_signal(signal.SIGTERM)

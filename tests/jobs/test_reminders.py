@@ -2,14 +2,13 @@
 days) to the bid's owner, delivered through a real SMTP server on loopback."""
 
 import email
-import socket
 from datetime import date, timedelta
 from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlmodel import Session
 
+from tests.loopback import LoopbackSMTP
 from tracker.models import Bid, Opportunity, User
 from tracker.reminders import send_reminders, threshold_for
 
@@ -27,14 +26,10 @@ class Collect:
 
 @pytest.fixture
 def smtp():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
     handler = Collect()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller = LoopbackSMTP(handler)
     controller.start()
-    yield port, handler
+    yield controller.port, handler
     controller.stop()
 
 

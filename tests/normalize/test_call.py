@@ -1,4 +1,3 @@
-import time as clock
 from datetime import date, time
 
 import pytest
@@ -220,7 +219,15 @@ def test_clean_title():
     )
 
 
-def test_fast_enough():
+def test_dates_in_page_text_are_read_without_dateparser(monkeypatch):
+    """dateparser takes 40-400 ms on a page of text (and invents dates in it): the page's
+    dates are found by the regex scanner; dateparser is left for odd short labelled values."""
+    import tracker.normalize.dates as dates
+
+    def no_dateparser(today):
+        raise AssertionError("dateparser was asked to read page text")
+
+    monkeypatch.setattr(dates, "_dateparser", no_dateparser)
     text = "\n".join(
         [
             "Who can apply",
@@ -231,11 +238,8 @@ def test_fast_enough():
         * 6
     )
     raw = RawCall(url="https://x.example/a", title="A Fund", text=text, fields={"Closing date": "14 July 2027"})
-    norm(raw)
-    start = clock.perf_counter()
-    for _ in range(50):
-        norm(raw)
-    assert (clock.perf_counter() - start) / 50 < 0.02
+    f = norm(raw)
+    assert f.deadline == date(2027, 7, 14)
 
 
 # holdout2: news headlines wrapped around a fund's name

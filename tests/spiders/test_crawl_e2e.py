@@ -1,46 +1,25 @@
-"""End to end: real Scrapy crawls (child process) against `python -m http.server` on 127.0.0.1."""
+"""End to end: real Scrapy crawls (child process) against a static server on 127.0.0.1."""
 
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.spiders.helpers import DEVSET
+from tracker.demo.server import serve_site
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def site() -> Iterator[str]:
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(DEVSET)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/robots.txt", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
-        yield base
-    finally:
-        server.terminate()
-        server.wait(timeout=5)
+    with serve_site(DEVSET) as server:  # binds port 0 itself: no port picked and released
+        yield server.url
 
 
 def crawl(spec: list[dict]) -> tuple[list[dict], dict[str, dict]]:

@@ -1,18 +1,24 @@
 """Web fixtures: the app on a migrated database (SQLite, and PostgreSQL when configured)
-with named users and a little data; signed-in TestClients per role."""
+with named users and a little data; signed-in TestClients per role. The seeded source is
+the demo funder web on loopback, so "Run now" runs the real crawl job."""
 
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlmodel import select
 
 from jobs.crawl_runner import CrawlOutcome, SourceResult
+from tests.loopback import wait_until
 from tracker.db import session_scope
-from tracker.models import Bid, BidEvent, Match, Need, Opportunity, OpportunityRevision, Source
+from tracker.demo.server import serve_site
+from tracker.models import Bid, BidEvent, JobRun, Match, Need, Opportunity, OpportunityRevision, Source
 from tracker.users import add_user
 from tracker.web import create_app
 
@@ -25,10 +31,10 @@ TODAY = date.today()
 
 @dataclass
 class FakeCrawler:
-    """Stands in for jobs.crawl_runner.run_crawl: records calls, returns canned calls."""
+    """Stands in for jobs.crawl_runner.run_crawl in the preview: records calls, returns canned
+    calls (a hostile title among them)."""
 
     calls: list = field(default_factory=list)
-    started: list = field(default_factory=list)
 
     def __call__(self, settings, names, **kw):  # noqa: ANN001, ANN204
         self.calls.append((names, kw))
@@ -48,14 +54,47 @@ def _fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tracker.users, "_hasher", PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024),)))
 
 
+@pytest.fixture(scope="session")
+def funder_site() -> Iterator[str]:
+    """The bundled demo funder web on 127.0.0.1 (port 0, bound by the server)."""
+    with serve_site() as server:
+        yield server.url
+
+
+def finished_run(engine, job_id: str, timeout: float = 120) -> JobRun:  # noqa: ANN001
+    """The job's run record once the run has ended."""
+    def done() -> JobRun | None:
+        with session_scope(engine) as s:
+            run = s.exec(select(JobRun).where(JobRun.job_id == job_id)).first()
+            if run is not None and run.finished_at is not None:
+                s.expunge(run)
+                return run
+            return None
+
+    return wait_until(done, timeout, f"a finished run of {job_id}")
+
+
+def db_rows(engine) -> dict[str, list[tuple]]:  # noqa: ANN001
+    """Every row of every tracker table, in key order: equal snapshots mean nothing changed."""
+    from sqlmodel import SQLModel
+
+    with engine.connect() as conn:
+        return {name: [tuple(row) for row in conn.execute(table.select().order_by(*table.primary_key.columns))]
+                for name, table in SQLModel.metadata.tables.items()}
+
+
+def background_jobs() -> list[str]:
+    return [t.name for t in threading.enumerate() if t.name.startswith(("job-", "crawl-"))]
+
+
 @pytest.fixture
-def seeded(engine) -> dict:
+def seeded(engine, funder_site) -> dict:
     """ada (admin), sam (staff), val (viewer); a source; calls incl. a hostile title; need
     N1 with matches; a bid. Returns ids."""
     with session_scope(engine) as s:
         users = {role: add_user(s, email, role, PASSWORD, name=role.title(), digest=True)
                  for role, email in EMAILS.items()}
-        source = Source(name="trust-site", kind="html", url="https://funder.example/")
+        source = Source(name="trust-site", kind="html", url=funder_site + "/fenvalley-pcc/funding/index.html")
         need = Need(id="N1", title="Youth diversion", themes=["youth"], keywords=["youth"])
         s.add_all([source, need])
         s.flush()
@@ -98,8 +137,13 @@ def app(settings, engine, seeded, crawler):  # noqa: ANN201
     application = create_app(settings)
     web = application.state.web
     web.run_crawl = crawler
-    web.crawl_now = crawler.started.append
-    return application
+    yield application
+    # A "Run now" runs its job in a thread: it ends here, before the database goes away
+    # (this fixture is torn down before `engine`, which it depends on).
+    for thread in threading.enumerate():
+        if thread.name in background_jobs():
+            thread.join(120)
+            assert not thread.is_alive(), f"{thread.name} still running after 120 s"
 
 
 def csrf_of(client: TestClient, path: str = "/login") -> str:
@@ -126,6 +170,12 @@ def login(app, email: str | None) -> Browser:  # noqa: ANN001
         assert r.status_code == 303, r.text
         client.csrf = csrf_of(client, "/account")
     return client
+
+
+def api_token(client: Browser) -> str:
+    """A new API token of the signed-in user, as the account page shows it once."""
+    client.post_form("/account/tokens", {"name": "script"})
+    return re.search(r'id="new-token">([^<]+)<', client.get("/account").text).group(1)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from tests.web.conftest import PASSWORD
+from tests.web.conftest import PASSWORD, finished_run
 from tracker.db import session_scope
 from tracker.models import JobControl, User
 
@@ -42,7 +42,7 @@ def test_password_reset_signs_the_user_out(as_role, seeded):
     assert r.status_code == 401
 
 
-def test_schedules_pause_and_validated_cron(as_role, engine, crawler):
+def test_schedules_pause_and_validated_cron(as_role, engine, settings):
     client = as_role("admin")
     page = client.get("/schedules").text
     assert "digest:weekly" in page and "crawl:trust-site" in page
@@ -54,6 +54,12 @@ def test_schedules_pause_and_validated_cron(as_role, engine, crawler):
         control = s.get(JobControl, "crawl:trust-site")
         assert control.paused and control.schedule == "0 5 * * 1-5"
     assert client.post_form("/schedules/no-such-job", {}).status_code == 404
-    client.post_form("/schedules/digest:weekly/run")
-    assert crawler.started == ["digest:weekly"]
     assert "No digests yet" in client.get("/digests").text
+    assert client.post_form("/schedules/digest:weekly/run").status_code == 303
+    # Run now sends the real weekly digest (no SMTP configured: to the outbox folder).
+    run = finished_run(engine, "digest:weekly")
+    assert (run.outcome, run.trigger) == ("ok", "run-now"), run.detail
+    outbox = sorted(p.name for p in settings.outbox_dir.rglob("*.eml"))
+    assert outbox, run.detail
+    ledger = client.get("/digests").text
+    assert "No digests yet" not in ledger and "ada@council.example" in ledger

@@ -4,13 +4,9 @@ import re
 
 from icalendar import Calendar
 
+from tests.web.conftest import api_token
 from tracker.db import session_scope
 from tracker.models import Opportunity
-
-
-def _token(client) -> str:  # noqa: ANN001
-    client.post_form("/account/tokens", {"name": "script"})
-    return re.search(r'id="new-token">([^<]+)<', client.get("/account").text).group(1)
 
 
 def test_calendar_feed_lists_matched_and_bid_deadlines(as_role, seeded, engine):
@@ -36,10 +32,10 @@ def test_calendar_address_can_be_renewed(as_role, seeded):
     assert client.get(f"/calendar/{old}.ics").status_code == 404
 
 
-def test_api_needs_a_bearer_token(as_role, seeded):
+def test_api_needs_a_bearerapi_token(as_role, seeded):
     client = as_role("viewer")
     assert client.get("/api/opportunities").status_code == 401  # a session cookie is not enough
-    token = _token(client)
+    token = api_token(client)
     anon = as_role(None)
     headers = {"Authorization": f"Bearer {token}"}
     r = anon.get("/api/opportunities?status=open&sort=title", headers=headers)
@@ -59,7 +55,7 @@ def test_api_needs_a_bearer_token(as_role, seeded):
 
 def test_api_staff_can_move_a_bid_and_revoked_tokens_stop(as_role, seeded):
     client = as_role("staff")
-    token = _token(client)
+    token = api_token(client)
     headers = {"Authorization": f"Bearer {token}"}
     r = client.post(f"/api/bids/{seeded['bid']}/status", json={"status": "applied"}, headers=headers)
     assert r.status_code == 200 and r.json()["status"] == "applied"
@@ -72,7 +68,7 @@ def test_api_staff_can_move_a_bid_and_revoked_tokens_stop(as_role, seeded):
 
 def test_cannot_revoke_someone_elses_token(as_role):
     staff = as_role("staff")
-    _token(staff)
+    api_token(staff)
     token_id = re.search(r'/account/tokens/(\d+)/revoke', staff.get("/account").text).group(1)
     assert as_role("viewer").post_form(f"/account/tokens/{token_id}/revoke").status_code == 404
 

@@ -1,11 +1,14 @@
 """Every state-changing route, for every role: anonymous → sign in; a role below the
-route's → 403; no CSRF token → 403; the right role → done. A meta-test makes sure no
-POST route is missing from this table."""
+route's → 403; no CSRF token → 403; the right role → done. Every refusal leaves every
+database row as it was and starts no job. A meta-test makes sure no POST route is missing
+from this table."""
+
+import re
 
 import pytest
 from fastapi.routing import APIRoute
 
-from tests.web.conftest import FakeCrawler
+from tests.web.conftest import FakeCrawler, api_token, background_jobs, db_rows
 
 ORDER = ["viewer", "staff", "admin"]
 NEED_FORM = {"title": "New need", "area": "Peterborough", "applicant": "local_authority", "themes": "youth"}
@@ -62,20 +65,24 @@ def test_every_post_route_is_in_the_table(app):
 
 
 @pytest.mark.parametrize(("route", "path", "data", "least"), ROUTES, ids=[r[0] for r in ROUTES])
-def test_roles_and_csrf(as_role, seeded, route, path, data, least, crawler: FakeCrawler):
+def test_roles_and_csrf(as_role, seeded, engine, route, path, data, least, crawler: FakeCrawler):
     path = _path(path, seeded)
     anon = as_role(None)
+    clients = {role: as_role(role) for role in ORDER}  # signed in before the snapshot
+    before = db_rows(engine)
     r = anon.post_form(path, data)
     assert r.status_code == 303 and r.headers["location"].startswith("/login"), r.text
     for role in ORDER[: ORDER.index(least)]:
-        r = as_role(role).post_form(path, data)
+        r = clients[role].post_form(path, data)
         assert r.status_code == 403, (role, r.status_code)
         assert "Your role does not allow this" in r.text
-    client = as_role(least)
+    client = clients[least]
     r = client.post(path, data=data, follow_redirects=False)  # no CSRF token
     assert r.status_code == 403 and "form has expired" in r.text
     r = client.post(path, data={**data, "csrf_token": "forged"}, follow_redirects=False)
     assert r.status_code == 403
+    assert db_rows(engine) == before, "a refused request changed the database"
+    assert background_jobs() == [] and crawler.calls == [], "a refused request started work"
     r = client.post_form(path, data)
     assert r.status_code in (200, 303), (r.status_code, r.text[:2000])
 
@@ -105,3 +112,21 @@ def test_admin_pages_refuse_staff_and_viewers(as_role, path):
 def test_staff_forms_refuse_viewers(as_role, path):
     assert as_role("viewer").get(path).status_code == 403
     assert as_role("staff").get(path).status_code == 200
+
+
+def test_refused_api_calls_change_nothing(as_role, seeded, engine):
+    staff, viewer = as_role("staff"), as_role("viewer")
+    viewer_token = api_token(viewer)
+    api_token(staff)
+    staff_token_id = re.search(r"/account/tokens/(\d+)/revoke", staff.get("/account").text).group(1)
+    before = db_rows(engine)
+    move = f"/api/bids/{seeded['bid']}/status"
+    anon = as_role(None)
+    assert anon.post(move, json={"status": "applied"}).status_code == 401  # no token
+    assert anon.post(move, json={"status": "applied"}, headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert staff.post(move, json={"status": "applied"}).status_code == 401  # a session cookie is not a token
+    r = anon.post(move, json={"status": "applied"}, headers={"Authorization": f"Bearer {viewer_token}"})
+    assert r.status_code == 403  # viewers read only
+    assert viewer.post_form(f"/account/tokens/{staff_token_id}/revoke").status_code == 404  # not theirs
+    assert db_rows(engine) == before, "a refused request changed the database"
+

@@ -3,9 +3,9 @@
 import pytest
 from sqlmodel import select
 
-from tests.web.conftest import FakeCrawler
+from tests.web.conftest import FakeCrawler, finished_run
 from tracker.db import session_scope
-from tracker.models import Source
+from tracker.models import Opportunity, Source
 
 
 def test_preview_shows_what_would_be_extracted_and_saves_nothing(as_role, crawler: FakeCrawler, engine):
@@ -56,10 +56,20 @@ def test_enable_disable_run_now_and_detail(as_role, seeded, crawler: FakeCrawler
     client.post_form(f"/sources/{sid}/enabled", {"enabled": "true"})
     with session_scope(engine) as s:
         assert s.get(Source, sid).enabled
-    client.post_form(f"/sources/{sid}/run")
-    assert crawler.started == ["trust-site"]
     page = client.get(f"/sources/{sid}").text
     assert "Last crawl runs" in page and "Never crawled" in page
+    r = client.post_form(f"/sources/{sid}/run")
+    assert r.status_code == 303
+    # Run now runs the scheduler's own crawl job on the source (the demo funder on loopback).
+    run = finished_run(engine, "crawl:trust-site")
+    assert (run.outcome, run.trigger) == ("ok", "run-now"), run.detail
+    assert "5 calls (5 new, 0 changed)" in run.detail
+    with session_scope(engine) as s:
+        stored = {o.title for o in s.exec(select(Opportunity).where(Opportunity.source_id == sid))
+                  if "/fenvalley-pcc/" in o.url}
+    assert {"Youth Diversion Fund 2027/28", "Violence-Free Futures Grants"} <= stored and len(stored) == 5
+    page = client.get(f"/sources/{sid}").text
+    assert "Never crawled" not in page
     assert "trust-site" in client.get("/sources").text
 
 

@@ -63,7 +63,6 @@ class WebState:
     templates: Jinja2Templates
     secret: str
     run_crawl: Callable[..., Any] | None = None  # jobs.crawl_runner.run_crawl unless a test swaps it
-    crawl_now: Callable[[str], None] | None = None  # runs a source's crawl job unless a test swaps it
 
     def crawler(self) -> Callable[..., Any]:
         if self.run_crawl is None:

@@ -129,10 +129,6 @@ def source_enabled(request: Request, source_id: int, session: DB, user: Admin,
 
 def crawl_in_background(web: WebState, source_name: str) -> None:
     """The scheduler's own crawl job (run record, statuses, dedupe, re-scoring), in a thread."""
-    if web.crawl_now is not None:
-        web.crawl_now(source_name)
-        return
-
     def run() -> None:
         from jobs import tasks
 
