@@ -32,7 +32,7 @@ def test_calendar_address_can_be_renewed(as_role, seeded):
     assert client.get(f"/calendar/{old}.ics").status_code == 404
 
 
-def test_api_needs_a_bearerapi_token(as_role, seeded):
+def test_api_needs_a_bearer_token(as_role, seeded):
     client = as_role("viewer")
     assert client.get("/api/opportunities").status_code == 401  # a session cookie is not enough
     token = api_token(client)
@@ -87,7 +87,7 @@ def test_api_docs_need_sign_in_or_a_token(as_role):
     assert r.status_code == 303 and r.headers["location"] == "/login?next=/docs"
     r = anonymous.get("/openapi.json", follow_redirects=False)
     assert r.status_code == 401 and "paths" not in r.text and r.headers["www-authenticate"] == "Bearer"
-    token = _token(as_role("staff"))
+    token = api_token(as_role("staff"))
     r = anonymous.get("/openapi.json", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200 and "/api/me" in r.json()["paths"]
     r = anonymous.get("/openapi.json", headers={"Authorization": "Bearer not-a-token"})
