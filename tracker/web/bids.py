@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -20,6 +18,7 @@ from tracker.bids import (
     mark_interested,
     update_details,
 )
+from tracker.csvout import write_csv
 from tracker.models import Bid, Match, Need, Opportunity, User
 from tracker.web.deps import DB, Staff, Viewer, flash, get_or_404, render, safe_next
 from tracker.web.opportunities import csv_response
@@ -49,19 +48,12 @@ def board(request: Request, session: DB, user: Viewer) -> Response:
 @router.get("/bids.csv")
 def bids_csv(request: Request, session: DB, user: Viewer) -> Response:
     owners = _owners(session)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for b, o in board_rows(session):
-        writer.writerow({"id": b.id, "status": b.status, "opportunity_url": o.url, "title": o.title,
-                         "funder": o.funder or "", "deadline": o.deadline.isoformat() if o.deadline else "",
-                         "need_id": b.need_id or "", "owner": owners.get(b.owner_id or 0, ""),
-                         "amount_requested": b.amount_requested if b.amount_requested is not None else "",
-                         "amount_awarded": b.amount_awarded if b.amount_awarded is not None else "",
-                         "notes": b.notes, "created_at": b.created_at.isoformat(),
-                         "updated_at": b.updated_at.isoformat()})
-    return csv_response(out.getvalue(), "bids.csv")
-
+    rows = ({"id": b.id, "status": b.status, "opportunity_url": o.url, "title": o.title, "funder": o.funder,
+             "deadline": o.deadline.isoformat() if o.deadline else None, "need_id": b.need_id,
+             "owner": owners.get(b.owner_id or 0), "amount_requested": b.amount_requested,
+             "amount_awarded": b.amount_awarded, "notes": b.notes, "created_at": b.created_at.isoformat(),
+             "updated_at": b.updated_at.isoformat()} for b, o in board_rows(session))
+    return csv_response(write_csv(CSV_FIELDS, rows), "bids.csv")
 
 
 @router.get("/bids/{bid_id}")
