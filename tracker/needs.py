@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlmodel import Session, select
 
+from tracker.bounds import DbInt
 from tracker.models import Need, utcnow
 from tracker.vocab import load_vocabulary
 
@@ -36,8 +37,8 @@ class NeedIn(BaseModel):
     area: str = "Peterborough"
     applicant: str = "local_authority"
     partners: list[str] = Field(default_factory=list)
-    amount_min: int | None = Field(default=None, ge=0)
-    amount_max: int | None = Field(default=None, ge=0)
+    amount_min: DbInt | None = None
+    amount_max: DbInt | None = None
     prep_days: int = Field(default=21, ge=0, le=365)
     owner: str | None = None
     active: bool = True

@@ -18,9 +18,11 @@ from tracker.bids import (
     mark_interested,
     update_details,
 )
+from tracker.bounds import INT_MAX, DbInt, db_int
 from tracker.csvout import write_csv
 from tracker.models import Bid, Match, Need, Opportunity, User
 from tracker.web.deps import DB, Staff, Viewer, flash, get_or_404, render, safe_next
+from tracker.web.filters import money
 from tracker.web.opportunities import csv_response
 
 router = APIRouter(include_in_schema=False)
@@ -57,7 +59,7 @@ def bids_csv(request: Request, session: DB, user: Viewer) -> Response:
 
 
 @router.get("/bids/{bid_id}")
-def bid_detail(request: Request, bid_id: int, session: DB, user: Viewer) -> Response:
+def bid_detail(request: Request, bid_id: DbInt, session: DB, user: Viewer) -> Response:
     bid = get_or_404(session, Bid, bid_id)
     return render(request, "bid.html", {
         "bid": bid, "o": session.get(Opportunity, bid.opportunity_id),
@@ -69,7 +71,7 @@ def bid_detail(request: Request, bid_id: int, session: DB, user: Viewer) -> Resp
 
 
 @router.post("/bids/{bid_id}/status")
-def bid_status(request: Request, bid_id: int, session: DB, user: Staff, status: Annotated[str, Form()],
+def bid_status(request: Request, bid_id: DbInt, session: DB, user: Staff, status: Annotated[str, Form()],
                note: Annotated[str, Form(max_length=2000)] = "", back: Annotated[str, Form()] = "") -> Response:
     bid = get_or_404(session, Bid, bid_id)
     try:
@@ -85,19 +87,20 @@ def _amount(value: str) -> int | None:
     text = value.replace(",", "").replace("£", "").strip()
     if not text:
         return None
-    if not text.isdigit():
-        raise HTTPException(422, f"{value!r} is not a whole number of pounds")
-    return int(text)
+    amount = db_int(text)
+    if amount is None:
+        raise HTTPException(422, f"{value!r} is not a whole number of pounds from 0 to {money(INT_MAX)}")
+    return amount
 
 
 @router.post("/bids/{bid_id}")
-def bid_update(request: Request, bid_id: int, session: DB, user: Staff, owner_id: Annotated[str, Form()] = "",
+def bid_update(request: Request, bid_id: DbInt, session: DB, user: Staff, owner_id: Annotated[str, Form()] = "",
                amount_requested: Annotated[str, Form(max_length=20)] = "",
                amount_awarded: Annotated[str, Form(max_length=20)] = "",
                notes: Annotated[str, Form(max_length=20000)] = "") -> Response:
     bid = get_or_404(session, Bid, bid_id)
-    owner = int(owner_id) if owner_id.isdigit() else None
-    if owner is not None and session.get(User, owner) is None:
+    owner = db_int(owner_id) if owner_id.strip() else None
+    if owner_id.strip() and (owner is None or session.get(User, owner) is None):
         raise HTTPException(422, "no such owner")
     try:
         changes = update_details(session, bid, user_id=user.id, owner_id=owner,
@@ -111,7 +114,7 @@ def bid_update(request: Request, bid_id: int, session: DB, user: Staff, owner_id
 
 
 @router.post("/opportunities/{opp_id}/bid")
-def opportunity_bid(request: Request, opp_id: int, session: DB, user: Staff,
+def opportunity_bid(request: Request, opp_id: DbInt, session: DB, user: Staff,
                     status: Annotated[str, Form()] = "interested", need_id: Annotated[str, Form()] = "") -> Response:
     """Mark interested or applied from an opportunity: creates the bid or advances it."""
     get_or_404(session, Opportunity, opp_id)
