@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from tracker.bounds import INT_MAX, db_int
 from tracker.models import Bid, BidEvent, Match, utcnow
 
 STATUSES = ("interested", "preparing", "applied", "awarded", "unsuccessful", "withdrawn")
@@ -129,8 +130,9 @@ def update_details(session: Session, bid: Bid, *, user_id: int | None, owner_id:
                                f"{value if value is not None else '-'}")
             setattr(bid, name, value)
     for name in ("amount_requested", "amount_awarded"):
-        if (getattr(bid, name) or 0) < 0:
-            raise BidError(f"{name.replace('_', ' ')} must not be negative")
+        value = getattr(bid, name)
+        if value is not None and db_int(value) != value:
+            raise BidError(f"{name.replace('_', ' ')} must be a whole number of pounds from 0 to {INT_MAX:,}")
     if changes:
         bid.updated_at = utcnow()
         session.add(bid)

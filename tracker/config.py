@@ -7,15 +7,38 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, IPvAnyNetwork, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, IPvAnyNetwork, ValidationError, field_validator
 
 SourceKind = Literal["html", "rss", "atom", "ocds"]
 
 
 class ConfigError(Exception):
     """A config file that cannot be used; the message names file, key/line and expectation."""
+
+
+def _web_address(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError("expected an http:// or https:// address, e.g. https://tracker.council.example")
+    return value.strip()
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("expected a timezone name such as Europe/London") from None
+    return value
+
+
+WebAddress = Annotated[str, AfterValidator(_web_address)]
+"""Where browsers (links in digests) and our HTTP client go: http(s) with a host, never javascript: or file:."""
+Timezone = Annotated[str, AfterValidator(_timezone)]
+"""An IANA zone name that zoneinfo knows; the scheduler and digests use it."""
 
 
 class _Section(BaseModel):
@@ -70,10 +93,10 @@ class SmtpSettings(_Section):
 class DigestSettings(_Section):
     weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
     time: str = "08:00"
-    timezone: str = "Europe/London"
+    timezone: Timezone = "Europe/London"
     send_empty: bool = False
     recipients: list[str] = Field(default_factory=list)
-    base_url: str = "http://127.0.0.1:8000"
+    base_url: WebAddress = "http://127.0.0.1:8000"
     subject_prefix: str = "Funding digest"
     token_days: float = Field(14, gt=0)  # one-click action links expire after this
     pace: float = Field(0.0, ge=0)  # seconds between messages (Exchange Online: about 2.0)
@@ -90,12 +113,20 @@ class NotifySettings(_Section):
     """GOV.UK Notify: used instead of SMTP when TRACKER_NOTIFY_API_KEY is set."""
 
     template_id: str = ""
-    base_url: str = "https://api.notifications.service.gov.uk"
+    base_url: WebAddress = "https://api.notifications.service.gov.uk"
 
 
 class ScheduleSettings(_Section):
     crawl: str = "0 6 * * *"
     match_after_crawl: bool = True
+
+    @field_validator("crawl")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        from tracker.cron import cron_trigger  # APScheduler: only when a schedule is set
+
+        cron_trigger(value)
+        return value
 
 
 class WebSettings(_Section):
@@ -158,7 +189,41 @@ def _describe(error: dict, text: str) -> str:
     where = f"key '{loc}'" + (f" (line {line})" if line else "")
     given = error.get("input")
     got = "" if error["type"] == "missing" else f"; got {given!r}"
-    return f"{where}: {error['msg']}{got}"
+    return f"{where}: {error['msg'].removeprefix('Value error, ')}{got}"
+
+
+def _read_config(path: Path) -> str:
+    from tracker.textfile import TextFileError, read_bytes
+
+    if not path.exists():
+        raise ConfigError(f"{path}: config file not found")
+    try:
+        data = read_bytes(path)
+    except TextFileError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    try:
+        return data.decode("utf-8-sig")  # Windows Notepad may add a byte-order mark
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{path}: not UTF-8 text: byte 0x{data[exc.start]:02x} on line {line}; "
+                          "save the file as UTF-8") from None
+
+
+def _check_data_dir(path: Path, where: str) -> None:
+    """The data folder must be a folder, or one that can be made: found now, not as a traceback
+    when the first command writes there."""
+    try:
+        probe = path
+        while not probe.exists() and probe.parent != probe:
+            probe = probe.parent
+        if probe == path and not path.is_dir():
+            raise ConfigError(f"{where}: {path} is a file, not a folder")
+        if probe != path and not probe.is_dir():
+            raise ConfigError(f"{where}: cannot make the folder {path}: {probe} is a file")
+        if probe != path and not os.access(probe, os.W_OK | os.X_OK):
+            raise ConfigError(f"{where}: cannot make the folder {path}: {probe} is not writable")
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{where}: {path} is not a usable folder: {exc}") from None
 
 
 def find_config_path(explicit: str | os.PathLike | None = None) -> Path | None:
@@ -176,9 +241,7 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
     data: dict = {}
     text = ""
     if config_path is not None:
-        if not config_path.exists():
-            raise ConfigError(f"{config_path}: config file not found")
-        text = config_path.read_text(encoding="utf-8")
+        text = _read_config(config_path)
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -186,16 +249,22 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        problems = "\n  ".join(_describe(e, text) for e in exc.errors())
-        raise ConfigError(f"{config_path or 'built-in defaults'}: invalid config:\n  {problems}") from exc
+        problems = [_describe(e, text) for e in exc.errors()]
+        listed = problems[0] if len(problems) == 1 else "\n  " + "\n  ".join(problems)
+        raise ConfigError(f"{config_path or 'built-in defaults'}: invalid config: {listed}") from None
     names = [s.name for s in settings.sources]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ConfigError(f"{config_path}: [[sources]] names must be unique; repeated: {', '.join(dupes)}")
     if os.environ.get("TRACKER_HOME"):
         settings.data_dir = Path(os.environ["TRACKER_HOME"])
-    elif config_path is not None and not settings.data_dir.is_absolute():
-        settings.data_dir = (config_path.parent / settings.data_dir).resolve()
+        _check_data_dir(settings.data_dir, "environment variable TRACKER_HOME")
+    else:
+        if config_path is not None and not settings.data_dir.is_absolute():
+            settings.data_dir = (config_path.parent / settings.data_dir).resolve()
+        line = _line_of(text, "data_dir")
+        _check_data_dir(settings.data_dir, f"{config_path or 'built-in defaults'}: key 'data_dir'"
+                                           + (f" (line {line})" if line else ""))
     if os.environ.get("TRACKER_DATABASE_URL"):
         settings.database_url = os.environ["TRACKER_DATABASE_URL"]
     settings.config_path = config_path

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
 from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
+from tracker.csvout import write_csv
 from tracker.models import Opportunity, Source
 
 FIELDS = (
@@ -50,13 +49,4 @@ def to_json(rows: list[dict[str, Any]]) -> str:
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        flat = dict(row)
-        for name in LIST_FIELDS:
-            flat[name] = ";".join(row[name])
-        flat = {k: ("" if v is None else v) for k, v in flat.items()}
-        writer.writerow(flat)
-    return out.getvalue()
+    return write_csv(FIELDS, ({**row, **{name: ";".join(row[name]) for name in LIST_FIELDS}} for row in rows))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from pathlib import Path
@@ -11,10 +10,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from sqlmodel import Session, select
 
+from tracker.bounds import DbInt
+from tracker.csvin import CsvTableError, read_table
 from tracker.models import Need, utcnow
+from tracker.textfile import read_text
 from tracker.vocab import load_vocabulary
 
 LIST_FIELDS = ("partners", "themes", "keywords")
+UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")
 
 
 class NeedsImportError(ValueError):
@@ -22,7 +25,10 @@ class NeedsImportError(ValueError):
 
     def __init__(self, source: str, problems: list[str]) -> None:
         self.problems = problems
-        super().__init__(f"{source}: nothing imported; {len(problems)} problem(s):\n  " + "\n  ".join(problems))
+        if len(problems) == 1:
+            super().__init__(f"{source}: nothing imported: {problems[0]}")
+        else:
+            super().__init__(f"{source}: nothing imported; {len(problems)} problems:\n  " + "\n  ".join(problems))
 
 
 class NeedIn(BaseModel):
@@ -36,11 +42,20 @@ class NeedIn(BaseModel):
     area: str = "Peterborough"
     applicant: str = "local_authority"
     partners: list[str] = Field(default_factory=list)
-    amount_min: int | None = Field(default=None, ge=0)
-    amount_max: int | None = Field(default=None, ge=0)
+    amount_min: DbInt | None = None
+    amount_max: DbInt | None = None
     prep_days: int = Field(default=21, ge=0, le=365)
     owner: str | None = None
     active: bool = True
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        # NUL and lone surrogates (JSON's "\u0000", "\ud800") are not text the database can store
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and UNSTORABLE.search(text):
+                raise ValueError("contains a NUL or unpaired surrogate character, which cannot be stored")
+        return value
 
     @field_validator("id")
     @classmethod
@@ -94,38 +109,53 @@ def _split(value: Any) -> Any:
     return value
 
 
-def read_rows(path: Path) -> list[dict[str, Any]]:
-    """Rows of a needs file (JSON list, or CSV with the same columns)."""
-    if not path.exists():
-        raise NeedsImportError(str(path), ["file not found"])
-    text = path.read_text(encoding="utf-8-sig")
-    if path.suffix.lower() == ".csv":
-        rows: list[dict[str, Any]] = []
-        for raw in csv.DictReader(text.splitlines()):
-            row = {k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in raw.items() if k}
-            row = {k: v for k, v in row.items() if v not in ("", None)}
-            for name in LIST_FIELDS:
-                if name in row:
-                    row[name] = _split(row[name])
-            if "active" in row:
-                row["active"] = str(row["active"]).lower() in ("1", "true", "yes", "y")
-            rows.append(row)
-        return rows
+def _csv_records(text: str) -> list[tuple[int | None, dict[str, Any]]]:
+    records: list[tuple[int | None, dict[str, Any]]] = []
+    for line, cells in read_table(text):
+        row: dict[str, Any] = {k: v.strip() for k, v in cells.items() if v.strip()}
+        for name in LIST_FIELDS:
+            if name in row:
+                row[name] = _split(row[name])
+        records.append((line, row))
+    return records
+
+
+def _json_records(text: str) -> list[tuple[int | None, dict[str, Any]]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise NeedsImportError(str(path), [f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}"]) from exc
+        raise ValueError(f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise ValueError("not usable JSON: nested too deeply") from None
+    except ValueError as exc:  # e.g. a number of more than 4,300 digits
+        raise ValueError(f"not usable JSON: {exc}") from None
     if isinstance(data, dict) and isinstance(data.get("needs"), list):
         data = data["needs"]
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        raise NeedsImportError(str(path), ["expected a JSON list of need objects"])
-    return data
+        raise ValueError("expected a JSON list of need objects")
+    return [(None, row) for row in data]
 
 
-def validate_rows(rows: list[dict[str, Any]], source: str) -> list[NeedIn]:
+def read_rows(path: Path) -> list[tuple[int | None, dict[str, Any]]]:
+    """(line in a CSV file, row) for each need in a JSON list or a CSV table with the same columns."""
+    try:
+        text = read_text(path)
+        return _csv_records(text) if path.suffix.lower() == ".csv" else _json_records(text)
+    except CsvTableError as exc:
+        raise NeedsImportError(str(path), exc.problems) from None
+    except ValueError as exc:  # TextFileError and the JSON problems above
+        raise NeedsImportError(str(path), [str(exc)]) from None
+
+
+def _label(number: int, line: int | None, row: dict[str, Any]) -> str:
+    notes = ([f"line {line}"] if line else []) + ([f"id {row['id']}"] if row.get("id") else [])
+    return f"row {number}" + (f" ({', '.join(notes)})" if notes else "")
+
+
+def validate_rows(records: list[tuple[int | None, dict[str, Any]]], source: str) -> list[NeedIn]:
     needs, problems, seen = [], [], set()
-    for number, row in enumerate(rows, start=1):
-        label = f"row {number}" + (f" (id {row.get('id')})" if row.get("id") else "")
+    for number, (line, row) in enumerate(records, start=1):
+        label = _label(number, line, row)
         try:
             need = NeedIn.model_validate(row)
         except ValidationError as exc:

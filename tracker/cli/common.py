@@ -27,7 +27,8 @@ ConfigOption = Annotated[
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    # soft_wrap: rich would otherwise break a long message into 80-column lines in a log or pipe
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -48,7 +49,10 @@ def open_context(config: str | None, *, sync: bool = True) -> Context:
         settings = load_settings(config)
     except ConfigError as exc:
         fail(str(exc))
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # checked when settings load; this is what changed since
+        fail(f"data folder {settings.data_dir}: {exc.strerror or exc}")
     try:
         engine = make_engine(settings.db_url)
         upgrade(engine)

@@ -27,6 +27,6 @@ def export(
         rows = opportunity_rows(session)
     text = to_json(rows) if fmt == "json" else to_csv(rows)
     if out:
-        out.write_text(text, encoding="utf-8")
+        out.write_text(text, encoding="utf-8", newline="")  # the CSV's own CRLFs, untranslated
     else:
-        typer.echo(text)
+        typer.echo(text, nl=not text.endswith("\n"))

@@ -14,6 +14,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from tracker.bids import STATUSES, BidError, change_status
+from tracker.bounds import DbInt
 from tracker.db import session_scope
 from tracker.models import ApiToken, Bid, Match, Need, Opportunity, OpportunityRevision, User, utcnow
 from tracker.web.deps import DB, ROLE_LEVEL, Forbidden, LoginRequired, Viewer, current_user, get_or_404, render, state
@@ -148,9 +149,9 @@ def me(user: ApiUser) -> User:
 def opportunities(
     request: Request, session: DB, user: ApiUser, q: str = "", status: str = "", theme: str = "", funder: str = "",
     area: str = "", need: str = "", deadline_from: date | None = None, deadline_to: date | None = None,
-    min_amount: int | None = None, max_amount: int | None = None,
+    min_amount: DbInt | None = None, max_amount: DbInt | None = None,
     sort: Annotated[str, Query(description="deadline | newest | amount | title | funder")] = "deadline",
-    page: Annotated[int, Query(ge=1)] = 1, per_page: Annotated[int, Query(ge=1, le=100)] = 25,
+    page: Annotated[DbInt, Query(ge=1)] = 1, per_page: Annotated[DbInt, Query(ge=1, le=100)] = 25,
     duplicates: bool = False,
 ) -> dict:
     flt = OppFilter.from_params(request.query_params)
@@ -159,7 +160,7 @@ def opportunities(
 
 
 @router.get("/opportunities/{opp_id}", response_model=OpportunityDetail, summary="One opportunity")
-def opportunity(opp_id: int, session: DB, user: ApiUser) -> dict:
+def opportunity(opp_id: DbInt, session: DB, user: ApiUser) -> dict:
     opp = get_or_404(session, Opportunity, opp_id, "not found")
     matches = session.exec(select(Match).where(Match.opportunity_id == opp_id)).all()
     revisions = session.exec(select(OpportunityRevision).where(OpportunityRevision.opportunity_id == opp_id)
@@ -195,7 +196,7 @@ def bids(session: DB, user: ApiUser, status: str | None = None) -> list[Bid]:
 
 @router.post("/bids/{bid_id}/status", response_model=BidOut, summary="Move a bid (staff)",
              description=f"status: one of {', '.join(STATUSES)}, along the allowed transitions")
-def bid_status(bid_id: int, body: StatusChange, session: DB, user: ApiUser) -> Bid:
+def bid_status(bid_id: DbInt, body: StatusChange, session: DB, user: ApiUser) -> Bid:
     if ROLE_LEVEL[user.role] < ROLE_LEVEL["staff"]:
         raise Forbidden()
     bid = get_or_404(session, Bid, bid_id, "not found")

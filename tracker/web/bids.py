@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -20,8 +18,11 @@ from tracker.bids import (
     mark_interested,
     update_details,
 )
+from tracker.bounds import INT_MAX, DbInt, db_int
+from tracker.csvout import write_csv
 from tracker.models import Bid, Match, Need, Opportunity, User
 from tracker.web.deps import DB, Staff, Viewer, flash, get_or_404, render, safe_next
+from tracker.web.filters import money
 from tracker.web.opportunities import csv_response
 
 router = APIRouter(include_in_schema=False)
@@ -49,23 +50,16 @@ def board(request: Request, session: DB, user: Viewer) -> Response:
 @router.get("/bids.csv")
 def bids_csv(request: Request, session: DB, user: Viewer) -> Response:
     owners = _owners(session)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
-    writer.writeheader()
-    for b, o in board_rows(session):
-        writer.writerow({"id": b.id, "status": b.status, "opportunity_url": o.url, "title": o.title,
-                         "funder": o.funder or "", "deadline": o.deadline.isoformat() if o.deadline else "",
-                         "need_id": b.need_id or "", "owner": owners.get(b.owner_id or 0, ""),
-                         "amount_requested": b.amount_requested if b.amount_requested is not None else "",
-                         "amount_awarded": b.amount_awarded if b.amount_awarded is not None else "",
-                         "notes": b.notes, "created_at": b.created_at.isoformat(),
-                         "updated_at": b.updated_at.isoformat()})
-    return csv_response(out.getvalue(), "bids.csv")
-
+    rows = ({"id": b.id, "status": b.status, "opportunity_url": o.url, "title": o.title, "funder": o.funder,
+             "deadline": o.deadline.isoformat() if o.deadline else None, "need_id": b.need_id,
+             "owner": owners.get(b.owner_id or 0), "amount_requested": b.amount_requested,
+             "amount_awarded": b.amount_awarded, "notes": b.notes, "created_at": b.created_at.isoformat(),
+             "updated_at": b.updated_at.isoformat()} for b, o in board_rows(session))
+    return csv_response(write_csv(CSV_FIELDS, rows), "bids.csv")
 
 
 @router.get("/bids/{bid_id}")
-def bid_detail(request: Request, bid_id: int, session: DB, user: Viewer) -> Response:
+def bid_detail(request: Request, bid_id: DbInt, session: DB, user: Viewer) -> Response:
     bid = get_or_404(session, Bid, bid_id)
     return render(request, "bid.html", {
         "bid": bid, "o": session.get(Opportunity, bid.opportunity_id),
@@ -77,7 +71,7 @@ def bid_detail(request: Request, bid_id: int, session: DB, user: Viewer) -> Resp
 
 
 @router.post("/bids/{bid_id}/status")
-def bid_status(request: Request, bid_id: int, session: DB, user: Staff, status: Annotated[str, Form()],
+def bid_status(request: Request, bid_id: DbInt, session: DB, user: Staff, status: Annotated[str, Form()],
                note: Annotated[str, Form(max_length=2000)] = "", back: Annotated[str, Form()] = "") -> Response:
     bid = get_or_404(session, Bid, bid_id)
     try:
@@ -93,19 +87,20 @@ def _amount(value: str) -> int | None:
     text = value.replace(",", "").replace("£", "").strip()
     if not text:
         return None
-    if not text.isdigit():
-        raise HTTPException(422, f"{value!r} is not a whole number of pounds")
-    return int(text)
+    amount = db_int(text)
+    if amount is None:
+        raise HTTPException(422, f"{value!r} is not a whole number of pounds from 0 to {money(INT_MAX)}")
+    return amount
 
 
 @router.post("/bids/{bid_id}")
-def bid_update(request: Request, bid_id: int, session: DB, user: Staff, owner_id: Annotated[str, Form()] = "",
+def bid_update(request: Request, bid_id: DbInt, session: DB, user: Staff, owner_id: Annotated[str, Form()] = "",
                amount_requested: Annotated[str, Form(max_length=20)] = "",
                amount_awarded: Annotated[str, Form(max_length=20)] = "",
                notes: Annotated[str, Form(max_length=20000)] = "") -> Response:
     bid = get_or_404(session, Bid, bid_id)
-    owner = int(owner_id) if owner_id.isdigit() else None
-    if owner is not None and session.get(User, owner) is None:
+    owner = db_int(owner_id) if owner_id.strip() else None
+    if owner_id.strip() and (owner is None or session.get(User, owner) is None):
         raise HTTPException(422, "no such owner")
     try:
         changes = update_details(session, bid, user_id=user.id, owner_id=owner,
@@ -119,7 +114,7 @@ def bid_update(request: Request, bid_id: int, session: DB, user: Staff, owner_id
 
 
 @router.post("/opportunities/{opp_id}/bid")
-def opportunity_bid(request: Request, opp_id: int, session: DB, user: Staff,
+def opportunity_bid(request: Request, opp_id: DbInt, session: DB, user: Staff,
                     status: Annotated[str, Form()] = "interested", need_id: Annotated[str, Form()] = "") -> Response:
     """Mark interested or applied from an opportunity: creates the bid or advances it."""
     get_or_404(session, Opportunity, opp_id)

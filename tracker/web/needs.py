@@ -13,6 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from tracker import clock
 from tracker.bids import dismiss_match, mark_interested, restore_match
+from tracker.bounds import DbInt
 from tracker.models import Match, Need, Opportunity
 from tracker.needs import NeedIn, save_need
 from tracker.vocab import load_vocabulary
@@ -141,7 +142,7 @@ def need_archive(request: Request, need_id: str, session: DB, user: Staff,
 
 
 @router.post("/matches/{match_id}/dismiss")
-def match_dismiss(request: Request, match_id: int, session: DB, user: Staff,
+def match_dismiss(request: Request, match_id: DbInt, session: DB, user: Staff,
                   back: Annotated[str, Form()] = "") -> Response:
     match = get_or_404(session, Match, match_id)
     dismiss_match(session, match, user.email)
@@ -151,7 +152,7 @@ def match_dismiss(request: Request, match_id: int, session: DB, user: Staff,
 
 
 @router.post("/matches/{match_id}/restore")
-def match_restore(request: Request, match_id: int, session: DB, user: Staff,
+def match_restore(request: Request, match_id: DbInt, session: DB, user: Staff,
                   back: Annotated[str, Form()] = "") -> Response:
     match = get_or_404(session, Match, match_id)
     restore_match(session, match)
@@ -161,7 +162,7 @@ def match_restore(request: Request, match_id: int, session: DB, user: Staff,
 
 
 @router.post("/matches/{match_id}/interested")
-def match_interested(request: Request, match_id: int, session: DB, user: Staff,
+def match_interested(request: Request, match_id: DbInt, session: DB, user: Staff,
                      back: Annotated[str, Form()] = "") -> Response:
     match = get_or_404(session, Match, match_id)
     bid = mark_interested(session, match, user.id)

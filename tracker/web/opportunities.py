@@ -8,6 +8,7 @@ from sqlmodel import Session, col, select
 
 from tracker import clock
 from tracker.bids import allowed_next
+from tracker.bounds import DbInt
 from tracker.export import export_row, to_csv
 from tracker.models import Bid, Match, Need, Opportunity, OpportunityRevision, Source, User
 from tracker.vocab import load_vocabulary
@@ -70,6 +71,6 @@ def detail_context(session: Session, opp: Opportunity) -> dict:
 
 
 @router.get("/opportunities/{opp_id}")
-def opportunity_detail(request: Request, opp_id: int, session: DB, user: Viewer) -> Response:
+def opportunity_detail(request: Request, opp_id: DbInt, session: DB, user: Viewer) -> Response:
     opp = get_or_404(session, Opportunity, opp_id)
     return render(request, "opportunity.html", detail_context(session, opp))

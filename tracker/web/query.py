@@ -16,6 +16,7 @@ from sqlalchemy import String, cast, func, or_
 from sqlalchemy.orm import defer, load_only
 from sqlmodel import Session, col, select
 
+from tracker.bounds import db_int
 from tracker.models import Match, Opportunity
 from tracker.vocab import load_vocabulary
 
@@ -42,11 +43,7 @@ def _date(value: Any) -> date | None:
 
 
 def _int(value: Any) -> int | None:
-    try:
-        text = str(value).replace(",", "").replace("£", "").strip()
-        return int(text) if text else None
-    except (TypeError, ValueError):
-        return None
+    return db_int(str(value).replace(",", "").replace("£", "")) if value is not None else None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, select
 
+from tracker.bounds import DbInt
 from tracker.models import Source
 from tracker.sources import (
     KINDS,
@@ -109,7 +110,7 @@ def source_create(request: Request, session: DB, user: Admin, name: Field = "", 
 
 
 @router.get("/sources/{source_id}")
-def source_detail(request: Request, source_id: int, session: DB, user: Admin) -> Response:
+def source_detail(request: Request, source_id: DbInt, session: DB, user: Admin) -> Response:
     source = get_or_404(session, Source, source_id)
     return render(request, "source.html", {"s": source, "funder": funder_name(session, source),
                                            "runs": last_runs(session, source, limit=10),
@@ -117,7 +118,7 @@ def source_detail(request: Request, source_id: int, session: DB, user: Admin) ->
 
 
 @router.post("/sources/{source_id}/enabled")
-def source_enabled(request: Request, source_id: int, session: DB, user: Admin,
+def source_enabled(request: Request, source_id: DbInt, session: DB, user: Admin,
                    enabled: Annotated[bool, Form()] = False) -> Response:
     source = get_or_404(session, Source, source_id)
     source.enabled = enabled
@@ -142,7 +143,7 @@ def crawl_in_background(web: WebState, source_name: str) -> None:
 
 
 @router.post("/sources/{source_id}/run")
-def source_run(request: Request, source_id: int, session: DB, user: Admin) -> Response:
+def source_run(request: Request, source_id: DbInt, session: DB, user: Admin) -> Response:
     source = get_or_404(session, Source, source_id)
     crawl_in_background(state(request), source.name)
     flash(request, f"Crawl of {source.name} started. Reload this page to see the run.")

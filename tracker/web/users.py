@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, func, select
 
+from tracker.bounds import DbInt
 from tracker.models import ApiToken, Need, User
 from tracker.users import ROLES, UserError, add_user, hash_password
 from tracker.web.deps import DB, Admin, Viewer, flash, get_or_404, render, state
@@ -51,13 +52,13 @@ def user_create(request: Request, session: DB, admin: Admin, email: Text = "", r
 
 
 @router.get("/users/{user_id}")
-def user_detail(request: Request, user_id: int, session: DB, admin: Admin) -> Response:
+def user_detail(request: Request, user_id: DbInt, session: DB, admin: Admin) -> Response:
     return render(request, "user.html", {"u": get_or_404(session, User, user_id), "roles": ROLES, "errors": [],
                                          "needs": session.exec(select(Need).order_by(Need.id)).all()})
 
 
 @router.post("/users/{user_id}")
-def user_update(request: Request, user_id: int, session: DB, admin: Admin, role: Text = "staff",
+def user_update(request: Request, user_id: DbInt, session: DB, admin: Admin, role: Text = "staff",
                 name: Text = "", digest: Annotated[bool, Form()] = False,
                 active: Annotated[bool, Form()] = False, followed_needs: Annotated[list[str], Form()] = [],  # noqa: B006
                 password: Text = "") -> Response:
@@ -108,7 +109,7 @@ def token_create(request: Request, session: DB, user: Viewer, name: Text = "") -
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def token_revoke(request: Request, token_id: int, session: DB, user: Viewer) -> Response:
+def token_revoke(request: Request, token_id: DbInt, session: DB, user: Viewer) -> Response:
     row = session.get(ApiToken, token_id)
     if row is None or row.user_id != user.id:
         raise HTTPException(404)
