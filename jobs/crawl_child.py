@@ -21,6 +21,7 @@ from scrapy.utils.project import get_project_settings
 
 from jobs.scrapy_settings import scrapy_settings
 from tracker.config import Settings
+from tracker.processes import die_with_parent
 
 
 def emit(event: str, **data: Any) -> None:
@@ -110,6 +111,10 @@ def _finish_run(db_url: str, run_id: int | None, stats: dict[str, Any], errors: 
 def main(argv: list[str]) -> int:
     with open(argv[1], encoding="utf-8") as handle:
         spec = json.load(handle)
+    # Without its runner nobody enforces the time limit or records the result: end with it.
+    die_with_parent()
+    if spec.get("runner_pid") and os.getppid() != spec["runner_pid"]:
+        return 1  # the runner died before the line above took effect
     settings = Settings.model_validate(spec["settings"])
     values = scrapy_settings(settings, dry_run_out=spec.get("dry_run_out"))
     if spec.get("today"):
