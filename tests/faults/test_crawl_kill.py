@@ -85,7 +85,7 @@ def test_a_crawl_killed_by_its_time_limit_loses_no_calls(settings, engine, site)
 
 def _kill_runner_and_crawl(settings, funder: str, calls: int) -> None:
     """Start a runner process, and SIGKILL its whole process group once the crawl has
-    reported `calls` calls."""
+    reported `calls` calls (the site holds the pages after those, so it cannot be done)."""
     runner = subprocess.Popen([sys.executable, "-m", "tests.faults.runner_probe", settings.model_dump_json(), funder],
                               cwd=ROOT, stdout=subprocess.PIPE, text=True, start_new_session=True)
     try:
@@ -125,7 +125,9 @@ def test_a_runner_killed_with_its_crawl_leaves_no_running_row(settings, engine, 
     site.add_funder(engine, "gone", CALLS)
     kill_at = rng.randrange(1, CALLS)
     why = f"runner and crawl killed after {kill_at} calls, next start: {next_start}; {replay(seed)}"
+    site.gate.hold_after(kill_at)
     _kill_runner_and_crawl(settings, "gone", kill_at)
+    site.gate.open()
     assert running_runs(engine) == 1, why  # nobody was left to record it
     if next_start == "scheduler":
         lines = _start_scheduler_and_stop_it(settings)
