@@ -2,9 +2,9 @@
 file per crawl process, shared by its crawlers.
 
 Only the crawl process writes them, and never holds a write transaction open: writes are
-staged in memory and written in one short transaction per batch. A transaction held from
-one write to the next (the old batching) kept the file locked for every other writer, and
-they waited out the 30 s busy timeout, on the reactor thread, then failed."""
+staged in memory and written in one short transaction per batch. A transaction held open
+across writes keeps the file locked for every other writer (a page-reading worker, a second
+crawl sharing the cache folder), which waits out the 30 s busy timeout and then fails."""
 
 from __future__ import annotations
 
@@ -25,12 +25,15 @@ class SqliteFile:
     def __init__(self, path: Path, schema: Schema) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: no transaction is opened behind our back; write() opens them.
-        self.conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
+        self.conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
         with self.write() as conn:  # one process at a time creates or upgrades the file
             for step in schema:
-                conn.execute(step) if isinstance(step, str) else step(conn)
+                if isinstance(step, str):
+                    conn.execute(step)
+                else:
+                    step(conn)
         self.staged: list[tuple[str, tuple[Any, ...]]] = []
 
     @classmethod
