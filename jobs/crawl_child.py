@@ -20,6 +20,7 @@ from scrapy.crawler import Crawler, CrawlerProcess
 
 from jobs.scrapy_settings import crawl_settings
 from tracker.config import Settings
+from tracker.processes import die_with_parent
 
 
 def emit(event: str, **data: Any) -> None:
@@ -122,6 +123,10 @@ def _finish_run(db_url: str, run_id: int | None, stats: dict[str, Any], errors: 
 def main(argv: list[str]) -> int:
     with open(argv[1], encoding="utf-8") as handle:
         spec = json.load(handle)
+    # Without its runner nobody enforces the time limit or records the result: end with it.
+    die_with_parent()
+    if spec.get("runner_pid") and os.getppid() != spec["runner_pid"]:
+        return 1  # the runner died before the line above took effect
     settings = Settings.model_validate(spec["settings"])
     project = crawl_settings(settings, dry_run_out=spec.get("dry_run_out"), today=spec.get("today"),
                              overrides=spec.get("scrapy_overrides"))

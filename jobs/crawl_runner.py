@@ -4,33 +4,38 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, select
 
+from jobs.crawl_records import close_abandoned_runs
 from tracker.config import Settings
 from tracker.db import make_engine, refresh_planner_stats
 from tracker.models import CrawlRun, Funder, Source
+from tracker.processes import process_owner
 from tracker.sources import record_health
 
 EventHandler = Callable[[dict[str, Any]], None]
 _active: set[subprocess.Popen] = set()
+_aborted: set[subprocess.Popen] = set()
 _active_lock = threading.Lock()
 
 
 def abort_all() -> int:
     """Kill every crawl child of this process (scheduler shutdown); their sources are
-    recorded as failed by the runs that started them."""
+    recorded as killed by the runs that started them."""
     with _active_lock:
         procs = list(_active)
+        _aborted.update(procs)
     for proc in procs:
         proc.kill()
     return len(procs)
@@ -76,8 +81,11 @@ def run_crawl(
     scrapy_overrides: dict[str, Any] | None = None, adhoc: list[dict[str, Any]] | None = None,
 ) -> CrawlOutcome:
     """Crawl the named sources (already in the database) in one child process; `adhoc`
-    source specs (name, kind, url) are crawled as a dry run, for previews."""
+    source specs (name, kind, url) are crawled as a dry run, for previews. `on_event` gets
+    {"event": "started", "pid": ...} for the crawl process, then its progress and results."""
     engine = make_engine(settings.db_url)
+    if not dry_run and not adhoc:
+        close_abandoned_runs(engine, timedelta(minutes=settings.crawl.timeout_minutes))
     workdir = Path(tempfile.mkdtemp(prefix="tracker-crawl-"))
     dry_out = workdir / "calls.jsonl" if dry_run else None
     if adhoc:
@@ -89,7 +97,7 @@ def run_crawl(
         for source in sources:
             run_id = None
             if not dry_run:
-                run = CrawlRun(source_id=source.id)
+                run = CrawlRun(source_id=source.id, owner=process_owner())
                 session.add(run)
                 session.commit()
                 run_id = run.id
@@ -99,7 +107,7 @@ def run_crawl(
     spec = {"settings": settings.model_dump(mode="json"),
             "dry_run_out": str(dry_out) if dry_out else None,
             "today": today or os.environ.get("TRACKER_TODAY"), "sources": specs,
-            "scrapy_overrides": scrapy_overrides or {}}
+            "scrapy_overrides": scrapy_overrides or {}, "runner_pid": os.getpid()}
     spec_path = workdir / "spec.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="spiders.settings", TRACKER_HOME=str(settings.data_dir))
@@ -111,6 +119,8 @@ def run_crawl(
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     with _active_lock:
         _active.add(proc)
+    if on_event is not None:
+        on_event({"event": "started", "pid": proc.pid})
     stderr_tail: list[str] = []
 
     log_path = workdir / "crawl.log"
@@ -153,16 +163,18 @@ def run_crawl(
         proc.wait()
     with _active_lock:
         _active.discard(proc)
+        aborted = proc in _aborted
+        _aborted.discard(proc)
     for reader in readers:
         # The child has exited, so the pipes end soon; the reader may still be working
         # through a backlog of progress events, and the results come last.
         reader.join(timeout=120)
-    missing_reason = (f"crawl killed after {limit:.0f} s time limit" if timed_out else
-                      f"crawl process exited with code {proc.returncode} without a result for this source "
-                      f"(log: {log_path}): " + " | ".join(stderr_tail[-3:]))
+    status, missing_reason = _unfinished(proc.returncode, timed_out, aborted, limit)
+    if not timed_out:
+        missing_reason += f" (log: {log_path}): " + " | ".join(stderr_tail[-3:])
     for name, result in results.items():
         if name not in done:
-            result.status = "timeout" if timed_out else "failed"
+            result.status = status
             result.error_text = missing_reason
     calls: list[dict[str, Any]] = []
     if dry_out is not None and dry_out.exists():
@@ -172,6 +184,18 @@ def run_crawl(
         refresh_planner_stats(engine)
     engine.dispose()
     return CrawlOutcome(results=list(results.values()), calls=calls, timed_out=timed_out)
+
+
+def _unfinished(returncode: int, timed_out: bool, aborted: bool, limit: float) -> tuple[str, str]:
+    """Status and reason for the sources the crawl process gave no result for."""
+    if timed_out:
+        return "timeout", f"crawl killed after {limit:.0f} s time limit"
+    if aborted:
+        return "killed", "crawl abandoned: the scheduler stopped"
+    if returncode < 0:
+        name = signal.Signals(-returncode).name if -returncode in signal.valid_signals() else f"signal {-returncode}"
+        return "killed", f"crawl process killed by {name}"
+    return "failed", f"crawl process exited with code {returncode} without a result for this source"
 
 
 def _record(engine, specs: list[dict[str, Any]], results: dict[str, SourceResult]) -> None:  # noqa: ANN001

@@ -8,6 +8,7 @@ import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -16,6 +17,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from jobs import lease, tasks
+from jobs.crawl_records import close_abandoned_runs
 from jobs.history import abandon_running
 from tracker.config import Settings
 from tracker.cron import cron_trigger
@@ -125,7 +127,9 @@ def run_scheduler(engine: Engine, settings: Settings, stop: threading.Event | No
     if stop.is_set():
         return
     abandoned = abandon_running(engine, "scheduler stopped while the job ran")
-    say(f"scheduler active as {holder}" + (f"; {abandoned} interrupted run(s) marked abandoned" if abandoned else ""))
+    closed_runs = close_abandoned_runs(engine, timedelta(minutes=settings.crawl.timeout_minutes))
+    say(f"scheduler active as {holder}" + (f"; {abandoned} interrupted run(s) marked abandoned" if abandoned else "")
+        + (f"; {closed_runs} crawl run(s) whose process is gone marked killed" if closed_runs else ""))
     scheduler = build_scheduler(engine, settings)
     scheduler.start(paused=True)
     for change in sync_jobs(scheduler, engine, settings):

@@ -1,6 +1,10 @@
 """Page analysis results kept next to the HTTP cache. A page the server answered 304 for
 has the same body as last time; with the same listing context its analysis is the same,
-so a re-crawl reads it back instead of parsing the page again."""
+so a re-crawl reads it back instead of parsing the page again.
+
+An entry is a function of its key (url, body, listing context) and says nothing about
+the database; it is only read for pages the HTTP cache vouches for. Workers pickle the
+analysis, the crawl process writes it: one writer, in short transactions."""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from typing import Any
 
 from spiders.sqlite_file import SqliteFile
 
-_SCHEMA = "CREATE TABLE IF NOT EXISTS analysis (key TEXT PRIMARY KEY, result BLOB)"
+_SCHEMA = ("CREATE TABLE IF NOT EXISTS analysis (key TEXT PRIMARY KEY, result BLOB)",)
 
 
 def _file(path: Path) -> SqliteFile:
@@ -25,17 +29,18 @@ def memo_key(url: str, body: bytes, context: str) -> str:
     return digest.hexdigest()
 
 
+def pack(result: Any) -> bytes:
+    return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def get(path: Path, key: str) -> Any | None:
     row = _file(path).conn.execute("SELECT result FROM analysis WHERE key = ?", (key,)).fetchone()
     return pickle.loads(row[0]) if row else None  # noqa: S301 - our own file
 
 
-def put(path: Path, key: str, result: Any) -> None:
-    db = _file(path)
-    db.conn.execute("INSERT OR REPLACE INTO analysis (key, result) VALUES (?, ?)",
-                    (key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
-    db.wrote()
+def put(path: Path, key: str, packed: bytes) -> None:
+    _file(path).stage("INSERT OR REPLACE INTO analysis (key, result) VALUES (?, ?)", (key, packed))
 
 
 def flush(path: Path) -> None:
-    _file(path).commit()
+    _file(path).flush()

@@ -9,19 +9,19 @@ the same functions run inline, with the same results.
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import heapq
 import importlib
 import itertools
 import logging
 import multiprocessing
-import multiprocessing.util
 import os
 import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
+
+from tracker.processes import die_with_parent
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -35,17 +35,10 @@ def default_workers() -> int:
 
 def _worker_start(preload: tuple[str, ...]) -> None:
     # A killed crawl (time limit) must not leave workers behind holding its output pipes.
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # What a worker writes beside the HTTP cache (page analyses) is committed when the
-    # pool shuts it down; multiprocessing runs these finalizers, not atexit.
-    from spiders.sqlite_file import SqliteFile
-
-    SqliteFile.after_fork()
-    multiprocessing.util.Finalize(None, SqliteFile.commit_all, exitpriority=10)
+    # Workers write no files: what they read goes back to the crawl process, the one
+    # writer of the files beside the HTTP cache (several writers queued on each other's locks).
     for module in preload:
         importlib.import_module(module)
 

@@ -1,50 +1,75 @@
 """Small SQLite files kept beside the HTTP cache (pages, page analyses): one connection per
-file per crawl process, shared by its crawlers, with writes committed in batches."""
+file per crawl process, shared by its crawlers.
+
+Only the crawl process writes them, and never holds a write transaction open: writes are
+staged in memory and written in one short transaction per batch. A transaction held open
+across writes keeps the file locked for every other writer (a page-reading worker, a second
+crawl sharing the cache folder), which waits out the 30 s busy timeout and then fails."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 COMMIT_EVERY = 200
+# Statements, or functions of the connection (upgrades that look before they change).
+Schema = tuple[str | Callable[[sqlite3.Connection], None], ...]
 
 
 class SqliteFile:
     _open: dict[str, SqliteFile] = {}
-    _inherited: list[SqliteFile] = []
 
-    def __init__(self, path: Path, schema: str) -> None:
+    def __init__(self, path: Path, schema: Schema) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(path), timeout=30)
+        # isolation_level=None: no transaction is opened behind our back; write() opens them.
+        self.conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute(schema)
-        self.writes = 0
+        with self.write() as conn:  # one process at a time creates or upgrades the file
+            for step in schema:
+                if isinstance(step, str):
+                    conn.execute(step)
+                else:
+                    step(conn)
+        self.staged: list[tuple[str, tuple[Any, ...]]] = []
 
     @classmethod
-    def get(cls, path: Path, schema: str) -> SqliteFile:
+    def get(cls, path: Path, schema: Schema) -> SqliteFile:
         key = str(path)
         if key not in cls._open:
             cls._open[key] = cls(path, schema)
         return cls._open[key]
 
-    def wrote(self) -> None:
-        self.writes += 1
-        if self.writes % COMMIT_EVERY == 0:
-            self.conn.commit()
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE: a deferred one can fail
+        on upgrade to a write lock without waiting) and ended before returning."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
 
-    def commit(self) -> None:
-        self.conn.commit()
+    def stage(self, sql: str, params: tuple[Any, ...]) -> None:
+        """A write for the next batch; written once COMMIT_EVERY are staged, or on flush."""
+        self.staged.append((sql, params))
+        if len(self.staged) >= COMMIT_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        staged, self.staged = self.staged, []
+        if not staged:
+            return
+        with self.write() as conn:
+            for sql, params in staged:
+                conn.execute(sql, params)
 
     @classmethod
-    def after_fork(cls) -> None:
-        """In a forked child: open files afresh. The parent's connections must not be used,
-        nor closed, here (SQLite forbids carrying a connection across fork), so they are
-        set aside untouched for the life of the child."""
-        cls._inherited = list(cls._open.values())
-        cls._open = {}
-
-    @classmethod
-    def commit_all(cls) -> None:
+    def flush_all(cls) -> None:
         for db in cls._open.values():
-            db.commit()
+            db.flush()

@@ -47,7 +47,8 @@ class CrawlRun(SQLModel, table=True):
     source_id: int = Field(foreign_key="source.id", index=True)
     started_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
-    status: str = "running"  # running | ok | failed | timeout
+    status: str = "running"  # running | ok | failed | timeout | killed
+    owner: str | None = None  # host:pid:start of the process running the crawl (tracker.processes)
     pages: int = 0
     calls_new: int = 0
     calls_changed: int = 0

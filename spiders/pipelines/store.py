@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from spiders.pipelines.normalize import NormalizePipeline
 from spiders.pipelines.writer import Writer
+from spiders.signals import calls_committed
 from tracker.models import Opportunity, Source, utcnow
 from tracker.normalize import Facts
 from tracker.normalize.raw import UnchangedPage
@@ -115,7 +116,8 @@ class StorePipeline:
 
     def close_spider(self, spider: Spider | None = None) -> None:
         if self.session is not None:
+            self._flush_unchanged()  # first: it hands the batch the calls the database lacks
             self._flush_batch()
-            self._flush_unchanged()
         if self.writer is not None:
             self.writer.commit()
+        self.crawler.signals.send_catch_log(signal=calls_committed)

@@ -35,12 +35,11 @@ class PageJob:
     encoding: str
     args: tuple
     today: date
-    memo_path: Path | None = None  # where to keep the analysis for the next crawl
-    memo_context: str = ""
+    keep: bool = False  # hand back the analysis pickled, for the memo
 
 
-def read_page(job: PageJob) -> Any:
-    """Analyse the page, keep the analysis in the memo, then make the calls' urls canonical
+def read_page(job: PageJob) -> tuple[Any, bytes | None]:
+    """Analyse the page (pickled for the memo if asked), then make the calls' urls canonical
     and normalise the calls for the day: the whole CPU cost of a page, in one step."""
     from tracker.normalize import normalize_call
 
@@ -49,12 +48,11 @@ def read_page(job: PageJob) -> Any:
     if spider is None:
         spider = _worker_spiders[key] = job.spider_cls(**job.init)
     result = spider.analyse(job.response_cls(url=job.url, body=job.body, encoding=job.encoding), *job.args)
-    if job.memo_path is not None:
-        memo.put(job.memo_path, memo.memo_key(job.url, job.body, job.memo_context), result)
+    packed = memo.pack(result) if job.keep else None
     for call in result.calls:
         call.url = canonical_url(call.url)
         call.normalised = (job.today, normalize_call(call, today=job.today))
-    return result
+    return result, packed
 
 
 class TrackerSpider(scrapy.Spider):
@@ -114,13 +112,17 @@ class TrackerSpider(scrapy.Spider):
         is one (`urgent`: ahead of the pages waiting for it); or last crawl's result when the
         page is unchanged (304) and reached with the same listing context (needs the HTTP cache)."""
         path = self._memo_path
+        key = memo.memo_key(response.url, response.body, context) if path is not None else ""
         if path is not None and "cached" in response.flags:
-            hit = memo.get(path, memo.memo_key(response.url, response.body, context))
+            hit = memo.get(path, key)
             if hit is not None:
                 return hit
         job = PageJob(type(self), self.init_args, type(response), response.url, response.body, response.encoding,
-                      args, self.today, path, context)
-        return await offload.run(read_page, job, urgent=urgent)
+                      args, self.today, keep=path is not None)
+        result, packed = await offload.run(read_page, job, urgent=urgent)
+        if packed is not None:
+            memo.put(path, key, packed)
+        return result
 
     @cached_property
     def today(self) -> date:

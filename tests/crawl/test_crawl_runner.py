@@ -161,3 +161,22 @@ def test_a_slow_crawl_does_not_lock_out_other_writers(tmp_path, sqlite_engine) -
         server.shutdown()
     with Session(sqlite_engine) as s:
         assert s.get(Need, "n1") is not None
+
+
+def test_calls_missing_from_the_database_are_stored_again_on_an_unchanged_recrawl(settings, engine, site) -> None:
+    """The database restored from an older backup, the HTTP cache not: every page answers
+    304, and the calls the database lacks must still be stored."""
+    from sqlalchemy import delete
+
+    server, _ = site
+    pcc = DEMO_SOURCES[0]
+    _add(engine, "pcc", pcc["kind"], server.url + pcc["path"])
+    first = run_crawl(settings, ["pcc"]).results[0]
+    with Session(engine) as s:
+        urls = sorted(s.exec(select(Opportunity.url)))
+        s.exec(delete(Opportunity).where(Opportunity.url.in_(urls[:2])))
+        s.commit()
+    second = run_crawl(settings, ["pcc"]).results[0]
+    assert second.unchanged_pages >= first.calls - 2  # the pages came from the cache's 304 path
+    with Session(engine) as s:
+        assert sorted(s.exec(select(Opportunity.url))) == urls

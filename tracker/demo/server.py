@@ -25,7 +25,7 @@ from pathlib import Path
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
 
-__all__ = ["SITE_DIR", "DemoServer", "serve_site"]
+__all__ = ["SITE_DIR", "DemoRequestHandler", "DemoServer", "serve_site"]
 
 
 def file_etag(path: str | os.PathLike[str]) -> str:
@@ -160,12 +160,14 @@ class DemoServer:
         return f"DemoServer(url={self.url!r}, directory={str(self.directory)!r})"
 
 
-def serve_site(directory: Path | None = None, host: str = "127.0.0.1", port: int = 0) -> DemoServer:
-    """Serve ``directory`` (default: the bundled demo site) in a daemon thread; port 0 picks a free port."""
+def serve_site(directory: Path | None = None, host: str = "127.0.0.1", port: int = 0,
+               handler_class: type[DemoRequestHandler] = DemoRequestHandler) -> DemoServer:
+    """Serve ``directory`` (default: the bundled demo site) in a daemon thread; port 0 picks a free port.
+    ``handler_class`` lets a test serve the same files with a behaviour of its own."""
     root = Path(directory) if directory is not None else SITE_DIR
     if not root.is_dir():
         raise FileNotFoundError(f"demo site directory not found: {root}")
-    handler = partial(DemoRequestHandler, directory=str(root))
+    handler = partial(handler_class, directory=str(root))
     server_cls = _QuietServer
     if ":" in host:
         import socket
