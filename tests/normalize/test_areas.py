@@ -21,7 +21,7 @@ def resolved(text: str) -> list[str]:
         ),
         (
             "Open to groups in Cambridgeshire, excluding Peterborough and Cambridge.",
-            ["Fenland", "Huntingdonshire", "East Cambridgeshire", "South Cambridgeshire"],
+            ["East Cambridgeshire", "Fenland", "Huntingdonshire", "South Cambridgeshire"],
         ),
         ("Bids from across England and Wales.", ["England", "Wales"]),
         ("Projects must take place in Cheshire East, Cheshire West and Chester, Halton or Warrington.", ["Cheshire"]),
@@ -37,7 +37,7 @@ def resolved(text: str) -> list[str]:
         ("A charity in Cambs", ["Cambridgeshire"]),
         (
             "Open to groups across Cambridgeshire. This fund does not cover the Peterborough City Council area.",
-            ["Cambridge", "Fenland", "Huntingdonshire", "East Cambridgeshire", "South Cambridgeshire"],
+            ["Cambridge", "East Cambridgeshire", "Fenland", "Huntingdonshire", "South Cambridgeshire"],
         ),
     ],
 )
