@@ -78,3 +78,36 @@ def test_funder_named_after_an_area_is_not_the_area():
 
     assert areas_in("Grants for rural Huntingdonshire, funded by the UK Shared Prosperity Fund.") == (
         ["Huntingdonshire"], [])
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        ("Open to organisations based in Gloucestershire.", ["Gloucestershire"]),
+        ("Projects benefiting residents of Lincolnshire.", ["Lincolnshire"]),
+        ("Groups in the West Midlands can apply.", ["West Midlands"]),
+        ("Open to groups in the Thames Valley.", ["Thames Valley Police area"]),
+        ("Open to projects in the Cambridgeshire Constabulary area.", ["Cambridgeshire Constabulary area"]),
+        ("Projects in the Cambridgeshire County Council area", ["Cambridgeshire County Council"]),
+        ("Charities in Greater Manchester, except Wigan.",
+         ["Bolton", "Bury", "Manchester", "Oldham", "Rochdale", "Salford", "Stockport", "Tameside", "Trafford"]),
+        ("Open to projects anywhere in Great Britain.", ["England", "Wales", "Scotland"]),
+        ("Open UK-wide except Northern Ireland.", ["England", "Wales", "Scotland"]),
+        ("Organisations in Bedford, Central Bedfordshire and Luton", ["Bedfordshire"]),
+        ("Open to Welsh groups in Cardiff, Swansea or Newport.", ["Cardiff", "Swansea", "Newport"]),
+        ("Charities in Edinburgh and the Scottish Borders", ["City of Edinburgh", "The Scottish Borders"]),
+        ("Community groups in Derry and Strabane or Belfast", ["Derry City and Strabane", "Belfast"]),
+        ("Available across Yorkshire", ["Yorkshire and The Humber"]),
+        ("Groups in Reading and Wokingham.", ["Reading", "Wokingham"]),
+        # organisations named after places are not the call's area
+        ("The Gloucestershire Police and Crime Commissioner invites bids.", []),
+        ("Thames Valley Police are funding this.", []),
+        ("Cambridgeshire County Council is the funder.", []),
+        ("Funded by Kent County Council for projects in Medway", ["Medway"]),
+        # place names that are everyday words count only where a place is meant
+        ("Reading groups for older people.", []),
+        ("Bring your NI number.", []),
+    ],
+)
+def test_places_anywhere_in_the_uk(text, areas):
+    assert resolved(text) == areas

@@ -24,7 +24,7 @@ _ORG_NAME = re.compile(r"\b(?:Council|Constabulary|Police|Authority|CA|CCA|MCA)$
 _PLACE_AFTER = re.compile(r"^(?:'s)?\s*(?:area|boundar|district|footprint)", re.I)
 # place names that are also common words count only after a word that introduces a place
 _COMMON_WORDS = frozenset({"Reading", "Hart", "Rugby", "Bury", "Boston", "Melton", "Wyre", "Swale", "Rother",
-                           "Arun", "Halton", "Stafford", "Lancaster", "Gedling", "Wealden", "Fife", "Moray",
+                           "Arun", "Halton",
                            "Angus", "Highland", "GB", "NI"})
 _PLACE_BEFORE = re.compile(r"(?:\b(?:in|of|across|to|within|throughout|covering|from|and|or)|,)\s+(?:the\s+)?$")
 # kinds that are a union of nations or an administrative overlay: stated as their parts
