@@ -91,9 +91,13 @@ class NeedIn(BaseModel):
     @field_validator("area")
     @classmethod
     def _area(cls, value: str) -> str:
-        area = load_vocabulary().canonical_area(value)
+        vocab = load_vocabulary()
+        area = vocab.canonical_area(value)
         if area is None:
-            raise ValueError(f"unknown area {value!r}; expected an area of the vocabulary's area tree")
+            close = vocab.gazetteer.suggest(value)
+            hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "see `tracker vocab areas`"
+            raise ValueError(f"unknown area {value!r} (not a UK council, county, police force area, region or "
+                             f"nation); {hint}")
         return area
 
     @model_validator(mode="after")
