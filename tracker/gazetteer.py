@@ -41,12 +41,25 @@ class Gazetteer:
         for a in areas:
             for n in (a.name, a.key, *a.aliases, *lookup.get(a.key, ())):
                 self._fold.setdefault(_fold(n), a.name)
-        self._within: dict[str, set[str]] = {a.name: set() for a in areas}
+        # containment by land: A is within B when every council area of A is in B, so
+        # ceremonial counties, police force areas and combined authorities sit in regions too
+        leaf_bit: dict[str, int] = {}
         for a in areas:
-            for p in a.parts:
-                self._within[self.by_key[p].name].add(a.name)
+            if not a.parts:
+                leaf_bit[a.key] = 1 << len(leaf_bit)
+        self._mask: dict[str, int] = {}
+        for a in areas:
+            self._mask[a.name] = self._leaves(a, leaf_bit)
         self._up: dict[str, frozenset[str]] = {}
         self._down: dict[str, frozenset[str]] = {}
+
+    def _leaves(self, area: Area, leaf_bit: dict[str, int]) -> int:
+        if not area.parts:
+            return leaf_bit[area.key]
+        mask = 0
+        for key in area.parts:
+            mask |= self._leaves(self.by_key[key], leaf_bit)
+        return mask
 
     def find(self, name: str) -> Area | None:
         """The area for a name, alias, former name or code, case-insensitively."""
@@ -56,32 +69,24 @@ class Gazetteer:
         return self.by_name[hit] if hit else None
 
     def ancestors(self, name: str) -> frozenset[str]:
-        """The area's name and the names of every area that contains it."""
+        """The area's name and the names of every area that contains all of it."""
         if name not in self._up:
-            out = {name}
-            todo = [name]
-            while todo:
-                for parent in self._within.get(todo.pop(), ()):
-                    if parent not in out:
-                        out.add(parent)
-                        todo.append(parent)
-            self._up[name] = frozenset(out)
+            mask = self._mask.get(name)
+            self._up[name] = frozenset(
+                {name} if mask is None else {n for n, m in self._mask.items() if mask & ~m == 0})
         return self._up[name]
 
     def descendants(self, name: str) -> frozenset[str]:
-        """The area's name and the names of every area inside it."""
+        """The area's name and the names of every area that lies wholly inside it."""
         if name not in self._down:
-            out = {name}
-            todo = [name]
-            while todo:
-                area = self.by_name.get(todo.pop())
-                for key in area.parts if area else ():
-                    child = self.by_key[key].name
-                    if child not in out:
-                        out.add(child)
-                        todo.append(child)
-            self._down[name] = frozenset(out)
+            mask = self._mask.get(name)
+            self._down[name] = frozenset(
+                {name} if mask is None else {n for n, m in self._mask.items() if m & ~mask == 0})
         return self._down[name]
+
+    def same_land(self, a: str, b: str) -> bool:
+        """Two names for the same land (Norfolk, Norfolk County Council, the Norfolk Constabulary area)."""
+        return a in self._mask and self._mask.get(a) == self._mask.get(b)
 
     def children(self, name: str) -> list[str]:
         area = self.by_name.get(name)
@@ -90,6 +95,10 @@ class Gazetteer:
     def key_of(self, name: str) -> str | None:
         area = self.by_name.get(name) or self.find(name)
         return area.key if area else None
+
+    def keys_of(self, names: list[str]) -> list[str]:
+        """Stable keys for stored area names (GSS code where one exists); unknown names are kept as given."""
+        return [self.key_of(n) or n for n in names]
 
     def suggest(self, name: str, n: int = 3) -> list[str]:
         """Area names close to a misspelt one."""

@@ -40,6 +40,13 @@ class Vocabulary:
     def children(self, area: str) -> list[str]:
         return self.gazetteer.children(area)
 
+    def area_choices(self) -> list[str]:
+        """Area names for a picker: the UK, nations and regions first, then every other area A to Z."""
+        wide = ("state", "country_group", "nation", "region")
+        areas = list(self.gazetteer.by_key.values())
+        first = [a.name for kind in wide for a in areas if a.kind == kind]
+        return first + sorted((a.name for a in areas if a.kind not in wide), key=str.casefold)
+
 
 def search_areas(query: str, limit: int = 50) -> list[Area]:
     """Areas whose name, alias or code contains `query` (`tracker vocab areas SEARCH`)."""

@@ -117,7 +117,10 @@ def resolve(found: Iterable[str], excluded: Iterable[str] = (), vocab: Vocabular
     vocab = vocab or load_vocabulary()
     excluded = set(excluded)
     found = _roll_up([a for a in dict.fromkeys(found) if a not in excluded], vocab)
-    widest = [a for a in found if not any(o != a and o in vocab.ancestors(a) for o in found)]
+    # keep the widest; of two names for the same land, the first written
+    widest = [a for i, a in enumerate(found) if not any(
+        o != a and o in vocab.ancestors(a) and (not vocab.gazetteer.same_land(a, o) or j < i)
+        for j, o in enumerate(found))]
     out: list[str] = []
     for area in widest:
         out.extend(_stated(area, vocab) if not excluded else _without(area, excluded, vocab, split=False))
