@@ -76,17 +76,19 @@ class NeedIn(BaseModel):
     @field_validator("applicant")
     @classmethod
     def _applicant(cls, value: str) -> str:
-        if value not in load_vocabulary().org_types:
-            raise ValueError(f"unknown org type {value!r}; expected a key of [org_types]")
-        return value
+        org_type = load_vocabulary().org_type(value)
+        if org_type is None:
+            raise ValueError(f"unknown org type {value!r}; expected a key of [org_types] or [org_kinds]")
+        return org_type
 
     @field_validator("partners")
     @classmethod
     def _partners(cls, value: list[str]) -> list[str]:
-        bad = [p for p in value if p not in load_vocabulary().org_types]
+        vocab = load_vocabulary()
+        bad = [p for p in value if vocab.org_type(p) is None]
         if bad:
-            raise ValueError(f"unknown org type(s) {', '.join(bad)}; expected keys of [org_types]")
-        return value
+            raise ValueError(f"unknown org type(s) {', '.join(bad)}; expected keys of [org_types] or [org_kinds]")
+        return list(dict.fromkeys(vocab.org_type(p) or p for p in value))
 
     @field_validator("area")
     @classmethod

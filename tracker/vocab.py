@@ -17,7 +17,12 @@ from tracker.gazetteer import Area, Gazetteer, load_gazetteer
 class Vocabulary:
     org_types: dict[str, str]
     themes: dict[str, str]
+    org_kinds: dict[str, str] = field(default_factory=dict)  # finer kind -> the org type it belongs to
     gazetteer: Gazetteer = field(default_factory=load_gazetteer, repr=False)
+
+    def org_type(self, key: str) -> str | None:
+        """The org type for an org type key or a finer kind ("housing_association"); None if unknown."""
+        return key if key in self.org_types else self.org_kinds.get(key)
 
     @property
     def parents(self) -> dict[str, Area]:
@@ -60,4 +65,5 @@ def load_vocabulary() -> Vocabulary:
     return Vocabulary(
         org_types=dict(data["org_types"]),
         themes=dict(data["themes"]),
+        org_kinds=dict(data.get("org_kinds", {})),
     )
