@@ -193,6 +193,22 @@ def test_structured_values_win():
     assert f.areas == ["Cambridgeshire"]
 
 
+@pytest.mark.parametrize(
+    ("given", "text", "areas"),
+    [
+        (["East of England"], "Open to groups in Fenland only.", ["Fenland"]),  # a place inside the region
+        (["East of England"], "Open to groups in Norfolk and Suffolk.", ["Norfolk", "Suffolk"]),
+        (["Cambridgeshire"], "Open to groups in Lincolnshire.", ["Cambridgeshire"]),  # not inside: the field wins
+        (["E12000006"], "Youth mentoring.", ["East of England"]),  # a GSS code in the field
+        (["Cambs"], "Youth mentoring.", ["Cambridgeshire"]),
+    ],
+)
+def test_a_source_area_field_does_not_override_a_more_specific_place_in_the_text(given, text, areas):
+    raw = RawCall(url="https://ocds.example/p.json#ocds-1", title="Youth Mentoring", text=text,
+                  structured={"areas": given})
+    assert norm(raw).areas == areas
+
+
 def test_problems_recorded():
     raw = RawCall(
         url="https://x.example/a",
