@@ -280,3 +280,19 @@ def test_fuller_name_takes_the_year_from_the_text():
     assert fuller_name("Youth Diversion Grants", "The new Youth Diversion Grants 2027 will help") == (
         "Youth Diversion Grants 2027")
     assert fuller_name("Youth Diversion Grants", "Youth Diversion Grants help") == "Youth Diversion Grants"
+
+
+@pytest.mark.parametrize(
+    ("funder", "text", "areas"),
+    [
+        # the funder's name tells the area only when the text says nothing else
+        ("Gloucestershire Police and Crime Commissioner", "Grants for youth diversion.", ["Gloucestershire"]),
+        ("Thames Valley Police and Crime Commissioner", "Grants for youth diversion.", ["Thames Valley Police area"]),
+        ("Gloucestershire Police and Crime Commissioner", "Open to groups in Cheltenham and Gloucester.",
+         ["Cheltenham", "Gloucester"]),
+        ("West Yorkshire Combined Authority", "Grants for safer streets.", ["West Yorkshire Combined Authority"]),
+    ],
+)
+def test_funder_name_gives_the_area_only_when_the_text_names_none(funder, text, areas):
+    raw = RawCall(url="https://pcc.example/fund", title="Community Safety Fund", text=text)
+    assert norm(raw, funder).areas == areas
