@@ -140,8 +140,10 @@ def build(register: Path) -> dict:
         for a in aliases:
             b.alias("county:" + _slug(name), a)
     for slug, (force, _m, aliases) in places["police_force_areas"].items():
-        for a in [*aliases, force]:
+        for a in aliases:
             b.alias("pfa:" + slug, a)
+        # "Lincolnshire Police" in running text is the force (an organisation); looked up, its area
+        b.lookup("pfa:" + slug, force)
     for r in current:
         key = code_key.get(r["local-authority-code"])
         if key is None:
