@@ -65,6 +65,10 @@ def test_excluded_sentence_splits_county():
         ({"Area": "Fenland district (Wisbech, March, Whittlesey)"}, ["Fenland"]),
         ({"Area": "England (eligible wards only)"}, ["England"]),
         ({"Location": "United Kingdom"}, ["United Kingdom"]),
+        ({"Area": "National"}, ["United Kingdom"]),
+        ({"Coverage": "Nationwide"}, ["United Kingdom"]),
+        ({"Area": "England and Wales"}, ["England", "Wales"]),
+        ({"Area": "Great Britain"}, ["England", "Wales", "Scotland"]),
         ({"Funded by": "Peterborough City Council"}, []),
     ],
 )

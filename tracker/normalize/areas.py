@@ -50,6 +50,7 @@ _NOT_ELIGIBLE = re.compile(
     re.I,
 )
 _OUTSIDE_BEFORE = re.compile(r"\boutside(?: of)?(?: the)?\s*$", re.I)
+_NATIONAL = re.compile(r"^\W*(?:national(?:ly)?|nation-?wide|all (?:of the )?uk|uk|whole of the uk)\W*$", re.I)
 AREA_LABEL = re.compile(
     r"^\W*(?:location|area|areas|region|where|geograph|coverage|country|countries|eligible area"
     r"|area of benefit|available in|open to (?:applicants|groups) in)",
@@ -177,6 +178,9 @@ def areas_from_fields(fields: Mapping[str, str]) -> tuple[list[str], list[str]]:
     excluded: list[str] = []
     for label, value in fields.items():
         if AREA_LABEL.match(label):
+            if _NATIONAL.match(value):  # "Area: National" (in prose, "national" names too much else)
+                found.append("United Kingdom")
+                continue
             got, ex = areas_in(value, org_filter=False)
             found += got
             excluded += ex
