@@ -9,6 +9,7 @@ from sqlalchemy.orm import defer
 from sqlmodel import Session, select
 
 from tracker.csvout import write_csv
+from tracker.gazetteer import load_gazetteer
 from tracker.models import Opportunity, Source
 
 FIELDS = (
@@ -16,7 +17,7 @@ FIELDS = (
     "amount_min", "amount_max", "total_pot", "currency", "status", "eligible_org_types",
     "excluded_org_types", "areas", "themes", "first_seen", "last_seen", "duplicate_of",
 )
-LIST_FIELDS = ("eligible_org_types", "excluded_org_types", "areas", "themes")
+LIST_FIELDS = ("eligible_org_types", "excluded_org_types", "areas", "themes", "area_codes")
 
 
 def export_row(o: Opportunity, sources: dict[int, str], urls: dict[int, str]) -> dict[str, Any]:
@@ -36,12 +37,18 @@ def export_row(o: Opportunity, sources: dict[int, str], urls: dict[int, str]) ->
     }
 
 
-def opportunity_rows(session: Session) -> list[dict[str, Any]]:
+def opportunity_rows(session: Session, area_codes: bool = False) -> list[dict[str, Any]]:
+    """The contract fields; with `area_codes`, also each area's stable key (GSS code, "pfa:...")."""
     sources = {s.id: s.name for s in session.exec(select(Source))}
     # the page text is not exported: leave it in the database
     opps = list(session.exec(select(Opportunity).options(defer(Opportunity.body)).order_by(Opportunity.id)))
     urls = {o.id: o.url for o in opps}
-    return [export_row(o, sources, urls) for o in opps]
+    rows = [export_row(o, sources, urls) for o in opps]
+    if area_codes:
+        gazetteer = load_gazetteer()
+        for row in rows:
+            row["area_codes"] = gazetteer.keys_of(row["areas"])
+    return rows
 
 
 def to_json(rows: list[dict[str, Any]]) -> str:
@@ -49,4 +56,6 @@ def to_json(rows: list[dict[str, Any]]) -> str:
 
 
 def to_csv(rows: list[dict[str, Any]]) -> str:
-    return write_csv(FIELDS, ({**row, **{name: ";".join(row[name]) for name in LIST_FIELDS}} for row in rows))
+    fields = tuple(rows[0]) if rows else FIELDS
+    lists = [name for name in LIST_FIELDS if name in fields]
+    return write_csv(fields, ({**row, **{name: ";".join(row[name]) for name in lists}} for row in rows))

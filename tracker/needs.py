@@ -76,24 +76,30 @@ class NeedIn(BaseModel):
     @field_validator("applicant")
     @classmethod
     def _applicant(cls, value: str) -> str:
-        if value not in load_vocabulary().org_types:
-            raise ValueError(f"unknown org type {value!r}; expected a key of [org_types]")
-        return value
+        org_type = load_vocabulary().org_type(value)
+        if org_type is None:
+            raise ValueError(f"unknown org type {value!r}; expected a key of [org_types] or [org_kinds]")
+        return org_type
 
     @field_validator("partners")
     @classmethod
     def _partners(cls, value: list[str]) -> list[str]:
-        bad = [p for p in value if p not in load_vocabulary().org_types]
+        vocab = load_vocabulary()
+        bad = [p for p in value if vocab.org_type(p) is None]
         if bad:
-            raise ValueError(f"unknown org type(s) {', '.join(bad)}; expected keys of [org_types]")
-        return value
+            raise ValueError(f"unknown org type(s) {', '.join(bad)}; expected keys of [org_types] or [org_kinds]")
+        return list(dict.fromkeys(vocab.org_type(p) or p for p in value))
 
     @field_validator("area")
     @classmethod
     def _area(cls, value: str) -> str:
-        area = load_vocabulary().canonical_area(value)
+        vocab = load_vocabulary()
+        area = vocab.canonical_area(value)
         if area is None:
-            raise ValueError(f"unknown area {value!r}; expected an area of the vocabulary's area tree")
+            close = vocab.gazetteer.suggest(value)
+            hint = f"did you mean {' or '.join(repr(c) for c in close)}?" if close else "see `tracker vocab areas`"
+            raise ValueError(f"unknown area {value!r} (not a UK council, county, police force area, region or "
+                             f"nation); {hint}")
         return area
 
     @model_validator(mode="after")

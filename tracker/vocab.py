@@ -1,4 +1,7 @@
-"""The controlled vocabularies (org types, themes, area tree) shipped with the tracker."""
+"""The controlled vocabularies (org types, themes, areas) shipped with the tracker.
+
+Areas come from the UK gazetteer (tracker.gazetteer); an area is stored by its name.
+"""
 
 from __future__ import annotations
 
@@ -7,40 +10,52 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from tracker.gazetteer import Area, Gazetteer, load_gazetteer
+
 
 @dataclass(frozen=True)
 class Vocabulary:
     org_types: dict[str, str]
     themes: dict[str, str]
-    parents: dict[str, str]  # area -> parent area ("" for the root)
-    aliases: dict[str, str] = field(default_factory=dict)  # other name -> area
+    org_kinds: dict[str, str] = field(default_factory=dict)  # finer kind -> the org type it belongs to
+    gazetteer: Gazetteer = field(default_factory=load_gazetteer, repr=False)
+
+    def org_type(self, key: str) -> str | None:
+        """The org type for an org type key or a finer kind ("housing_association"); None if unknown."""
+        return key if key in self.org_types else self.org_kinds.get(key)
+
+    @property
+    def parents(self) -> dict[str, Area]:
+        """Every area name (the stored form), with its area."""
+        return self.gazetteer.by_name
 
     def canonical_area(self, name: str) -> str | None:
-        """The area key for a name or alias, case-insensitively; None if unknown."""
-        wanted = " ".join(name.split()).casefold()
-        for area in self.parents:
-            if area.casefold() == wanted:
-                return area
-        for alias, area in self.aliases.items():
-            if alias.casefold() == wanted:
-                return area
-        return None
+        """The area name for a name, alias, former name or code, case-insensitively; None if unknown."""
+        area = self.gazetteer.find(name)
+        return area.name if area else None
 
-    def ancestors(self, area: str) -> list[str]:
-        """The area itself and every area above it, nearest first."""
-        chain: list[str] = []
-        current = area
-        while current and current not in chain:
-            chain.append(current)
-            current = self.parents.get(current, "")
-        return chain
+    def ancestors(self, area: str) -> frozenset[str]:
+        """The area itself and every area that contains it."""
+        return self.gazetteer.ancestors(area)
 
     def covers(self, opportunity_area: str, need_area: str) -> bool:
         """True when a fund open to `opportunity_area` is open to `need_area`."""
-        return opportunity_area in self.ancestors(need_area)
+        return opportunity_area in self.gazetteer.ancestors(need_area)
 
     def children(self, area: str) -> list[str]:
-        return [a for a, p in self.parents.items() if p == area]
+        return self.gazetteer.children(area)
+
+    def area_choices(self) -> list[str]:
+        """Area names for a picker: the UK, nations and regions first, then every other area A to Z."""
+        wide = ("state", "country_group", "nation", "region")
+        areas = list(self.gazetteer.by_key.values())
+        first = [a.name for kind in wide for a in areas if a.kind == kind]
+        return first + sorted((a.name for a in areas if a.kind not in wide), key=str.casefold)
+
+
+def search_areas(query: str, limit: int = 50) -> list[Area]:
+    """Areas whose name, alias or code contains `query` (`tracker vocab areas SEARCH`)."""
+    return load_gazetteer().search(query, limit)
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +65,5 @@ def load_vocabulary() -> Vocabulary:
     return Vocabulary(
         org_types=dict(data["org_types"]),
         themes=dict(data["themes"]),
-        parents=dict(data["areas"]),
-        aliases=dict(data.get("area_aliases", {})),
+        org_kinds=dict(data.get("org_kinds", {})),
     )

@@ -73,3 +73,14 @@ def test_malformed_files(tmp_path: Path, engine) -> None:
             import_needs(s, dup)
         with pytest.raises(NeedsImportError, match="file not found"):
             import_needs(s, tmp_path / "missing.json")
+
+
+def test_finer_org_kinds_are_stored_as_their_org_type(engine, tmp_path: Path) -> None:
+    path = tmp_path / "needs.json"
+    path.write_text(json.dumps([{**GOOD, "applicant": "combined_authority",
+                                 "partners": ["housing_association", "integrated_care_board", "charity"]}]))
+    with Session(engine) as s:
+        assert import_needs(s, path) == (1, 0)
+        s.commit()
+        need = s.get(Need, "N1")
+        assert (need.applicant, need.partners) == ("local_authority", ["social_enterprise", "health_body", "charity"])

@@ -21,7 +21,7 @@ def resolved(text: str) -> list[str]:
         ),
         (
             "Open to groups in Cambridgeshire, excluding Peterborough and Cambridge.",
-            ["Fenland", "Huntingdonshire", "East Cambridgeshire", "South Cambridgeshire"],
+            ["East Cambridgeshire", "Fenland", "Huntingdonshire", "South Cambridgeshire"],
         ),
         ("Bids from across England and Wales.", ["England", "Wales"]),
         ("Projects must take place in Cheshire East, Cheshire West and Chester, Halton or Warrington.", ["Cheshire"]),
@@ -37,7 +37,7 @@ def resolved(text: str) -> list[str]:
         ("A charity in Cambs", ["Cambridgeshire"]),
         (
             "Open to groups across Cambridgeshire. This fund does not cover the Peterborough City Council area.",
-            ["Cambridge", "Fenland", "Huntingdonshire", "East Cambridgeshire", "South Cambridgeshire"],
+            ["Cambridge", "East Cambridgeshire", "Fenland", "Huntingdonshire", "South Cambridgeshire"],
         ),
     ],
 )
@@ -65,6 +65,10 @@ def test_excluded_sentence_splits_county():
         ({"Area": "Fenland district (Wisbech, March, Whittlesey)"}, ["Fenland"]),
         ({"Area": "England (eligible wards only)"}, ["England"]),
         ({"Location": "United Kingdom"}, ["United Kingdom"]),
+        ({"Area": "National"}, ["United Kingdom"]),
+        ({"Coverage": "Nationwide"}, ["United Kingdom"]),
+        ({"Area": "England and Wales"}, ["England", "Wales"]),
+        ({"Area": "Great Britain"}, ["England", "Wales", "Scotland"]),
         ({"Funded by": "Peterborough City Council"}, []),
     ],
 )
@@ -78,3 +82,36 @@ def test_funder_named_after_an_area_is_not_the_area():
 
     assert areas_in("Grants for rural Huntingdonshire, funded by the UK Shared Prosperity Fund.") == (
         ["Huntingdonshire"], [])
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        ("Open to organisations based in Gloucestershire.", ["Gloucestershire"]),
+        ("Projects benefiting residents of Lincolnshire.", ["Lincolnshire"]),
+        ("Groups in the West Midlands can apply.", ["West Midlands"]),
+        ("Open to groups in the Thames Valley.", ["Thames Valley Police area"]),
+        ("Open to projects in the Cambridgeshire Constabulary area.", ["Cambridgeshire Constabulary area"]),
+        ("Projects in the Cambridgeshire County Council area", ["Cambridgeshire County Council"]),
+        ("Charities in Greater Manchester, except Wigan.",
+         ["Bolton", "Bury", "Manchester", "Oldham", "Rochdale", "Salford", "Stockport", "Tameside", "Trafford"]),
+        ("Open to projects anywhere in Great Britain.", ["England", "Wales", "Scotland"]),
+        ("Open UK-wide except Northern Ireland.", ["England", "Wales", "Scotland"]),
+        ("Organisations in Bedford, Central Bedfordshire and Luton", ["Bedfordshire"]),
+        ("Open to Welsh groups in Cardiff, Swansea or Newport.", ["Cardiff", "Swansea", "Newport"]),
+        ("Charities in Edinburgh and the Scottish Borders", ["City of Edinburgh", "The Scottish Borders"]),
+        ("Community groups in Derry and Strabane or Belfast", ["Derry City and Strabane", "Belfast"]),
+        ("Available across Yorkshire", ["Yorkshire and The Humber"]),
+        ("Groups in Reading and Wokingham.", ["Reading", "Wokingham"]),
+        # organisations named after places are not the call's area
+        ("The Gloucestershire Police and Crime Commissioner invites bids.", []),
+        ("Thames Valley Police are funding this.", []),
+        ("Cambridgeshire County Council is the funder.", []),
+        ("Funded by Kent County Council for projects in Medway", ["Medway"]),
+        # place names that are everyday words count only where a place is meant
+        ("Reading groups for older people.", []),
+        ("Bring your NI number.", []),
+    ],
+)
+def test_places_anywhere_in_the_uk(text, areas):
+    assert resolved(text) == areas

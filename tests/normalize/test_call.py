@@ -193,6 +193,22 @@ def test_structured_values_win():
     assert f.areas == ["Cambridgeshire"]
 
 
+@pytest.mark.parametrize(
+    ("given", "text", "areas"),
+    [
+        (["East of England"], "Open to groups in Fenland only.", ["Fenland"]),  # a place inside the region
+        (["East of England"], "Open to groups in Norfolk and Suffolk.", ["Norfolk", "Suffolk"]),
+        (["Cambridgeshire"], "Open to groups in Lincolnshire.", ["Cambridgeshire"]),  # not inside: the field wins
+        (["E12000006"], "Youth mentoring.", ["East of England"]),  # a GSS code in the field
+        (["Cambs"], "Youth mentoring.", ["Cambridgeshire"]),
+    ],
+)
+def test_a_source_area_field_does_not_override_a_more_specific_place_in_the_text(given, text, areas):
+    raw = RawCall(url="https://ocds.example/p.json#ocds-1", title="Youth Mentoring", text=text,
+                  structured={"areas": given})
+    assert norm(raw).areas == areas
+
+
 def test_problems_recorded():
     raw = RawCall(
         url="https://x.example/a",
@@ -264,3 +280,19 @@ def test_fuller_name_takes_the_year_from_the_text():
     assert fuller_name("Youth Diversion Grants", "The new Youth Diversion Grants 2027 will help") == (
         "Youth Diversion Grants 2027")
     assert fuller_name("Youth Diversion Grants", "Youth Diversion Grants help") == "Youth Diversion Grants"
+
+
+@pytest.mark.parametrize(
+    ("funder", "text", "areas"),
+    [
+        # the funder's name tells the area only when the text says nothing else
+        ("Gloucestershire Police and Crime Commissioner", "Grants for youth diversion.", ["Gloucestershire"]),
+        ("Thames Valley Police and Crime Commissioner", "Grants for youth diversion.", ["Thames Valley Police area"]),
+        ("Gloucestershire Police and Crime Commissioner", "Open to groups in Cheltenham and Gloucester.",
+         ["Cheltenham", "Gloucester"]),
+        ("West Yorkshire Combined Authority", "Grants for safer streets.", ["West Yorkshire Combined Authority"]),
+    ],
+)
+def test_funder_name_gives_the_area_only_when_the_text_names_none(funder, text, areas):
+    raw = RawCall(url="https://pcc.example/fund", title="Community Safety Fund", text=text)
+    assert norm(raw, funder).areas == areas

@@ -12,6 +12,13 @@ def both(text: str, default: str | None = None) -> tuple[set[str], set[str]]:
     ("text", "keys"),
     [
         ("local authorities", {"local_authority"}),
+        ("combined county authorities", {"local_authority"}),
+        ("mayoral combined authorities", {"local_authority"}),
+        ("business improvement districts", {"business"}),
+        ("housing associations", {"social_enterprise"}),
+        ("multi-academy trusts", {"school"}),
+        ("community safety partnerships", {"local_authority"}),
+        ("fire and rescue authorities", {"police"}),
         ("councils", {"local_authority"}),
         ("town and parish councils", {"town_parish_council"}),
         ("parish or town councils", {"town_parish_council"}),

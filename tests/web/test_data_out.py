@@ -92,3 +92,16 @@ def test_api_docs_need_sign_in_or_a_token(as_role):
     assert r.status_code == 200 and "/api/me" in r.json()["paths"]
     r = anonymous.get("/openapi.json", headers={"Authorization": "Bearer not-a-token"})
     assert r.status_code == 401
+
+
+def test_api_gives_each_area_a_stable_key(as_role, seeded):
+    token = api_token(as_role("viewer"))
+    anon = as_role(None)
+    headers = {"Authorization": f"Bearer {token}"}
+    items = anon.get("/api/opportunities?sort=title", headers=headers).json()["items"]
+    by_title = {i["title"]: i for i in items}
+    assert by_title["Youth Diversion Fund"]["areas"] == ["England"]
+    assert by_title["Youth Diversion Fund"]["area_codes"] == ["E92000001"]
+    assert by_title["Closed call"]["area_codes"] == []
+    need = anon.get("/api/needs", headers=headers).json()[0]
+    assert (need["area"], need["area_code"]) == ("Peterborough", "E06000031")

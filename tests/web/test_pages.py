@@ -50,6 +50,12 @@ def test_opportunity_filters_sort_and_pages(as_role, seeded):
     assert "2</strong> opportunities" in page
     page = client.get("/opportunities?area=Cambridge").text
     assert "1</strong> opportunity" in page and "Youth Diversion Fund" in page
+    # an area takes in every place inside it: the Peterborough call is in Cambridgeshire and the police area
+    for area in ("Cambridgeshire", "Cambs", "Cambridgeshire+Constabulary+area", "East+of+England"):
+        page = client.get(f"/opportunities?area={area}").text
+        assert "2</strong> opportunities" in page, area
+    page = client.get("/opportunities?area=Thames+Valley").text
+    assert "1</strong> opportunity" in page and "Youth Diversion Fund" in page
     page = client.get("/opportunities?funder=Home+Office&sort=title").text
     assert page.index("Closed call") < page.index("Youth Diversion Fund")
     page = client.get("/opportunities?min_amount=10000").text

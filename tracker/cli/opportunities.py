@@ -17,6 +17,8 @@ app = typer.Typer(help="Opportunities (grant calls) found by crawls.", no_args_i
 def export(
     fmt: Annotated[str, typer.Option("--format", help="json | csv")] = "json",
     out: Annotated[Path | None, typer.Option(help="write to this file instead of stdout")] = None,
+    area_codes: Annotated[bool, typer.Option(
+        "--area-codes", help="add area_codes: each area's stable key (GSS code, or pfa:/county: slug)")] = False,
     config: ConfigOption = None,
 ) -> None:
     """Export every opportunity with the contract fields."""
@@ -24,7 +26,7 @@ def export(
         fail(f"--format must be json or csv, not {fmt!r}")
     ctx = open_context(config)
     with ctx.session() as session:
-        rows = opportunity_rows(session)
+        rows = opportunity_rows(session, area_codes=area_codes)
     text = to_json(rows) if fmt == "json" else to_csv(rows)
     if out:
         out.write_text(text, encoding="utf-8", newline="")  # the CSV's own CRLFs, untranslated

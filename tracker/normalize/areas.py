@@ -1,11 +1,14 @@
-"""Areas (vocabulary area keys, through aliases) where a call is open.
+"""Areas (gazetteer area names, through aliases) where a call is open.
 
-Area names are matched case-sensitively as whole words, longest first ("East
-Cambridgeshire" before "Cambridgeshire"). Names inside organisation names
-("Cambridgeshire Constabulary", "Commissioner for Cambridgeshire", "Sport England")
-do not count. Areas after "excluding" / "except", or in a sentence saying they are
-not eligible, are exclusions: a listed area with excluded parts becomes its other parts.
-When both an area and a place inside it are named, the wider area is kept.
+Area names of the UK gazetteer are matched case-sensitively as whole words, longest
+first ("East Cambridgeshire" before "Cambridgeshire"), with one precompiled regex.
+Names inside organisation names ("Cambridgeshire Constabulary", "Peterborough City
+Council", "Commissioner for Cambridgeshire", "Sport England") do not count, unless
+followed by "area" ("the Peterborough City Council area").
+Areas after "excluding" / "except", or in a sentence saying they are not eligible, are
+exclusions: a listed area with excluded parts becomes its other parts.
+When both an area and a place inside it are named, the wider area is kept; when
+every part of a county or region is named, the county or region is kept.
 """
 
 from __future__ import annotations
@@ -16,13 +19,17 @@ from functools import lru_cache
 
 from tracker.vocab import Vocabulary, load_vocabulary
 
-_EXTRA_ALIASES = {
-    "UK-wide": "United Kingdom",
-    "UK wide": "United Kingdom",
-    "Cambridge city": "Cambridge",
-    "Cambridge City": "Cambridge",
-    "across the UK": "United Kingdom",
-}
+# an area's name that ends like this names an organisation, unless "area" etc. follows
+_ORG_NAME = re.compile(r"\b(?:Council|Constabulary|Police|Authority|CA|CCA|MCA)$")
+_PLACE_AFTER = re.compile(r"^(?:'s)?\s*(?:area|boundar|district|footprint)", re.I)
+# place names that are also common words count only after a word that introduces a place
+_COMMON_WORDS = frozenset({"Reading", "Hart", "Rugby", "Bury", "Boston", "Melton", "Wyre", "Swale", "Rother",
+                           "Arun", "Halton",
+                           "Angus", "Highland", "GB", "NI"})
+_PLACE_BEFORE = re.compile(r"(?:\b(?:in|of|across|to|within|throughout|covering|from|and|or)|,)\s+(?:the\s+)?$")
+# kinds that are a union of nations or an administrative overlay: stated as their parts
+_SPLIT_KINDS = frozenset({"country_group"})
+_ROLL_UP_KINDS = frozenset({"ceremonial_county", "region", "nation"})
 _ORG_AFTER = re.compile(
     # "the Peterborough City Council area" is a place, not an organisation
     r"^(?:'s)?\s*(?:City |County |District |Borough )?(?:Council(?!'?s? (?:area|boundar|district))"
@@ -43,6 +50,7 @@ _NOT_ELIGIBLE = re.compile(
     re.I,
 )
 _OUTSIDE_BEFORE = re.compile(r"\boutside(?: of)?(?: the)?\s*$", re.I)
+_NATIONAL = re.compile(r"^\W*(?:national(?:ly)?|nation-?wide|all (?:of the )?uk|uk|whole of the uk)\W*$", re.I)
 AREA_LABEL = re.compile(
     r"^\W*(?:location|area|areas|region|where|geograph|coverage|country|countries|eligible area"
     r"|area of benefit|available in|open to (?:applicants|groups) in)",
@@ -52,20 +60,31 @@ AREA_LABEL = re.compile(
 
 @lru_cache(maxsize=1)
 def _matcher() -> tuple[re.Pattern[str], dict[str, str]]:
-    vocab = load_vocabulary()
-    names = {a: a for a in vocab.parents} | dict(vocab.aliases) | _EXTRA_ALIASES
+    names = load_vocabulary().gazetteer.text_names
     alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w.-])(?:{alternation})(?!\w)"), names
+    return re.compile(rf"(?<![\w.-])(?:{alternation})(?![\w-])"), names
+
+
+def lookup(name: str) -> str | None:
+    """The area name for exactly this place name as written in text (the precompiled matcher)."""
+    rx, names = _matcher()
+    m = rx.fullmatch(name.strip())
+    return names[m.group()] if m else None
 
 
 def mentions(text: str, *, org_filter: bool = True) -> list[tuple[int, str]]:
-    """(position, area key) for each area named in `text`."""
+    """(position, area name) for each area named in `text`."""
     rx, names = _matcher()
     out = []
     for m in rx.finditer(text):
+        before = text[max(0, m.start() - 30) : m.start()]
+        if m.group() in _COMMON_WORDS and not _PLACE_BEFORE.search(before):
+            continue
+        after = text[m.end() : m.end() + 30]
         if org_filter and (
-            _ORG_AFTER.match(text[m.end() : m.end() + 30])
-            or _ORG_BEFORE.search(text[max(0, m.start() - 30) : m.start()])
+            _ORG_AFTER.match(after)
+            or _ORG_BEFORE.search(before)
+            or (_ORG_NAME.search(m.group()) and not _PLACE_AFTER.match(after))
         ):
             continue
         out.append((m.start(), names[m.group()]))
@@ -98,21 +117,58 @@ def resolve(found: Iterable[str], excluded: Iterable[str] = (), vocab: Vocabular
     """Keep the widest areas; split an area that has excluded parts into its other parts."""
     vocab = vocab or load_vocabulary()
     excluded = set(excluded)
-    found = [a for a in dict.fromkeys(found) if a not in excluded]
-    widest = [a for a in found if not any(o != a and o in vocab.ancestors(a) for o in found)]
+    found = _roll_up([a for a in dict.fromkeys(found) if a not in excluded], vocab)
+    # keep the widest; of two names for the same land, the first written
+    widest = [a for i, a in enumerate(found) if not any(
+        o != a and o in vocab.ancestors(a) and (not vocab.gazetteer.same_land(a, o) or j < i)
+        for j, o in enumerate(found))]
     out: list[str] = []
     for area in widest:
-        out.extend(_without(area, excluded, vocab))
+        out.extend(_stated(area, vocab) if not excluded else _without(area, excluded, vocab, split=False))
     return list(dict.fromkeys(out))
 
 
-def _without(area: str, excluded: set[str], vocab: Vocabulary) -> list[str]:
+def _kind(area: str, vocab: Vocabulary) -> str:
+    got = vocab.gazetteer.by_name.get(area)
+    return got.kind if got else ""
+
+
+def _stated(area: str, vocab: Vocabulary) -> list[str]:
+    """England and Wales, Great Britain: stated as their nations (the same places)."""
+    if _kind(area, vocab) in _SPLIT_KINDS:
+        return [n for child in vocab.children(area) for n in _stated(child, vocab)]
+    return [area]
+
+
+def _roll_up(found: list[str], vocab: Vocabulary) -> list[str]:
+    """Every part of a county, region or nation named: the county, region or nation."""
+    have = set(found)
+    candidates = {p for a in found for p in vocab.ancestors(a) if p not in have}
+    for area in sorted(candidates, key=lambda a: len(vocab.gazetteer.descendants(a))):
+        if _kind(area, vocab) not in _ROLL_UP_KINDS:
+            continue
+        parts = vocab.children(area)
+        if len(parts) > 1 and all(p in have or _covered(p, have, vocab) for p in parts):
+            found.append(area)
+            have.add(area)
+    return found
+
+
+def _covered(area: str, have: set[str], vocab: Vocabulary) -> bool:
+    parts = vocab.children(area)
+    return bool(parts) and all(p in have or _covered(p, have, vocab) for p in parts)
+
+
+def _without(area: str, excluded: set[str], vocab: Vocabulary, split: bool) -> list[str]:
     if not any(area in vocab.ancestors(x) for x in excluded if x != area):
-        return [area]
+        # the rest of a split county: its districts, not the county council's area
+        if split and _kind(area, vocab) == "county_council":
+            return vocab.children(area)
+        return _stated(area, vocab)
     parts: list[str] = []
     for child in vocab.children(area):
         if child not in excluded:
-            parts.extend(_without(child, excluded, vocab))
+            parts.extend(_without(child, excluded, vocab, split=True))
     return parts
 
 
@@ -122,6 +178,9 @@ def areas_from_fields(fields: Mapping[str, str]) -> tuple[list[str], list[str]]:
     excluded: list[str] = []
     for label, value in fields.items():
         if AREA_LABEL.match(label):
+            if _NATIONAL.match(value):  # "Area: National" (in prose, "national" names too much else)
+                found.append("United Kingdom")
+                continue
             got, ex = areas_in(value, org_filter=False)
             found += got
             excluded += ex

@@ -152,6 +152,19 @@ def _eligibility(raw: RawCall, detail: str) -> Eligibility:
     return card if card.found else found
 
 
+def _call_areas(structured: Any, raw: RawCall, title: str, detail: str, funder: str | None) -> list[str]:
+    """A source's own area field (an OCDS region), unless the text names a place inside it."""
+    vocab = load_vocabulary()
+    given = list(dict.fromkeys(
+        a for a in (vocab.canonical_area(v) for v in structured if isinstance(v, str)) if a
+    )) if isinstance(structured, list | tuple) else []
+    if not given:
+        return _areas(raw, title, detail, funder)
+    text = _areas(raw, title, detail, None)
+    inside = text and set(text) != set(given) and all(any(g in vocab.ancestors(t) for g in given) for t in text)
+    return text if inside else given
+
+
 def _areas(raw: RawCall, title: str, detail: str, funder: str | None) -> list[str]:
     labelled, labelled_ex = area_mod.areas_from_fields(raw.fields)
     prose, prose_ex = area_mod.areas_in(f"{title}\n{detail}")
@@ -242,7 +255,7 @@ def normalize_call(raw: RawCall, *, today: date, default_funder: str | None = No
     facts.excluded_org_types = _vocab_list(s.get("excluded_org_types"), vocab.org_types) or elig.excluded
     facts.eligibility_text = elig.text
     facts.body = detail[:BODY_LIMIT]
-    facts.areas = _vocab_list(s.get("areas"), vocab.parents) or _areas(raw, title, detail, funder)
+    facts.areas = _call_areas(s.get("areas"), raw, title, detail, funder)
     facts.themes = _vocab_list(s.get("themes"), vocab.themes) or call_themes(
         title, f"{summary}\n{raw.text}\n{raw.listing_text}"
     )

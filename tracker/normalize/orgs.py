@@ -138,11 +138,12 @@ _TERMS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
         r"|(?<![-\w])for[- ]profit (?:organisations|bodies|companies)"
         r"|organisations? (?:that|which|who) (?:aims? to |exists? to |seeks? to )?(?:make|makes|share|shares|distribute"
         r"|distributes) (?:a )?profits?"
-        r"|sole traders?|consortia",
+        r"|sole traders?|consortia|business improvement districts?",
         (_BIZ,),
         (_BIZ,),
     ),
-    (r"local authorit(?:y|ies)|combined authorit(?:y|ies)|(?<!arts )councils?\b|local government", (_LA,), (_LA,)),
+    (r"local authorit(?:y|ies)|(?:mayoral )?combined (?:county )?authorit(?:y|ies)|(?<!arts )councils?\b"
+     r"|local government", (_LA,), (_LA,)),
 ]
 # One pass, leftmost match first; at one position the earlier (more specific) term wins.
 _TERM_RE = re.compile("|".join(rf"(?P<t{i}>\b(?:{p}))" for i, (p, _, _) in enumerate(_TERMS)))

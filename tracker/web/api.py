@@ -9,13 +9,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, computed_field
 from sqlalchemy import update
 from sqlmodel import col, select
 
 from tracker.bids import STATUSES, BidError, change_status
 from tracker.bounds import DbInt
 from tracker.db import session_scope
+from tracker.gazetteer import load_gazetteer
 from tracker.models import ApiToken, Bid, Match, Need, Opportunity, OpportunityRevision, User, utcnow
 from tracker.web.deps import DB, ROLE_LEVEL, Forbidden, LoginRequired, Viewer, current_user, get_or_404, render, state
 from tracker.web.query import OppFilter, search
@@ -71,6 +72,12 @@ class OpportunityOut(BaseModel):
     last_seen: datetime
     duplicate_of_id: int | None
 
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def area_codes(self) -> list[str]:
+        """Each area's stable key, in the order of `areas`: GSS code, else "pfa:<slug>" / "county:<slug>"."""
+        return load_gazetteer().keys_of(self.areas)
+
 
 class OpportunityPage(BaseModel):
     total: int
@@ -114,6 +121,12 @@ class NeedOut(BaseModel):
     prep_days: int
     owner: str | None
     active: bool
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def area_code(self) -> str:
+        """The area's stable key: GSS code, else "pfa:<slug>" / "county:<slug>"."""
+        return load_gazetteer().keys_of([self.area])[0]
 
 
 class BidOut(BaseModel):

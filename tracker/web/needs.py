@@ -28,7 +28,7 @@ Many = Annotated[list[str], Form()]
 def _form_ctx(need: dict, errors: list[str], creating: bool) -> dict:
     vocab = load_vocabulary()
     return {"need": need, "errors": errors, "creating": creating, "themes": vocab.themes,
-            "org_types": vocab.org_types, "areas": list(vocab.parents)}
+            "org_types": vocab.org_types, "areas": vocab.area_choices()}
 
 
 def _as_dict(need: Need) -> dict:

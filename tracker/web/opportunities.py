@@ -36,7 +36,7 @@ def opportunity_list(request: Request, session: DB, user: Viewer) -> Response:
     pages = max(1, (total + flt.per_page - 1) // flt.per_page)
     return render(request, "opportunities.html", {
         "flt": flt, "rows": rows, "total": total, "pages": pages, "statuses": STATUSES, "sorts": list(SORTS),
-        "theme_options": [(k, k.replace("_", " ")) for k in vocab.themes], "areas": list(vocab.parents),
+        "theme_options": [(k, k.replace("_", " ")) for k in vocab.themes], "areas": vocab.area_choices(),
         "funders": funders(session), "today": clock.today(),
         "needs": [tuple(r) for r in session.exec(select(Need.id, Need.title).where(col(Need.active).is_(True))
                                                  .order_by(Need.id))],

@@ -102,8 +102,10 @@ class OppFilter:
         if self.funder:
             conds.append(o.funder == self.funder)
         if self.area:
-            covering = load_vocabulary().ancestors(self.area)
-            conds.append(or_(*(cast(o.areas, String).like(_like(f'"{a}"'), escape="\\") for a in covering)))
+            # calls open to the area (areas containing it) and calls for any place inside it
+            vocab = load_vocabulary()
+            related = sorted(vocab.ancestors(self.area) | vocab.gazetteer.descendants(self.area))
+            conds.append(or_(*(cast(o.areas, String).like(_like(f'"{a}"'), escape="\\") for a in related)))
         if self.need:
             matched = select(Match.opportunity_id).where(Match.need_id == self.need, col(Match.eligible).is_(True),
                                                          col(Match.dismissed).is_(False))
