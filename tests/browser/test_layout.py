@@ -7,7 +7,9 @@ this file, and is visited as each role that can see it."""
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -15,11 +17,12 @@ from tests.browser.conftest import USERS, Site, sign_in
 
 WIDTHS = (390, 1280)
 ROLES = ("signed out", *USERS)
+SHOTS = Path(os.environ["LAYOUT_SCREENSHOTS"]) if os.environ.get("LAYOUT_SCREENSHOTS") else None
 MIN_CONTROL_WIDTH = 120  # px: room for a date, a cron line or a few words
 
 # What a user would notice: the page scrolls sideways, something is cut off at the right
 # edge (inside a box that hides or scrolls its overflow), or a text field is too thin to use.
-MEASURE = """() => {
+MEASURE = """(minWidth) => {
   const viewport = document.documentElement.clientWidth;
   const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
     + (el.classList.length ? '.' + [...el.classList].join('.') : '')
@@ -28,23 +31,28 @@ MEASURE = """() => {
   const sticking = [];
   for (const el of document.body.querySelectorAll('*')) {
     const r = el.getBoundingClientRect();
-    if (visible(el, r) && r.right > viewport + 1 && ![...el.children].some((c) => c.getBoundingClientRect().right > viewport + 1))
-      sticking.push([Math.round(r.right), describe(el)]);  // the innermost: what is too wide, not its containers
+    const out = (box) => box.getBoundingClientRect().right > viewport + 1;
+    // The innermost: what is too wide, not the containers it pushes out with it.
+    if (visible(el, r) && out(el) && ![...el.children].some(out)) sticking.push([Math.round(r.right), describe(el)]);
   }
   sticking.sort((a, b) => b[0] - a[0]);
   const thin = [];
   const fields = 'input:not([type=checkbox]):not([type=radio]):not([type=hidden]):not([type=submit]), select, textarea';
   for (const el of document.querySelectorAll(fields)) {
     const r = el.getBoundingClientRect();
-    if (visible(el, r) && r.width < %d) thin.push(describe(el) + ' is ' + Math.round(r.width) + ' px wide');
+    if (visible(el, r) && r.width < minWidth) thin.push(describe(el) + ' is ' + Math.round(r.width) + ' px wide');
   }
   return {scrollWidth: document.documentElement.scrollWidth, viewport, sticking: sticking.slice(0, 3), thin};
-}""" % MIN_CONTROL_WIDTH
+}"""
 
 
 def layout_problems(page, name: str, width: int) -> list[str]:  # noqa: ANN001
     """What is wrong with the page on screen, one line each, naming the page and the width."""
-    m = page.evaluate(MEASURE)
+    if SHOTS:  # to look at every page as a user would
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        safe = re.sub(r"[^A-Za-z0-9]+", "_", name).strip("_")[:60] or "dashboard"
+        page.screenshot(path=str(SHOTS / f"{safe}-{width}.png"), full_page=True)
+    m = page.evaluate(MEASURE, MIN_CONTROL_WIDTH)
     problems = []
     if m["scrollWidth"] > width:
         problems.append(f"{name} at {width} px: the page is {m['scrollWidth']} px wide")
@@ -55,22 +63,17 @@ def layout_problems(page, name: str, width: int) -> list[str]:  # noqa: ANN001
     return problems
 
 
-def page_paths(site: Site) -> list[str]:
-    """One path per page route; a route with path parameters needs a seeded example."""
-    paths = []
+def page_paths(site: Site) -> dict[str, str]:
+    """{route: path to visit}; a route with path parameters needs a seeded example."""
     for route in site.page_routes:
-        if "{" not in route:
-            paths.append(route)
-            continue
-        assert route in site.examples, (f"no example for the page {route}: add one to "
-                                        "seed_long_content in tests/browser/longdata.py")
-        paths.append(site.examples[route])
-    return paths
+        assert "{" not in route or route in site.examples, (
+            f"no example for the page {route}: add one to seed_long_content in tests/browser/longdata.py")
+    return {route: site.examples.get(route, route) for route in site.page_routes}
 
 
 def test_every_page_route_is_checked(site: Site) -> None:
     """The list is the app's, not a copy: the main pages and the detail pages are all in it."""
-    paths = page_paths(site)
+    paths = list(page_paths(site).values())
     for expected in ("/", "/opportunities", "/needs", "/bids", "/sources", "/schedules", "/digests", "/users",
                      "/account", "/login", "/docs"):
         assert expected in paths
@@ -85,15 +88,14 @@ def test_every_page_fits_the_screen(page, site: Site, role: str, width: int) -> 
         sign_in(page, role)
     page.set_viewport_size({"width": width, "height": 900})
     problems, seen = [], []
-    for path in page_paths(site):
+    for route, path in page_paths(site).items():
         probe = page.request.get(path, max_redirects=0)
         if probe.status in (302, 303, 403) or not probe.headers.get("content-type", "").startswith("text/html"):
             continue  # not for this role (sent to sign in, or refused), or a download or feed
         response = page.goto(path)
         assert response.status == 200, f"{path} as {role}: HTTP {response.status}"
-        name = re.sub(r"/actions/[^/]+", "/actions/{token}", path)
-        seen.append(name)
-        problems += layout_problems(page, name, width)
+        seen.append(route)
+        problems += layout_problems(page, route, width)
     assert seen, f"{role} saw no page"
     assert not problems, f"as {role}:\n" + "\n".join(problems)
 
