@@ -10,6 +10,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -55,7 +56,9 @@ def funder_site() -> Iterator[str]:
     server.shutdown()
 
 
-def _seed(home: Path, config: Path) -> None:
+def _seed(home: Path, config: Path) -> dict[str, str]:
+    """The demo-like data every browser test sees; returns one example path per detail page."""
+    from tests.browser.longdata import seed_long_content
     from tracker.config import load_settings
     from tracker.db import make_engine, session_scope, upgrade
     from tracker.models import Bid, BidEvent, Match, Need, Opportunity
@@ -89,25 +92,60 @@ def _seed(home: Path, config: Path) -> None:
         s.add(bid)
         s.flush()
         s.add(BidEvent(bid_id=bid.id, user_id=users["staff"].id, to_status="interested", note="bid created"))
+        examples = seed_long_content(s, settings, users, today)
     engine.dispose()
+    return examples
+
+
+@dataclass(frozen=True)
+class Site:
+    """`tracker serve` with the seeded data: its URL, the app's GET routes for web pages (path
+    templates, not in the API schema) and an example path for each route with path parameters."""
+
+    url: str
+    page_routes: tuple[str, ...]
+    examples: dict[str, str]
+
+
+@contextmanager
+def _tracker_env(home: Path, config: Path) -> Iterator[None]:
+    """This process sees the served app's home and config while it seeds and reads them."""
+    names = ("TRACKER_HOME", "TRACKER_CONFIG", "TRACKER_DATABASE_URL", "TRACKER_SECRET_KEY")
+    old = {k: os.environ.get(k) for k in names}
+    for k in names:
+        os.environ.pop(k, None)
+    os.environ.update(TRACKER_HOME=str(home), TRACKER_CONFIG=str(config))
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+
+
+def _page_routes(config: Path) -> tuple[str, ...]:
+    from fastapi import routing
+
+    from tracker.config import load_settings
+    from tracker.web.app import create_app
+
+    app = create_app(load_settings(config))
+    # FastAPI 0.137+ keeps included routers as nodes of a tree; iter_route_contexts flattens it.
+    flatten = getattr(routing, "iter_route_contexts", lambda routes: routes)
+    return tuple(r.path for r in flatten(app.routes)
+                 if "GET" in (getattr(r, "methods", None) or ()) and getattr(r, "include_in_schema", True) is False)
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     home = tmp_path_factory.mktemp("home")
     config = home / "config.toml"
     config.write_text('[crawl]\nallow_hosts = ["127.0.0.1"]\ndownload_delay = 0\nobey_robots = false\n',
                       encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
     env.update(TRACKER_HOME=str(home), TRACKER_CONFIG=str(config))
-    old = {k: os.environ.get(k) for k in ("TRACKER_HOME", "TRACKER_CONFIG", "TRACKER_DATABASE_URL")}
-    os.environ.pop("TRACKER_DATABASE_URL", None)
-    os.environ.update(TRACKER_HOME=str(home), TRACKER_CONFIG=str(config))
-    try:
-        _seed(home, config)
-    finally:
-        for k, v in old.items():
-            os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
+    with _tracker_env(home, config):
+        examples = _seed(home, config)
+        routes = _page_routes(config)
     # Port 0: uvicorn binds a free port itself and reports it (no port picked, released, raced for).
     proc, out = start([sys.executable, "-m", "tracker.web", "--host", "127.0.0.1", "--port", "0",
                        "--config", str(config), "--log-level", "info"], env, cwd=ROOT)
@@ -115,9 +153,14 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         url = served_url(out, 30)
         # The socket listens from here on; the first answer waits for a worker to start.
         assert httpx.get(url + "/login", timeout=30).status_code == 200, f"tracker serve is not answering:\n{out}"
-        yield url
+        yield Site(url, routes, examples)
     finally:
         stop(proc)
+
+
+@pytest.fixture(scope="session")
+def app_url(site: Site) -> str:
+    return site.url
 
 
 @pytest.fixture(scope="session")
