@@ -12,16 +12,17 @@ from rich.table import Table
 from sqlmodel import select
 
 from tracker import clock
-from tracker.cli.common import ConfigOption, console, fail, open_context
+from tracker.cli.common import ConfigOption, console, fail, open_context, styled
 
 DEMO_RECIPIENT = "safer-communities@peterborough.example"
 
 
 def demo(
     config: ConfigOption = None,
-    keep_serving: Annotated[bool, typer.Option(help="keep the demo site up after the run")] = False,
+    keep_serving: Annotated[bool, typer.Option("--keep-serving", help="keep the demo site up after the run",
+                                               show_default=False)] = False,
 ) -> None:
-    """Serve the demo funder site on 127.0.0.1, crawl it, match, write the digest to the outbox."""
+    """Serve the demo funder site on loopback, crawl it, match, write the digest to the outbox."""
     from tracker.cli.crawl import crawl_sources, summary_table
     from tracker.demo.server import DEMO_HOST, serve_demo_site
     from tracker.digest import send_digests
@@ -79,7 +80,7 @@ def demo(
     console.print(summary_table(outcome.results))
     for r in outcome.results:
         if r.status != "ok":
-            console.print(f"[red]{r.name}[/]: {r.error_text}", highlight=False)
+            console.print(styled((r.name, "red"), f": {r.error_text}"), highlight=False)
     with ctx.session() as session:
         summary = run_matching(session, clock.today())
     report = send_digests(ctx.engine, settings)
