@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 from rich.table import Table
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from tracker.cli.common import ConfigOption, Format, console, fail, open_context
+from tracker.models import User
 from tracker.users import MIN_PASSWORD, ROLES, UserError
 
 app = typer.Typer(help="User accounts.", no_args_is_help=True, rich_markup_mode=None)
@@ -51,8 +53,6 @@ def add(
 @app.command("list")
 def list_(fmt: Annotated[Format, typer.Option("--format")] = Format.table, config: ConfigOption = None) -> None:
     """List accounts: role, whether active, digest subscription, whether a password is set."""
-    from tracker.models import User
-
     ctx = open_context(config)
     with ctx.session() as session:
         rows = [{"email": u.email, "name": u.name, "role": u.role, "active": u.active, "digest": u.digest,
@@ -70,17 +70,24 @@ def list_(fmt: Annotated[Format, typer.Option("--format")] = Format.table, confi
     console.print(table)
 
 
-def _set_active(email: str, active: bool, config: str | None) -> None:
-    from tracker.users import find_user, set_active
+def _change_user(config: str | None, email: str, change: Callable[[Session, User], None]) -> str:
+    """Apply `change` to the user with this email, in one transaction; their email as stored."""
+    from tracker.users import find_user
 
     ctx = open_context(config)
     try:
         with ctx.session() as session:
             user = find_user(session, email)
-            set_active(session, user, active)
-            shown = user.email
+            change(session, user)
+            return user.email
     except UserError as exc:
         fail(str(exc))
+
+
+def _set_active(email: str, active: bool, config: str | None) -> None:
+    from tracker.users import set_active
+
+    shown = _change_user(config, email, lambda session, user: set_active(session, user, active))
     console.print(f"{shown}: {'enabled' if active else 'disabled: signed out everywhere, no digest'}",
                   highlight=False)
 
@@ -105,17 +112,10 @@ def reset_password(
     config: ConfigOption = None,
 ) -> None:
     """Set a new password, read from stdin (or --generate one); the user is signed out everywhere."""
-    from tracker.users import find_user, generate_password, set_password
+    from tracker.users import generate_password, set_password
 
     password = generate_password() if generate else _read_password(confirm=True)
-    ctx = open_context(config)
-    try:
-        with ctx.session() as session:
-            user = find_user(session, email)
-            set_password(session, user, password)
-            shown = user.email
-    except UserError as exc:
-        fail(str(exc))
+    shown = _change_user(config, email, lambda session, user: set_password(session, user, password))
     if generate:
         console.print(f"new password for {shown} (shown once): {password}", highlight=False)
     else:
