@@ -14,7 +14,7 @@ from sqlmodel import col, select
 from tracker.bounds import DbInt
 from tracker.models import ApiToken, Need, User
 from tracker.users import ROLES, UserError, active_admins, add_user, check_password, hash_password
-from tracker.web.deps import DB, Admin, Viewer, flash, get_or_404, render, state
+from tracker.web.deps import DB, Admin, Viewer, flash, get_or_404, render, site_url
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=1000)]
@@ -91,7 +91,7 @@ def user_update(request: Request, user_id: DbInt, session: DB, admin: Admin, rol
 def account(request: Request, session: DB, user: Viewer) -> Response:
     tokens = session.exec(select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked).is_(False))
                           .order_by(col(ApiToken.id))).all()
-    base = state(request).settings.digest.base_url.rstrip("/")
+    base = site_url(request)
     return render(request, "account.html", {"tokens": tokens, "new_token": request.session.pop("new_token", None),
                                             "calendar_url": f"{base}/calendar/{user.calendar_token}.ics"
                                             if user.calendar_token else ""})
