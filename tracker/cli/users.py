@@ -16,15 +16,15 @@ from tracker.cli.common import ConfigOption, Format, console, fail, open_context
 from tracker.models import User
 from tracker.users import MIN_PASSWORD, ROLES, UserError
 
-app = typer.Typer(help="User accounts.", no_args_is_help=True, rich_markup_mode=None)
+app = typer.Typer(help="User accounts.", no_args_is_help=True)
 Role = StrEnum("Role", {r: r for r in ROLES})  # click lists the choices on a wrong one
 Email = Annotated[str, typer.Argument(help="the user's email address", show_default=False)]
 
 
-def _read_password(confirm: bool) -> str:
-    """One line from stdin, or a hidden prompt on a terminal."""
+def _read_password() -> str:
+    """One line from stdin, or a hidden prompt (asked twice) on a terminal."""
     if sys.stdin.isatty():
-        return typer.prompt("password", hide_input=True, confirmation_prompt=confirm)
+        return typer.prompt("password", hide_input=True, confirmation_prompt=True)
     return sys.stdin.readline().rstrip("\r\n")
 
 
@@ -40,7 +40,7 @@ def add(
 ) -> None:
     from tracker.users import add_user
 
-    password = _read_password(confirm=True)
+    password = _read_password()
     ctx = open_context(config)
     try:
         with ctx.session() as session:
@@ -114,7 +114,7 @@ def reset_password(
     """Set a new password, read from stdin (or --generate one); the user is signed out everywhere."""
     from tracker.users import generate_password, set_password
 
-    password = generate_password() if generate else _read_password(confirm=True)
+    password = generate_password() if generate else _read_password()
     shown = _change_user(config, email, lambda session, user: set_password(session, user, password))
     if generate:
         console.print(f"new password for {shown} (shown once): {password}", highlight=False)
