@@ -98,10 +98,10 @@ def start(args: list[str], env: dict[str, str], cwd: Path | None = None) -> tupl
 
 
 def served_url(out: Output, timeout: float = 60) -> str:
-    """The address uvicorn bound (started with --port 0, at log level info), once an app
-    process listens on it: with workers, the parent binds and reports the port first and
-    a worker starts listening when its application has started."""
-    found = out.wait_for(r"Uvicorn running on (http://127\.0\.0\.1:\d+)", timeout)
+    """The address `tracker serve|run --port 0` bound (it says so once it holds the port), once
+    an app process has started: with workers, the parent binds and reports the port first and
+    a worker accepts when its application has started."""
+    found = out.wait_for(r"(?:^serving|Uvicorn running) on (http://127\.0\.0\.1:\d+)", timeout)
     assert found, f"the web app did not start:\n{out}"
     assert out.wait_for(r"Application startup complete", timeout), f"the web app did not start:\n{out}"
     return found.group(1)

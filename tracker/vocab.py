@@ -67,3 +67,34 @@ def load_vocabulary() -> Vocabulary:
         themes=dict(data["themes"]),
         org_kinds=dict(data.get("org_kinds", {})),
     )
+
+
+def _matching(entries: dict[str, str], search: str) -> list[tuple[str, str]]:
+    wanted = " ".join(search.split()).casefold()
+    return [(key, label) for key, label in entries.items()
+            if not wanted or wanted in key.casefold() or wanted in label.casefold()]
+
+
+def theme_entries(search: str = "") -> list[tuple[str, str]]:
+    """(key, label) of each theme whose key or label contains `search` (any case)."""
+    return _matching(load_vocabulary().themes, search)
+
+
+def org_type_entries(search: str = "") -> list[tuple[str, str]]:
+    """(key, label) of each organisation type whose key or label contains `search`."""
+    return _matching(load_vocabulary().org_types, search)
+
+
+def area_entries(search: str = "") -> list[tuple[str, str]]:
+    """(area, the areas it lies in) for each area whose name, parent or alias contains `search`.
+    The one place `tracker vocab areas` reads areas from, so a fuller gazetteer can replace it."""
+    vocab = load_vocabulary()
+    aliases: dict[str, list[str]] = {}
+    for alias, area in vocab.aliases.items():
+        aliases.setdefault(area, []).append(alias)
+    described = {}
+    for area in vocab.parents:
+        within = " < ".join(vocab.ancestors(area)[1:])
+        also = f" (also: {', '.join(aliases[area])})" if area in aliases else ""
+        described[area] = (f"in {within}" if within else "the whole country") + also
+    return _matching(described, search)

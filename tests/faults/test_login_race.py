@@ -55,8 +55,8 @@ class Server:
     def wait_until_serving(self, timeout: float = 60) -> str:
         """The base URL once every worker has finished starting up."""
         def port() -> str | None:
-            return next((m.group(1) for line in self.lines if (m := re.search(r"running on http://[^:]+:(\d+)", line))),
-                        None)
+            said = (re.search(r"(?:^serving|running) on http://[^:]+:(\d+)", line) for line in self.lines)
+            return next((m.group(1) for m in said if m), None)
 
         def ready() -> bool:
             started = sum("Application startup complete" in line for line in self.lines)

@@ -6,10 +6,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -17,18 +19,34 @@ from tracker.config import ConfigError, Settings, load_settings
 from tracker.db import make_engine, session_scope, upgrade
 from tracker.models import User
 
-console = Console()
-err_console = Console(stderr=True)
+# Markup off: names, titles, URLs and error messages come from users and funder sites, and
+# rich would read "[closed]" or "[bold]" in them as styles (and drop them). Colour is given
+# explicitly with styled().
+console = Console(markup=False)
+err_console = Console(stderr=True, markup=False)
+
+class Format(StrEnum):
+    """--format of the list commands (click lists these on a wrong value)."""
+
+    table = "table"
+    json = "json"
+
 
 ConfigOption = Annotated[
     str | None,
-    typer.Option("--config", "-c", help="config.toml to use (default: $TRACKER_CONFIG, ./config.toml)"),
+    typer.Option("--config", "-c", metavar="PATH", show_default=False,
+                 help="config.toml to use (default: $TRACKER_CONFIG, ./config.toml)"),
 ]
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """Literal text with some parts coloured: styled(("ok", "green"), " ", name)."""
+    return Text.assemble(*parts)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
     # soft_wrap: rich would otherwise break a long message into 80-column lines in a log or pipe
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    err_console.print(styled(("error:", "bold red"), " ", message), highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

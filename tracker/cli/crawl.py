@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlmodel import select
 
 from tracker import clock
-from tracker.cli.common import ConfigOption, Context, console, fail, open_context
+from tracker.cli.common import ConfigOption, Context, console, fail, open_context, styled
 from tracker.models import Source
 
 
@@ -32,7 +33,8 @@ def crawl_sources(ctx: Context, names: list[str] | None, *, show_progress: bool 
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                         TextColumn("{task.fields[pages]} pages, {task.fields[calls]} calls"),
                         TimeElapsedColumn(), console=console, disable=not show_progress, transient=False)
-    tasks = {name: progress.add_task(name, total=None, pages=0, calls=0) for name in chosen}
+    # the progress line's columns read rich markup: source names are escaped there
+    tasks = {name: progress.add_task(escape(name), total=None, pages=0, calls=0) for name in chosen}
 
     def on_event(event: dict) -> None:
         task = tasks.get(event.get("source", ""))
@@ -42,8 +44,9 @@ def crawl_sources(ctx: Context, names: list[str] | None, *, show_progress: bool 
             progress.update(task, pages=event["pages"], calls=event["calls"])
         elif event["event"] == "done":
             status = shown_status(event.get("status", ""), event.get("calls", 0))
+            colour = "green" if status == "ok" else "red"
             progress.update(task, total=1, completed=1,
-                            description=f"{event['source']} [{'green' if status == 'ok' else 'red'}]{status}[/]")
+                            description=f"{escape(event['source'])} [{colour}]{status}[/]")
 
     with progress:
         outcome = run_crawl(ctx.settings, chosen, on_event=on_event)
@@ -64,7 +67,7 @@ def summary_table(results) -> Table:  # noqa: ANN001
     for r in results:
         status = shown_status(r.status, r.calls)
         colour = "green" if status == "ok" else "red"
-        table.add_row(r.name, f"[{colour}]{status}[/]", str(r.pages), str(r.calls), str(r.calls_new),
+        table.add_row(r.name, styled((status, colour)), str(r.pages), str(r.calls), str(r.calls_new),
                       str(r.calls_changed), str(r.calls_unchanged), str(r.skipped), str(r.errors))
     return table
 
@@ -80,9 +83,9 @@ def crawl(
     console.print(summary_table(outcome.results))
     for r in outcome.results:
         if r.status != "ok" and r.error_text:
-            console.print(f"[red]{r.name}[/]: {r.error_text}", highlight=False)
+            console.print(styled((r.name, "red"), f": {r.error_text}"), highlight=False)
         elif r.status == "ok" and not r.calls:
-            console.print(f"[red]{r.name}[/]: no calls found: {r.reason or 'no detail'}", highlight=False)
+            console.print(styled((r.name, "red"), f": no calls found: {r.reason or 'no detail'}"), highlight=False)
     failed = [r for r in outcome.results if r.status != "ok"]
     if failed and len(failed) == len(outcome.results):
         raise typer.Exit(1)

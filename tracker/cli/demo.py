@@ -12,18 +12,19 @@ from rich.table import Table
 from sqlmodel import select
 
 from tracker import clock
-from tracker.cli.common import ConfigOption, console, open_context
+from tracker.cli.common import ConfigOption, console, fail, open_context, styled
 
 DEMO_RECIPIENT = "safer-communities@peterborough.example"
 
 
 def demo(
     config: ConfigOption = None,
-    keep_serving: Annotated[bool, typer.Option(help="keep the demo site up after the run")] = False,
+    keep_serving: Annotated[bool, typer.Option("--keep-serving", help="keep the demo site up after the run",
+                                               show_default=False)] = False,
 ) -> None:
-    """Serve the demo funder site on 127.0.0.1, crawl it, match, write the digest to the outbox."""
+    """Serve the demo funder site on loopback, crawl it, match, write the digest to the outbox."""
     from tracker.cli.crawl import crawl_sources, summary_table
-    from tracker.demo.server import serve_site
+    from tracker.demo.server import DEMO_HOST, serve_demo_site
     from tracker.digest import send_digests
     from tracker.matches import run_matching
     from tracker.models import Source, User
@@ -32,14 +33,20 @@ def demo(
 
     ctx = open_context(config)
     settings = ctx.settings
-    # The demo site lives on loopback, which the address guard refuses unless allowed.
-    settings.crawl.allow_hosts = [*settings.crawl.allow_hosts, "127.0.0.1"]
+    try:
+        server = serve_demo_site()
+    except OSError as exc:
+        fail(str(exc))
+    # The demo site's name is pinned to the loopback address it is served on; the address guard
+    # refuses loopback unless the name is allowed.
+    settings.crawl.hosts = {**settings.crawl.hosts, DEMO_HOST: [server.host]}
+    settings.crawl.allow_hosts = [*settings.crawl.allow_hosts, DEMO_HOST]
     settings.crawl.download_delay = 0
     settings.smtp.host = ""  # the demo never sends real mail: the digest goes to the outbox
     demo_dir = resources.files("tracker.demo")
     catalogue = json.loads(demo_dir.joinpath("sources.json").read_text(encoding="utf-8"))
-    with serve_site() as server:
-        console.print(f"demo funder site on {server.url}", highlight=False)
+    with server:
+        console.print(f"demo funder site on {server.url} (served on {server.host})", highlight=False)
         with ctx.session() as session:
             for entry in catalogue:
                 name = f"demo: {entry['name']}"
@@ -73,7 +80,7 @@ def demo(
     console.print(summary_table(outcome.results))
     for r in outcome.results:
         if r.status != "ok":
-            console.print(f"[red]{r.name}[/]: {r.error_text}", highlight=False)
+            console.print(styled((r.name, "red"), f": {r.error_text}"), highlight=False)
     with ctx.session() as session:
         summary = run_matching(session, clock.today())
     report = send_digests(ctx.engine, settings)

@@ -32,11 +32,15 @@ def run(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int,
     import uvicorn
 
     from jobs.scheduler import run_scheduler
+    from tracker.cli.listen import listen, served_url, warn_base_url
     from tracker.digest.tokens import load_secret
     from tracker.web import create_app
 
     ctx = open_context(config)
     load_secret(ctx.settings)
+    sock = listen(host, port)
+    console.print(f"serving on {served_url(sock)}/", highlight=False)
+    warn_base_url(ctx.settings, sock)
     stop = threading.Event()
 
     class Server(uvicorn.Server):
@@ -63,7 +67,7 @@ def run(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int,
     server = Server(uvicorn.Config(create_app(ctx.settings), host=host, port=port, log_level="info",
                                    proxy_headers=False, server_header=False))
     try:
-        server.run()
+        server.run(sockets=[sock])
     finally:
         stop.set()
         worker.join(timeout=10)

@@ -8,9 +8,11 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from sqlmodel import Session, select
 
 from tracker import clock
-from tracker.cli.common import ConfigOption, console, fail, open_context
+from tracker.cli.common import ConfigOption, Format, console, fail, open_context
+from tracker.models import Need
 from tracker.needs import NeedsImportError, import_needs, list_needs
 
 app = typer.Typer(help="Manage the team's project needs.", no_args_is_help=True)
@@ -32,13 +34,13 @@ def import_(path: Path, config: ConfigOption = None) -> None:
 
 @app.command("list")
 def list_(config: ConfigOption = None, all_: Annotated[bool, typer.Option("--all", help="include archived")] = False,
-          fmt: Annotated[str, typer.Option("--format")] = "table") -> None:
+          fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
     """List active needs."""
     ctx = open_context(config)
     with ctx.session() as session:
         needs = list_needs(session, include_archived=all_)
         rows = [n.model_dump(exclude={"updated_at"}) for n in needs]
-    if fmt == "json":
+    if fmt is Format.json:
         typer.echo(json.dumps(rows, indent=2, default=str))
         return
     table = Table(title=f"{len(rows)} need(s)")
@@ -62,16 +64,13 @@ def _need_values(title, description, keyword, theme, area, applicant, partner, a
 def _save(config: str | None, need_id: str, values: dict, *, create: bool) -> None:
     from pydantic import ValidationError
 
-    from tracker.models import Need
     from tracker.needs import NeedIn, save_need
 
     ctx = open_context(config)
     with ctx.session() as session:
-        row = session.get(Need, need_id)
+        row = session.get(Need, need_id) if create else _need_or_fail(session, need_id)
         if create and row is not None:
             fail(f"a need with id {need_id!r} already exists: use `tracker needs edit {need_id}`")
-        if not create and row is None:
-            fail(f"no need with id {need_id!r}")
         current = {} if row is None else row.model_dump(exclude={"updated_at"})
         try:
             need = NeedIn.model_validate({**current, **values, "id": need_id})
@@ -83,8 +82,18 @@ def _save(config: str | None, need_id: str, values: dict, *, create: bool) -> No
     console.print(f"{'added' if create else 'updated'} need {need_id}", highlight=False)
 
 
-NeedId = Annotated[str, typer.Argument(help="a short slug, e.g. youth-diversion")]
-Many = Annotated[list[str] | None, typer.Option(help="repeatable")]
+NeedId = Annotated[str, typer.Argument(metavar="NEED_ID", help="a short slug, e.g. youth-diversion",
+                                       show_default=False)]
+
+
+def _need_or_fail(session: Session, need_id: str) -> Need:
+    """The need with this id, or a one-line error listing the ids there are."""
+    need = session.get(Need, need_id)
+    if need is None:
+        known = session.exec(select(Need.id).order_by(Need.id)).all()
+        fail(f"no need with id {need_id!r}; needs: {', '.join(known) or 'none yet (tracker needs add)'}")
+    return need
+Many = Annotated[list[str] | None, typer.Option(metavar="TEXT", help="repeatable")]
 
 
 @app.command("add")
@@ -128,15 +137,11 @@ def edit(
 
 
 @app.command("archive")
-def archive(need_id: str, config: ConfigOption = None) -> None:
+def archive(need_id: NeedId, config: ConfigOption = None) -> None:
     """Archive a need: it is no longer matched or sent."""
-    from tracker.models import Need
-
     ctx = open_context(config)
     with ctx.session() as session:
-        need = session.get(Need, need_id)
-        if need is None:
-            fail(f"no need with id {need_id!r}")
+        need = _need_or_fail(session, need_id)
         need.active = False
         session.add(need)
     console.print(f"archived need {need_id}", highlight=False)
@@ -156,8 +161,8 @@ def match(config: ConfigOption = None) -> None:
 
 @matches_app.command("list")
 def matches_list(
-    need: Annotated[str | None, typer.Option(help="only this need's matches")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table",
+    need: Annotated[str | None, typer.Option(metavar="NEED_ID", help="only this need's matches")] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
     config: ConfigOption = None,
 ) -> None:
     """List matches, best first per need."""
@@ -165,8 +170,10 @@ def matches_list(
 
     ctx = open_context(config)
     with ctx.session() as session:
+        if need is not None:
+            _need_or_fail(session, need)
         rows = match_rows(session, need)
-    if fmt == "json":
+    if fmt is Format.json:
         typer.echo(json.dumps(rows, indent=2))
         return
     table = Table(title=f"{sum(r['eligible'] for r in rows)} eligible match(es)")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 
-from tracker.cli.common import ConfigOption, fail, open_context
+from tracker.cli.common import ConfigOption, open_context
 from tracker.export import opportunity_rows, to_csv, to_json
 
 app = typer.Typer(help="Opportunities (grant calls) found by crawls.", no_args_is_help=True)
@@ -15,15 +15,13 @@ app = typer.Typer(help="Opportunities (grant calls) found by crawls.", no_args_i
 
 @app.command("export")
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="json | csv")] = "json",
+    fmt: Annotated[Literal["json", "csv"], typer.Option("--format")] = "json",
     out: Annotated[Path | None, typer.Option(help="write to this file instead of stdout")] = None,
     area_codes: Annotated[bool, typer.Option(
         "--area-codes", help="add area_codes: each area's stable key (GSS code, or pfa:/county: slug)")] = False,
     config: ConfigOption = None,
 ) -> None:
     """Export every opportunity with the contract fields."""
-    if fmt not in ("json", "csv"):
-        fail(f"--format must be json or csv, not {fmt!r}")
     ctx = open_context(config)
     with ctx.session() as session:
         rows = opportunity_rows(session, area_codes=area_codes)

@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from sqlmodel import select
 
-from tracker.cli.common import ConfigOption, console, fail, open_context
+from tracker.cli.common import ConfigOption, Format, console, fail, open_context, styled
 from tracker.models import Source
 from tracker.sources import (
     KINDS,
@@ -43,13 +43,13 @@ def add(
         with ctx.session() as session:
             source = add_source(session, ctx.settings, name=name, kind=kind, url=url, funder=funder,
                                 schedule=schedule, link_pattern=link_pattern, selectors=selectors)
-            console.print(f"added source [bold]{source.name}[/] ({source.kind}) {source.url}", highlight=False)
+            console.print(styled((source.name, "bold"), f" ({source.kind}) {source.url}"), highlight=False)
     except SourceError as exc:
         fail(str(exc))
 
 
 @app.command("list")
-def list_(config: ConfigOption = None, fmt: Annotated[str, typer.Option("--format")] = "table") -> None:
+def list_(config: ConfigOption = None, fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
     """List sources with their health."""
     ctx = open_context(config)
     with ctx.session() as session:
@@ -59,14 +59,14 @@ def list_(config: ConfigOption = None, fmt: Annotated[str, typer.Option("--forma
                  "last_crawl_at": s.last_crawl_at.isoformat() if s.last_crawl_at else None,
                  "last_calls": s.last_calls, "schedule": s.schedule or ctx.settings.schedule.crawl}
                 for s in sources]
-    if fmt == "json":
+    if fmt is Format.json:
         typer.echo(json.dumps(rows, indent=2))
         return
     table = Table(title=f"{len(rows)} source(s)")
     for col in ("name", "kind", "enabled", "health", "last crawl", "calls", "url"):
         table.add_column(col)
     for r in rows:
-        health = "[green]ok[/]" if r["healthy"] else f"[red]unhealthy[/] {r['health_note']}"
+        health = styled(("ok", "green")) if r["healthy"] else styled(("unhealthy", "red"), f" {r['health_note']}")
         table.add_row(r["name"], r["kind"], "yes" if r["enabled"] else "no", health,
                       (r["last_crawl_at"] or "never")[:16],
                       str(r["last_calls"] if r["last_calls"] is not None else "-"),
@@ -81,7 +81,7 @@ def show(name: str, config: ConfigOption = None) -> None:
     try:
         with ctx.session() as session:
             s = find_source(session, name)
-            console.print(f"[bold]{s.name}[/]  {s.kind}  {s.url}", highlight=False)
+            console.print(styled((s.name, "bold"), f"  {s.kind}  {s.url}"), highlight=False)
             schedule = s.schedule or ctx.settings.schedule.crawl
             console.print(f"funder: {funder_name(session, s) or '-'}   enabled: {s.enabled}   "
                           f"schedule: {schedule}   origin: {s.origin}", highlight=False)
@@ -182,9 +182,9 @@ def test(
     console.print(table)
     for result in outcome.results:
         for page, reason in result.skipped_pages:
-            console.print(f"[dim]skipped {page}: {reason}[/]", highlight=False)
+            console.print(styled((f"skipped {page}: {reason}", "dim")), highlight=False)
         if result.status != "ok":
-            console.print(f"[red]{result.status}[/]: {result.error_text}", highlight=False)
+            console.print(styled((result.status, "red"), f": {result.error_text}"), highlight=False)
             raise typer.Exit(1)
         if not result.calls:
-            console.print(f"[red]no calls found[/]: {result.reason or 'no detail'}", highlight=False)
+            console.print(styled(("no calls found", "red"), f": {result.reason or 'no detail'}"), highlight=False)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from tracker.cli.common import ConfigOption, console, open_context
+from tracker.cli.listen import listen, served_url, warn_base_url
 
 
 def serve(
@@ -31,6 +32,14 @@ def serve(
     from tracker.digest.tokens import load_secret
 
     load_secret(ctx.settings)  # made once here, not raced by the workers
-    console.print(f"serving on http://{host}:{port}/", highlight=False)
-    uvicorn.run("tracker.web:create_app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level=log_level, proxy_headers=False, server_header=False)
+    sock = listen(host, port)
+    console.print(f"serving on {served_url(sock)}/", highlight=False)
+    warn_base_url(ctx.settings, sock)
+    config = uvicorn.Config("tracker.web:create_app_from_env", factory=True, host=host, port=port, workers=workers,
+                            log_level=log_level, proxy_headers=False, server_header=False)
+    if workers > 1:
+        from uvicorn.supervisors import Multiprocess
+
+        Multiprocess(config, sockets=[sock]).run()
+    else:
+        uvicorn.Server(config).run(sockets=[sock])

@@ -17,6 +17,7 @@ import argparse
 import email.utils
 import hashlib
 import os
+import socketserver
 import threading
 from functools import partial
 from http import HTTPStatus
@@ -25,7 +26,15 @@ from pathlib import Path
 
 SITE_DIR = Path(__file__).resolve().parent / "site"
 
-__all__ = ["SITE_DIR", "DemoRequestHandler", "DemoServer", "serve_site"]
+__all__ = ["DEMO_HOST", "DEMO_PORT", "SITE_DIR", "DemoRequestHandler", "DemoServer", "serve_demo_site", "serve_site"]
+
+# The demo's URLs must be the same on every run, or a second `tracker demo` would store every
+# call again under a new address. The host name is pinned to loopback through the crawl's
+# `[crawl] hosts` map (`.invalid` never resolves in DNS), and the port is fixed; what may change
+# between runs is the loopback address behind the name, when another program holds the port.
+DEMO_HOST = "funders.demo.invalid"
+DEMO_PORT = 8089
+_LOOPBACK_TRIES = 64  # 127.0.0.1 .. 127.0.0.64: all of 127/8 is loopback on Linux
 
 
 def file_etag(path: str | os.PathLike[str]) -> str:
@@ -124,6 +133,13 @@ class _QuietServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128  # several crawlers connect at once; the default backlog of 5 drops SYNs
 
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind looks the address up with socket.getfqdn, which for 127.0.0.x
+        # other than .1 may ask a DNS server off this machine; the name is never used here.
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name, self.server_port = str(host), int(port)
+
     def handle_error(self, request, client_address) -> None:  # type: ignore[override]
         pass  # client hang-ups etc.; keep test and demo output clean
 
@@ -131,14 +147,15 @@ class _QuietServer(ThreadingHTTPServer):
 class DemoServer:
     """A running demo server; stop it with ``stop()`` or use it as a context manager."""
 
-    def __init__(self, httpd: ThreadingHTTPServer, thread: threading.Thread, directory: Path) -> None:
+    def __init__(self, httpd: ThreadingHTTPServer, thread: threading.Thread, directory: Path,
+                 name: str | None = None) -> None:
         self._httpd = httpd
         self._thread = thread
         self.directory = directory
         host, port = httpd.server_address[:2]
-        self.host: str = str(host)
+        self.host: str = str(host)  # the address bound
         self.port: int = int(port)
-        shown = f"[{self.host}]" if ":" in self.host else self.host
+        shown = name or (f"[{self.host}]" if ":" in self.host else self.host)
         self.url = f"http://{shown}:{self.port}"
         self._stopped = False
 
@@ -160,10 +177,24 @@ class DemoServer:
         return f"DemoServer(url={self.url!r}, directory={str(self.directory)!r})"
 
 
+def serve_demo_site(directory: Path | None = None, port: int = DEMO_PORT) -> DemoServer:
+    """The demo site at ``http://DEMO_HOST:port`` (the same URLs on every run), bound to the first
+    loopback address whose ``port`` is free; pin DEMO_HOST to ``server.host`` before crawling it."""
+    busy: OSError | None = None
+    for last in range(1, _LOOPBACK_TRIES + 1):
+        try:
+            return serve_site(directory, f"127.0.0.{last}", port, name=DEMO_HOST)
+        except OSError as exc:  # in use, or (macOS) only 127.0.0.1 exists
+            busy = exc
+    raise OSError(f"demo site: port {port} is taken on 127.0.0.1 to 127.0.0.{_LOOPBACK_TRIES} ({busy})")
+
+
 def serve_site(directory: Path | None = None, host: str = "127.0.0.1", port: int = 0,
+               name: str | None = None,
                handler_class: type[DemoRequestHandler] = DemoRequestHandler) -> DemoServer:
     """Serve ``directory`` (default: the bundled demo site) in a daemon thread; port 0 picks a free port.
-    ``handler_class`` lets a test serve the same files with a behaviour of its own."""
+    With ``name``, ``server.url`` uses that host name instead of the address; ``handler_class`` lets
+    a test serve the same files with a behaviour of its own."""
     root = Path(directory) if directory is not None else SITE_DIR
     if not root.is_dir():
         raise FileNotFoundError(f"demo site directory not found: {root}")
@@ -178,7 +209,7 @@ def serve_site(directory: Path | None = None, host: str = "127.0.0.1", port: int
         target=httpd.serve_forever, name=f"demo-site:{httpd.server_address[1]}", daemon=True
     )
     thread.start()
-    return DemoServer(httpd, thread, root)
+    return DemoServer(httpd, thread, root, name)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from tracker import clock
 from tracker.bids import OPEN_STATUSES
 from tracker.models import Bid, Match, Opportunity, User, utcnow
-from tracker.web.deps import DB, state
+from tracker.web.deps import DB, site_url
 
 router = APIRouter(include_in_schema=False)
 LONDON = ZoneInfo("Europe/London")
@@ -65,8 +65,8 @@ def calendar_feed(request: Request, token: str, session: DB) -> Response:
     user = session.exec(select(User).where(User.calendar_token == token)).first()
     if user is None or not user.active:
         raise HTTPException(404)
-    base = state(request).settings.digest.base_url.rstrip("/")
-    body = build_calendar(deadline_opportunities(session, user), base)
+    # the feed was subscribed to at the address the account page showed: its events link there too
+    body = build_calendar(deadline_opportunities(session, user), site_url(request))
     return Response(body, media_type="text/calendar; charset=utf-8",
                     headers={"Cache-Control": "private, max-age=900",
                              "Content-Disposition": 'inline; filename="deadlines.ics"'})

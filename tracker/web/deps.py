@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
@@ -74,6 +75,16 @@ class WebState:
 
 def state(request: Request) -> WebState:
     return request.app.state.web
+
+
+def site_url(request: Request) -> str:
+    """The address this page was asked for, no trailing slash: links shown on the web (and in the
+    calendar feed fetched from it) lead back to where the user is. `[digest] base_url` is used
+    when it names the same host and port, since behind a TLS proxy only it knows the scheme."""
+    base = state(request).settings.digest.base_url.rstrip("/")
+    if urlsplit(base).netloc.lower() == request.url.netloc.lower():
+        return base
+    return str(request.base_url).rstrip("/")
 
 
 def get_db(request: Request) -> Iterator[Session]:

@@ -9,12 +9,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session, col, func, select
+from sqlmodel import col, select
 
 from tracker.bounds import DbInt
 from tracker.models import ApiToken, Need, User
-from tracker.users import ROLES, UserError, add_user, hash_password
-from tracker.web.deps import DB, Admin, Viewer, flash, get_or_404, render, state
+from tracker.users import ROLES, UserError, active_admins, add_user, check_password, hash_password
+from tracker.web.deps import DB, Admin, Viewer, flash, get_or_404, render, site_url
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=1000)]
@@ -23,11 +23,6 @@ Text = Annotated[str, Form(max_length=1000)]
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
-
-
-def _admins(session: Session) -> int:
-    return int(session.exec(select(func.count()).select_from(User).where(
-        User.role == "admin", col(User.active).is_(True))).one())
 
 
 @router.get("/users")
@@ -66,10 +61,13 @@ def user_update(request: Request, user_id: DbInt, session: DB, admin: Admin, rol
     errors = []
     if role not in ROLES:
         errors.append(f"role must be one of {', '.join(ROLES)}")
-    if password and len(password) < 10:
-        errors.append("password must be at least 10 characters")
+    if password:  # empty: unchanged
+        try:
+            check_password(password)
+        except UserError as exc:
+            errors.append(str(exc))
     losing_admin = user.role == "admin" and user.active and (role != "admin" or not active)
-    if losing_admin and _admins(session) <= 1:
+    if losing_admin and active_admins(session) <= 1:
         errors.append("this is the last active admin: make another admin first")
     known = set(session.exec(select(Need.id)).all())
     if errors:
@@ -93,7 +91,7 @@ def user_update(request: Request, user_id: DbInt, session: DB, admin: Admin, rol
 def account(request: Request, session: DB, user: Viewer) -> Response:
     tokens = session.exec(select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked).is_(False))
                           .order_by(col(ApiToken.id))).all()
-    base = state(request).settings.digest.base_url.rstrip("/")
+    base = site_url(request)
     return render(request, "account.html", {"tokens": tokens, "new_token": request.session.pop("new_token", None),
                                             "calendar_url": f"{base}/calendar/{user.calendar_token}.ics"
                                             if user.calendar_token else ""})
