@@ -86,15 +86,14 @@ def org_type_entries(search: str = "") -> list[tuple[str, str]]:
 
 
 def area_entries(search: str = "") -> list[tuple[str, str]]:
-    """(area, the areas it lies in) for each area whose name, parent or alias contains `search`.
-    The one place `tracker vocab areas` reads areas from, so a fuller gazetteer can replace it."""
-    vocab = load_vocabulary()
-    aliases: dict[str, list[str]] = {}
-    for alias, area in vocab.aliases.items():
-        aliases.setdefault(area, []).append(alias)
-    described = {}
-    for area in vocab.parents:
-        within = " < ".join(vocab.ancestors(area)[1:])
-        also = f" (also: {', '.join(aliases[area])})" if area in aliases else ""
-        described[area] = (f"in {within}" if within else "the whole country") + also
-    return _matching(described, search)
+    """(area, its code, kind and the widest-but-one areas it lies in) for each gazetteer area whose
+    name, alias or code contains `search`: what `tracker vocab areas` prints."""
+    gazetteer = load_gazetteer()
+    rows = []
+    for area in gazetteer.search(search, limit=len(gazetteer.by_key)):
+        within = sorted(gazetteer.ancestors(area.name) - {area.name}, key=lambda n: len(gazetteer.ancestors(n)))
+        where = ", ".join(reversed(within[-3:])) if within else "the whole country"
+        also = f" (also: {', '.join(area.aliases[:3])})" if area.aliases else ""
+        rows.append((area.name, f"{area.key}, {area.kind.replace('_', ' ')}, in {where}{also}"
+                     if within else f"{area.key}, {where}{also}"))
+    return rows
