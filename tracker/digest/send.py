@@ -304,7 +304,7 @@ class Batch:
         status = "outbox" if self.transport.name == "outbox" else "sent"
         _finish(self.engine, row, status, "", self.now, content.match_ids)
         setattr(report, status, getattr(report, status) + 1)
-        report.lines.append(f"{email}: {status}, {content.new_count} new matches ({reply})")
+        report.lines.append(f"{email}: {status}, {content.new_count} new calls ({reply})")
         for held, held_reply in self.refusals.accept():
             self.failed(held, held_reply, expect="pending")
 
