@@ -69,9 +69,13 @@ def test_closing_soon_changes_bids_and_admin_sources(engine, seeded):
     assert [e.title for e in ada.closing] == ["Community Safety Partnership Grant"] and ada.closing_total == 2
     assert next(c for c in ada.cards if c.title == "Safer Streets round 6").closing_soon
     assert ada.closing[0].notes == ["Team bid: preparing"]
-    assert ada.changed[0].notes == ["Deadline moved from 1 Mar 2027 to 14 Mar 2027",
-                                    "Maximum grant changed from £40,000 to £50,000"]
-    assert list(ada.bids) == ["preparing", "applied"]
+    # Youth Diversion Fund changed, and the applied bid's call is new for N2: both are new
+    # calls listed once, with what changed and the bid inside their cards
+    cards = {c.title: c for c in ada.cards}
+    assert ada.changed == [] and cards["Youth Diversion Fund"].notes == [
+        "Deadline moved from 1 Mar 2027", "Maximum grant changed from £40,000 to £50,000"]
+    assert list(ada.bids) == ["preparing"]
+    assert cards["Domestic Abuse Safe Accommodation"].notes == ["Team bid: applied"]
     assert ada.bids["preparing"][0].actions[0].label == "Mark applied"
     assert [e.title for e in ada.sources] == ["broken-feed"]
     assert sam.sources == []
@@ -88,6 +92,9 @@ def test_already_sent_matches_are_left_out(engine, seeded):
     assert seeded["matches"]["youth"] not in content.match_ids
     assert "Youth Diversion Fund" not in titles(content)
     assert content.since == NOW - timedelta(days=7)
+    assert content.changed[0].title == "Youth Diversion Fund"  # no longer new: its change has its own line
+    assert content.changed[0].notes == ["Deadline moved from 1 Mar 2027 to 14 Mar 2027",
+                                        "Maximum grant changed from £40,000 to £50,000"]
     assert "Youth Diversion Fund" in titles(build(engine, SAM))  # only for that recipient
 
 

@@ -35,7 +35,7 @@ def test_html_is_table_layout_with_inlined_css_and_real_headings(engine, seeded)
     assert "<style" not in html
     assert 'role="presentation"' in html
     assert re.search(r"<h1[^>]*>Funding digest", html)
-    for heading in ("New for you", "Closing in the next 14 days", "Changed since your last digest", "Team bids",
+    for heading in ("New for you", "Closing in the next 14 days", "Team bids",
                     "Sources needing attention"):
         assert re.search(rf"<h2[^>]*>{heading}</h2>", html), heading
     assert 'style="' in html
@@ -43,7 +43,7 @@ def test_html_is_table_layout_with_inlined_css_and_real_headings(engine, seeded)
 
 def test_text_part_reads_alone(engine, seeded):
     subject, text, _ = parts(engine, ADA)
-    assert subject.startswith("Funding digest: 5 new for you, 2 closing soon, 1 changed")
+    assert subject == "Funding digest: 5 new for you, 2 closing soon (week of 30 Nov 2026)"
     assert "Closes 14 Mar 2027 (104 days); start by 21 Feb 2027" in text
     assert "Home Office, £5,000–£50,000" in text
     assert "NEW FOR YOU" in text and "## Youth diversion: 3 new" in text

@@ -65,6 +65,7 @@ class CallCard:
     needs: list[NeedTag] = field(default_factory=list)
     match_ids: list[int] = field(default_factory=list)  # every new match it stands for
     closing_soon: bool = False
+    notes: list[str] = field(default_factory=list)  # what changed, the team's bid
     actions: list[Link] = field(default_factory=list)
 
     @property
@@ -100,6 +101,7 @@ class Entry:
     notes: list[str] = field(default_factory=list)
     actions: list[Link] = field(default_factory=list)
     opportunity_id: int | None = None
+    card_notes: list[str] = field(default_factory=list)  # its notes inside a new call's card
 
 
 @dataclass
@@ -328,13 +330,15 @@ def _entry(o: Any, today: date, links: _Links, notes: list[str]) -> Entry:
                  fmt.deadline_text(o.deadline, today, o.rolling, o.deadline_time), notes, opportunity_id=o.id)
 
 
-def describe_changes(changes: dict) -> list[str]:
-    """Plain-English lines for the revision fields a team cares about."""
+def describe_changes(changes: dict, new_deadline: bool = True) -> list[str]:
+    """Plain-English lines for the revision fields a team cares about (without the new
+    deadline when `new_deadline` is False: the card saying it states the deadline)."""
     lines = []
     if "deadline" in changes:
         old, new = changes["deadline"]
         if old and new:
-            lines.append(f"Deadline moved from {fmt.short_date(old)} to {fmt.short_date(new)}")
+            to = f" to {fmt.short_date(new)}" if new_deadline else ""
+            lines.append(f"Deadline moved from {fmt.short_date(old)}{to}")
         elif new:
             lines.append(f"Deadline set: {fmt.short_date(new)}")
         else:
@@ -390,7 +394,10 @@ def _changed(session: Session, needs: dict[str, NeedInfo], since: datetime, toda
     if not notes:
         return []
     opps = session.execute(select(*OPP_COLS).where(col(Opportunity.id).in_(list(notes)))).all()
-    return [_entry(o, today, links, notes[o.id]) for o in sorted(opps, key=lambda o: o.title)]
+    entries = [_entry(o, today, links, notes[o.id]) for o in sorted(opps, key=lambda o: o.title)]
+    for e in entries:  # said inside a new call's card, which states the deadline itself
+        e.card_notes = describe_changes(_merge(per_opp[e.opportunity_id]), new_deadline=False)
+    return entries
 
 
 def _bid_rows(session: Session, now: datetime) -> list:
@@ -427,6 +434,20 @@ def _unhealthy(session: Session) -> list[Entry]:
     return out
 
 
+def _fold_into_cards(entries: list[Entry], cards: list[CallCard], note: str = "") -> list[Entry]:
+    """Each call once: what a later section says about a call already listed as a new call
+    goes into its card (as `note`, or the entry's card notes); the rest stay in the section."""
+    by_opp = {c.opportunity_id: c for c in cards}
+    kept = []
+    for e in entries:
+        card = by_opp.get(e.opportunity_id)  # type: ignore[arg-type]
+        if card is None:
+            kept.append(e)
+        else:
+            card.notes.extend([note] if note else e.card_notes)
+    return kept
+
+
 def _bids_due(rows: list, user: User, today: date) -> int:
     """The recipient's own bids still being prepared whose call closes within CLOSING_DAYS."""
     end = today + timedelta(days=CLOSING_DAYS)
@@ -459,9 +480,11 @@ def build_digest(session: Session, user: User, *, now: datetime, timezone: str, 
         listed = {c.opportunity_id for c in content.cards}
         content.closing_total = len(closing)
         content.closing = [e for e in closing if e.opportunity_id not in listed]  # each call once
-        content.changed = memo(("changed", key, since, today), lambda: _changed(session, needs, since, today, links))
+        changed = memo(("changed", key, since, today), lambda: _changed(session, needs, since, today, links))
+        content.changed = _fold_into_cards(changed, content.cards)
     rows = memo(("bids", now), lambda: _bid_rows(session, now))
-    content.bids = _bids(rows, today, links)
+    content.bids = {status: kept for status, entries in _bids(rows, today, links).items()
+                    if (kept := _fold_into_cards(entries, content.cards, f"Team bid: {status}"))}
     content.bids_due = _bids_due(rows, user, today)
     if user.role == "admin":
         content.sources = memo(("sources",), lambda: _unhealthy(session))

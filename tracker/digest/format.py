@@ -61,6 +61,11 @@ def period_for(now: datetime, tz: str, frequency: str = "weekly") -> str:
     return f"{iso.year}-W{iso.week:02d}"
 
 
+def frequency_of(period: str) -> str:
+    """Which digest a ledger period belongs to: '2026-W48' weekly, '2026-11-30' daily."""
+    return "weekly" if "-W" in period else "daily"
+
+
 def local_today(now: datetime, tz: str) -> date:
     return now.astimezone(ZoneInfo(tz)).date()
 

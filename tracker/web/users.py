@@ -95,6 +95,7 @@ def account(request: Request, session: DB, user: Viewer) -> Response:
                           .order_by(col(ApiToken.id))).all()
     base = state(request).settings.digest.base_url.rstrip("/")
     return render(request, "account.html", {"tokens": tokens, "new_token": request.session.pop("new_token", None),
+                                            "user_digest": user.digest_frequency if user.digest else "",
                                             "calendar_url": f"{base}/calendar/{user.calendar_token}.ics"
                                             if user.calendar_token else ""})
 
