@@ -101,6 +101,18 @@ def test_each_card_states_its_deadline_once(engine, seeded):
     assert youth.count("14 Mar 2027") == 1 and "Deadline moved from 1 Mar 2027" in youth
 
 
+def test_a_rolling_call_says_so_without_a_closing_date(engine, seeded):
+    with session_scope(engine) as s:
+        call = opp("Rolling fund", None, rolling=True)
+        s.add(call)
+        s.flush()
+        s.add(Match(need_id="N1", opportunity_id=call.id, score=0.99, eligible=True))
+    _subject, text, html = render_parts(build(engine, ADA))
+    card = card_of(text, "Rolling fund")
+    assert "   Rolling (no fixed deadline)\n" in card and "Closes" not in card and "start by" not in card
+    assert "<b>Rolling (no fixed deadline)</b>" in html
+
+
 def test_start_by_is_the_deadline_less_the_needs_preparation_days(engine, seeded):
     with session_scope(engine) as s:
         s.get(Need, "N1").prep_days = 30

@@ -59,6 +59,14 @@ def summary_short(text: str) -> str:
     return summary_text(text, SHORT_SUMMARY_CHARS)
 
 
+def closes(deadline: str, soon: bool = False) -> str:
+    """'Closes 14 Mar 2027 (104 days)' ('Closing soon: ...' within the closing window); a
+    rolling call's 'Rolling (no fixed deadline)' as it is."""
+    if not deadline[:1].isdigit():
+        return deadline
+    return f"{'Closing soon:' if soon else 'Closes'} {deadline}"
+
+
 def oneline(text: object) -> str:
     return " ".join(str(text).split())
 
@@ -73,7 +81,7 @@ def _env() -> Environment:
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True, default=False),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
-    env.filters.update(summary_html=summary_html, summary_text=summary_text, summary_short=summary_short,
+    env.filters.update(summary_html=summary_html, summary_text=summary_text, summary_short=summary_short, closes=closes,
                        oneline=oneline, wrap=wrap,
                        pad=lambda s, n: str(s).ljust(n))
     return env
