@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
@@ -39,10 +40,15 @@ def one_click_path(msg) -> str:  # noqa: ANN001
     return msg["List-Unsubscribe"].strip("<>").removeprefix("http://testserver")
 
 
-def test_one_click_post_from_the_header_unsubscribes_without_session_or_csrf(app, engine):
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])  # RFC 8058 allows either
+def test_one_click_post_from_the_header_unsubscribes_without_session_or_csrf(app, engine, encoding):
     path = one_click_path(digest_message(app, engine))
     mail_client = TestClient(app)  # no cookie, no CSRF token: what Gmail or Outlook sends
-    r = mail_client.post(path, data={"List-Unsubscribe": "One-Click"})
+    if encoding == "multipart":
+        r = mail_client.post(path, files={"List-Unsubscribe": (None, "One-Click")})
+        assert "multipart/form-data" in r.request.headers["content-type"]
+    else:
+        r = mail_client.post(path, data={"List-Unsubscribe": "One-Click"})
     assert r.status_code == 200 and "You are unsubscribed" in r.text
     assert user(engine).digest is False
     with session_scope(engine) as s:

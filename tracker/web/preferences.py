@@ -95,11 +95,13 @@ def unsubscribe_confirm(request: Request, token: str, session: DB) -> Response:
     return render(request, "unsubscribe.html", {"u": user, "token": token, "done": False, "on": user.digest})
 
 
+OneClick = Annotated[str, Form(alias="List-Unsubscribe", max_length=20)]
+
+
 @router.post("/email/unsubscribe/{token}")
-async def unsubscribe(request: Request, token: str, session: DB) -> Response:
+def unsubscribe(request: Request, token: str, session: DB, one_click: OneClick = "") -> Response:
     """RFC 8058 one-click: the body must say `List-Unsubscribe=One-Click`."""
-    form = await request.form()
-    if form.get("List-Unsubscribe") != "One-Click":
+    if one_click != "One-Click":
         return _problem(request, "This request did not ask to unsubscribe (List-Unsubscribe=One-Click).", 400)
     user = _user_of(request, session, token)
     if isinstance(user, str):
