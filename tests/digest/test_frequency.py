@@ -81,3 +81,20 @@ def test_the_scheduler_jobs_send_by_frequency(engine, seeded, settings, smtp_ser
     with time_machine.travel(f"{when}Z", tick=False):
         getattr(tasks, job)("run-now")
     assert [r for _f, rs in smtp_server.handler.envelopes for r in rs] == who
+
+
+def test_retry_of_a_week_skips_it_once_a_later_daily_digest_was_delivered(engine, seeded, settings, smtp_server):
+    from tests.digest.conftest import FAST, SECRET
+    from tracker.digest import retry_digests
+
+    smtp_server.handler.refuse[SAM] = "550 5.1.1 no such mailbox"
+    send(engine, settings)  # week 2026-W49: ada gets hers, sam's fails
+    assert rows(engine)[SAM].status == "failed"
+    smtp_server.handler.refuse = {}
+    choose(engine, SAM, "daily")
+    new_call(engine, "Wednesday fund")
+    send(engine, settings, now=WEDNESDAY, frequency="daily")  # reaches sam, with all news since
+    report = retry_digests(engine, settings, WEDNESDAY, period="2026-W49", options=FAST, secret=SECRET)
+    # a date does not sort after an ISO week as text; when each was recorded does
+    assert report.sent == 0 and any("superseded by the digest of 2026-12-02" in line for line in report.lines)
+    assert len(smtp_server.handler.to(SAM)) == 1
