@@ -24,6 +24,7 @@ from tracker.cron import cron_trigger
 from tracker.models import JobControl, Source
 
 logger = logging.getLogger("tracker.scheduler")
+DAILY_DAYS = "mon-fri"  # daily digests go on working days; Monday's covers the weekend
 CRAWL_JITTER = 600  # seconds: sources sharing a cron are not all hit at once
 
 
@@ -56,6 +57,8 @@ def desired_jobs(session: Session, settings: Settings) -> list[JobDef]:
     hh, mm = settings.digest.time.split(":")
     jobs.append(JobDef("digest:weekly", "jobs.tasks:weekly_digest",
                        cron("digest:weekly", f"{int(mm)} {int(hh)} * * {settings.digest.weekday}"), "weekly digest"))
+    jobs.append(JobDef("digest:daily", "jobs.tasks:daily_digest",
+                       cron("digest:daily", f"{int(mm)} {int(hh)} * * {DAILY_DAYS}"), "daily digest"))
     jobs.append(JobDef("reminders:daily", "jobs.tasks:deadline_reminders", cron("reminders:daily", "30 7 * * *"),
                        "deadline reminders"))
     jobs.append(JobDef("health:weekly", "jobs.tasks:health_check", cron("health:weekly", "0 7 * * mon"),

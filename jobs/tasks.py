@@ -73,11 +73,21 @@ def match_all(trigger: str = "schedule") -> str:
 
 
 def weekly_digest(trigger: str = "schedule") -> str:
+    """The weekly digest, to those who chose weekly (one per ISO week each)."""
+    return _digest("weekly", trigger)
+
+
+def daily_digest(trigger: str = "schedule") -> str:
+    """The daily digest, to those who chose daily (one per day each)."""
+    return _digest("daily", trigger)
+
+
+def _digest(frequency: str, trigger: str) -> str:
     from tracker.digest import send_digests
 
     settings, engine = _ctx()
-    with recorded(engine, "digest:weekly", trigger) as log:
-        report = send_digests(engine, settings)
+    with recorded(engine, f"digest:{frequency}", trigger) as log:
+        report = send_digests(engine, settings, frequency=frequency)
         log.detail = "; ".join(getattr(report, "lines", [])) or "nothing to send"
         if report.failed or report.aborted:  # a stopped run leaves the week's digests pending
             stopped = f"; stopped early: {report.aborted}" if report.aborted else ""

@@ -135,7 +135,8 @@ class User(SQLModel, table=True):
     name: str = ""
     role: str = "staff"  # admin | staff | viewer
     password_hash: str = ""
-    digest: bool = True  # subscribed to the weekly digest
+    digest: bool = True  # subscribed to the digest ("off" on the preferences page is False)
+    digest_frequency: str = Field(default="weekly", sa_column_kwargs={"server_default": "weekly"})  # weekly | daily
     followed_needs: list = _json()  # need ids; empty means all
     session_epoch: int = 0
     calendar_token: str = ""

@@ -14,7 +14,7 @@ def build(engine, email, now=NOW):
 
 
 def titles(content):
-    return [e.title for sec in content.needs for e in sec.entries]
+    return [c.title for c in content.cards]
 
 
 def test_recipients_are_active_subscribers(engine, seeded):
@@ -26,8 +26,8 @@ def test_new_matches_grouped_by_need_best_first(engine, seeded):
     content = build(engine, ADA)
     assert [s.need_id for s in content.needs] == ["N1", "N2"]
     n1 = content.needs[0]
-    assert [e.score for e in n1.entries] == sorted((e.score for e in n1.entries), reverse=True)
-    youth = n1.entries[0]
+    assert [e.score for e in n1.cards] == sorted((e.score for e in n1.cards), reverse=True)
+    youth = n1.cards[0]
     assert youth.title == "Youth Diversion Fund"
     assert (youth.funder, youth.amount, youth.deadline) == ("Home Office", "£5,000–£50,000",
                                                              "14 Mar 2027 (104 days)")
@@ -49,7 +49,7 @@ def test_followed_needs_limit_the_digest(engine, seeded):
 
 def test_action_links_verify_and_name_the_item(engine, seeded):
     content = build(engine, ADA)
-    entry = content.needs[0].entries[0]
+    entry = content.needs[0].cards[0]
     assert [a.label for a in entry.actions] == ["Interested", "Not relevant", "Applied"]
     token = verify_action(SECRET, entry.actions[1].url.rsplit("/", 1)[1])
     assert (token.kind, token.item_id, token.action) == ("match", entry.match_id, "not_relevant")
@@ -59,17 +59,23 @@ def test_action_links_verify_and_name_the_item(engine, seeded):
 
 def test_viewers_get_no_action_links(engine, seeded):
     content = build(engine, VAL)
-    assert content.needs and all(not e.actions for s in content.needs for e in s.entries)
+    assert content.needs and all(not c.actions for c in content.cards)
     assert all(not e.actions for group in content.bids.values() for e in group)
 
 
 def test_closing_soon_changes_bids_and_admin_sources(engine, seeded):
     ada, sam = build(engine, ADA), build(engine, SAM)
-    assert [e.title for e in ada.closing] == ["Community Safety Partnership Grant", "Safer Streets round 6"]
+    # Safer Streets closes in 10 days too, but it is a new call listed above: once is enough
+    assert [e.title for e in ada.closing] == ["Community Safety Partnership Grant"] and ada.closing_total == 2
+    assert next(c for c in ada.cards if c.title == "Safer Streets round 6").closing_soon
     assert ada.closing[0].notes == ["Team bid: preparing"]
-    assert ada.changed[0].notes == ["Deadline moved from 1 Mar 2027 to 14 Mar 2027",
-                                    "Maximum grant changed from £40,000 to £50,000"]
-    assert list(ada.bids) == ["preparing", "applied"]
+    # Youth Diversion Fund changed, and the applied bid's call is new for N2: both are new
+    # calls listed once, with what changed and the bid inside their cards
+    cards = {c.title: c for c in ada.cards}
+    assert ada.changed == [] and cards["Youth Diversion Fund"].notes == [
+        "Deadline moved from 1 Mar 2027", "Maximum grant changed from £40,000 to £50,000"]
+    assert list(ada.bids) == ["preparing"]
+    assert cards["Domestic Abuse Safe Accommodation"].notes == ["Team bid: applied"]
     assert ada.bids["preparing"][0].actions[0].label == "Mark applied"
     assert [e.title for e in ada.sources] == ["broken-feed"]
     assert sam.sources == []
@@ -86,6 +92,9 @@ def test_already_sent_matches_are_left_out(engine, seeded):
     assert seeded["matches"]["youth"] not in content.match_ids
     assert "Youth Diversion Fund" not in titles(content)
     assert content.since == NOW - timedelta(days=7)
+    assert content.changed[0].title == "Youth Diversion Fund"  # no longer new: its change has its own line
+    assert content.changed[0].notes == ["Deadline moved from 1 Mar 2027 to 14 Mar 2027",
+                                        "Maximum grant changed from £40,000 to £50,000"]
     assert "Youth Diversion Fund" in titles(build(engine, SAM))  # only for that recipient
 
 
@@ -101,7 +110,7 @@ def test_long_lists_are_capped_and_the_rest_linked(engine, seeded):
         content = build_digest(s, user, now=NOW, timezone="Europe/London", base_url=BASE_URL,
                                secret=SECRET, max_per_need=1)
     n1 = content.needs[0]
-    assert [e.title for e in n1.entries] == ["Youth Diversion Fund"]
+    assert [c.title for c in n1.cards] == ["Youth Diversion Fund"]
     assert n1.more == 2 and n1.more_url == f"{BASE_URL}/opportunities?need=N1"
     assert content.match_ids == [seeded["matches"]["youth"], seeded["matches"]["da"]]
 

@@ -111,7 +111,7 @@ def test_sends_each_digest_through_notify(engine, seeded, tmp_path, notify):
     assert sorted(by_address) == [ADA, SAM, VAL]
     ada = by_address[ADA]
     assert ada["template_id"] == TEMPLATE
-    assert ada["personalisation"]["subject"].startswith("Funding digest: 5 new matches")
+    assert ada["personalisation"]["subject"].startswith("Funding digest: 5 new for you")
     assert "Youth Diversion Fund" in ada["personalisation"]["body"]
     with session_scope(engine) as s:
         row = s.exec(select(Digest).where(Digest.recipient == ADA)).one()

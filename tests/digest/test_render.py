@@ -35,7 +35,7 @@ def test_html_is_table_layout_with_inlined_css_and_real_headings(engine, seeded)
     assert "<style" not in html
     assert 'role="presentation"' in html
     assert re.search(r"<h1[^>]*>Funding digest", html)
-    for heading in ("New matches", "Closing within 14 days", "Changed since last week", "Team bids",
+    for heading in ("New for you", "Closing in the next 14 days", "Team bids",
                     "Sources needing attention"):
         assert re.search(rf"<h2[^>]*>{heading}</h2>", html), heading
     assert 'style="' in html
@@ -43,10 +43,10 @@ def test_html_is_table_layout_with_inlined_css_and_real_headings(engine, seeded)
 
 def test_text_part_reads_alone(engine, seeded):
     subject, text, _ = parts(engine, ADA)
-    assert subject.startswith("Funding digest: 5 new matches, 2 closing soon, 1 changed")
-    assert "Deadline:     14 Mar 2027 (104 days)" in text
-    assert "Amount:       £5,000–£50,000" in text
-    assert "NEW MATCHES" in text and "## Youth diversion (3)" in text
+    assert subject == "Funding digest: 5 new for you, 2 closing soon (week of 30 Nov 2026)"
+    assert "Closes 14 Mar 2027 (104 days); start by 21 Feb 2027" in text
+    assert "Home Office, £5,000–£50,000" in text
+    assert "NEW FOR YOU" in text and "## Youth diversion: 3 new" in text
     assert "<" not in text.replace("<script>", "").replace("<img", "").replace("<i>", "").replace(
         "</script>", "").replace("</i>", "").replace("<b>", "").replace("</b>", "")
     assert "\n\n\n" not in text

@@ -45,7 +45,7 @@ def test_sends_one_parsed_message_per_recipient_with_working_links(engine, seede
         assert msg.get_content_type() == "multipart/alternative"
         text = msg.get_body(("plain",)).get_content()
         html = msg.get_body(("html",)).get_content()
-        assert "New matches" in html and "NEW MATCHES" in text
+        assert "New for you" in html and "NEW FOR YOU" in text
         assert f"{BASE_URL}/opportunities/" in text
     ada = got.to(ADA)[0]
     text = ada.get_body(("plain",)).get_content()
@@ -98,7 +98,7 @@ def test_empty_digest_is_not_sent_unless_configured(engine, seeded, tmp_path, sm
     settings = make_settings(tmp_path, smtp_server.port, send_empty=True)
     report = send(engine, settings, now=later)
     assert report.sent == 3
-    assert "Nothing new this week" in smtp_server.handler.messages[0].get_body(("plain",)).get_content()
+    assert "Nothing new:" in smtp_server.handler.messages[0].get_body(("plain",)).get_content()
 
 
 @pytest.mark.parametrize("reply", ["421 4.3.0 Try again later", "432 4.3.2 Too many connections", "drop"])

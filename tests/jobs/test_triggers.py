@@ -74,9 +74,12 @@ def test_sync_creates_jobs_keeps_next_runs_and_applies_controls(sqlite_engine) -
     try:
         sync_jobs(scheduler, sqlite_engine, settings)
         ids = {j.id for j in scheduler.get_jobs()}
-        assert ids == {"crawl:pcc", "crawl:feed", "digest:weekly", "reminders:daily", "health:weekly"}
+        assert ids == {"crawl:pcc", "crawl:feed", "digest:weekly", "digest:daily", "reminders:daily", "health:weekly"}
         digest = scheduler.get_job("digest:weekly")
         assert digest.next_run_time.astimezone(LONDON).strftime("%a %H:%M") == "Mon 08:00"
+        daily = scheduler.get_job("digest:daily")  # daily digests: working days at the digest time
+        assert "day_of_week='mon-fri'" in str(daily.trigger) and "hour='8'" in str(daily.trigger)
+        assert daily.next_run_time.astimezone(LONDON).strftime("%a %H:%M")[:3] in ("Mon", "Tue", "Wed", "Thu", "Fri")
         before = scheduler.get_job("crawl:pcc").next_run_time
         assert sync_jobs(scheduler, sqlite_engine, settings) == []  # nothing changed: next runs kept
         assert scheduler.get_job("crawl:pcc").next_run_time == before

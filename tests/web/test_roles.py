@@ -34,10 +34,12 @@ ROUTES = [
     ("/schedules/{job_id}/run", "/schedules/digest:weekly/run", {}, "admin"),
     ("/account/tokens", "/account/tokens", {"name": "laptop"}, "viewer"),
     ("/account/calendar", "/account/calendar", {}, "viewer"),
+    ("/account/digest", "/account/digest", {"frequency": "daily"}, "viewer"),
     ("/logout", "/logout", {}, "viewer"),
 ]
 # Routes with their own authentication, tested elsewhere.
-OWN_AUTH = {"/login", "/actions/{token}", "/api/bids/{bid_id}/status", "/account/tokens/{token_id}/revoke"}
+OWN_AUTH = {"/login", "/actions/{token}", "/api/bids/{bid_id}/status", "/account/tokens/{token_id}/revoke",
+            "/email/preferences/{token}", "/email/unsubscribe/{token}"}  # signed links: test_digest_preferences
 
 
 def _path(template: str, seeded: dict) -> str:

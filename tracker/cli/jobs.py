@@ -14,7 +14,7 @@ from sqlmodel import select
 from tracker.cli.common import ConfigOption, console, fail, open_context
 
 app = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
-RUNNERS = {"digest:weekly": "weekly_digest", "reminders:daily": "deadline_reminders",
+RUNNERS = {"digest:weekly": "weekly_digest", "digest:daily": "daily_digest", "reminders:daily": "deadline_reminders",
            "health:weekly": "health_check", "match:all": "match_all"}
 
 

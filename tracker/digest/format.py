@@ -47,10 +47,23 @@ def deadline_text(deadline: date | None, today: date, rolling: bool = False, tim
     return f"{short_date(deadline)}{at} ({when})"
 
 
-def period_for(now: datetime, tz: str) -> str:
-    """The ISO week of `now` in the digest's timezone, e.g. '2026-W48'."""
-    iso = now.astimezone(ZoneInfo(tz)).isocalendar()
+FREQUENCIES = ("weekly", "daily")  # a digest that is "off" is not sent (User.digest is False)
+PERIOD_LENGTH = {"weekly": timedelta(days=7), "daily": timedelta(days=1)}
+
+
+def period_for(now: datetime, tz: str, frequency: str = "weekly") -> str:
+    """The ledger's period of `now` in the digest's timezone: the ISO week ('2026-W48') for
+    a weekly digest, the date ('2026-11-30') for a daily one."""
+    local = now.astimezone(ZoneInfo(tz))
+    if frequency == "daily":
+        return local.date().isoformat()
+    iso = local.isocalendar()
     return f"{iso.year}-W{iso.week:02d}"
+
+
+def frequency_of(period: str) -> str:
+    """Which digest a ledger period belongs to: '2026-W48' weekly, '2026-11-30' daily."""
+    return "weekly" if "-W" in period else "daily"
 
 
 def local_today(now: datetime, tz: str) -> date:

@@ -21,6 +21,7 @@ from tracker.digest.build import DigestContent
 from tracker.digest.format import short_date
 
 SUMMARY_CHARS = 300
+SHORT_SUMMARY_CHARS = 160  # a card's summary in the HTML part: a line or two at 390 px
 SUMMARY_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a"}
 _HTMLISH = re.compile(r"</?[a-zA-Z!]")
 _INLINER = css_inline.CSSInliner(keep_style_tags=False, load_remote_stylesheets=False)
@@ -38,19 +39,32 @@ def summary_html(text: str) -> Markup:
     return Markup(_clean_html(text))  # noqa: S704 - sanitised by nh3 just above
 
 
-def _shorten(text: str) -> str:
+def _shorten(text: str, limit: int = SUMMARY_CHARS) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= SUMMARY_CHARS else text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
 
 
 _BLOCK = re.compile(r"</?(?:p|br|div|li|ul|ol|h[1-6]|tr|td|th|table|blockquote)\b[^>]*>", re.IGNORECASE)
 
 
-def summary_text(text: str) -> str:
+def summary_text(text: str, limit: int = SUMMARY_CHARS) -> str:
     """A scraped summary as plain text: tags dropped (script/style with their content)."""
     if _HTMLISH.search(text):
         text = html.unescape(nh3.clean(_BLOCK.sub(" ", text[: SUMMARY_CHARS * 3]), tags=set()))
-    return _shorten(text)
+    return _shorten(text, limit)
+
+
+def summary_short(text: str) -> str:
+    """A card's summary: plain text (escaped by the template), cut at a word."""
+    return summary_text(text, SHORT_SUMMARY_CHARS)
+
+
+def closes(deadline: str, soon: bool = False) -> str:
+    """'Closes 14 Mar 2027 (104 days)' ('Closing soon: ...' within the closing window); a
+    rolling call's 'Rolling (no fixed deadline)' as it is."""
+    if not deadline[:1].isdigit():
+        return deadline
+    return f"{'Closing soon:' if soon else 'Closes'} {deadline}"
 
 
 def oneline(text: object) -> str:
@@ -67,7 +81,8 @@ def _env() -> Environment:
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True, default=False),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
-    env.filters.update(summary_html=summary_html, summary_text=summary_text, oneline=oneline, wrap=wrap,
+    env.filters.update(summary_html=summary_html, summary_text=summary_text, summary_short=summary_short, closes=closes,
+                       oneline=oneline, wrap=wrap,
                        pad=lambda s, n: str(s).ljust(n))
     return env
 
@@ -77,8 +92,10 @@ ENV = _env()
 
 def _context(content: DigestContent, prefix: str) -> dict:
     week_start = short_date(content.today - timedelta(days=content.today.weekday()))
-    title = f"{prefix} for the week of {week_start}"
-    return {"content": content, "prefix": prefix, "week_start": week_start, "title": title}
+    daily = content.frequency == "daily"
+    when = f"{content.today:%a} {short_date(content.today)}" if daily else f"week of {week_start}"
+    title = f"{prefix} for {'' if daily else 'the '}{when}"
+    return {"content": content, "prefix": prefix, "week_start": week_start, "when": when, "title": title}
 
 
 def render_parts(content: DigestContent, prefix: str = "Funding digest") -> tuple[str, str, str]:
@@ -113,6 +130,9 @@ def render_message(content: DigestContent, *, from_address: str, message_id: str
     msg["Auto-Submitted"] = "auto-generated"
     msg["X-Auto-Response-Suppress"] = "All"
     msg["X-Tracker-Digest"] = content.period
+    if content.unsubscribe_url:  # RFC 2369 and RFC 8058: the mail client's own one-click unsubscribe
+        msg["List-Unsubscribe"] = f"<{content.unsubscribe_url}>"
+        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["MIME-Version"] = "1.0"
     msg["Content-Type"] = "multipart/alternative"
     msg.attach(_text_part(text, "plain"))

@@ -7,7 +7,7 @@ recorded for it, and a recipient whose digest was delivered is never sent a seco
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
@@ -21,6 +21,7 @@ from tracker.digest.transports import Transport
 from tracker.models import Digest, User, utcnow
 
 WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parse_week(text: str) -> str:
@@ -29,6 +30,17 @@ def parse_week(text: str) -> str:
     if not WEEK.match(week):
         raise ValueError(f"--week {text!r}: expected an ISO week such as 2026-W48")
     return week
+
+
+def parse_day(text: str) -> str:
+    """A daily digest's period, e.g. 2026-12-02; ValueError naming the input if not."""
+    day = text.strip()
+    try:
+        if DAY.match(day):
+            return date.fromisoformat(day).isoformat()
+    except ValueError:
+        pass
+    raise ValueError(f"--day {text!r}: expected a date such as 2026-12-02")
 
 
 def retry_digests(engine: Engine, settings: Settings, now: datetime | None = None, *,
@@ -46,12 +58,15 @@ def retry_digests(engine: Engine, settings: Settings, now: datetime | None = Non
         if recipient:
             stmt = stmt.where(Digest.recipient == recipient.strip().lower())
         rows = list(s.exec(stmt))
-        later = {r: p for r, p in s.exec(select(Digest.recipient, Digest.period).where(
-            col(Digest.status).in_(DELIVERED), col(Digest.period) > period))}
+        # Later by when it was recorded: a daily period ('2026-12-02') and a weekly one
+        # ('2026-W49') do not sort as text, and a recipient may switch between them.
+        delivered = list(s.exec(select(Digest.recipient, Digest.period, Digest.created_at).where(
+            col(Digest.status).in_(DELIVERED), Digest.period != period).order_by(Digest.created_at)))
     batch = Batch(engine, settings, now, period, transport, options, secret, claimable=(*CLAIMABLE, "failed"))
     report, users = batch.report, []
     for digest, user in rows:
-        why = _not_resent(digest, user, later.get(digest.recipient))
+        later = [p for r, p, at in delivered if r == digest.recipient and at > digest.created_at]
+        why = _not_resent(digest, user, later[-1] if later else None)
         if why:
             report.skipped += 1
             report.lines.append(f"{digest.recipient}: {why}, not resent")

@@ -31,7 +31,7 @@ from sqlmodel import Session, col, select
 from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.digest.build import MAX_PER_NEED, DigestContent, build_digest, recipients
-from tracker.digest.format import period_for
+from tracker.digest.format import frequency_of, period_for
 from tracker.digest.refusals import RefusalJudge, Verdict
 from tracker.digest.render import new_message_id, render_message
 from tracker.digest.tokens import load_secret
@@ -192,12 +192,13 @@ SKIP = {"sent": "already sent this period", "outbox": "already written to the ou
 
 def send_digests(engine: Engine, settings: Settings, now: datetime | None = None, dry_run: bool = False,
                  *, transport: Transport | None = None, options: SendOptions | None = None,
-                 secret: str | None = None) -> SendReport:
-    """Build, record and send each recipient's digest for the period containing `now`."""
+                 secret: str | None = None, frequency: str = "weekly") -> SendReport:
+    """Build, record and send the digest for the period containing `now` (its ISO week, or
+    its day for `frequency="daily"`) to each recipient who chose that frequency."""
     now = now or utcnow()
-    period = period_for(now, settings.digest.timezone)
+    period = period_for(now, settings.digest.timezone, frequency)
     with session_scope(engine) as s:
-        users = recipients(s)
+        users = recipients(s, frequency)
         tried = set(s.exec(select(Digest.recipient).where(
             Digest.period == period, col(Digest.status) == "pending", col(Digest.error) != "")))
     # Recipients refused or deferred earlier this period go last, so that two bad addresses
@@ -260,7 +261,8 @@ class Batch:
                 report.lines.append(f"{email}: {self.skip[existing.status]} {existing.error}".rstrip())
                 return
             content = build_digest(s, user, now=self.now, timezone=cfg.timezone, base_url=cfg.base_url,
-                                   secret=self.secret, max_per_need=self.options.max_per_need, cache=self.cache)
+                                   secret=self.secret, max_per_need=self.options.max_per_need, cache=self.cache,
+                                   frequency=frequency_of(report.period))
         content.period = report.period  # `digest retry --week` resends an earlier week's row
         if content.is_empty and not cfg.send_empty:
             report.skipped_empty += 1
@@ -304,7 +306,7 @@ class Batch:
         status = "outbox" if self.transport.name == "outbox" else "sent"
         _finish(self.engine, row, status, "", self.now, content.match_ids)
         setattr(report, status, getattr(report, status) + 1)
-        report.lines.append(f"{email}: {status}, {content.new_count} new matches ({reply})")
+        report.lines.append(f"{email}: {status}, {content.new_count} new calls ({reply})")
         for held, held_reply in self.refusals.accept():
             self.failed(held, held_reply, expect="pending")
 

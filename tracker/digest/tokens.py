@@ -94,6 +94,37 @@ def verify_action(secret: str, token: str, max_age_days: float = DEFAULT_MAX_AGE
     return result
 
 
+PREFERENCES_SALT = "tracker.digest.preferences"
+# An unsubscribe link must still work from an old digest (RFC 8058 sets no limit; mail
+# providers use it weeks later); it only changes the recipient's own digest settings.
+PREFERENCES_MAX_AGE_DAYS = 365
+
+
+@lru_cache(maxsize=8)
+def _preferences_serializer(secret: str) -> URLSafeTimedSerializer:
+    if not secret:
+        raise ValueError("a preferences-token secret is required")
+    return URLSafeTimedSerializer(secret, salt=PREFERENCES_SALT)
+
+
+def sign_preferences(secret: str, user_id: int) -> str:
+    """A URL-safe token for the digest preferences and unsubscribe pages of `user_id`."""
+    return _preferences_serializer(secret).dumps([user_id, "p"])
+
+
+def verify_preferences(secret: str, token: str) -> int:
+    """The user id a preferences token names, or TokenExpired / TokenInvalid."""
+    try:
+        payload = _preferences_serializer(secret).loads(token, max_age=PREFERENCES_MAX_AGE_DAYS * 86400)
+    except SignatureExpired as exc:
+        raise TokenExpired("This link has expired. Sign in to change your digest settings.") from exc
+    except BadSignature as exc:
+        raise TokenInvalid("This link is not valid. It may have been altered or mistyped.") from exc
+    if not (isinstance(payload, list) and len(payload) == 2 and payload[1] == "p" and isinstance(payload[0], int)):
+        raise TokenInvalid("This link is not valid.")
+    return payload[0]
+
+
 def is_used(session: Session, token: ActionToken) -> bool:
     return session.get(ActionTokenUse, token.jti) is not None
 

@@ -121,6 +121,15 @@ def timing_reason(v: rules.Verdicts, i: int, need: NeedSpec, opp: OppSpec, today
     return closes
 
 
+TIMING_STARTS = ("closed", "too tight: ", "closes ", "upcoming: ", "rolling: ")
+
+
+def states_timing(reason: str) -> bool:
+    """Whether a stored reason is `timing_reason`'s (a dated line, stale a day later): the
+    digest states the deadline itself, once."""
+    return reason.startswith(TIMING_STARTS)
+
+
 def reasons(v: rules.Verdicts, i: int, need: NeedSpec, opp: OppSpec, today: date,
             overlap: list[str], duplicate_of: str | None, words: list[str] | None = None) -> list[str]:
     """Failed rules first (for ineligible matches), then fit, place, who, money and time."""

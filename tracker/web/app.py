@@ -64,12 +64,14 @@ def create_app(settings: Settings) -> FastAPI:
         dashboard,
         needs,
         opportunities,
+        preferences,
         schedules,
         sources,
         users,
     )
 
-    for module in (auth, dashboard, opportunities, needs, bids, sources, users, schedules, actions, calendar, api):
+    for module in (auth, dashboard, opportunities, needs, bids, sources, users, schedules, actions, preferences,
+                   calendar, api):
         app.include_router(module.router)
     app.include_router(api.docs_router)
     return app

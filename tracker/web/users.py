@@ -93,6 +93,7 @@ def account(request: Request, session: DB, user: Viewer) -> Response:
                           .order_by(col(ApiToken.id))).all()
     base = site_url(request)
     return render(request, "account.html", {"tokens": tokens, "new_token": request.session.pop("new_token", None),
+                                            "user_digest": user.digest_frequency if user.digest else "",
                                             "calendar_url": f"{base}/calendar/{user.calendar_token}.ics"
                                             if user.calendar_token else ""})
 
