@@ -14,6 +14,11 @@ class Vocabulary:
     themes: dict[str, str]
     parents: dict[str, str]  # area -> parent area ("" for the root)
     aliases: dict[str, str] = field(default_factory=dict)  # other name -> area
+    theme_names: dict[str, str] = field(default_factory=dict)  # theme key -> short name for people
+
+    def theme_name(self, key: str) -> str:
+        """'Drugs and alcohol' for drugs_alcohol: keys drop the "and" a reader needs."""
+        return self.theme_names.get(key) or key.replace("_", " ").capitalize()
 
     def canonical_area(self, name: str) -> str | None:
         """The area key for a name or alias, case-insensitively; None if unknown."""
@@ -52,4 +57,5 @@ def load_vocabulary() -> Vocabulary:
         themes=dict(data["themes"]),
         parents=dict(data["areas"]),
         aliases=dict(data.get("area_aliases", {})),
+        theme_names=dict(data.get("theme_names", {})),
     )

@@ -29,8 +29,8 @@ def test_new_matches_grouped_by_need_best_first(engine, seeded):
     assert [e.score for e in n1.entries] == sorted((e.score for e in n1.entries), reverse=True)
     youth = n1.entries[0]
     assert youth.title == "Youth Diversion Fund"
-    assert (youth.funder, youth.amount, youth.deadline) == ("Home Office", "£5,000–£50,000",
-                                                             "14 Mar 2027 (104 days)")
+    assert (youth.funder, youth.amount, youth.deadline) == ("Home Office", "£5,000 to £50,000",
+                                                             "14 March 2027 (104 days)")
     assert youth.reasons == ["Theme: youth diversion", "Area: Peterborough is covered"]
     assert youth.url == f"{BASE_URL}/opportunities/{seeded['calls']['youth']}"
 
@@ -67,7 +67,7 @@ def test_closing_soon_changes_bids_and_admin_sources(engine, seeded):
     ada, sam = build(engine, ADA), build(engine, SAM)
     assert [e.title for e in ada.closing] == ["Community Safety Partnership Grant", "Safer Streets round 6"]
     assert ada.closing[0].notes == ["Team bid: preparing"]
-    assert ada.changed[0].notes == ["Deadline moved from 1 Mar 2027 to 14 Mar 2027",
+    assert ada.changed[0].notes == ["Deadline moved from 1 March 2027 to 14 March 2027",
                                     "Maximum grant changed from £40,000 to £50,000"]
     assert list(ada.bids) == ["preparing", "applied"]
     assert ada.bids["preparing"][0].actions[0].label == "Mark applied"

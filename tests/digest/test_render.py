@@ -44,8 +44,8 @@ def test_html_is_table_layout_with_inlined_css_and_real_headings(engine, seeded)
 def test_text_part_reads_alone(engine, seeded):
     subject, text, _ = parts(engine, ADA)
     assert subject.startswith("Funding digest: 5 new matches, 2 closing soon, 1 changed")
-    assert "Deadline:     14 Mar 2027 (104 days)" in text
-    assert "Amount:       £5,000–£50,000" in text
+    assert "Deadline:     14 March 2027 (104 days)" in text
+    assert "Amount:       £5,000 to £50,000" in text
     assert "NEW MATCHES" in text and "## Youth diversion (3)" in text
     assert "<" not in text.replace("<script>", "").replace("<img", "").replace("<i>", "").replace(
         "</script>", "").replace("</i>", "").replace("<b>", "").replace("</b>", "")

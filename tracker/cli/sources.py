@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 from sqlmodel import select
 
+from tracker import format as fmt
 from tracker.cli.common import ConfigOption, console, fail, open_context
 from tracker.models import Source
 from tracker.sources import (
@@ -175,7 +176,7 @@ def test(
     for col in ("title", "deadline", "amount", "status", "areas", "themes", "url"):
         table.add_column(col, overflow="fold")
     for c in outcome.calls:
-        amount = "–".join(f"£{v:,}" for v in (c.get("amount_min"), c.get("amount_max")) if v) or "-"
+        amount = fmt.amount_range(c.get("amount_min") or None, c.get("amount_max") or None, missing="-")
         deadline = "rolling" if c.get("rolling") else (c.get("deadline") or "-")
         table.add_row(c["title"], str(deadline), amount, c["status"], ", ".join(c.get("areas") or []),
                       ", ".join(c.get("themes") or []), c["url"])
