@@ -121,3 +121,99 @@ def test_date_boxes_are_checked_on_the_server(as_role, seeded):
     assert "There is a problem" not in page
     assert _titles(page) == ["Youth Diversion Fund"]
     assert 'type="date"' not in page
+
+
+def test_dashboard_shows_the_bid_on_listed_calls(as_role, seeded):
+    page = as_role("viewer").get("/").text
+    assert f'href="/bids/{seeded["bid"]}">Bid: interested</a>' in page
+
+
+def test_source_can_be_changed_and_paused(as_role, seeded, engine):
+    client = as_role("admin")
+    source = seeded["source"]
+    page = client.get(f"/sources/{source}/edit").text
+    assert 'value="trust-site"' in page and "Save changes" in page
+    r = client.post_form(f"/sources/{source}", {"name": "Fen Valley PCC", "kind": "html",
+                                                "url": "https://funder.example/grants", "schedule": "0 8 * * 1"})
+    assert r.status_code == 303
+    page = client.get(f"/sources/{source}").text
+    assert "Fen Valley PCC" in page and "every Monday at 08:00" in page
+    r = client.post_form(f"/sources/{source}", {"name": "Fen Valley PCC", "kind": "html", "url": "ftp://x"})
+    assert r.status_code == 422 and "There is a problem" in r.text
+    client.post_form(f"/sources/{source}/enabled", {})
+    assert "Resume crawling" in client.get(f"/sources/{source}").text
+
+
+def test_removing_a_source_asks_first_and_keeps_its_calls(as_role, seeded, engine):
+    from tracker.models import Source
+
+    client = as_role("admin")
+    source = seeded["source"]
+    before = db_rows(engine)
+    page = client.get(f"/sources/{source}/remove").text
+    assert "Remove the source trust-site?" in page
+    assert "The 1 call it found stay in the tracker, with their matches, bids and history" in page
+    assert db_rows(engine) == before
+    r = client.post_form(f"/sources/{source}/remove")
+    assert r.status_code == 303
+    assert "Its 1 call stay in the tracker." in client.get("/sources").text
+    with session_scope(engine) as s:
+        assert s.get(Source, source) is None
+        youth = s.get(Opportunity, seeded["opps"]["youth"])
+        assert youth.source_id is None and youth.title == "Youth Diversion Fund"
+    assert "Youth Diversion Fund" in client.get("/opportunities").text
+
+
+def test_a_source_from_the_config_file_cannot_be_changed_on_the_web(as_role, seeded, engine):
+    from tracker.models import Source
+
+    with session_scope(engine) as s:
+        s.get(Source, seeded["source"]).origin = "config"
+    client = as_role("admin")
+    before = db_rows(engine)
+    r = client.post_form(f"/sources/{seeded['source']}/remove")
+    assert r.status_code == 409 and "declared in the config file" in r.text
+    assert db_rows(engine) == before
+    assert "change or remove it there" in client.get(f"/sources/{seeded['source']}").text
+
+
+def test_switching_a_user_off_asks_first(as_role, seeded, engine):
+    client = as_role("admin")
+    val = seeded["users"]["viewer"]
+    before = db_rows(engine)
+    r = client.post_form(f"/users/{val}", {"role": "viewer", "name": "Val", "active": "false"})
+    assert r.status_code == 303 and r.headers["location"] == f"/users/{val}/disable"
+    page = client.get(r.headers["location"]).text
+    assert "Switch off val@council.example?" in page and "Yes, switch this account off" in page
+    assert db_rows(engine) == before
+    assert client.post_form(f"/users/{val}/active", {"active": "false"}).status_code == 303
+    with session_scope(engine) as s:
+        assert not s.get(User, val).active
+    assert "switched off" in client.get(f"/users/{val}").text
+
+
+def test_people_set_their_own_name(as_role, seeded):
+    client = as_role("staff")
+    client.post_form("/account/name", {"name": "  Sam   Patel "})
+    assert "Your name is now shown as Sam Patel." in client.get("/account").text
+    assert "Owner: Sam Patel" in client.get("/bids").text
+
+
+def test_schedules_are_in_words_with_a_simple_form(as_role, seeded, engine):
+    from tracker.models import JobControl
+
+    client = as_role("admin")
+    page = client.get("/schedules").text
+    assert "every day at 06:00" in page  # the default crawl
+    assert "every Monday at 08:00" in page  # the weekly digest
+    r = client.post_form("/schedules/crawl:trust-site", {"frequency": "weekly", "day": "wednesday",
+                                                         "time": "07:30"})
+    assert r.status_code == 303
+    with session_scope(engine) as s:
+        assert s.get(JobControl, "crawl:trust-site").schedule == "30 7 * * wed"
+    page = client.get("/schedules").text
+    assert "every Wednesday at 07:30" in page
+    before = db_rows(engine)
+    r = client.post_form("/schedules/crawl:trust-site", {"frequency": "daily", "time": "25:00"})
+    assert r.status_code == 422 and "Time: 25:00 is not a time of day like 06:00 or 17:30" in r.text
+    assert db_rows(engine) == before

@@ -20,6 +20,7 @@ from tracker.sources import (
     funder_name,
     last_runs,
     parse_selectors,
+    remove_source,
     validate_source,
 )
 
@@ -126,21 +127,10 @@ def disable(name: str, config: ConfigOption = None) -> None:
 @app.command("remove")
 def remove(name: str, config: ConfigOption = None) -> None:
     """Remove a source; the calls it found are kept."""
-    from tracker.models import CrawlRun, Opportunity
-
     ctx = open_context(config)
     try:
         with ctx.session() as session:
-            s = find_source(session, name)
-            if s.origin == "config":
-                fail(f"{name} is declared in {ctx.settings.config_path}: remove it there")
-            for opp in session.exec(select(Opportunity).where(Opportunity.source_id == s.id)):
-                opp.source_id = None
-                session.add(opp)
-            for run in session.exec(select(CrawlRun).where(CrawlRun.source_id == s.id)):
-                session.delete(run)
-            session.flush()
-            session.delete(s)
+            remove_source(session, find_source(session, name))
     except SourceError as exc:
         fail(str(exc))
     console.print(f"removed source {name}", highlight=False)

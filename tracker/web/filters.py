@@ -13,6 +13,7 @@ import nh3
 from markupsafe import Markup, escape
 
 from tracker import format as fmt
+from tracker.schedule_words import describe
 from tracker.vocab import load_vocabulary
 
 SUMMARY_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i"}
@@ -68,5 +69,5 @@ def person(user: Any) -> str:
 def install(env: jinja2.Environment) -> None:
     env.filters.update(money=fmt.money, amount_range=fmt.amount_range, day=fmt.long_date, when=fmt.date_time,
                        score=fmt.score, days_left=days_left, theme_name=theme_name, person=person,
-                       clean_html=clean_html, safe_url=safe_url)
+                       clean_html=clean_html, safe_url=safe_url, cron_words=describe)
     env.globals["options"] = options

@@ -15,6 +15,7 @@ from tracker.bounds import DbInt
 from tracker.models import ApiToken, Need, User
 from tracker.users import ROLES, UserError, add_user, hash_password
 from tracker.web.deps import DB, Admin, Viewer, flash, get_or_404, render, state
+from tracker.web.filters import person
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=1000)]
@@ -60,9 +61,15 @@ def user_detail(request: Request, user_id: DbInt, session: DB, admin: Admin) -> 
 @router.post("/users/{user_id}")
 def user_update(request: Request, user_id: DbInt, session: DB, admin: Admin, role: Text = "staff",
                 name: Text = "", digest: Annotated[bool, Form()] = False,
-                active: Annotated[bool, Form()] = False, followed_needs: Annotated[list[str], Form()] = [],  # noqa: B006
-                password: Text = "") -> Response:
+                active: Annotated[bool | None, Form()] = None,
+                followed_needs: Annotated[list[str], Form()] = [],  # noqa: B006
+                password: Text = "", confirmed: Text = "") -> Response:
+    """Save the user's details. Switching the account off (`active` false) is asked first:
+    without `confirmed=yes` nothing is saved and the confirmation page is shown."""
     user = get_or_404(session, User, user_id)
+    active = user.active if active is None else active
+    if user.active and not active and confirmed != "yes":
+        return RedirectResponse(f"/users/{user.id}/disable", status_code=303)
     errors = []
     if role not in ROLES:
         errors.append(f"role must be one of {', '.join(ROLES)}")
@@ -89,6 +96,33 @@ def user_update(request: Request, user_id: DbInt, session: DB, admin: Admin, rol
     return RedirectResponse(f"/users/{user.id}", status_code=303)
 
 
+@router.get("/users/{user_id}/disable")
+def user_disable_confirm(request: Request, user_id: DbInt, session: DB, admin: Admin) -> Response:
+    """Asks before switching an account off; showing it changes nothing."""
+    user = get_or_404(session, User, user_id)
+    return render(request, "confirm.html", {
+        "heading": f"Switch off {user.email}?", "warning": True,
+        "lines": ["They are signed out everywhere and cannot sign in; their API tokens and digest links stop "
+                  "working. Their bids and history stay. You can switch the account on again later."],
+        "action": f"/users/{user.id}/active", "button": "Yes, switch this account off",
+        "cancel": f"/users/{user.id}", "fields": {"active": "false"}})
+
+
+@router.post("/users/{user_id}/active")
+def user_active(request: Request, user_id: DbInt, session: DB, admin: Admin,
+                active: Annotated[bool, Form()] = False) -> Response:
+    user = get_or_404(session, User, user_id)
+    if user.active and not active:
+        if user.role == "admin" and _admins(session) <= 1:
+            raise HTTPException(422, "this is the last active admin: make another admin first")
+        user.session_epoch += 1
+    user.active = active
+    session.add(user)
+    session.commit()
+    flash(request, f"{user.email} {'can sign in again' if active else 'is switched off'}.")
+    return RedirectResponse(f"/users/{user.id}", status_code=303)
+
+
 @router.get("/account")
 def account(request: Request, session: DB, user: Viewer) -> Response:
     tokens = session.exec(select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked).is_(False))
@@ -97,6 +131,17 @@ def account(request: Request, session: DB, user: Viewer) -> Response:
     return render(request, "account.html", {"tokens": tokens, "new_token": request.session.pop("new_token", None),
                                             "calendar_url": f"{base}/calendar/{user.calendar_token}.ics"
                                             if user.calendar_token else ""})
+
+
+@router.post("/account/name")
+def account_name(request: Request, session: DB, user: Viewer,
+                 name: Annotated[str, Form(max_length=100)] = "") -> Response:
+    """Your name as others see it on bids and history (empty: the start of your email)."""
+    user.name = " ".join(name.split())
+    session.add(user)
+    session.commit()
+    flash(request, f"Your name is now shown as {person(user)}.")
+    return RedirectResponse("/account", status_code=303)
 
 
 @router.post("/account/tokens")
