@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+from dataclasses import replace
 from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -37,7 +38,9 @@ def job_table(session: Session, web: WebState) -> list[dict]:
                      "description": "(no longer scheduled)"})
     for job in jobs:
         job["control"] = controls.get(job["id"])
-        job["form"] = simple_form(job["control"].schedule if job["control"] else None)
+        own = job["control"].schedule if job["control"] else None
+        # the form opens on what runs now; "the default" stays chosen until someone changes it
+        job["form"] = simple_form(own) if own else replace(simple_form(job["cron"]), frequency="default", cron="")
         job["last"] = session.exec(select(JobRun).where(JobRun.job_id == job["id"])
                                    .order_by(col(JobRun.id).desc())).first()
     return jobs
