@@ -140,6 +140,12 @@ def test_source_can_be_changed_and_paused(as_role, seeded, engine):
     assert "Fen Valley PCC" in page and "every Monday at 08:00" in page
     r = client.post_form(f"/sources/{source}", {"name": "Fen Valley PCC", "kind": "html", "url": "ftp://x"})
     assert r.status_code == 422 and "There is a problem" in r.text
+    form = {"name": "Fen Valley PCC", "kind": "html", "url": "https://funder.example/grants"}
+    client.post_form(f"/sources/{source}", {**form, "frequency": "daily", "time": "05:45"})
+    assert "every day at 05:45" in client.get(f"/sources/{source}").text
+    assert '<option selected value="daily">' in client.get(f"/sources/{source}/edit").text
+    r = client.post_form(f"/sources/{source}", {**form, "frequency": "weekly", "day": "friday", "time": "noon"})
+    assert r.status_code == 422 and "Schedule: Time: noon is not a time of day" in r.text
     client.post_form(f"/sources/{source}/enabled", {})
     assert "Resume crawling" in client.get(f"/sources/{source}").text
 

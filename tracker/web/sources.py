@@ -8,12 +8,13 @@ import logging
 import threading
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, select
 
 from tracker.bounds import DbInt
 from tracker.models import Source
+from tracker.schedule_words import DAY_OPTIONS, FREQUENCIES, SimpleSchedule, cron_from_form, simple_form
 from tracker.sources import (
     KINDS,
     SourceError,
@@ -44,13 +45,31 @@ def source_list(request: Request, session: DB, user: Admin) -> Response:
                                             "default_schedule": state(request).settings.schedule.crawl})
 
 
-def _form(name: str = "", kind: str = "html", url: str = "", funder: str = "", schedule: str = "",
-          link_pattern: str = "", selectors: str = "") -> dict:
+def schedule_fields(frequency: Annotated[str, Form(max_length=40)] = "cron",
+                    day: Annotated[str, Form(max_length=40)] = "monday",
+                    time: Annotated[str, Form(max_length=40)] = "", schedule: Field = "") -> SimpleSchedule:
+    """The simple schedule form's fields; without `frequency` the cron line is taken as typed."""
+    return SimpleSchedule(frequency, day, time, schedule)
+
+
+ScheduleIn = Annotated[SimpleSchedule, Depends(schedule_fields)]
+
+
+def _form(name: str = "", kind: str = "html", url: str = "", funder: str = "",
+          sched: SimpleSchedule | None = None, link_pattern: str = "", selectors: str = "") -> dict:
+    sched = sched or SimpleSchedule()
+    try:
+        schedule, problem = cron_from_form(sched.frequency, sched.day, sched.time, sched.cron) or "", ""
+    except ValueError as exc:
+        schedule, problem = "", f"Schedule: {exc}"
     return {"name": name.strip(), "kind": kind, "url": url.strip(), "funder": funder.strip(),
-            "schedule": schedule.strip(), "link_pattern": link_pattern.strip(), "selectors": selectors.strip()}
+            "schedule": schedule, "schedule_problem": problem, "link_pattern": link_pattern.strip(),
+            "selectors": selectors.strip(), "sf": sched if problem else simple_form(schedule or None)}
 
 
 def _problems(session: Session, web: WebState, form: dict, editing: Source | None = None) -> list[str]:
+    if form["schedule_problem"]:
+        return [form["schedule_problem"]]
     try:
         validate_source(form["name"], form["kind"], form["url"], web.settings.crawl.allow_hosts,
                         link_pattern=form["link_pattern"] or None, schedule=form["schedule"] or None)
@@ -66,7 +85,13 @@ def _problems(session: Session, web: WebState, form: dict, editing: Source | Non
 def _form_page(request: Request, form: dict, errors: list[str], editing: Source | None = None,
                status_code: int = 200) -> Response:
     return render(request, "source_form.html", {"form": form, "kinds": KINDS, "errors": errors, "preview": None,
-                                                "editing": editing}, status_code=status_code)
+                                                "editing": editing, **_schedule_ctx(request)},
+                  status_code=status_code)
+
+
+def _schedule_ctx(request: Request) -> dict:
+    return {"frequencies": FREQUENCIES, "days": DAY_OPTIONS,
+            "default_cron": state(request).settings.schedule.crawl}
 
 
 @router.get("/sources/new")
@@ -76,11 +101,11 @@ def source_new(request: Request, user: Admin) -> Response:
 
 @router.post("/sources/preview")
 def source_preview(request: Request, session: DB, user: Admin, name: Field = "", kind: Field = "html",
-                   url: Field = "", funder: Field = "", schedule: Field = "", link_pattern: Field = "",
+                   url: Field = "", funder: Field = "", sched: ScheduleIn = None, link_pattern: Field = "",
                    selectors: Field = "") -> Response:
     """Crawl the URL now in a child process, storing nothing, and show what it would extract."""
     web = state(request)
-    form = _form(name, kind, url, funder, schedule, link_pattern, selectors)
+    form = _form(name, kind, url, funder, sched, link_pattern, selectors)
     errors = _problems(session, web, form)
     if errors:
         return _form_page(request, form, errors, status_code=422)
@@ -89,17 +114,18 @@ def source_preview(request: Request, session: DB, user: Admin, name: Field = "",
     outcome = preview_source(web.settings, crawler, url=form["url"], kind=form["kind"],
                              link_pattern=form["link_pattern"] or None, selectors=parse_selectors(form["selectors"]))
     result = outcome.results[0] if outcome.results else None
-    return render(request, "source_form.html", {"form": form, "kinds": KINDS, "errors": [],
+    return render(request, "source_form.html", {"form": form, "kinds": KINDS, "errors": [], "editing": None,
                                                 "preview": {"calls": outcome.calls, "result": result,
-                                                            "timed_out": outcome.timed_out}})
+                                                            "timed_out": outcome.timed_out},
+                                                **_schedule_ctx(request)})
 
 
 @router.post("/sources")
 def source_create(request: Request, session: DB, user: Admin, name: Field = "", kind: Field = "html",
-                  url: Field = "", funder: Field = "", schedule: Field = "", link_pattern: Field = "",
+                  url: Field = "", funder: Field = "", sched: ScheduleIn = None, link_pattern: Field = "",
                   selectors: Field = "") -> Response:
     web = state(request)
-    form = _form(name, kind, url, funder, schedule, link_pattern, selectors)
+    form = _form(name, kind, url, funder, sched, link_pattern, selectors)
     errors = _problems(session, web, form)
     if not errors:
         try:
@@ -136,17 +162,17 @@ def source_edit(request: Request, source_id: DbInt, session: DB, user: Admin) ->
     _refuse_config(source)
     selectors = "\n".join(f"{k}={v}" for k, v in (source.selectors or {}).items())
     return _form_page(request, _form(source.name, source.kind, source.url, funder_name(session, source) or "",
-                                     source.schedule or "", source.link_pattern or "", selectors), [], source)
+                                     simple_form(source.schedule), source.link_pattern or "", selectors), [], source)
 
 
 @router.post("/sources/{source_id}")
 def source_update(request: Request, source_id: DbInt, session: DB, user: Admin, name: Field = "",
-                  kind: Field = "html", url: Field = "", funder: Field = "", schedule: Field = "",
+                  kind: Field = "html", url: Field = "", funder: Field = "", sched: ScheduleIn = None,
                   link_pattern: Field = "", selectors: Field = "") -> Response:
     source = get_or_404(session, Source, source_id)
     _refuse_config(source)
     web = state(request)
-    form = _form(name, kind, url, funder, schedule, link_pattern, selectors)
+    form = _form(name, kind, url, funder, sched, link_pattern, selectors)
     errors = _problems(session, web, form, editing=source)
     if not errors:
         try:
