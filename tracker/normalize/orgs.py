@@ -385,4 +385,10 @@ def _once(texts: list[str]) -> str:
                     items.append(item)
             if items:
                 lines.append("; ".join(items))
-    return "\n".join(lines)
+    # a section heading whose sentences were all said already stands alone: drop it
+    return "\n".join(line for i, line in enumerate(lines)
+                     if not (_heading(line) and (i + 1 == len(lines) or _heading(lines[i + 1]))))
+
+
+def _heading(line: str) -> bool:
+    return len(line.split()) <= 6 and bool(ELIG_LABEL.search(line) or INELIG_LABEL.search(line))
