@@ -14,6 +14,8 @@ from tracker.models import Bid, BidEvent, Match, utcnow
 
 STATUSES = ("interested", "preparing", "applied", "awarded", "unsuccessful", "withdrawn")
 OPEN_STATUSES = ("interested", "preparing", "applied")
+# changes that end a bid (or record an outcome): people confirm them before they happen
+CONFIRM_STATUSES = ("awarded", "unsuccessful", "withdrawn")
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "interested": ("preparing", "applied", "withdrawn"),
     "preparing": ("interested", "applied", "withdrawn"),
@@ -83,6 +85,23 @@ def find_bid(session: Session, opportunity_id: int, need_id: str | None) -> Bid 
     if need_id is not None:
         query = query.where(col(Bid.need_id).is_(None) | (Bid.need_id == need_id))
     return session.exec(query.order_by(col(Bid.need_id).is_(None), col(Bid.id).desc())).first()
+
+
+def bids_by_call(session: Session, opportunity_ids: list[int]) -> dict[int, list[Bid]]:
+    """Each call's bids, newest first, for pages that list calls and show the team's bid."""
+    out: dict[int, list[Bid]] = {}
+    ids = sorted(set(opportunity_ids))
+    for start in range(0, len(ids), 500):
+        query = select(Bid).where(col(Bid.opportunity_id).in_(ids[start:start + 500])).order_by(col(Bid.id).desc())
+        for bid in session.exec(query):
+            out.setdefault(bid.opportunity_id, []).append(bid)
+    return out
+
+
+def bid_for_need(bids: list[Bid], need_id: str | None) -> Bid | None:
+    """Of one call's bids (newest first), the one for this need: find_bid's choice, in memory."""
+    own = [b for b in bids if b.need_id == need_id]
+    return (own or [b for b in bids if b.need_id is None] or [None])[0]
 
 
 def mark(session: Session, opportunity_id: int, need_id: str | None, status: str, user_id: int | None = None,

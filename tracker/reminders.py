@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, select
 
 from tracker.config import Settings
+from tracker.format import long_date
 from tracker.models import Bid, Opportunity, ReminderSent, User
 
 THRESHOLDS = (1, 3, 7)
@@ -29,7 +30,7 @@ def threshold_for(days_left: int) -> int | None:
 
 def render_reminder(bid: Bid, opp: Opportunity, owner: User, days: int, settings: Settings) -> EmailMessage:
     ctx = {"bid": bid, "opp": opp, "owner": owner, "days": days,
-           "deadline": opp.deadline.strftime("%-d %b %Y") if opp.deadline else "",
+           "deadline": long_date(opp.deadline),
            "link": f"{settings.digest.base_url.rstrip('/')}/opportunities/{opp.id}"}
     msg = EmailMessage()
     msg["Subject"] = " ".join(_env.get_template("reminder.subject.txt").render(ctx).split())

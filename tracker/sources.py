@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from tracker.config import Settings, SourceConfig
-from tracker.models import CrawlRun, Funder, Source
+from tracker.models import CrawlRun, Funder, Opportunity, Source
 from tracker.netguard import UnsafeURL, check_url
 
 KINDS = ("html", "rss", "atom", "ocds")
@@ -70,6 +70,52 @@ def add_source(session: Session, settings: Settings, *, name: str, kind: str, ur
     session.add(source)
     session.flush()
     return source
+
+
+def _editable(source: Source) -> None:
+    if source.origin == "config":
+        raise SourceError(f"{source.name} is declared in the config file: change or remove it there")
+
+
+def update_source(session: Session, settings: Settings, source: Source, *, name: str, kind: str, url: str,
+                  funder: str | None = None, schedule: str | None = None, link_pattern: str | None = None,
+                  selectors: dict[str, str] | None = None) -> Source:
+    """Change a source added from the CLI or the web; its stored calls and runs stay."""
+    _editable(source)
+    validate_source(name, kind, url, settings.crawl.allow_hosts, link_pattern, schedule)
+    other = session.exec(select(Source).where(Source.name == name, Source.id != source.id)).first()
+    if other is not None:
+        raise SourceError(f"a source named {name!r} already exists")
+    funder_row = get_or_create_funder(session, funder)
+    source.name, source.kind, source.url = name, kind, url
+    source.funder_id = funder_row.id if funder_row else None
+    source.schedule, source.link_pattern, source.selectors = schedule, link_pattern, selectors or {}
+    session.add(source)
+    session.flush()
+    return source
+
+
+def stored_calls(session: Session, source: Source) -> int:
+    return int(session.exec(select(func.count()).select_from(Opportunity)
+                            .where(Opportunity.source_id == source.id)).one())
+
+
+def remove_source(session: Session, source: Source) -> int:
+    """Stop tracking a source. The calls it found stay, with their matches, bids and history
+    (they are the team's record); only the link to the source and its crawl runs go.
+    Returns how many calls were kept."""
+    _editable(source)
+    kept = 0
+    for opp in session.exec(select(Opportunity).where(Opportunity.source_id == source.id)):
+        opp.source_id = None
+        session.add(opp)
+        kept += 1
+    for run in session.exec(select(CrawlRun).where(CrawlRun.source_id == source.id)):
+        session.delete(run)
+    session.flush()
+    session.delete(source)
+    session.flush()
+    return kept
 
 
 def sync_config_sources(session: Session, settings: Settings) -> list[str]:

@@ -17,6 +17,7 @@ from tracker.gazetteer import Area, Gazetteer, load_gazetteer
 class Vocabulary:
     org_types: dict[str, str]
     themes: dict[str, str]
+    theme_names: dict[str, str] = field(default_factory=dict)  # theme key -> short name for people
     org_kinds: dict[str, str] = field(default_factory=dict)  # finer kind -> the org type it belongs to
     gazetteer: Gazetteer = field(default_factory=load_gazetteer, repr=False)
 
@@ -28,6 +29,10 @@ class Vocabulary:
     def parents(self) -> dict[str, Area]:
         """Every area name (the stored form), with its area."""
         return self.gazetteer.by_name
+
+    def theme_name(self, key: str) -> str:
+        """'Drugs and alcohol' for drugs_alcohol: keys drop the "and" a reader needs."""
+        return self.theme_names.get(key) or key.replace("_", " ").capitalize()
 
     def canonical_area(self, name: str) -> str | None:
         """The area name for a name, alias, former name or code, case-insensitively; None if unknown."""
@@ -66,6 +71,7 @@ def load_vocabulary() -> Vocabulary:
         org_types=dict(data["org_types"]),
         themes=dict(data["themes"]),
         org_kinds=dict(data.get("org_kinds", {})),
+        theme_names=dict(data.get("theme_names", {})),
     )
 
 

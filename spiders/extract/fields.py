@@ -22,7 +22,8 @@ def clean_label(text: str) -> str:
 
 
 def _value_text(el: HtmlElement) -> str:
-    return "; ".join(block_text(el).split("\n"))
+    # list items often end in ";" themselves: joining must not double it (";;")
+    return "; ".join(line.rstrip().rstrip(";").rstrip() for line in block_text(el).split("\n"))
 
 
 def _put(out: dict[str, str], label: str, value: str, repeat: bool = True) -> None:

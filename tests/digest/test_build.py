@@ -29,8 +29,8 @@ def test_new_matches_grouped_by_need_best_first(engine, seeded):
     assert [e.score for e in n1.cards] == sorted((e.score for e in n1.cards), reverse=True)
     youth = n1.cards[0]
     assert youth.title == "Youth Diversion Fund"
-    assert (youth.funder, youth.amount, youth.deadline) == ("Home Office", "£5,000–£50,000",
-                                                             "14 Mar 2027 (104 days)")
+    assert (youth.funder, youth.amount, youth.deadline) == ("Home Office", "£5,000 to £50,000",
+                                                             "14 March 2027 (104 days)")
     assert youth.reasons == ["Theme: youth diversion", "Area: Peterborough is covered"]
     assert youth.url == f"{BASE_URL}/opportunities/{seeded['calls']['youth']}"
 
@@ -73,7 +73,7 @@ def test_closing_soon_changes_bids_and_admin_sources(engine, seeded):
     # calls listed once, with what changed and the bid inside their cards
     cards = {c.title: c for c in ada.cards}
     assert ada.changed == [] and cards["Youth Diversion Fund"].notes == [
-        "Deadline moved from 1 Mar 2027", "Maximum grant changed from £40,000 to £50,000"]
+        "Deadline moved from 1 March 2027", "Maximum grant changed from £40,000 to £50,000"]
     assert list(ada.bids) == ["preparing"]
     assert cards["Domestic Abuse Safe Accommodation"].notes == ["Team bid: applied"]
     assert ada.bids["preparing"][0].actions[0].label == "Mark applied"
@@ -93,7 +93,7 @@ def test_already_sent_matches_are_left_out(engine, seeded):
     assert "Youth Diversion Fund" not in titles(content)
     assert content.since == NOW - timedelta(days=7)
     assert content.changed[0].title == "Youth Diversion Fund"  # no longer new: its change has its own line
-    assert content.changed[0].notes == ["Deadline moved from 1 Mar 2027 to 14 Mar 2027",
+    assert content.changed[0].notes == ["Deadline moved from 1 March 2027 to 14 March 2027",
                                         "Maximum grant changed from £40,000 to £50,000"]
     assert "Youth Diversion Fund" in titles(build(engine, SAM))  # only for that recipient
 

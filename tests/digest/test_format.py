@@ -7,7 +7,7 @@ from tracker.digest.format import amount_range, deadline_text, period_for, safe_
 
 
 @pytest.mark.parametrize(("low", "high", "text"), [
-    (5000, 50000, "£5,000–£50,000"),
+    (5000, 50000, "£5,000 to £50,000"),
     (None, 50000, "up to £50,000"),
     (5000, None, "from £5,000"),
     (10000, 10000, "£10,000"),
@@ -19,12 +19,12 @@ def test_amount_range(low, high, text):
 
 def test_deadline_text():
     today = date(2026, 11, 26)
-    assert deadline_text(date(2027, 3, 14), today) == "14 Mar 2027 (108 days)"
-    assert deadline_text(date(2026, 11, 27), today) == "27 Nov 2026 (1 day)"
-    assert deadline_text(today, today, time="17:00") == "26 Nov 2026 at 17:00 (today)"
+    assert deadline_text(date(2027, 3, 14), today) == "14 March 2027 (108 days)"
+    assert deadline_text(date(2026, 11, 27), today) == "27 November 2026 (1 day)"
+    assert deadline_text(today, today, time="17:00") == "26 November 2026 at 17:00 (today)"
     assert deadline_text(None, today, rolling=True) == "Rolling (no fixed deadline)"
     assert deadline_text(None, today) == "No deadline given"
-    assert deadline_text(date(2026, 11, 1), today) == "1 Nov 2026 (closed)"
+    assert deadline_text(date(2026, 11, 1), today) == "1 November 2026 (closed)"
 
 
 def test_period_uses_the_digest_timezone():
@@ -37,8 +37,8 @@ def test_describe_changes():
     lines = describe_changes({"deadline": ["2027-03-01", "2027-03-14"], "status": ["closed", "open"],
                               "amount_min": [1000, 5000], "amount_max": [20000, 50000],
                               "title": ["a", "b"]})
-    assert lines == ["Deadline moved from 1 Mar 2027 to 14 Mar 2027", "Reopened",
-                     "Amount changed from £1,000–£20,000 to £5,000–£50,000"]
+    assert lines == ["Deadline moved from 1 March 2027 to 14 March 2027", "Reopened",
+                     "Amount changed from £1,000 to £20,000 to £5,000 to £50,000"]
     assert describe_changes({"summary": ["x", "y"]}) == []
 
 

@@ -39,12 +39,12 @@ def test_daily_weekly_and_off_each_get_what_they_chose(engine, seeded, settings,
     # Wednesday: the daily run sends sam's daily digest only
     report = send(engine, settings, now=WEDNESDAY, frequency="daily")
     assert report.sent == 1 and [r for _f, rs in got.envelopes for r in rs] == [SAM]
-    assert got.messages[0]["Subject"].endswith("(Wed 2 Dec 2026)")
+    assert got.messages[0]["Subject"].endswith("(Wed 2 December 2026)")
     assert rows(engine)[SAM].period == "2026-12-02"
     # the weekly run on Monday sends ada's weekly digest, not sam's (daily) or val's (off)
     send(engine, settings, now=NOW + timedelta(days=7), frequency="weekly")
     assert [r for _f, rs in got.envelopes for r in rs] == [SAM, ADA]
-    assert "(week of 7 Dec 2026)" in got.messages[1]["Subject"]
+    assert "(week of 7 December 2026)" in got.messages[1]["Subject"]
     # the next day's daily run: sam again if there is news, exactly once however often it runs
     new_call(engine, "Thursday fund")
     for _ in range(2):

@@ -87,18 +87,18 @@ def test_top_five_per_need_then_the_rest_on_the_web(engine, seeded):
 
 def test_each_card_states_its_deadline_once(engine, seeded):
     title = "Dated reasons fund"
-    add_call(engine, title, 45, {"N1": 0.95}, reasons=["themes youth", f"closes 14 Jan 2027 ({45} days)",
+    add_call(engine, title, 45, {"N1": 0.95}, reasons=["themes youth", f"closes 14 January 2027 ({45} days)",
                                                        "covers Peterborough"])
     content = build(engine, ADA)
     card = next(c for c in content.cards if c.title == title)
     assert card.reasons == ["themes youth", "covers Peterborough"]  # the matcher's dated line is dropped
     _subject, text, html = render_parts(content)
-    deadline = (TODAY + timedelta(days=45)).strftime("%-d %b %Y")
+    deadline = (TODAY + timedelta(days=45)).strftime("%-d %B %Y")
     assert card_of(text, title).count(deadline) == 1
     html_card = html[html.index(title):html.index("</div>", html.index(title))]
     assert html_card.count(deadline) == 1 and "Deadline:" not in html_card
     youth = card_of(text, "Youth Diversion Fund")  # changed deadline: the old one only, the new once
-    assert youth.count("14 Mar 2027") == 1 and "Deadline moved from 1 Mar 2027" in youth
+    assert youth.count("14 March 2027") == 1 and "Deadline moved from 1 March 2027" in youth
 
 
 def test_a_rolling_call_says_so_without_a_closing_date(engine, seeded):
@@ -121,13 +121,13 @@ def test_start_by_is_the_deadline_less_the_needs_preparation_days(engine, seeded
     add_call(engine, both, 50, {"N1": 0.99, "N2": 0.1})
     content = build(engine, ADA)
     cards = {c.title: c for c in content.cards}
-    youth = cards["Youth Diversion Fund"]  # 14 Mar 2027 - 30 days
-    assert youth.start_by == "start by 12 Feb 2027"
-    assert "Closes 14 Mar 2027 (104 days); start by 12 Feb 2027" in render_parts(content)[1]
+    youth = cards["Youth Diversion Fund"]  # 14 March 2027 - 30 days
+    assert youth.start_by == "start by 12 February 2027"
+    assert "Closes 14 March 2027 (104 days); start by 12 February 2027" in render_parts(content)[1]
     assert cards["Safer Streets round 6"].start_by == "start now"  # 10 days left, 30 needed
     assert cards["Domestic Abuse Safe Accommodation"].start_by == ""  # N2 has no preparation days
     shared = cards[both]  # N1 wants 30 days, N2 none: said per need
-    start = f"start by {(TODAY + timedelta(days=20)):%-d %b %Y}"
+    start = f"start by {(TODAY + timedelta(days=20)):%-d %B %Y}"
     assert [t.start_by for t in shared.needs] == [start, ""] and shared.start_by == ""
     assert f"; {start} for this need" in card_of(render_parts(content)[1], both)
 

@@ -21,7 +21,7 @@ def test_eligible_call_is_ranked_with_all_reasons() -> None:
         "covers Peterborough",
         "council may apply",
         "£5k–£50k overlaps £20k–£60k",
-        "closes 14 Mar 2027 (108 days)",
+        "closes 14 March 2027 (108 days)",
     ]
     assert 0 < r.score <= 100
 
@@ -111,7 +111,7 @@ def test_rolling_and_upcoming_wording() -> None:
     assert "rolling: no fixed deadline" in result(opp(deadline=None, rolling=True)).reasons
     up = result(opp(status="upcoming", opens=date(2027, 7, 1), deadline=date(2027, 9, 30)))
     assert up.eligible
-    assert "upcoming: opens 1 Jul 2027, closes 30 Sep 2027 (308 days)" in up.reasons
+    assert "upcoming: opens 1 July 2027, closes 30 September 2027 (308 days)" in up.reasons
     tbc = result(opp(status="upcoming", deadline=None))
     assert "upcoming: opening soon, dates to be confirmed" in tbc.reasons
 

@@ -234,3 +234,13 @@ def test_holdout2_wordings(text, eligible, excluded):
 ])
 def test_grants_for_names_the_recipients(text, eligible):
     assert sorted(read_eligibility(text).eligible) == sorted(eligible)
+
+
+def test_eligibility_text_is_kept_once():
+    """A "Who can apply" field and the page's own section hold the same sentence: once."""
+    from tracker.normalize.orgs import eligibility_from_fields, merge, read_eligibility
+
+    sentence = "Registered charities and community groups may apply. Councils are not eligible."
+    found = merge([eligibility_from_fields({"Who can apply": sentence}),
+                   read_eligibility(f"Who can apply\n{sentence}")])
+    assert found.text == sentence, found.text  # and no heading left on its own

@@ -46,3 +46,9 @@ def test_funder_labels():
     assert funder_from_fields(fields) == "Peterborough City Council"
     assert funder_from_fields({"Funding organisation": "Home Office"}) == "Home Office"
     assert funder_from_fields({"Area": "x"}) is None
+
+
+def test_list_items_ending_in_semicolons_are_joined_once():
+    got = fields("<main><h2>Who can apply</h2><ul><li>district and city councils;</li>"
+                 "<li>registered charities;</li><li>community groups.</li></ul></main>")
+    assert got["Who can apply"] == "district and city councils; registered charities; community groups."

@@ -27,6 +27,10 @@ ROUTES = [
     ("/sources", "/sources", {"name": "new", "kind": "html", "url": "https://f.example/"}, "admin"),
     ("/sources/{source_id}/enabled", "/sources/{source}/enabled", {}, "admin"),
     ("/sources/{source_id}/run", "/sources/{source}/run", {}, "admin"),
+    ("/sources/{source_id}", "/sources/{source}", {"name": "renamed", "kind": "html", "url": "https://f.example/"},
+     "admin"),
+    ("/sources/{source_id}/remove", "/sources/{source}/remove", {}, "admin"),
+    ("/users/{user_id}/active", "/users/{u_viewer}/active", {"active": "false"}, "admin"),
     ("/users", "/users", {"email": "new@council.example", "role": "viewer", "password": "long enough pw"},
      "admin"),
     ("/users/{user_id}", "/users/{u_viewer}", {"role": "viewer", "active": "true", "digest": "true"}, "admin"),
@@ -35,6 +39,7 @@ ROUTES = [
     ("/account/tokens", "/account/tokens", {"name": "laptop"}, "viewer"),
     ("/account/calendar", "/account/calendar", {}, "viewer"),
     ("/account/digest", "/account/digest", {"frequency": "daily"}, "viewer"),
+    ("/account/name", "/account/name", {"name": "Val Viewer"}, "viewer"),
     ("/logout", "/logout", {}, "viewer"),
 ]
 # Routes with their own authentication, tested elsewhere.

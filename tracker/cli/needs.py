@@ -47,7 +47,7 @@ def list_(config: ConfigOption = None, all_: Annotated[bool, typer.Option("--all
     for col in ("id", "title", "area", "applicant", "partners", "amount", "themes"):
         table.add_column(col, overflow="fold")
     for n in rows:
-        amount = "–".join(f"£{v:,}" for v in (n["amount_min"], n["amount_max"]) if v is not None) or "-"
+        amount = fmt.amount_range(n["amount_min"], n["amount_max"], missing="-")
         table.add_row(n["id"], n["title"], n["area"], n["applicant"], ", ".join(n["partners"]), amount,
                       ", ".join(n["themes"]))
     console.print(table)
@@ -181,5 +181,6 @@ def matches_list(
         table.add_column(col, overflow="fold")
     for r in rows:
         if r["eligible"]:
-            table.add_row(r["need_id"], str(r["rank"] or "-"), f"{r['score']:.0f}", r["title"], "; ".join(r["reasons"]))
+            table.add_row(r["need_id"], str(r["rank"] or "-"), fmt.score(r["score"]), r["title"],
+                          "; ".join(r["reasons"]))
     console.print(table)

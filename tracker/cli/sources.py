@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 from sqlmodel import select
 
+from tracker import format as fmt
 from tracker.cli.common import ConfigOption, Format, console, fail, open_context, styled
 from tracker.models import Source
 from tracker.sources import (
@@ -19,6 +20,7 @@ from tracker.sources import (
     funder_name,
     last_runs,
     parse_selectors,
+    remove_source,
     validate_source,
 )
 
@@ -49,7 +51,7 @@ def add(
 
 
 @app.command("list")
-def list_(config: ConfigOption = None, fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
+def list_(config: ConfigOption = None, output: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
     """List sources with their health."""
     ctx = open_context(config)
     with ctx.session() as session:
@@ -59,7 +61,7 @@ def list_(config: ConfigOption = None, fmt: Annotated[Format, typer.Option("--fo
                  "last_crawl_at": s.last_crawl_at.isoformat() if s.last_crawl_at else None,
                  "last_calls": s.last_calls, "schedule": s.schedule or ctx.settings.schedule.crawl}
                 for s in sources]
-    if fmt is Format.json:
+    if output is Format.json:
         typer.echo(json.dumps(rows, indent=2))
         return
     table = Table(title=f"{len(rows)} source(s)")
@@ -125,21 +127,10 @@ def disable(name: str, config: ConfigOption = None) -> None:
 @app.command("remove")
 def remove(name: str, config: ConfigOption = None) -> None:
     """Remove a source; the calls it found are kept."""
-    from tracker.models import CrawlRun, Opportunity
-
     ctx = open_context(config)
     try:
         with ctx.session() as session:
-            s = find_source(session, name)
-            if s.origin == "config":
-                fail(f"{name} is declared in {ctx.settings.config_path}: remove it there")
-            for opp in session.exec(select(Opportunity).where(Opportunity.source_id == s.id)):
-                opp.source_id = None
-                session.add(opp)
-            for run in session.exec(select(CrawlRun).where(CrawlRun.source_id == s.id)):
-                session.delete(run)
-            session.flush()
-            session.delete(s)
+            remove_source(session, find_source(session, name))
     except SourceError as exc:
         fail(str(exc))
     console.print(f"removed source {name}", highlight=False)
@@ -175,7 +166,7 @@ def test(
     for col in ("title", "deadline", "amount", "status", "areas", "themes", "url"):
         table.add_column(col, overflow="fold")
     for c in outcome.calls:
-        amount = "–".join(f"£{v:,}" for v in (c.get("amount_min"), c.get("amount_max")) if v) or "-"
+        amount = fmt.amount_range(c.get("amount_min") or None, c.get("amount_max") or None, missing="-")
         deadline = "rolling" if c.get("rolling") else (c.get("deadline") or "-")
         table.add_row(c["title"], str(deadline), amount, c["status"], ", ".join(c.get("areas") or []),
                       ", ".join(c.get("themes") or []), c["url"])

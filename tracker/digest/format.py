@@ -1,4 +1,5 @@
-"""Small formatters shared by the digest templates: money, deadlines, periods."""
+"""Small formatters for the digests: deadlines and periods; money and dates as tracker.format
+writes them everywhere."""
 
 from __future__ import annotations
 
@@ -6,31 +7,19 @@ import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from tracker import format as shared
+from tracker.format import money
 
-def money(amount: int | None) -> str:
-    return f"£{amount:,}"
+__all__ = ["money"]
 
 
 def amount_range(low: int | None, high: int | None) -> str:
-    """'£5,000–£50,000', 'up to £50,000', 'from £5,000', '£10,000' or 'Amount not stated'."""
-    if low and high:
-        return money(low) if low == high else f"{money(low)}–{money(high)}"
-    if high:
-        return f"up to {money(high)}"
-    if low:
-        return f"from {money(low)}"
-    return "Amount not stated"
+    """'£5,000 to £50,000', 'up to £50,000', 'from £5,000', '£10,000' or 'Amount not stated'."""
+    return shared.amount_range(low or None, high or None, missing="Amount not stated")
 
 
 def short_date(value: date | str | None) -> str:
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value[:10])
-        except ValueError:
-            return value
-    if value is None:
-        return "none"
-    return f"{value.day} {value:%b %Y}"
+    return shared.long_date(value) or "none"
 
 
 def days_left(deadline: date, today: date) -> int:
@@ -38,7 +27,7 @@ def days_left(deadline: date, today: date) -> int:
 
 
 def deadline_text(deadline: date | None, today: date, rolling: bool = False, time: str | None = None) -> str:
-    """'14 Mar 2027 (108 days)', '2 Dec 2026 at 17:00 (today)', 'Rolling (no fixed deadline)'."""
+    """'14 March 2027 (108 days)', '2 December 2026 at 17:00 (today)', 'Rolling (no fixed deadline)'."""
     if deadline is None:
         return "Rolling (no fixed deadline)" if rolling else "No deadline given"
     left = days_left(deadline, today)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from tracker.format import long_date
 from tracker.matching import rules
 from tracker.matching.types import NeedSpec, OppSpec
 
@@ -56,7 +57,7 @@ def money_range(lo: int | None, hi: int | None) -> str:
 
 
 def day(d: date) -> str:
-    return f"{d.day} {d:%b %Y}"
+    return long_date(d)
 
 
 def _joined(words: list[str]) -> str:

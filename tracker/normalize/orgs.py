@@ -368,4 +368,28 @@ def merge(parts: Iterable[Eligibility]) -> Eligibility:
         if part.text:
             texts.append(part.text)
     excluded = list(dict.fromkeys(excl))
-    return Eligibility([k for k in dict.fromkeys(elig) if k not in excluded], excluded, "\n".join(texts))
+    return Eligibility([k for k in dict.fromkeys(elig) if k not in excluded], excluded, _once(texts))
+
+
+def _once(texts: list[str]) -> str:
+    """The texts joined, each line ("; "-separated item) kept once: a labelled field and the
+    page's own "Who can apply" section often hold the same sentences."""
+    seen: set[str] = set()
+    lines = []
+    for text in texts:
+        for line in text.split("\n"):
+            items = []
+            for item in line.split("; "):
+                key = " ".join(re.findall(r"\w+", item.casefold()))
+                if key and key not in seen:
+                    seen.add(key)
+                    items.append(item)
+            if items:
+                lines.append("; ".join(items))
+    # a section heading whose sentences were all said already stands alone: drop it
+    return "\n".join(line for i, line in enumerate(lines)
+                     if not (_heading(line) and (i + 1 == len(lines) or _heading(lines[i + 1]))))
+
+
+def _heading(line: str) -> bool:
+    return len(line.split()) <= 6 and bool(ELIG_LABEL.search(line) or INELIG_LABEL.search(line))

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from tracker.bids import (
+    CONFIRM_STATUSES,
     STATUSES,
     BidError,
     allowed_next,
@@ -20,9 +22,9 @@ from tracker.bids import (
 )
 from tracker.bounds import INT_MAX, DbInt, db_int
 from tracker.csvout import write_csv
+from tracker.format import money
 from tracker.models import Bid, Match, Need, Opportunity, User
 from tracker.web.deps import DB, Staff, Viewer, flash, get_or_404, render, safe_next
-from tracker.web.filters import money
 from tracker.web.opportunities import csv_response
 
 router = APIRouter(include_in_schema=False)
@@ -35,8 +37,8 @@ def board_rows(session: Session) -> list[tuple[Bid, Opportunity]]:
                              .order_by(col(Opportunity.deadline).is_(None), col(Opportunity.deadline), col(Bid.id))))
 
 
-def _owners(session: Session) -> dict[int, str]:
-    return {u.id: u.email for u in session.exec(select(User))}
+def _owners(session: Session) -> dict[int, User]:
+    return {u.id: u for u in session.exec(select(User))}
 
 
 @router.get("/bids")
@@ -44,6 +46,7 @@ def board(request: Request, session: DB, user: Viewer) -> Response:
     rows = board_rows(session)
     columns = {s: [(b, o) for b, o in rows if b.status == s] for s in STATUSES}
     return render(request, "bids.html", {"columns": columns, "owners": _owners(session),
+                                         "need_titles": dict(session.exec(select(Need.id, Need.title)).all()),
                                          "allowed_next": allowed_next})
 
 
@@ -52,7 +55,8 @@ def bids_csv(request: Request, session: DB, user: Viewer) -> Response:
     owners = _owners(session)
     rows = ({"id": b.id, "status": b.status, "opportunity_url": o.url, "title": o.title, "funder": o.funder,
              "deadline": o.deadline.isoformat() if o.deadline else None, "need_id": b.need_id,
-             "owner": owners.get(b.owner_id or 0), "amount_requested": b.amount_requested,
+             "owner": owners[b.owner_id].email if b.owner_id in owners else None,
+             "amount_requested": b.amount_requested,
              "amount_awarded": b.amount_awarded, "notes": b.notes, "created_at": b.created_at.isoformat(),
              "updated_at": b.updated_at.isoformat()} for b, o in board_rows(session))
     return csv_response(write_csv(CSV_FIELDS, rows), "bids.csv")
@@ -70,17 +74,50 @@ def bid_detail(request: Request, bid_id: DbInt, session: DB, user: Viewer) -> Re
     })
 
 
+def _back(back: str, bid: Bid) -> str:
+    return safe_next(back or f"/bids/{bid.id}")
+
+
 @router.post("/bids/{bid_id}/status")
-def bid_status(request: Request, bid_id: DbInt, session: DB, user: Staff, status: Annotated[str, Form()],
-               note: Annotated[str, Form(max_length=2000)] = "", back: Annotated[str, Form()] = "") -> Response:
+def bid_status(request: Request, bid_id: DbInt, session: DB, user: Staff, status: Annotated[str, Form()] = "",
+               note: Annotated[str, Form(max_length=2000)] = "", back: Annotated[str, Form()] = "",
+               confirmed: Annotated[str, Form()] = "") -> Response:
     bid = get_or_404(session, Bid, bid_id)
+    if not status:
+        raise HTTPException(422, "Choose the bid's new status")
+    if status in CONFIRM_STATUSES and status != bid.status and confirmed != "yes":
+        query = urlencode({"status": status, "note": note, "back": back})
+        return RedirectResponse(f"/bids/{bid.id}/confirm?{query}", status_code=303)
     try:
         change_status(session, bid, status, user_id=user.id, note=note)
     except BidError as exc:
         raise HTTPException(400, str(exc)) from exc
     session.commit()
     flash(request, f"Bid marked {status}.")
-    return RedirectResponse(safe_next(back or f"/bids/{bid.id}"), status_code=303)
+    return RedirectResponse(_back(back, bid), status_code=303)
+
+
+CONFIRM_TEXT = {
+    "awarded": "This records that the funder awarded the bid. It is final: an awarded bid cannot change status.",
+    "unsuccessful": "This records that the bid was turned down. It is final: the bid cannot change status again.",
+    "withdrawn": "This stops work on the bid and drops it from deadline reminders. It can be reopened as "
+                 "interested later.",
+}
+
+
+@router.get("/bids/{bid_id}/confirm")
+def bid_status_confirm(request: Request, bid_id: DbInt, session: DB, user: Staff, status: str = "",
+                       note: str = "", back: str = "") -> Response:
+    """Asks before an outcome or a withdrawal; showing this page changes nothing."""
+    bid = get_or_404(session, Bid, bid_id)
+    if status not in allowed_next(bid):
+        raise HTTPException(400, f"a bid that is {bid.status} cannot become {status or 'nothing'}")
+    opp = session.get(Opportunity, bid.opportunity_id)
+    return render(request, "confirm.html", {
+        "heading": f"Mark this bid {status}?", "warning": status != "awarded",
+        "lines": [f"{opp.title if opp else 'Bid ' + str(bid.id)}: now {bid.status}.", CONFIRM_TEXT[status]],
+        "action": f"/bids/{bid.id}/status", "button": f"Yes, mark it {status}", "cancel": _back(back, bid),
+        "fields": {"status": status, "note": note[:2000], "back": back, "confirmed": "yes"}})
 
 
 def _amount(value: str) -> int | None:

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlmodel import col, func, select
 
 from tracker import clock
-from tracker.bids import OPEN_STATUSES, STATUSES
+from tracker.bids import OPEN_STATUSES, STATUSES, bid_for_need, bids_by_call
 from tracker.models import Bid, Digest, Match, Need, Opportunity, Source, utcnow
 from tracker.web.deps import DB, Viewer, render
 
@@ -38,7 +38,9 @@ def dashboard(request: Request, session: DB, user: Viewer) -> Response:
         .order_by(col(Opportunity.deadline)).limit(20)
     ).all()
     counts = dict(session.exec(select(Bid.status, func.count()).group_by(Bid.status)).all())
-    ctx = {"new_matches": new_matches, "closing": closing, "today": today,
+    bids = bids_by_call(session, [o.id for _, o, _ in new_matches] + [o.id for o in closing])
+    ctx = {"new_matches": new_matches, "closing": closing, "today": today, "bids": bids,
+           "bid_for_need": bid_for_need,
            "bid_counts": [(s, counts.get(s, 0)) for s in STATUSES], "unhealthy": [], "failed_digests": []}
     if user.role == "admin":
         ctx["unhealthy"] = session.exec(select(Source).where(col(Source.healthy).is_(False))

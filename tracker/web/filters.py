@@ -1,50 +1,22 @@
-"""Jinja2 filters: money, dates, and scraped summaries cleaned with nh3."""
+"""Jinja2 filters: money, dates and scores (written by tracker.format, as in emails and the
+CLI), theme names, people's names, and scraped summaries cleaned with nh3."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jinja2
 import nh3
 from markupsafe import Markup, escape
 
-LONDON = ZoneInfo("Europe/London")
+from tracker import format as fmt
+from tracker.schedule_words import describe
+from tracker.vocab import load_vocabulary
+
 SUMMARY_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i"}
-
-
-def money(value: int | None) -> str:
-    return "" if value is None else f"£{value:,}"
-
-
-def amount_range(lo: int | None, hi: int | None) -> str:
-    if lo is None and hi is None:
-        return "Not stated"
-    if lo is None:
-        return f"up to {money(hi)}"
-    if hi is None or hi == lo:
-        return f"from {money(lo)}" if hi is None else money(lo)
-    return f"{money(lo)} to {money(hi)}"
-
-
-def day(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.date()
-    return f"{value.day} {value:%b %Y}"
-
-
-def when(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    local = value.astimezone(LONDON)
-    return f"{local.day} {local:%b %Y %H:%M}"
 
 
 def days_left(value: date | None, today: date | None = None) -> str:
@@ -82,7 +54,20 @@ def options(items: Iterable[Any], selected: Any = "", blank: str | None = "Any")
     return Markup("".join(parts))
 
 
+def theme_name(key: str) -> str:
+    """The theme's short name from the vocabulary ("Drugs and alcohol"), not its key."""
+    return load_vocabulary().theme_name(key)
+
+
+def person(user: Any) -> str:
+    """A user's name, or the local part of their email when they have not given one."""
+    if user is None:
+        return ""
+    return (user.name or "").strip() or user.email.partition("@")[0]
+
+
 def install(env: jinja2.Environment) -> None:
-    env.filters.update(money=money, amount_range=amount_range, day=day, when=when, days_left=days_left,
-                       clean_html=clean_html, safe_url=safe_url)
+    env.filters.update(money=fmt.money, amount_range=fmt.amount_range, day=fmt.long_date, when=fmt.date_time,
+                       score=fmt.score, days_left=days_left, theme_name=theme_name, person=person,
+                       clean_html=clean_html, safe_url=safe_url, cron_words=describe)
     env.globals["options"] = options

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, func, select
 
 from tracker import clock
-from tracker.bids import dismiss_match, mark_interested, restore_match
+from tracker.bids import bid_for_need, bids_by_call, dismiss_match, find_bid, mark_interested, restore_match
 from tracker.bounds import DbInt
 from tracker.models import Match, Need, Opportunity
 from tracker.needs import NeedIn, save_need
@@ -110,7 +110,8 @@ def need_detail(request: Request, need_id: str, session: DB, user: Viewer) -> Re
     ranked = [(m, o) for m, o in rows if not m.dismissed]
     dismissed = [(m, o) for m, o in rows if m.dismissed]
     return render(request, "need.html", {"need": need, "ranked": ranked, "dismissed": dismissed,
-                                         "today": clock.today()})
+                                         "today": clock.today(), "bid_for_need": bid_for_need,
+                                         "bids": bids_by_call(session, [o.id for _, o in rows])})
 
 
 @router.get("/needs/{need_id}/edit")
@@ -165,7 +166,10 @@ def match_restore(request: Request, match_id: DbInt, session: DB, user: Staff,
 def match_interested(request: Request, match_id: DbInt, session: DB, user: Staff,
                      back: Annotated[str, Form()] = "") -> Response:
     match = get_or_404(session, Match, match_id)
+    before = find_bid(session, match.opportunity_id, match.need_id)
+    was = before.status if before is not None else None
     bid = mark_interested(session, match, user.id)
     session.commit()
-    flash(request, f"Marked interested: bid is {bid.status}.")
+    flash(request, f"This call already has a bid: it is {bid.status}. Nothing changed."
+                   if was == bid.status else f"Marked interested: bid is {bid.status}.")
     return RedirectResponse(safe_next(back or f"/bids/{bid.id}"), status_code=303)

@@ -7,13 +7,14 @@ from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
 from tracker import clock
-from tracker.bids import allowed_next
+from tracker.bids import allowed_next, bid_for_need, bids_by_call
 from tracker.bounds import DbInt
 from tracker.export import export_row, to_csv
 from tracker.models import Bid, Match, Need, Opportunity, OpportunityRevision, Source, User
 from tracker.vocab import load_vocabulary
+from tracker.web.dateinput import read_date
 from tracker.web.deps import DB, Viewer, get_or_404, render
-from tracker.web.query import SORTS, STATUSES, OppFilter, funders, search
+from tracker.web.query import CURRENT, SORTS, STATUS_CHOICES, OppFilter, funders, search
 
 router = APIRouter(include_in_schema=False)
 
@@ -30,13 +31,17 @@ LIST_COLUMNS = (Opportunity.title, Opportunity.funder, Opportunity.deadline, Opp
 
 @router.get("/opportunities")
 def opportunity_list(request: Request, session: DB, user: Viewer) -> Response:
-    flt = OppFilter.from_params(request.query_params)
+    flt = OppFilter.from_params(request.query_params, default_status=CURRENT)
     rows, total = search(session, flt, only=LIST_COLUMNS)
     vocab = load_vocabulary()
     pages = max(1, (total + flt.per_page - 1) // flt.per_page)
+    dates = [read_date(request.query_params, "deadline_from", "Deadline from"),
+             read_date(request.query_params, "deadline_to", "Deadline to")]
     return render(request, "opportunities.html", {
-        "flt": flt, "rows": rows, "total": total, "pages": pages, "statuses": STATUSES, "sorts": list(SORTS),
-        "theme_options": [(k, k.replace("_", " ")) for k in vocab.themes], "areas": vocab.area_choices(),
+        "flt": flt, "rows": rows, "total": total, "pages": pages, "statuses": STATUS_CHOICES, "sorts": list(SORTS),
+        "dates": dates, "errors": [d.error for d in dates if d.error],
+        "bids": bids_by_call(session, [o.id for o in rows]),
+        "theme_options": [(k, vocab.theme_name(k)) for k in vocab.themes], "areas": vocab.area_choices(),
         "funders": funders(session), "today": clock.today(),
         "needs": [tuple(r) for r in session.exec(select(Need.id, Need.title).where(col(Need.active).is_(True))
                                                  .order_by(Need.id))],
@@ -45,7 +50,7 @@ def opportunity_list(request: Request, session: DB, user: Viewer) -> Response:
 
 @router.get("/opportunities.csv")
 def opportunity_csv(request: Request, session: DB, user: Viewer) -> Response:
-    flt = OppFilter.from_params(request.query_params)
+    flt = OppFilter.from_params(request.query_params, default_status=CURRENT)
     rows, _ = search(session, flt, paginate=False)
     sources = dict(session.exec(select(Source.id, Source.name)).all())
     dup_ids = {o.duplicate_of_id for o in rows if o.duplicate_of_id}
@@ -61,13 +66,14 @@ def detail_context(session: Session, opp: Opportunity) -> dict:
                            .where(Match.opportunity_id == opp.id)
                            .order_by(col(Match.eligible).desc(), col(Match.score).desc())).all()
     bids = session.exec(select(Bid).where(Bid.opportunity_id == opp.id).order_by(col(Bid.id))).all()
-    owners = {u.id: u.email for u in session.exec(select(User))}
+    owners = {u.id: u for u in session.exec(select(User))}
     duplicates = session.exec(select(Opportunity).where(Opportunity.duplicate_of_id == opp.id)).all()
     primary = session.get(Opportunity, opp.duplicate_of_id) if opp.duplicate_of_id else None
     needs = session.exec(select(Need).where(col(Need.active).is_(True)).order_by(Need.id)).all()
     return {"o": opp, "source": source, "revisions": revisions, "matches": matches, "bids": bids,
             "owners": owners, "duplicates": duplicates, "primary": primary, "needs": needs,
-            "allowed_next": allowed_next, "today": clock.today()}
+            "allowed_next": allowed_next, "today": clock.today(), "bid_for_need": bid_for_need,
+            "need_titles": dict(session.exec(select(Need.id, Need.title)).all())}
 
 
 @router.get("/opportunities/{opp_id}")

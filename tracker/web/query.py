@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from tracker.bounds import db_int
 from tracker.models import Match, Opportunity
 from tracker.vocab import load_vocabulary
+from tracker.web.dateinput import read_date
 
 SORTS = {
     "deadline": (col(Opportunity.deadline).is_(None), col(Opportunity.deadline), col(Opportunity.id)),
@@ -28,18 +29,15 @@ SORTS = {
     "funder": (col(Opportunity.funder).is_(None), col(Opportunity.funder), col(Opportunity.id)),
 }
 STATUSES = ("open", "upcoming", "closed")
+# The web list's status filter: by default the calls a team can still bid for.
+CURRENT = "current"
+STATUS_CHOICES = ((CURRENT, "Open and upcoming"), ("open", "Open"), ("upcoming", "Upcoming"),
+                  ("closed", "Closed"), ("all", "All, including closed"))
 MAX_PER_PAGE = 100
 
 
 def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _date(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 def _int(value: Any) -> int | None:
@@ -64,19 +62,22 @@ class OppFilter:
     duplicates: bool = False
 
     @classmethod
-    def from_params(cls, params: Any) -> OppFilter:
-        """Read query parameters leniently: an unusable value is ignored, not an error."""
+    def from_params(cls, params: Any, default_status: str = "") -> OppFilter:
+        """Read query parameters leniently: an unusable value is ignored, not an error.
+        `default_status` applies when none is given (the web list shows current calls)."""
         vocab = load_vocabulary()
         get = params.get
-        status = get("status") or ""
+        status = get("status") or default_status
+        status = "" if status == "all" else status
         theme = get("theme") or ""
         area = vocab.canonical_area(get("area") or "") or ""
         sort = get("sort") or "deadline"
         return cls(
-            q=(get("q") or "").strip()[:200], status=status if status in STATUSES else "",
+            q=(get("q") or "").strip()[:200], status=status if status in (*STATUSES, CURRENT) else "",
             theme=theme if theme in vocab.themes else "", funder=(get("funder") or "").strip()[:200],
             area=area, need=(get("need") or "").strip()[:80],
-            deadline_from=_date(get("deadline_from")), deadline_to=_date(get("deadline_to")),
+            deadline_from=read_date(params, "deadline_from", "Deadline from").value,
+            deadline_to=read_date(params, "deadline_to", "Deadline to").value,
             min_amount=_int(get("min_amount")), max_amount=_int(get("max_amount")),
             sort=sort if sort in SORTS else "deadline", page=max(1, _int(get("page")) or 1),
             per_page=min(MAX_PER_PAGE, max(1, _int(get("per_page")) or 25)),
@@ -95,7 +96,9 @@ class OppFilter:
             # SQLite's LIKE already ignores ASCII case; its ILIKE emulation (lower() on every row) is slow.
             op = "like" if dialect == "sqlite" else "ilike"
             conds.append(or_(*(getattr(col(c), op)(pattern, escape="\\") for c in (o.title, o.funder, o.summary))))
-        if self.status:
+        if self.status == CURRENT:
+            conds.append(col(o.status).in_(("open", "upcoming")))
+        elif self.status:
             conds.append(o.status == self.status)
         if self.theme:
             conds.append(cast(o.themes, String).like(_like(f'"{self.theme}"'), escape="\\"))
@@ -123,6 +126,8 @@ class OppFilter:
     def params(self, **changes: Any) -> str:
         """The query string for this filter with `changes`, dropping empty values."""
         data = {**asdict(self), **changes}
+        # the web list's default is current calls: "all" must be said to survive a link
+        data["status"] = {"": "all", CURRENT: ""}.get(data["status"], data["status"])
         if data.get("per_page") == 25:
             data.pop("per_page")
         out = {k: ("1" if v is True else v) for k, v in data.items() if v not in (None, "", False)}

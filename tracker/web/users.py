@@ -13,8 +13,9 @@ from sqlmodel import col, select
 
 from tracker.bounds import DbInt
 from tracker.models import ApiToken, Need, User
-from tracker.users import ROLES, UserError, active_admins, add_user, check_password, hash_password
+from tracker.users import ROLES, UserError, active_admins, add_user, check_password, hash_password, set_active
 from tracker.web.deps import DB, Admin, Viewer, flash, get_or_404, render, site_url
+from tracker.web.filters import person
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=1000)]
@@ -55,9 +56,15 @@ def user_detail(request: Request, user_id: DbInt, session: DB, admin: Admin) -> 
 @router.post("/users/{user_id}")
 def user_update(request: Request, user_id: DbInt, session: DB, admin: Admin, role: Text = "staff",
                 name: Text = "", digest: Annotated[bool, Form()] = False,
-                active: Annotated[bool, Form()] = False, followed_needs: Annotated[list[str], Form()] = [],  # noqa: B006
-                password: Text = "") -> Response:
+                active: Annotated[bool | None, Form()] = None,
+                followed_needs: Annotated[list[str], Form()] = [],  # noqa: B006
+                password: Text = "", confirmed: Text = "") -> Response:
+    """Save the user's details. Switching the account off (`active` false) is asked first:
+    without `confirmed=yes` nothing is saved and the confirmation page is shown."""
     user = get_or_404(session, User, user_id)
+    active = user.active if active is None else active
+    if user.active and not active and confirmed != "yes":
+        return RedirectResponse(f"/users/{user.id}/disable", status_code=303)
     errors = []
     if role not in ROLES:
         errors.append(f"role must be one of {', '.join(ROLES)}")
@@ -87,6 +94,31 @@ def user_update(request: Request, user_id: DbInt, session: DB, admin: Admin, rol
     return RedirectResponse(f"/users/{user.id}", status_code=303)
 
 
+@router.get("/users/{user_id}/disable")
+def user_disable_confirm(request: Request, user_id: DbInt, session: DB, admin: Admin) -> Response:
+    """Asks before switching an account off; showing it changes nothing."""
+    user = get_or_404(session, User, user_id)
+    return render(request, "confirm.html", {
+        "heading": f"Switch off {user.email}?", "warning": True,
+        "lines": ["They are signed out everywhere and cannot sign in; their API tokens and digest links stop "
+                  "working. Their bids and history stay. You can switch the account on again later."],
+        "action": f"/users/{user.id}/active", "button": "Yes, switch this account off",
+        "cancel": f"/users/{user.id}", "fields": {"active": "false"}})
+
+
+@router.post("/users/{user_id}/active")
+def user_active(request: Request, user_id: DbInt, session: DB, admin: Admin,
+                active: Annotated[bool, Form()] = False) -> Response:
+    user = get_or_404(session, User, user_id)
+    try:
+        set_active(session, user, active)
+    except UserError as exc:
+        raise HTTPException(422, str(exc)) from None
+    session.commit()
+    flash(request, f"{user.email} {'can sign in again' if active else 'is switched off'}.")
+    return RedirectResponse(f"/users/{user.id}", status_code=303)
+
+
 @router.get("/account")
 def account(request: Request, session: DB, user: Viewer) -> Response:
     tokens = session.exec(select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked).is_(False))
@@ -96,6 +128,17 @@ def account(request: Request, session: DB, user: Viewer) -> Response:
                                             "user_digest": user.digest_frequency if user.digest else "",
                                             "calendar_url": f"{base}/calendar/{user.calendar_token}.ics"
                                             if user.calendar_token else ""})
+
+
+@router.post("/account/name")
+def account_name(request: Request, session: DB, user: Viewer,
+                 name: Annotated[str, Form(max_length=100)] = "") -> Response:
+    """Your name as others see it on bids and history (empty: the start of your email)."""
+    user.name = " ".join(name.split())
+    session.add(user)
+    session.commit()
+    flash(request, f"Your name is now shown as {person(user)}.")
+    return RedirectResponse("/account", status_code=303)
 
 
 @router.post("/account/tokens")
