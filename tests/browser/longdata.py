@@ -4,11 +4,12 @@ servers produce, so every page is seen at its widest; and one example path per d
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import quote
 
 from sqlmodel import Session, select
 
 from tracker.config import Settings
-from tracker.digest.tokens import load_secret, sign_action
+from tracker.digest.tokens import load_secret, sign_action, sign_preferences
 from tracker.models import (
     ApiToken,
     Bid,
@@ -118,13 +119,21 @@ def seed_long_content(s: Session, settings: Settings, users: dict[str, User], to
                    token_hash="layout-test-token-hash", last_used_at=now))
     s.flush()
     token = sign_action(load_secret(settings), users["staff"].id, "match", match.id, "interested")
+    preferences = sign_preferences(load_secret(settings), long_user.id)
     return {
         "/opportunities/{opp_id}": f"/opportunities/{opp.id}",
         "/needs/{need_id}": f"/needs/{need.id}",
         "/needs/{need_id}/edit": f"/needs/{need.id}/edit",
         "/bids/{bid_id}": f"/bids/{bid.id}",
+        "/bids/{bid_id}/confirm": f"/bids/{bid.id}/confirm?status=withdrawn&back=/bids&note="
+                                  + quote("The partnership board pulled out; see " + LONG_URL),
         "/sources/{source_id}": f"/sources/{source.id}",
+        "/sources/{source_id}/edit": f"/sources/{source.id}/edit",
+        "/sources/{source_id}/remove": f"/sources/{source.id}/remove",
         "/users/{user_id}": f"/users/{long_user.id}",
+        "/users/{user_id}/disable": f"/users/{long_user.id}/disable",
         "/actions/{token}": f"/actions/{token}",
         "/calendar/{token}.ics": f"/calendar/{admin.calendar_token}.ics",
+        "/email/preferences/{token}": f"/email/preferences/{preferences}",
+        "/email/unsubscribe/{token}": f"/email/unsubscribe/{preferences}",
     }
