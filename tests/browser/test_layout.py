@@ -37,7 +37,10 @@ MEASURE = """(minWidth) => {
   }
   sticking.sort((a, b) => b[0] - a[0]);
   const thin = [];
-  const fields = 'input:not([type=checkbox]):not([type=radio]):not([type=hidden]):not([type=submit]), select, textarea';
+  // GOV.UK fixed-width fields (input-width-2 for a day, -4 for a year, -5 for "06:00") are sized
+  // for what they hold on purpose; every other field must keep room for a few words.
+  const fields = 'input:not([type=checkbox]):not([type=radio]):not([type=hidden]):not([type=submit])'
+    + ':not([class*=input-width-]), select, textarea';
   for (const el of document.querySelectorAll(fields)) {
     const r = el.getBoundingClientRect();
     if (visible(el, r) && r.width < minWidth) thin.push(describe(el) + ' is ' + Math.round(r.width) + ' px wide');
