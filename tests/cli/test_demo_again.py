@@ -43,7 +43,7 @@ def test_demo_twice_updates_the_same_calls(run_tracker, db_url, tmp_path) -> Non
     run_tracker("digest", "preview", "--out", str(tmp_path / "preview"))
     [eml] = (tmp_path / "preview").glob("*.eml")
     subject = email.message_from_bytes(eml.read_bytes(), policy=policy.default)["subject"]
-    assert "no new matches" in subject, subject
+    assert "nothing new for you" in subject, subject
     with Session(engine) as session:
         [bid] = session.exec(select(Bid)).all()
         assert bid.opportunity_id == bid_call
