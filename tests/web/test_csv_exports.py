@@ -46,6 +46,11 @@ def hostile(engine, seeded) -> list[str]:
     return HOSTILE
 
 
+def as_spreadsheet(response) -> str:  # noqa: ANN001
+    """The download's text as a spreadsheet decodes it (UTF-8, its byte-order mark dropped)."""
+    return response.content.decode("utf-8-sig")
+
+
 def spreadsheet_cells(text: str) -> list[dict[str, str]]:
     """The rows as a spreadsheet reads the file."""
     return list(csv.DictReader(io.StringIO(text, newline="")))
@@ -65,16 +70,26 @@ def assert_inert(text: str, columns: tuple[str, ...]) -> None:
 def test_opportunities_csv_from_the_web_holds_no_formulas(as_role, hostile) -> None:
     r = as_role("viewer").get("/opportunities.csv")
     assert r.status_code == 200
-    assert_inert(r.text, ("title", "funder", "source"))
-    plain = [row for row in spreadsheet_cells(r.text) if row["title"] == "Youth Diversion Fund"]
+    assert_inert(as_spreadsheet(r), ("title", "funder", "source"))
+    plain = [row for row in spreadsheet_cells(as_spreadsheet(r)) if row["title"] == "Youth Diversion Fund"]
     assert plain and plain[0]["amount_min"] == "5000"  # numbers and ordinary text are untouched
 
 
 def test_bids_csv_holds_no_formulas(as_role, hostile) -> None:
     r = as_role("viewer").get("/bids.csv")
     assert r.status_code == 200
-    assert_inert(r.text, ("title", "funder", "notes"))
-    assert {row["amount_requested"] for row in spreadsheet_cells(r.text) if row["notes"]} == {"500"}
+    assert_inert(as_spreadsheet(r), ("title", "funder", "notes"))
+    assert {row["amount_requested"] for row in spreadsheet_cells(as_spreadsheet(r)) if row["notes"]} == {"500"}
+
+
+@pytest.mark.parametrize("path", ["/opportunities.csv", "/bids.csv"])
+def test_web_csv_opens_as_utf8_in_excel(as_role, hostile, path) -> None:
+    """Excel reads a CSV without a byte-order mark in the PC's code page ("£" becomes "Â£");
+    the downloads start with one, and nothing else carries it."""
+    body = as_role("viewer").get(path).content
+    assert body.startswith(b"\xef\xbb\xbf") and not body[3:].startswith(b"\xef\xbb\xbf")
+    rows = spreadsheet_cells(body.decode("utf-8-sig"))
+    assert "title" in rows[0] and any(row["title"] == HOSTILE[-1] or row["title"] == "'" + HOSTILE[-1] for row in rows)
 
 
 def test_cli_csv_export_holds_no_formulas(db_url, hostile, tmp_path) -> None:

@@ -111,7 +111,7 @@ def test_bid_board_status_changes_and_history(as_role, seeded, engine):
         assert text in page, text
     board = client.get("/bids").text
     assert 'id="awarded"' in board and "Awarded (1)" in board
-    rows = list(csv.DictReader(io.StringIO(client.get("/bids.csv").text)))
+    rows = list(csv.DictReader(io.StringIO(client.get("/bids.csv").content.decode("utf-8-sig"))))
     assert rows[0]["status"] == "awarded" and rows[0]["amount_awarded"] == "15000"
     assert rows[0]["title"] == HOSTILE  # CSV holds the raw text; it is data, not markup
 
@@ -171,7 +171,7 @@ def test_dashboard(as_role, seeded):
 
 
 def test_opportunities_csv_follows_filters(as_role, seeded):
-    text = as_role("viewer").get("/opportunities.csv?funder=Home+Office&status=all").text
+    text = as_role("viewer").get("/opportunities.csv?funder=Home+Office&status=all").content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert {r["title"] for r in rows} == {"Youth Diversion Fund", "Closed call"}
     assert rows[0]["source"] in ("trust-site", "")

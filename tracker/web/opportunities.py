@@ -20,7 +20,10 @@ router = APIRouter(include_in_schema=False)
 
 
 def csv_response(text: str, filename: str) -> Response:
-    return Response(text, media_type="text/csv; charset=utf-8",
+    """A CSV download for spreadsheets. Excel reads a CSV without a byte-order mark as the
+    PC's legacy code page, so "£" shows as "Â£"; the mark makes it read UTF-8 (and Python's
+    utf-8-sig, LibreOffice and Google Sheets drop it)."""
+    return Response("\ufeff" + text, media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
