@@ -20,7 +20,7 @@ def test_eligible_call_is_ranked_with_all_reasons() -> None:
         "themes youth + serious violence",
         "covers Peterborough",
         "council may apply",
-        "£5k–£50k overlaps £20k–£60k",
+        "£5,000 to £50,000 overlaps £20,000 to £60,000",
         "closes 14 March 2027 (108 days)",
     ]
     assert 0 < r.score <= 100
@@ -94,7 +94,7 @@ def test_unknown_eligibility_is_allowed_with_a_caveat() -> None:
 def test_maximum_below_the_need_minimum() -> None:
     r = result(opp(amount_min=None, amount_max=10000))
     assert not r.eligible
-    assert r.reasons[0] == "at most £10k, below the £20k needed"
+    assert r.reasons[0] == "at most £10,000, below the £20,000 needed"
 
 
 def test_total_pot_below_the_need_minimum() -> None:
@@ -117,9 +117,9 @@ def test_rolling_and_upcoming_wording() -> None:
 
 
 def test_amount_wording() -> None:
-    assert "from £20,001 overlaps £20k–£60k" in result(opp(amount_min=20001, amount_max=None)).reasons
+    assert "from £20,001 overlaps £20,000 to £60,000" in result(opp(amount_min=20001, amount_max=None)).reasons
     big = result(opp(amount_min=1_200_000, amount_max=1_350_000))
-    assert "£1.2m–£1.35m does not fit £20k–£60k" in big.reasons
+    assert "£1,200,000 to £1,350,000 does not fit £20,000 to £60,000" in big.reasons
 
 
 def test_unknown_applicant_type_with_no_list() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tracker.format import long_date
+from tracker.format import amount_range, long_date, money
 from tracker.matching import rules
 from tracker.matching.types import NeedSpec, OppSpec
 
@@ -38,22 +38,6 @@ def org(key: str, plural: bool = False) -> str:
 
 def theme(key: str) -> str:
     return THEME_LABEL.get(key, key.replace("_", " "))
-
-
-def money(v: int) -> str:
-    if v >= 1_000_000 and v % 10_000 == 0:
-        return f"£{v / 1_000_000:g}m"
-    if v >= 1000 and v % 100 == 0:
-        return f"£{v / 1000:g}k"
-    return f"£{v:,}"
-
-
-def money_range(lo: int | None, hi: int | None) -> str:
-    if lo is not None and hi is not None:
-        return money(lo) if lo == hi else f"{money(lo)}–{money(hi)}"
-    if hi is not None:
-        return f"up to {money(hi)}"
-    return f"from {money(lo)}" if lo is not None else "amount not stated"
 
 
 def day(d: date) -> str:
@@ -93,8 +77,8 @@ def who_reason(code: int, need: NeedSpec, opp: OppSpec) -> str:
 
 
 def amount_reason(ok: bool, need: NeedSpec, opp: OppSpec) -> str:
-    theirs = money_range(opp.amount_min, opp.amount_max)
-    ours = money_range(need.amount_min, need.amount_max)
+    theirs = amount_range(opp.amount_min, opp.amount_max, "amount not stated")
+    ours = amount_range(need.amount_min, need.amount_max, "amount not stated")
     if not ok:
         cap = opp.amount_max if opp.amount_max is not None else opp.total_pot
         return f"at most {money(cap or 0)}, below the {money(need.amount_min or 0)} needed"
