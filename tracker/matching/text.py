@@ -81,13 +81,13 @@ def tokens(text: str) -> list[str]:
 
 
 def term_counts(text: str) -> Counter[str]:
-    """Like Counter(tokens(text)), but each distinct word is looked up once."""
-    out: Counter[str] = Counter()
-    for word, n in Counter(_words(text)).items():
-        term = _term(word)
-        if term is not None:
-            out[term] += n
-    return out
+    """Like Counter(tokens(text)), but counted in C: each new word is looked up once, ever."""
+    words = _words(text)
+    for word in set(words).difference(_TERM):
+        _term(word)
+    out = Counter(map(_TERM.__getitem__, words))
+    out.pop(None, None)
+    return out  # type: ignore[return-value]
 
 
 class Bm25Index:
@@ -120,7 +120,7 @@ class Bm25Index:
             for t in c:
                 if t not in vocab:
                     vocab[t] = len(vocab)
-            terms.extend(vocab[t] for t in c)
+            terms.extend(map(vocab.__getitem__, c))
             tfs.extend(c.values())
             n_terms.append(len(c))
             lengths.append(sum(c.values()))
