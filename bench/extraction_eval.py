@@ -88,6 +88,7 @@ def crawl(dataset: Path, home: Path, via_config: bool = False) -> tuple[list[dic
     env.pop("TRACKER_DATABASE_URL", None)
     # The truth holds for its as_of day ("31 Jan" with no year, what is closed): crawl as of then.
     env.setdefault("TRACKER_TODAY", json.loads((dataset / "truth.json").read_text())["as_of"])
+    home.mkdir(parents=True, exist_ok=True)
     cfg = home / "config.toml"
     cfg.write_text('[crawl]\ndownload_delay = 0\nconcurrency_per_domain = 8\nallow_hosts = ["127.0.0.1"]\n'
                    'contact = "eval@example.gov.uk"\n')

@@ -122,7 +122,7 @@ def print_report(
 ) -> list[tuple]:
     print(
         f"\nsitegen seed {seed}  sites {n_sites}  calls {total['calls']}  crawl {elapsed:.0f}s  "
-        f"sources listed after crawl {n_listed}/{n_sites}"
+        f"sources crawled {n_listed}/{n_sites}"
     )
     print(f"calls found              {total['found']}/{total['calls']} = {total['found_rate']:.3f}")
     print(f"items from non-call pages {len(result['from_non_calls'])}   (must be 0)")
@@ -161,7 +161,8 @@ def run(n_sites: int, seed: int, keep: Path | None) -> dict:
     generate(data, n_sites, seed)
     print(f"generated {n_sites} sites in {time.perf_counter() - started:.1f}s into {data}", flush=True)
     opps, elapsed = crawl(data, home, via_config=True)
-    n_listed, _ = sources_reported(home)
+    n_listed, listed = sources_reported(home)
+    n_listed = sum(1 for s in listed if s.get("last_crawl_at"))
     result = evaluate(data, opps)
     rows = per_call(data, opps)
     axes = json.loads((data / "axes.json").read_text())

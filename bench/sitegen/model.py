@@ -180,7 +180,7 @@ def draw_site(rng, idx: int) -> Site:
 
 
 # ---------------------------------------------------------------- fund
-def _title(rng, site: Site, theme: str, titles: set[str]) -> str:
+def _title(rng, site: Site, theme: str, titles: set[str], status: str = "open") -> str:
     for _ in range(50):
         base = rng.choice(W.THEME_TITLE[theme])
         noun = rng.choice(W.FUND_NOUNS)
@@ -199,8 +199,8 @@ def _title(rng, site: Site, theme: str, titles: set[str]) -> str:
         t = pattern.format(
             b=base,
             n=noun,
-            y=rng.choice([2026, 2027]),
-            fy=rng.choice(["2026/27", "2027-28", "2027/28"]),
+            y=rng.choice([2024, 2025] if status == "closed" else [2026, 2027]),
+            fy=rng.choice(["2024/25", "2025-26", "2025/26"] if status == "closed" else ["2026/27", "2027-28", "2027/28"]),
             p=place if len(place) < 20 else "Local",
             r=rng.randint(2, 9),
         )
@@ -216,8 +216,8 @@ def _title(rng, site: Site, theme: str, titles: set[str]) -> str:
 def draw_fund(rng, site: Site, i: int, titles: set[str]) -> Fund:
     themes_pool = W.THEMES_BY_KIND[site.kind]
     themes = rng.sample(themes_pool, rng.choices([1, 2, 3], [4, 4, 2])[0])
-    title = _title(rng, site, themes[0], titles)
     status = rng.choices(["open", "upcoming", "closed"], [6, 2, 2])[0]
+    title = _title(rng, site, themes[0], titles, status)
     f = Fund(title=title, slug=slugify(title)[:60], status=status, themes=sorted(themes))
     f.axes = {}
     _draw_dates(rng, f)

@@ -282,7 +282,7 @@ class Renderer:
     def badge_html(self, f: Fund, where: str) -> str:
         if f.axes["badge"] not in (where, "both"):
             return ""
-        cls = {"Closed": "closed", "Now closed": "closed"}.get(f.badge, "open")
+        cls = {"closed": "closed", "upcoming": "soon"}.get(f.status, "open")
         return f' <span class="badge badge--{cls} status-tag">{f.badge}</span>'
 
     def listing_summary(self, f: Fund, path: str) -> str:
@@ -581,14 +581,14 @@ class Renderer:
                 link = "<p>" + self.a(path, f.url, "Read more", ' class="card__link"') + "</p>" if more else ""
                 out.append(
                     f'<{tag} class="card fund-card"><h3 class="card__title">{h}{self.badge_html(f, "listing")}</h3>'
-                    f"<p>{teaser}</p>{facts}{link}</{tag}>"
+                    f"{'<p>' + teaser + '</p>' if teaser else ''}{facts}{link}</{tag}>"
                 )
             elif st == "image_text":
                 img = self.root + f"/assets/img-{f.slug[:20]}.svg"
                 self.put_asset(img)
                 out.append(
                     f'<div class="media-block"><img src="{self.href(path, img)}" alt=""><div class="media-body">'
-                    f"<h3>{self.item_title_link(path, f)}{self.badge_html(f, 'listing')}</h3><p>{teaser}</p>"
+                    f"<h3>{self.item_title_link(path, f)}{self.badge_html(f, 'listing')}</h3>{'<p>' + teaser + '</p>' if teaser else ''}"
                     + "".join(f"<p><strong>{k}:</strong> {v}</p>" for k, v in bits)
                     + "</div></div>"
                 )

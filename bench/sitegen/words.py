@@ -200,7 +200,11 @@ POTS = [
 
 def amount_phrases(rng, lo: int | None, hi: int | None) -> tuple[str, str, str]:
     """(wording id, sentence for prose, short value for a facts row) for a grant range."""
-    m = lambda v: fmt_money(v, money_style(rng, v))  # noqa: E731
+    style = money_style(rng, hi or lo or 0)  # one style per phrase, as a writer keeps to one
+
+    def m(v: int) -> str:
+        return fmt_money(v, style)
+
     if lo and hi:
         kind, value = rng.choice(
             [
@@ -344,7 +348,7 @@ THEME_WORDS = {
 THEME_TITLE = {
     "community_safety": ["Community Safety", "Safer Neighbourhoods", "Safer Communities"],
     "crime_prevention": ["Crime Prevention", "Crime Reduction"],
-    "serious_violence": ["Serious Violence", "Knife Crime Prevention", "Violence Reduction"],
+    "serious_violence": ["Serious Violence", "Knife Crime", "Violence Reduction"],
     "organised_crime": ["County Lines", "Organised Crime Disruption"],
     "drugs_alcohol": ["Substance Misuse", "Drug and Alcohol Recovery"],
     "youth": ["Youth Diversion", "Young People's", "Youth Activities"],
