@@ -176,6 +176,12 @@ def draw_site(rng, idx: int) -> Site:
     titles: set[str] = set()
     for i in range(n_funds):
         site.funds.append(draw_fund(rng, site, i, titles))
+    # closed look-alikes: an earlier round of a live fund, still listed (as funders leave them up)
+    if structure not in ("start_page_fund", "single_link"):
+        for f in list(site.funds):
+            if f.status != "closed" and not f.axes["lookalike"] and rng.random() < 0.12:
+                if older_title(f.title) not in titles:
+                    site.funds.insert(rng.randrange(len(site.funds) + 1), draw_fund(rng, site, 0, titles, like=f))
     return site
 
 
@@ -200,11 +206,14 @@ def _title(rng, site: Site, theme: str, titles: set[str], status: str = "open") 
             b=base,
             n=noun,
             y=rng.choice([2024, 2025] if status == "closed" else [2026, 2027]),
-            fy=rng.choice(["2024/25", "2025-26", "2025/26"] if status == "closed" else ["2026/27", "2027-28", "2027/28"]),
+            fy=rng.choice(
+                ["2024/25", "2025-26", "2025/26"] if status == "closed" else ["2026/27", "2027-28", "2027/28"]
+            ),
             p=place if len(place) < 20 else "Local",
             r=rng.randint(2, 9),
         )
-        t = t.replace("Community Community", "Community").replace("Small Grants Small", "Small")
+        if t.count("Community") > 1 or t.count("Grants") > 1:
+            continue
         if t not in titles:
             titles.add(t)
             return t
@@ -213,13 +222,38 @@ def _title(rng, site: Site, theme: str, titles: set[str], status: str = "open") 
     return t
 
 
-def draw_fund(rng, site: Site, i: int, titles: set[str]) -> Fund:
+def older_title(title: str) -> str:
+    """The same programme's earlier, closed round: "Safer Streets Fund 2027/28" -> "... 2025/26"."""
+    for new, old in (
+        ("2026/27", "2024/25"),
+        ("2027-28", "2025-26"),
+        ("2027/28", "2025/26"),
+        ("2026", "2024"),
+        ("2027", "2025"),
+    ):
+        if new in title:
+            return title.replace(new, old)
+    m = re.search(r"Round (\d+)$", title)
+    if m and int(m.group(1)) > 1:
+        return title[: m.start()] + f"Round {int(m.group(1)) - 1}"
+    return f"{title} 2024/25"
+
+
+def draw_fund(rng, site: Site, i: int, titles: set[str], like: Fund | None = None) -> Fund:
+    """A fund; with `like`, a closed earlier round of that fund (same name, older year)."""
     themes_pool = W.THEMES_BY_KIND[site.kind]
-    themes = rng.sample(themes_pool, rng.choices([1, 2, 3], [4, 4, 2])[0])
-    status = rng.choices(["open", "upcoming", "closed"], [6, 2, 2])[0]
-    title = _title(rng, site, themes[0], titles, status)
-    f = Fund(title=title, slug=slugify(title)[:60], status=status, themes=sorted(themes))
-    f.axes = {}
+    if like is None:
+        themes = rng.sample(themes_pool, rng.choices([1, 2, 3], [4, 4, 2])[0])
+        status = rng.choices(["open", "upcoming", "closed"], [6, 2, 2])[0]
+        title = _title(rng, site, themes[0], titles, status)
+    else:
+        themes, status, title = list(like.themes), "closed", older_title(like.title)
+        titles.add(title)
+    slug = slugify(title)[:60]
+    while any(g.slug == slug for g in site.funds):
+        slug += "-x"
+    f = Fund(title=title, slug=slug, status=status, themes=sorted(themes))
+    f.axes = {"lookalike": like is not None}
     _draw_dates(rng, f)
     _draw_money(rng, f)
     _draw_orgs(rng, site, f)
@@ -227,6 +261,7 @@ def draw_fund(rng, site: Site, i: int, titles: set[str]) -> Fund:
     _draw_purpose(rng, f)
     _draw_noise(rng, f)
     f.axes["badge"] = rng.choice(["none", "listing", "detail", "both"])
+    f.axes["badge_pos"] = rng.choice(["in_heading", "after_heading", "before_heading"])
     f.badge = {
         "open": rng.choice(["Open", "Open", "Closing soon", "Open for applications"]),
         "upcoming": rng.choice(["Opening soon", "Coming soon", "Upcoming"]),

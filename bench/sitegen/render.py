@@ -149,10 +149,10 @@ class Renderer:
         if "contact" in site.distractors:
             foot_links.append(("Contact", self.paths["contact"]))
         footer = (
-            "<footer><ul>"
+            '<div class="footer-links"><ul>'
             + "".join(f"<li>{self.a(path, u, t)}</li>" for t, u in foot_links)
             + f'<li><a href="{EXTERNAL[0]}">GOV.UK</a></li></ul>'
-            f"<p>\u00a9 {W.esc(site.funder)} 2026. Fictional site generated for testing. Tel 01632 960{site.idx % 1000:03d}.</p></footer>"
+            f"<p>\u00a9 {W.esc(site.funder)} 2026. Fictional site generated for testing. Tel 01632 960{site.idx % 1000:03d}.</p></div>"
         )
         logo = f'<img src="{self.href(path, self.root + "/assets/logo.svg")}" alt="{W.esc(site.funder)} logo">'
         if tpl == "govuk":
@@ -279,6 +279,18 @@ class Renderer:
             parts.append(f'<p class="updated">{[n for n in f.noise if n.startswith("Page last")][0]}</p>')
         return "\n".join(parts)
 
+    def heading(self, f: Fund, tag: str, where: str, title_html: str | None = None, attrs: str = "") -> str:
+        """The fund's title in a heading, with its status badge inside, after or before it."""
+        title_html = W.esc(f.title) if title_html is None else title_html
+        badge = self.badge_html(f, where)
+        pos = f.axes["badge_pos"]
+        if not badge or pos == "in_heading":
+            return f"<{tag}{attrs}>{title_html}{badge}</{tag}>"
+        tag_p = f'<p class="status">{badge.strip()}</p>'
+        if pos == "after_heading":
+            return f"<{tag}{attrs}>{title_html}</{tag}>{tag_p}"
+        return f"{tag_p}<{tag}{attrs}>{title_html}</{tag}>"
+
     def badge_html(self, f: Fund, where: str) -> str:
         if f.axes["badge"] not in (where, "both"):
             return ""
@@ -328,10 +340,7 @@ class Renderer:
             self.build_feed()
         elif st == "start_page_fund":
             f = site.funds[0]
-            main = (
-                f"<h1>{W.esc(f.title)}{self.badge_html(f, 'detail')}</h1>\n{self.fund_block(f, True)}"
-                + self.related_links(f.url)
-            )
+            main = self.heading(f, "h1", "detail") + f"\n{self.fund_block(f, True)}" + self.related_links(f.url)
             self.page(f.url, W.esc(f.title), main, [("Home", self.home)])
         elif st == "single_link":
             f = site.funds[0]
@@ -353,7 +362,7 @@ class Renderer:
             for f in site.funds:
                 if st == "start_page_fund":
                     continue
-                main = f"<h1>{W.esc(f.title)}{self.badge_html(f, 'detail')}</h1>\n{self.fund_block(f, False)}"
+                main = self.heading(f, "h1", "detail") + f"\n{self.fund_block(f, False)}"
                 back = self.start if ax["source_kind"] == "html" else self.home
                 main += (
                     f"<p>{self.a(f.url, back, rng.choice(['Back to all funding', 'See all our grants', 'Back']))}</p>"
@@ -580,15 +589,17 @@ class Renderer:
                 )
                 link = "<p>" + self.a(path, f.url, "Read more", ' class="card__link"') + "</p>" if more else ""
                 out.append(
-                    f'<{tag} class="card fund-card"><h3 class="card__title">{h}{self.badge_html(f, "listing")}</h3>'
-                    f"{'<p>' + teaser + '</p>' if teaser else ''}{facts}{link}</{tag}>"
+                    f'<{tag} class="card fund-card">'
+                    + self.heading(f, "h3", "listing", h, ' class="card__title"')
+                    + f"{'<p>' + teaser + '</p>' if teaser else ''}{facts}{link}</{tag}>"
                 )
             elif st == "image_text":
                 img = self.root + f"/assets/img-{f.slug[:20]}.svg"
                 self.put_asset(img)
                 out.append(
                     f'<div class="media-block"><img src="{self.href(path, img)}" alt=""><div class="media-body">'
-                    f"<h3>{self.item_title_link(path, f)}{self.badge_html(f, 'listing')}</h3>{'<p>' + teaser + '</p>' if teaser else ''}"
+                    + self.heading(f, "h3", "listing", self.item_title_link(path, f))
+                    + f"{'<p>' + teaser + '</p>' if teaser else ''}"
                     + "".join(f"<p><strong>{k}:</strong> {v}</p>" for k, v in bits)
                     + "</div></div>"
                 )
@@ -616,12 +627,12 @@ class Renderer:
             elif st == "tabs":
                 tabs.append(f'<li role="presentation"><a role="tab" href="#{f.slug}">{W.esc(f.title)}</a></li>')
                 out.append(
-                    f'<div role="tabpanel" class="tab-panel" id="{f.slug}"><{hl}>{W.esc(f.title)}{self.badge_html(f, "listing")}</{hl}>{inner}</div>'
+                    f'<div role="tabpanel" class="tab-panel" id="{f.slug}">'
+                    + self.heading(f, hl, "listing")
+                    + f"{inner}</div>"
                 )
             else:
-                out.append(
-                    f'<section id="{f.slug}"><{hl}>{W.esc(f.title)}{self.badge_html(f, "listing")}</{hl}>{inner}</section>'
-                )
+                out.append(f'<section id="{f.slug}">' + self.heading(f, hl, "listing") + f"{inner}</section>")
         if st == "tabs":
             return f'<div class="tabs"><ul role="tablist" class="tabs__list">{"".join(tabs)}</ul>{"".join(out)}</div>'
         return "".join(out)
