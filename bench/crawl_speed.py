@@ -33,20 +33,12 @@ from tracker.models import Source  # noqa: E402
 
 T = TypeVar("T")
 PER_PAGE = 50
-THEMES = [
-    "knife crime",
-    "youth diversion",
-    "CCTV and street lighting",
-    "domestic abuse",
-    "county lines",
-    "anti-social behaviour",
-    "community cohesion",
-    "night-time economy safety",
-]
+THEMES = ["knife crime", "youth diversion", "CCTV and street lighting", "domestic abuse", "county lines",
+          "anti-social behaviour", "community cohesion", "night-time economy safety"]
 AREAS = ["Peterborough", "Cambridgeshire", "England", "the East of England", "Norfolk"]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "September", "October", "November"]
 
-BARE = textwrap.dedent("""
+BARE = textwrap.dedent('''
     import sys, scrapy
     from scrapy.crawler import CrawlerProcess
 
@@ -68,12 +60,12 @@ BARE = textwrap.dedent("""
     p.crawl(c)
     p.start()
     print(Bare.count)
-""")
+''')
 
 
 # Only conditional GETs that the server answers 304, nothing parsed: what any Scrapy re-crawl
 # of these pages costs at least.
-FLOOR = textwrap.dedent("""
+FLOOR = textwrap.dedent('''
     import sys, scrapy
     from scrapy.crawler import CrawlerProcess
 
@@ -91,7 +83,7 @@ FLOOR = textwrap.dedent("""
                         "DOWNLOAD_DELAY": 0, "ROBOTSTXT_OBEY": True, "TELNETCONSOLE_ENABLED": False})
     p.crawl(p.create_crawler(Floor))
     p.start()
-""")
+''')
 
 
 def call_page(i: int, rng: random.Random) -> str:
@@ -117,17 +109,14 @@ def build_site(root: Path, calls: int) -> str:
     (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
     pages = (calls + PER_PAGE - 1) // PER_PAGE
     for p in range(pages):
-        items = "\n".join(
-            f'<li class="card"><a href="calls/fund-{i}.html">Fund {i}</a> <span>Grants for local projects</span></li>'
-            for i in range(p * PER_PAGE, min(calls, (p + 1) * PER_PAGE))
-        )
+        items = "\n".join(f'<li class="card"><a href="calls/fund-{i}.html">Fund {i}</a> '
+                          f'<span>Grants for local projects</span></li>'
+                          for i in range(p * PER_PAGE, min(calls, (p + 1) * PER_PAGE)))
         nxt = f'<a rel="next" href="page-{p + 2}.html">Next</a>' if p + 1 < pages else ""
         name = "index.html" if p == 0 else f"page-{p + 1}.html"
-        (site / name).write_text(
-            f"<!doctype html><html><head><title>Funding</title></head><body><main>"
-            f"<h1>Current funding opportunities</h1><ul>{items}</ul>"
-            f"<nav class='pagination'>{nxt}</nav></main></body></html>"
-        )
+        (site / name).write_text(f"<!doctype html><html><head><title>Funding</title></head><body><main>"
+                                 f"<h1>Current funding opportunities</h1><ul>{items}</ul>"
+                                 f"<nav class='pagination'>{nxt}</nav></main></body></html>")
     for i in range(calls):
         (site / "calls" / f"fund-{i}.html").write_text(call_page(i, rng))
     return "/bench-funder/index.html"
@@ -144,12 +133,8 @@ def main() -> None:
     (work / "floor_spider.py").write_text(FLOOR)
     # The funder site runs in its own process, as a real one would: in this process it would
     # share the GIL with the crawl runner's progress reader, which the bare spider has not got.
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tracker.demo.server", "--port", "0", "--directory", str(work / "site")],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
+    server = subprocess.Popen([sys.executable, "-m", "tracker.demo.server", "--port", "0",
+                               "--directory", str(work / "site")], stdout=subprocess.PIPE, text=True, cwd=ROOT)
     rounds = []
     try:
         assert server.stdout is not None
@@ -160,32 +145,22 @@ def main() -> None:
         server.terminate()
         server.wait()
     first, second = rounds[-1]["first_result"], rounds[-1]["second_result"]
-    times = {
-        key: [statistics.median(r[key][i] for r in rounds) for i in range(3)]
-        for key in ("bare", "first", "second", "floor")
-    }
+    times = {key: [statistics.median(r[key][i] for r in rounds) for i in range(3)]
+             for key in ("bare", "first", "second", "floor")}
     first_ratio = statistics.median(r["first"][0] / r["bare"][0] for r in rounds)
     second_ratio = statistics.median(r["second"][0] / r["first"][0] for r in rounds)
     floor_ratio = statistics.median(r["floor"][0] / r["bare"][0] for r in rounds)
-    print(
-        f"synthetic site: {args.calls} call pages + {(args.calls + PER_PAGE - 1) // PER_PAGE} listing pages; "
-        f"medians of {args.rounds} rounds"
-    )
+    print(f"synthetic site: {args.calls} call pages + {(args.calls + PER_PAGE - 1) // PER_PAGE} listing pages; "
+          f"medians of {args.rounds} rounds")
     print("                            wall    crawler CPU  site server CPU")
     print(f"bare Scrapy spider:        {show(times['bare'])}  ({rounds[-1]['bare_items']} pages fetched as items)")
-    print(
-        f"tracker crawl (full):      {show(times['first'])}  ({first.calls} calls stored, {first.pages} pages) "
-        f"= {first_ratio:.2f}x bare"
-    )
-    print(
-        f"tracker re-crawl (same):   {show(times['second'])}  = {second_ratio:.0%} of first crawl; "
-        f"{second.calls_unchanged} unchanged ({second.unchanged_pages} pages skipped extraction), "
-        f"{second.not_modified} answered 304"
-    )
-    print(
-        f"stock Scrapy, only 304s:   {show(times['floor'])}  = {floor_ratio:.0%} of bare: the stack's floor "
-        f"for {args.calls} conditional requests"
-    )
+    print(f"tracker crawl (full):      {show(times['first'])}  ({first.calls} calls stored, {first.pages} pages) "
+          f"= {first_ratio:.2f}x bare")
+    print(f"tracker re-crawl (same):   {show(times['second'])}  = {second_ratio:.0%} of first crawl; "
+          f"{second.calls_unchanged} unchanged ({second.unchanged_pages} pages skipped extraction), "
+          f"{second.not_modified} answered 304")
+    print(f"stock Scrapy, only 304s:   {show(times['floor'])}  = {floor_ratio:.0%} of bare: the stack's floor "
+          f"for {args.calls} conditional requests")
 
 
 def one_round(work: Path, n: int, url: str, calls: int, server_pid: int) -> dict:
@@ -199,14 +174,9 @@ def one_round(work: Path, n: int, url: str, calls: int, server_pid: int) -> dict
         s.add(Source(name="bench", kind="html", url=url))
         s.commit()
     engine.dispose()
-
     def run_bare():  # noqa: ANN202
-        return timed(
-            server_pid,
-            lambda: subprocess.run(
-                [sys.executable, str(work / "bare_spider.py"), url], capture_output=True, text=True, check=True
-            ),
-        )
+        return timed(server_pid, lambda: subprocess.run(
+            [sys.executable, str(work / "bare_spider.py"), url], capture_output=True, text=True, check=True))
 
     if n % 2 == 0:  # every other round the bare spider goes last, so neither side always runs first
         bare, bare_t = run_bare()
@@ -214,21 +184,10 @@ def one_round(work: Path, n: int, url: str, calls: int, server_pid: int) -> dict
     second, second_t = timed(server_pid, lambda: run_crawl(settings, ["bench"]).results[0])
     if n % 2 == 1:
         bare, bare_t = run_bare()
-    _, floor_t = timed(
-        server_pid,
-        lambda: subprocess.run(
-            [sys.executable, str(work / "floor_spider.py"), url, str(calls)], capture_output=True, text=True, check=True
-        ),
-    )
-    return {
-        "bare": bare_t,
-        "first": first_t,
-        "second": second_t,
-        "floor": floor_t,
-        "bare_items": bare.stdout.strip(),
-        "first_result": first,
-        "second_result": second,
-    }
+    _, floor_t = timed(server_pid, lambda: subprocess.run(
+        [sys.executable, str(work / "floor_spider.py"), url, str(calls)], capture_output=True, text=True, check=True))
+    return {"bare": bare_t, "first": first_t, "second": second_t, "floor": floor_t,
+            "bare_items": bare.stdout.strip(), "first_result": first, "second_result": second}
 
 
 def cpu_of(pid: int) -> float:
@@ -249,7 +208,6 @@ def timed(server_pid: int, work: Callable[[], T]) -> tuple[T, tuple[float, float
 
 def show(t: list[float] | tuple[float, float, float]) -> str:
     return f"{t[0]:6.1f} s  {t[1]:6.1f} s  {t[2]:6.1f} s"
-
 
 if __name__ == "__main__":
     main()

@@ -52,94 +52,36 @@ def serve(port: int, count, size, stop) -> None:  # noqa: ANN001
 
 def seed(engine, opportunities: int, recipients: int, rng: random.Random) -> None:  # noqa: ANN001
     today = NOW.date()
-    opp_rows = [
-        {
-            "url": f"https://funder{i % 200}.example/calls/{i}",
-            "title": f"Community safety call {i}",
-            "funder": f"Funder {i % 200}",
-            "summary": "Funding for <strong>local</strong> projects. " * 8,
-            "deadline": today + timedelta(days=rng.randint(-60, 300)),
-            "rolling": False,
-            "currency": "GBP",
-            "amount_min": rng.choice([None, 1000, 5000, 10000]),
-            "amount_max": rng.choice([None, 50000, 250000]),
-            "status": "open",
-            "eligible_org_types": [],
-            "excluded_org_types": [],
-            "areas": [],
-            "themes": [],
-            "eligibility_text": "",
-            "problems": [],
-            "content_hash": "",
-            "first_seen": NOW,
-            "last_seen": NOW,
-            "last_changed": NOW,
-        }
-        for i in range(opportunities)
-    ]
+    opp_rows = [{
+        "url": f"https://funder{i % 200}.example/calls/{i}", "title": f"Community safety call {i}",
+        "funder": f"Funder {i % 200}", "summary": "Funding for <strong>local</strong> projects. " * 8,
+        "deadline": today + timedelta(days=rng.randint(-60, 300)), "rolling": False, "currency": "GBP",
+        "amount_min": rng.choice([None, 1000, 5000, 10000]), "amount_max": rng.choice([None, 50000, 250000]),
+        "status": "open", "eligible_org_types": [], "excluded_org_types": [], "areas": [], "themes": [],
+        "eligibility_text": "", "problems": [], "content_hash": "", "first_seen": NOW, "last_seen": NOW,
+        "last_changed": NOW,
+    } for i in range(opportunities)]
     with session_scope(engine) as s:
         s.add_all(Need(id=f"N{n}", title=f"Need {n}") for n in range(NEEDS))
         s.execute(insert(Opportunity), opp_rows)
         s.flush()
         ids = list(s.exec(Opportunity.__table__.select().with_only_columns(Opportunity.__table__.c.id)).scalars())
-        match_rows = [
-            {
-                "need_id": f"N{n}",
-                "opportunity_id": oid,
-                "score": rng.random(),
-                "eligible": rng.random() < 0.7,
-                "too_tight": False,
-                "reasons": ["Theme: youth", "Area: Peterborough", "Keyword: knife crime"],
-                "dismissed": rng.random() < 0.05,
-                "first_matched_at": NOW,
-                "scored_at": NOW,
-            }
-            for n in range(NEEDS)
-            for oid in rng.sample(ids, 300)
-        ]
+        match_rows = [{
+            "need_id": f"N{n}", "opportunity_id": oid, "score": rng.random(), "eligible": rng.random() < 0.7,
+            "too_tight": False, "reasons": ["Theme: youth", "Area: Peterborough", "Keyword: knife crime"],
+            "dismissed": rng.random() < 0.05, "first_matched_at": NOW, "scored_at": NOW,
+        } for n in range(NEEDS) for oid in rng.sample(ids, 300)]
         s.execute(insert(Match), match_rows)
-        s.execute(
-            insert(OpportunityRevision),
-            [
-                {
-                    "opportunity_id": oid,
-                    "seen_at": NOW - timedelta(days=2),
-                    "changes": {"deadline": ["2027-01-01", "2027-02-01"]},
-                }
-                for oid in rng.sample(ids, 500)
-            ],
-        )
-        s.execute(
-            insert(Bid),
-            [
-                {
-                    "opportunity_id": oid,
-                    "status": rng.choice(["interested", "preparing", "applied"]),
-                    "notes": "",
-                    "created_at": NOW,
-                    "updated_at": NOW,
-                }
-                for oid in rng.sample(ids, 30)
-            ],
-        )
-        s.execute(
-            insert(User),
-            [
-                {
-                    "email": f"user{u:04d}@council.example",
-                    "name": f"User {u}",
-                    "role": rng.choice(["staff", "viewer"]),
-                    "password_hash": "",
-                    "digest": True,
-                    "session_epoch": 0,
-                    "calendar_token": "",
-                    "active": True,
-                    "followed_needs": rng.sample([f"N{n}" for n in range(NEEDS)], rng.randint(1, 3)),
-                    "created_at": NOW,
-                }
-                for u in range(recipients)
-            ],
-        )
+        s.execute(insert(OpportunityRevision), [
+            {"opportunity_id": oid, "seen_at": NOW - timedelta(days=2),
+             "changes": {"deadline": ["2027-01-01", "2027-02-01"]}} for oid in rng.sample(ids, 500)])
+        s.execute(insert(Bid), [{"opportunity_id": oid, "status": rng.choice(["interested", "preparing", "applied"]),
+                                 "notes": "", "created_at": NOW, "updated_at": NOW} for oid in rng.sample(ids, 30)])
+        s.execute(insert(User), [{
+            "email": f"user{u:04d}@council.example", "name": f"User {u}", "role": rng.choice(["staff", "viewer"]),
+            "password_hash": "", "digest": True, "session_epoch": 0, "calendar_token": "", "active": True,
+            "followed_needs": rng.sample([f"N{n}" for n in range(NEEDS)], rng.randint(1, 3)), "created_at": NOW,
+        } for u in range(recipients)])
         s.add(User(email="admin@council.example", role="admin", digest=False))
 
 
@@ -170,10 +112,8 @@ def main() -> None:
     upgrade(engine)
     started = time.perf_counter()
     seed(engine, args.opportunities, args.recipients, rng)
-    print(
-        f"seeded {args.opportunities:,} opportunities, {NEEDS * 300:,} matches, "
-        f"{args.recipients:,} recipients in {time.perf_counter() - started:.1f} s"
-    )
+    print(f"seeded {args.opportunities:,} opportunities, {NEEDS * 300:,} matches, "
+          f"{args.recipients:,} recipients in {time.perf_counter() - started:.1f} s")
 
     builds, renders = [], []
     with session_scope(engine) as s:
@@ -181,25 +121,23 @@ def main() -> None:
         user = s.get(User, admin.id)
         for _ in range(7):
             t0 = time.perf_counter()
-            content = build_digest(
-                s, user, now=NOW, timezone="Europe/London", base_url="https://tracker.example", secret="bench"
-            )
+            content = build_digest(s, user, now=NOW, timezone="Europe/London",
+                                   base_url="https://tracker.example", secret="bench")
             t1 = time.perf_counter()
             render_message(content, from_address="t@council.example", message_id="<b@x>", now=NOW)
             builds.append(t1 - t0)
             renders.append(time.perf_counter() - t1)
-    print(
-        f"build one digest (admin, all {NEEDS} needs, {content.new_count} new matches, "
-        f"{len(content.closing)} closing, {len(content.changed)} changed): "
-        f"median {statistics.median(builds) * 1000:.0f} ms; render {statistics.median(renders) * 1000:.0f} ms"
-    )
+    print(f"build one digest (admin, all {NEEDS} needs, {content.new_count} new matches, "
+          f"{len(content.closing)} closing, {len(content.changed)} changed): "
+          f"median {statistics.median(builds) * 1000:.0f} ms; render {statistics.median(renders) * 1000:.0f} ms")
 
     port, count, size, stop = free_port(), mp.Value("i", 0), mp.Value("q", 0), mp.Event()
     server = mp.Process(target=serve, args=(port, count, size, stop), daemon=True)
     server.start()
     _wait_for(port)
     try:
-        smtp = SmtpSettings(host="127.0.0.1", port=port, security="none", from_address="tracker@council.example")
+        smtp = SmtpSettings(host="127.0.0.1", port=port, security="none",
+                            from_address="tracker@council.example")
         settings = Settings(data_dir=tmp, smtp=smtp, digest=DigestSettings(base_url="https://tracker.example"))
         t0, cpu0 = time.perf_counter(), time.process_time()
         report = send_digests(engine, settings, now=NOW, secret="bench", options=SendOptions(backoff=0.05))
@@ -209,12 +147,10 @@ def main() -> None:
         server.join(10)
     received = count.value
     verdict = "OK" if elapsed < 30 and received == report.sent == args.recipients else "SLOW or INCOMPLETE"
-    print(
-        f"built and sent {report.sent:,} digests ({received:,} received, "
-        f"{size.value / max(received, 1) / 1024:.0f} KiB each) in {elapsed:.1f} s "
-        f"= {report.sent / elapsed:.0f}/s [{verdict}, target < 30 s]; sender CPU {cpu:.1f} s; "
-        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
-    )
+    print(f"built and sent {report.sent:,} digests ({received:,} received, "
+          f"{size.value / max(received, 1) / 1024:.0f} KiB each) in {elapsed:.1f} s "
+          f"= {report.sent / elapsed:.0f}/s [{verdict}, target < 30 s]; sender CPU {cpu:.1f} s; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(report.summary())
 
 

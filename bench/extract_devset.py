@@ -56,16 +56,9 @@ def serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
 def crawl(sources: list[dict], base: str) -> tuple[list[tuple[dict, object]], list[tuple[str, str]]]:
     items: list[tuple[dict, object]] = []
     skipped: list[tuple[str, str]] = []
-    process = CrawlerProcess(
-        {
-            "ROBOTSTXT_OBEY": False,
-            "LOG_LEVEL": "ERROR",
-            "DOWNLOAD_DELAY": 0,
-            "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
-            "TELNETCONSOLE_ENABLED": False,
-            "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
-        }
-    )
+    process = CrawlerProcess({"ROBOTSTXT_OBEY": False, "LOG_LEVEL": "ERROR", "DOWNLOAD_DELAY": 0,
+                              "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "TELNETCONSOLE_ENABLED": False,
+                              "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None}})
     for source in sources:
         url = base + source["start_url"]
         crawler = process.create_crawler(spider_for(source["kind"], url))

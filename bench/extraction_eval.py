@@ -90,36 +90,19 @@ def crawl(dataset: Path, home: Path, via_config: bool = False) -> tuple[list[dic
     env.setdefault("TRACKER_TODAY", json.loads((dataset / "truth.json").read_text())["as_of"])
     home.mkdir(parents=True, exist_ok=True)
     cfg = home / "config.toml"
-    cfg.write_text(
-        '[crawl]\ndownload_delay = 0\nconcurrency_per_domain = 8\nallow_hosts = ["127.0.0.1"]\n'
-        'contact = "eval@example.gov.uk"\n'
-    )
+    cfg.write_text('[crawl]\ndownload_delay = 0\nconcurrency_per_domain = 8\nallow_hosts = ["127.0.0.1"]\n'
+                   'contact = "eval@example.gov.uk"\n')
     with serve_site(dataset / "site", handler_class=QueryFileHandler) as server:
         sources = json.loads((dataset / "sources.json").read_text())
         if via_config:
             with cfg.open("a") as fh:
                 for src in sources:
-                    fh.write(
-                        f"\n[[sources]]\nname = {toml_str(src['name'])}\nkind = {toml_str(src['kind'])}\n"
-                        f"url = {toml_str(server.url + src['start_url'])}\nfunder = {toml_str(src['funder'])}\n"
-                    )
+                    fh.write(f"\n[[sources]]\nname = {toml_str(src['name'])}\nkind = {toml_str(src['kind'])}\n"
+                             f"url = {toml_str(server.url + src['start_url'])}\nfunder = {toml_str(src['funder'])}\n")
             sources = []
         for src in sources:
-            done = tracker(
-                "sources",
-                "add",
-                "--config",
-                str(cfg),
-                "--name",
-                src["name"],
-                "--kind",
-                src["kind"],
-                "--url",
-                server.url + src["start_url"],
-                "--funder",
-                src["funder"],
-                env=env,
-            )
+            done = tracker("sources", "add", "--config", str(cfg), "--name", src["name"], "--kind", src["kind"],
+                           "--url", server.url + src["start_url"], "--funder", src["funder"], env=env)
             if done.returncode:
                 console.print(f"[red]sources add {src['name']}[/]: {done.stderr.strip()}")
         started = time.perf_counter()
@@ -172,11 +155,8 @@ def evaluate(dataset: Path, opps: list[dict]) -> dict:
         src["found"] += 1
         totals["found"] += 1
         for f in FIELDS:
-            good = (
-                similar(o.get(f), t.get(f)) >= 0.9
-                if f == "title"
-                else (bool(o.get(f)) == bool(t.get(f)) if f == "rolling" else o.get(f) == t.get(f))
-            )
+            good = similar(o.get(f), t.get(f)) >= 0.9 if f == "title" else (
+                bool(o.get(f)) == bool(t.get(f)) if f == "rolling" else o.get(f) == t.get(f))
             src[f] += good
             totals[f] += good
             if not good:
@@ -187,19 +167,11 @@ def evaluate(dataset: Path, opps: list[dict]) -> dict:
             totals[f] += j
             if j < 1:
                 wrong.append((t["url"], f, t.get(f), o.get(f)))
-    from_non_calls = sorted(
-        {key(o["url"]) for o in opps if key(o["url"]).split("#")[0] in non_calls and id(o) not in matched}
-    )
+    from_non_calls = sorted({key(o["url"]) for o in opps if key(o["url"]).split("#")[0] in non_calls
+                             and id(o) not in matched})
     spurious = sorted({key(o["url"]) for o in opps if id(o) not in matched} - set(from_non_calls))
-    return {
-        "totals": totals,
-        "per_source": per_source,
-        "wrong": wrong,
-        "missed": missed,
-        "from_non_calls": from_non_calls,
-        "spurious": spurious,
-        "exported": len(opps),
-    }
+    return {"totals": totals, "per_source": per_source, "wrong": wrong, "missed": missed,
+            "from_non_calls": from_non_calls, "spurious": spurious, "exported": len(opps)}
 
 
 def report(result: dict, elapsed: float) -> None:
@@ -210,10 +182,8 @@ def report(result: dict, elapsed: float) -> None:
     table.add_column("score", justify="right")
     table.add_column("bar")
     rows = [("calls found", totals["found"] / max(totals["truth"], 1), "≥ 0.98")]
-    rows += [
-        (f, totals[f] / found, "≥ 0.95" if f in ("title", "deadline", "amount_min", "amount_max", "status") else "")
-        for f in FIELDS
-    ]
+    rows += [(f, totals[f] / found, "≥ 0.95" if f in ("title", "deadline", "amount_min", "amount_max", "status")
+              else "") for f in FIELDS]
     rows += [(f"{f} (Jaccard)", totals[f] / found, "≥ 0.85") for f in SETS]
     rows += [("duplicates linked", totals["dup_ok"] / max(totals["dup_total"], 1), "")]
     for name, value, bar in rows:
@@ -227,14 +197,9 @@ def report(result: dict, elapsed: float) -> None:
         src_table.add_column(col, justify="left" if col == "source" else "right")
     for name, s in sorted(result["per_source"].items()):
         n = max(s["found"], 1)
-        src_table.add_row(
-            name,
-            f"{int(s['found'])}/{int(s['truth'])}",
-            *[
-                f"{s[f] / n:.2f}"
-                for f in ("deadline", "amount_min", "amount_max", "status", "title", "areas", "themes")
-            ],
-        )
+        src_table.add_row(name, f"{int(s['found'])}/{int(s['truth'])}",
+                          *[f"{s[f] / n:.2f}" for f in ("deadline", "amount_min", "amount_max", "status", "title",
+                                                          "areas", "themes")])
     console.print(src_table)
     for url in result["missed"]:
         console.print(f"[red]missed[/] {url}", highlight=False)

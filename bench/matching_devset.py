@@ -48,48 +48,19 @@ def load(devset: Path, with_text: bool) -> tuple[list[NeedSpec], list[OppSpec], 
     today = date.fromisoformat(truth["as_of"])
     opps = []
     for o in truth["opportunities"]:
-        d = {
-            k: o.get(k)
-            for k in (
-                "title",
-                "funder",
-                "rolling",
-                "status",
-                "amount_min",
-                "amount_max",
-                "total_pot",
-                "eligible_org_types",
-                "excluded_org_types",
-                "areas",
-                "themes",
-                "duplicate_of",
-            )
-        }
-        opps.append(
-            OppSpec(
-                key=o["url"],
-                text=page_text(devset / "site", o["url"]) if with_text else "",
-                deadline=date.fromisoformat(o["deadline"]) if o.get("deadline") else None,
-                opens=date.fromisoformat(o["opens"]) if o.get("opens") else None,
-                **d,
-            )
-        )
-    needs = [
-        NeedSpec(
-            id=n["id"],
-            title=n["title"],
-            description=n.get("description", ""),
-            keywords=n.get("keywords", []),
-            themes=n.get("themes", []),
-            area=n["area"],
-            applicant=n.get("applicant", "local_authority"),
-            partners=n.get("partners", []),
-            amount_min=n.get("amount_min"),
-            amount_max=n.get("amount_max"),
-            prep_days=n.get("prep_days", 21),
-        )
-        for n in json.loads((devset / "needs.json").read_text())
-    ]
+        d = {k: o.get(k) for k in ("title", "funder", "rolling", "status", "amount_min", "amount_max",
+                                   "total_pot", "eligible_org_types", "excluded_org_types", "areas",
+                                   "themes", "duplicate_of")}
+        opps.append(OppSpec(
+            key=o["url"], text=page_text(devset / "site", o["url"]) if with_text else "",
+            deadline=date.fromisoformat(o["deadline"]) if o.get("deadline") else None,
+            opens=date.fromisoformat(o["opens"]) if o.get("opens") else None, **d,
+        ))
+    needs = [NeedSpec(id=n["id"], title=n["title"], description=n.get("description", ""),
+                      keywords=n.get("keywords", []), themes=n.get("themes", []), area=n["area"],
+                      applicant=n.get("applicant", "local_authority"), partners=n.get("partners", []),
+                      amount_min=n.get("amount_min"), amount_max=n.get("amount_max"),
+                      prep_days=n.get("prep_days", 21)) for n in json.loads((devset / "needs.json").read_text())]
     relevance = json.loads((devset / "relevance.json").read_text())
     return needs, opps, relevance, today
 
@@ -122,15 +93,11 @@ def main(argv: list[str]) -> int:
         top10 = {r.opp_key for r in ranked[:10]}
         missing3 = [k for k, g in grades.items() if g == 3 and k not in top10]
         ok &= not zero_top5 and not missing3
-        print(
-            f"{need.id}  nDCG@5 {ndcg:.3f}  grade-0 in top5: {len(zero_top5)}  grade-3 outside top10: "
-            f"{len(missing3)}  {zero_top5 + missing3 if zero_top5 or missing3 else ''}"
-        )
+        print(f"{need.id}  nDCG@5 {ndcg:.3f}  grade-0 in top5: {len(zero_top5)}  grade-3 outside top10: "
+              f"{len(missing3)}  {zero_top5 + missing3 if zero_top5 or missing3 else ''}")
         for r in ranked[:show]:
-            print(
-                f"   {r.rank:>2} {r.score:5.1f} g{grades.get(r.opp_key, 0)} {r.opp_key.split('/')[-1][:60]}"
-                f"  | {'; '.join(r.reasons[:4])}"
-            )
+            print(f"   {r.rank:>2} {r.score:5.1f} g{grades.get(r.opp_key, 0)} {r.opp_key.split('/')[-1][:60]}"
+                  f"  | {'; '.join(r.reasons[:4])}")
     mean = total / len(needs)
     print(f"mean nDCG@5 {mean:.3f}  ({'PASS' if ok and mean >= 0.90 else 'FAIL'})")
     return 0 if ok and mean >= 0.90 else 1

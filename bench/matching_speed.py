@@ -47,46 +47,26 @@ def make_opps(rng: random.Random, n: int, words: list[str], prefix: str = "o") -
         lo = rng.choice([None, 500, 1000, 5000, 10000, 50000])
         hi = None if lo is None else lo * rng.choice([2, 5, 10, 20])
         dup = f"{prefix}{i - 1}" if i and rng.random() < 0.05 else None
-        out.append(
-            OppSpec(
-                key=f"{prefix}{i}",
-                title=text(rng, words, ts[:1], 5),
-                summary=text(rng, words, ts, 30),
-                text=text(rng, words, ts, 150),
-                funder=f"funder {i % 300}",
-                deadline=deadline,
-                rolling=rolling,
-                status=status,
-                amount_min=lo,
-                amount_max=hi,
-                total_pot=rng.choice([None, 100_000, 1_000_000]),
-                eligible_org_types=rng.sample(orgs, rng.randint(0, 5)),
-                excluded_org_types=rng.sample(orgs, rng.randint(0, 2)),
-                areas=rng.sample(areas, rng.randint(0, 2)),
-                themes=ts,
-                duplicate_of=dup,
-            )
-        )
+        out.append(OppSpec(
+            key=f"{prefix}{i}", title=text(rng, words, ts[:1], 5), summary=text(rng, words, ts, 30),
+            text=text(rng, words, ts, 150), funder=f"funder {i % 300}", deadline=deadline,
+            rolling=rolling, status=status, amount_min=lo, amount_max=hi,
+            total_pot=rng.choice([None, 100_000, 1_000_000]), eligible_org_types=rng.sample(orgs, rng.randint(0, 5)),
+            excluded_org_types=rng.sample(orgs, rng.randint(0, 2)), areas=rng.sample(areas, rng.randint(0, 2)),
+            themes=ts, duplicate_of=dup,
+        ))
     return out
 
 
 def make_needs(rng: random.Random, n: int, words: list[str]) -> list[NeedSpec]:
     v = load_vocabulary()
     themes, orgs = list(v.themes), list(v.org_types)
-    return [
-        NeedSpec(
-            id=f"n{i}",
-            title=text(rng, words, [], 6),
-            description=text(rng, words, [], 60),
-            themes=rng.sample(themes, rng.randint(1, 3)),
-            area=rng.choice(["Peterborough", "Cumbria", "Fenland", "London"]),
-            applicant="local_authority",
-            partners=rng.sample(orgs, 2),
-            amount_min=rng.choice([None, 2000, 10000]),
-            amount_max=rng.choice([None, 50000, 300000]),
-        )
-        for i in range(n)
-    ]
+    return [NeedSpec(id=f"n{i}", title=text(rng, words, [], 6), description=text(rng, words, [], 60),
+                     themes=rng.sample(themes, rng.randint(1, 3)),
+                     area=rng.choice(["Peterborough", "Cumbria", "Fenland", "London"]),
+                     applicant="local_authority", partners=rng.sample(orgs, 2),
+                     amount_min=rng.choice([None, 2000, 10000]), amount_max=rng.choice([None, 50000, 300000]))
+            for i in range(n)]
 
 
 def main() -> None:

@@ -73,53 +73,26 @@ def seed(db_url: str, rows: int) -> None:
     upgrade(engine)
     vocab = load_vocabulary()
     themes, areas = list(vocab.themes), list(vocab.parents)
-    words = [
-        "Safer",
-        "Streets",
-        "Youth",
-        "Diversion",
-        "Community",
-        "Resilience",
-        "Violence",
-        "Reduction",
-        "Neighbourhood",
-        "Grants",
-        "Fund",
-        "Programme",
-        "Prevention",
-        "Partnership",
-        "Innovation",
-    ]
+    words = ["Safer", "Streets", "Youth", "Diversion", "Community", "Resilience", "Violence", "Reduction",
+             "Neighbourhood", "Grants", "Fund", "Programme", "Prevention", "Partnership", "Innovation"]
     rnd = random.Random(7)
     today = date.today()
     batch = []
     for n in range(rows):
         lo = rnd.choice([None, 500, 1000, 5000, 10000, 25000])
-        batch.append(
-            {
-                "url": f"https://funder{n % 300}.example/calls/{n}",
-                "title": " ".join(rnd.sample(words, 4)) + f" {n}",
-                "funder": f"Funder {n % 300}",
-                "summary": " ".join(rnd.choices(words, k=60)),
-                "deadline": today + timedelta(days=rnd.randint(-200, 400)),
-                "rolling": False,
-                "amount_min": lo,
-                "amount_max": (lo or 1000) * rnd.choice([2, 5, 10]),
-                "currency": "GBP",
-                "status": rnd.choice(["open", "open", "open", "upcoming", "closed"]),
-                "eligible_org_types": ["local_authority", "charity"],
-                "excluded_org_types": [],
-                "areas": rnd.sample(areas, 2),
-                "themes": rnd.sample(themes, 3),
-                "eligibility_text": "",
-                "problems": [],
-                "content_hash": str(n),
-                "duplicate_of_id": None,
-            }
-        )
+        batch.append({
+            "url": f"https://funder{n % 300}.example/calls/{n}", "title": " ".join(rnd.sample(words, 4)) + f" {n}",
+            "funder": f"Funder {n % 300}", "summary": " ".join(rnd.choices(words, k=60)),
+            "deadline": today + timedelta(days=rnd.randint(-200, 400)), "rolling": False,
+            "amount_min": lo, "amount_max": (lo or 1000) * rnd.choice([2, 5, 10]), "currency": "GBP",
+            "status": rnd.choice(["open", "open", "open", "upcoming", "closed"]),
+            "eligible_org_types": ["local_authority", "charity"], "excluded_org_types": [],
+            "areas": rnd.sample(areas, 2), "themes": rnd.sample(themes, 3), "eligibility_text": "",
+            "problems": [], "content_hash": str(n), "duplicate_of_id": None,
+        })
     with engine.begin() as conn:
         for start in range(0, len(batch), 2000):
-            conn.execute(insert(Opportunity), batch[start : start + 2000])
+            conn.execute(insert(Opportunity), batch[start:start + 2000])
     refresh_planner_stats(engine)  # as every crawl batch does after storing calls
     with session_scope(engine) as s:
         add_user(s, "bench@council.example", "viewer", PASSWORD)
@@ -130,7 +103,8 @@ def login_cookie(base: str) -> str:
     with httpx.Client(base_url=base, timeout=30) as client:
         page = client.get("/login")
         token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
-        r = client.post("/login", data={"email": "bench@council.example", "password": PASSWORD, "csrf_token": token})
+        r = client.post("/login", data={"email": "bench@council.example", "password": PASSWORD,
+                                        "csrf_token": token})
         if r.status_code != 303:
             raise SystemExit(f"login failed: {r.status_code}")
         return f"tracker_session={client.cookies['tracker_session']}"
@@ -146,13 +120,8 @@ async def client_run(port: int, cookie: str, urls: list[str], latencies: list[fl
             writer.write(f"GET {url} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\r\n".encode())
             head = await reader.readuntil(b"\r\n\r\n")
             status = int(head.split(b" ", 2)[1])
-            length = int(
-                next(
-                    line.split(b":", 1)[1]
-                    for line in head.split(b"\r\n")
-                    if line.lower().startswith(b"content-length:")
-                )
-            )
+            length = int(next(line.split(b":", 1)[1] for line in head.split(b"\r\n")
+                              if line.lower().startswith(b"content-length:")))
             body = await reader.readexactly(length)
             latencies.append(time.perf_counter() - start)
             if status != 200 or b"result-count" not in body:
@@ -164,10 +133,8 @@ async def client_run(port: int, cookie: str, urls: list[str], latencies: list[fl
 async def load(port: int, cookie: str, clients: int, total: int) -> tuple[list[float], list[str], float]:
     d0, d1 = date.today().isoformat(), (date.today() + timedelta(days=60)).isoformat()
     rnd = random.Random(1)
-    plan = [
-        ["/opportunities?" + rnd.choice(QUERIES).format(d0=d0, d1=d1) for _ in range(total // clients)]
-        for _ in range(clients)
-    ]
+    plan = [["/opportunities?" + rnd.choice(QUERIES).format(d0=d0, d1=d1) for _ in range(total // clients)]
+            for _ in range(clients)]
     latencies: list[float] = []
     errors: list[str] = []
     await client_run(port, cookie, plan[0][:20], [], errors)  # warm up
@@ -191,21 +158,8 @@ def main() -> None:
     port = free_port()
     env = {**os.environ, "TRACKER_HOME": str(home), "TRACKER_DATABASE_URL": db_url}
     env.pop("TRACKER_CONFIG", None)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tracker.web",
-            "--port",
-            str(port),
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    proc = subprocess.Popen([sys.executable, "-m", "tracker.web", "--port", str(port), "--workers",
+                             str(args.workers), "--log-level", "warning"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -223,11 +177,10 @@ def main() -> None:
         proc.wait(timeout=15)
     ms = sorted(x * 1000 for x in latencies)
     q = statistics.quantiles(ms, n=100)
-    print(
-        f"{len(ms)} requests, {args.clients} concurrent clients, {args.workers} worker(s): "
-        f"{len(ms) / elapsed:.0f} req/s"
-    )
-    print(f"latency ms: p50 {q[49]:.0f}  p95 {q[94]:.0f}  p99 {q[98]:.0f}  max {ms[-1]:.0f}  (target p95 < 200)")
+    print(f"{len(ms)} requests, {args.clients} concurrent clients, {args.workers} worker(s): "
+          f"{len(ms) / elapsed:.0f} req/s")
+    print(f"latency ms: p50 {q[49]:.0f}  p95 {q[94]:.0f}  p99 {q[98]:.0f}  max {ms[-1]:.0f}  "
+          f"(target p95 < 200)")
     if server_cpu:
         print(f"server CPU: {server_cpu * 1000 / len(ms):.1f} ms per request (all its processes)")
     if errors:
