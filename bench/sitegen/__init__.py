@@ -8,6 +8,7 @@ See README.md for the axes and the truth conventions.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import random
@@ -52,6 +53,28 @@ def _truth(site, f) -> dict:
     }
 
 
+def _facts(f) -> dict[str, list[str]]:
+    """Each truth fact's wordings (any one must be on the fund's page or its listing): the audit
+    that the truth is stated, not only drawn."""
+    out = {"title": [f.title]}
+    pairs = {
+        "amount": (f.amount_value, f.amount_sentence),
+        "pot": (f.pot_value, f.pot_sentence),
+        "dates": (f.dates_value, f.dates_sentence),
+        "area": (f.area_value, f.area_sentence),
+    }
+    needed = {
+        "amount": f.amount_min or f.amount_max,
+        "pot": f.total_pot,
+        "area": True,
+        "dates": f.deadline or f.opens or f.rolling or f.status != "open",
+    }
+    for name, (value, sentence) in pairs.items():
+        if needed[name]:
+            out[name] = [html.unescape(x) for x in (value, sentence) if x]
+    return out
+
+
 def generate(out: Path, sites: int = 20, seed: int | None = None) -> dict:
     """Write `sites` generated funder sites with truth into `out` (emptied first). Returns a summary."""
     seed = fresh_seed() if seed is None else seed
@@ -60,6 +83,7 @@ def generate(out: Path, sites: int = 20, seed: int | None = None) -> dict:
         shutil.rmtree(out)
     (out / "site").mkdir(parents=True)
     sources, truth, non_calls, listing = [], [], [], []
+    facts: dict[str, dict] = {}
     axes = {"seed": seed, "sites": {}, "calls": {}}
     for i in range(sites):
         rng = random.Random(f"sitegen:{seed}:{i}")
@@ -96,6 +120,8 @@ def generate(out: Path, sites: int = 20, seed: int | None = None) -> dict:
                 **f.axes,
                 "status": f.status,
             }
+        for f in site.funds:
+            facts[f.url] = {"pages": sorted({f.url.split("#")[0], *r.listing_pages}), "facts": _facts(f)}
         non_calls += r.non_calls
         listing += r.listing_pages
 
@@ -110,6 +136,7 @@ def generate(out: Path, sites: int = 20, seed: int | None = None) -> dict:
     dump("non_calls.json", non_calls)
     dump("listing_pages.json", listing)
     dump("axes.json", axes)
+    dump("facts.json", facts)
     (out / "README.md").write_text(
         f"# Generated funder sites (bench/sitegen), seed {seed}\n\n{sites} sites, {len(truth)} calls, "
         f"{len(non_calls)} non-call pages. Replay: `python -m bench.sitegen OUT --sites {sites} --seed {seed}`.\n",

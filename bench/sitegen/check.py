@@ -81,6 +81,17 @@ def file_for(site: Path, url_path: str, query: str = "") -> Path:
     return p
 
 
+def page_text(site: Path, url: str) -> str:
+    """Normalised visible text of a served page or feed (tags dropped)."""
+    parts = urlsplit(url)
+    raw = decode(file_for(site, parts.path, parts.query).read_bytes())
+    if parts.path.endswith(".xml"):
+        raw = html.unescape(raw.replace("<![CDATA[", "").replace("]]>", ""))
+    pg = _Page()
+    pg.feed(raw)
+    return norm(" ".join(pg.text))
+
+
 def check_dataset(data: Path) -> list[str]:
     errors: list[str] = []
     err = errors.append
@@ -166,6 +177,13 @@ def check_dataset(data: Path) -> list[str]:
                 err(f"{tag}: closed but the page does not say closed")
         else:
             err(f"{tag}: bad status {st}")
+    facts_path = data / "facts.json"
+    if facts_path.exists():
+        for u, entry in json.loads(facts_path.read_text(encoding="utf-8")).items():
+            text = " ".join(page_text(site, pu) for pu in entry["pages"])
+            for name, wordings in entry["facts"].items():
+                if not any(norm(w) in text for w in wordings):
+                    err(f"truth {u}: its {name} ({wordings[0]!r}) is on neither its page nor its listing")
     truth_bases = {split(u)[0] + ("?" + split(u)[1] if split(u)[1] else "") for u in urls}
     for u in non_calls:
         if not file_for(site, *split(u)[:2]).is_file():

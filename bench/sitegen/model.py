@@ -182,6 +182,11 @@ def draw_site(rng, idx: int) -> Site:
             if f.status != "closed" and not f.axes["lookalike"] and rng.random() < 0.12:
                 if older_title(f.title) not in titles:
                     site.funds.insert(rng.randrange(len(site.funds) + 1), draw_fund(rng, site, 0, titles, like=f))
+    # where facts sit only varies when a listing links to fund pages
+    fixed = {"single_link": "detail"}.get(structure, "same_page" if structure in INLINE_STRUCTURES else None)
+    if fixed:
+        for f in site.funds:
+            f.axes.update({"dates_on": fixed, "amount_on": fixed, "area_on": fixed})
     return site
 
 
@@ -316,8 +321,9 @@ def _draw_dates(rng, f: Fund) -> None:
         if rng.random() < 0.3:
             o = W.rand_date(rng, *W.OPENS_PAST)
             f.opens = o
-            ot = W.fmt_date(o, W.draw_date_style(rng, o) if W.noyear_ok(o) else "long")
+            ot = W.fmt_date(o, W.draw_date_style(rng, o))
             f.dates_sentence = f"The fund opened on {ot}. " + f.dates_sentence
+            f.dates_value = rng.choice([f"{txt} (opened {ot})", f"Opened {ot}, closes {txt}"])
             f.axes["opens_stated"] = True
     elif kind == "range":
         o = W.rand_date(rng, *W.OPENS_PAST)

@@ -215,7 +215,7 @@ class Renderer:
     def fund_block(self, f: Fund, on_listing: bool, hl: str = "h2") -> str:
         """The fund's facts as a detail page (or an inline section) shows them."""
         rng = self.rng
-        show = lambda fact: on_listing or f.axes[f"{fact}_on"] in ("both", "detail")  # noqa: E731
+        show = lambda fact: on_listing or f.axes[f"{fact}_on"] in ("both", "detail", "same_page")  # noqa: E731
         layout = f.axes["detail_layout"]
         parts = []
         if f.closure_notice:
@@ -303,7 +303,7 @@ class Renderer:
         on = lambda fact: f.axes[f"{fact}_on"] in ("both", "listing")  # noqa: E731
         if on("amount") and f.amount_value:
             bits.append(("Grant size", f.amount_value))
-        if on("amount") and f.pot_value and self.rng.random() < 0.5:
+        if on("amount") and f.pot_value and (f.axes["amount_on"] == "listing" or self.rng.random() < 0.5):
             bits.append(("Total available", f.pot_value))
         if on("area"):
             bits.append(("Area", f.area_value))
@@ -542,7 +542,7 @@ class Renderer:
                     dl = next((v for k, v in self.listing_summary(f, path) if k == f.dates_label), "")
                     rows.append(
                         f"<tr><td>{self.item_title_link(path, f)}{self.badge_html(f, 'listing')}</td>"
-                        f"<td>{bits.get('Grant size', '')}</td><td>{bits.get('Area', '')}</td><td>{dl}</td></tr>"
+                        f"<td>{bits.get('Grant size', '')}{('<br>Total available: ' + bits['Total available']) if 'Total available' in bits else ''}</td><td>{bits.get('Area', '')}</td><td>{dl}</td></tr>"
                     )
                 else:
                     rows.append(f"<tr><td>{self.distractor_link(path, kind, obj)}</td><td></td><td></td><td></td></tr>")
@@ -795,6 +795,8 @@ class Renderer:
             on = lambda fact, f=f: f.axes[f"{fact}_on"] in ("both", "listing")  # noqa: E731
             if on("amount") and f.amount_sentence:
                 desc += " " + f.amount_sentence
+            if on("amount") and f.pot_sentence:
+                desc += " " + f.pot_sentence
             if on("dates") and f.dates_sentence:
                 desc += " " + f.dates_sentence
             if on("area"):
