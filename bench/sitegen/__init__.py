@@ -69,6 +69,8 @@ def _facts(f) -> dict[str, list[str]]:
         "area": True,
         "dates": f.deadline or f.opens or f.rolling or f.status != "open",
     }
+    if f.axes.get("money") == "pot_and_max":  # one sentence states the pot and the grant size
+        pairs["amount"] = (f.amount_value, f.pot_sentence)
     for name, (value, sentence) in pairs.items():
         if needed[name]:
             out[name] = [html.unescape(x) for x in (value, sentence) if x]

@@ -29,6 +29,7 @@ PAGER_URLS = ["file", "query", "path"]
 TEMPLATES = ["govuk", "wordpress", "charity", "council"]
 DETAIL_LAYOUTS = ["prose", "sections", "summary_list", "facts_table", "key_facts_list"]
 DISTRACTORS = [
+    "other_funders",
     "news",
     "news_funding",
     "awards",
@@ -151,6 +152,8 @@ def draw_site(rng, idx: int) -> Site:
         pager_url = rng.choice(PAGER_URLS if structure not in INLINE_STRUCTURES else ["file", "path"])
         long_chain = rng.random() < 0.06
         per_page = 1 if long_chain else rng.choice([1, 2, 3, 4, 5, 6, 8, 10, 12])
+        if long_chain and structure in ("list", "cards_div", "cards_article", "image_text", "dl"):
+            mixed = True  # a posts-style listing: funds among many news posts, one a page
     axes = {
         "site_kind": kind,
         "structure": structure,
@@ -171,6 +174,10 @@ def draw_site(rng, idx: int) -> Site:
     if structure in ("list", "cards_div", "cards_article") and pager == "none" and rng.random() < 0.15:
         axes["source_kind"] = rng.choice(["rss", "atom"])
     distractors = sorted(rng.sample(DISTRACTORS, rng.randint(2, len(DISTRACTORS))))
+    n_news = 0
+    if "news" in distractors:
+        n_news = rng.randint(10, 40) if per_page == 1 and mixed else rng.randint(1, 4)
+    axes["n_news"] = n_news
     site = Site(idx, slug, kind, funder, home, axes, [], distractors)
     site.source_name = f"{funder} funding ({slug})"
     titles: set[str] = set()
@@ -316,6 +323,9 @@ def _draw_dates(rng, f: Fund) -> None:
                 f"Apply by {txt}.",
                 f"The fund closes at {txt}." if kind == "single_time" else f"The fund closes on {txt}.",
                 f"Completed application forms should reach us no later than {txt}.",
+                f"Bids must be submitted by {txt}.",
+                f"You must submit your application by {txt}.",
+                f"Closing date for applications: {txt}.",
             ]
         )
         if rng.random() < 0.3:
@@ -382,7 +392,7 @@ def _draw_dates(rng, f: Fund) -> None:
         d = W.rand_date(rng, W.OPEN_FROM, date(2027, 12, 20))
         f.opens, f.deadline = o, d
         os_, ds = (
-            W.fmt_date(o, rng.choice(["long", "weekday", "ordinal"])),
+            W.fmt_date(o, W.draw_date_style(rng, o)),
             _deadline_words(rng, f, d, rng.random() < 0.5),
         )
         f.dates_label = rng.choice(["Dates", "Opening and closing dates", "When to apply"])
@@ -478,6 +488,17 @@ def _draw_money(rng, f: Fund) -> None:
         pots = [p for p in W.POTS if p > (hi or lo or 0) * 3] or [W.POTS[-1]]
         f.total_pot = rng.choice(pots)
         s, v = W.pot_phrases(rng, f.total_pot)
+        if hi and not lo and rng.random() < 0.3:  # one sentence for both: "£1m in total, grants up to £50,000"
+            h = re.findall(r"£[\d,.]+(?: million|m|k|K)?", value)[-1]  # the grant size as the page writes it
+            s = rng.choice(
+                [
+                    f"There is {v} in total, with grants of up to {h} each.",
+                    f"{v} total, grants up to {h}.",
+                    f"We have {v} to give in grants of no more than {h}.",
+                ]
+            )
+            f.amount_sentence = ""
+            f.axes["money"] = "pot_and_max"
         f.pot_sentence, f.pot_value = W.esc(s), W.esc(v)
         f.axes["pot"] = "m" if "m" in v.lower() and "£" in v and not v.endswith("0") else "yes"
     else:
@@ -625,9 +646,14 @@ def _draw_area(rng, site: Site, f: Fund) -> None:
             ]
         )
     elif kind == "pfa":
-        f.area_value = home
+        force = re.sub(r" area$", "", home)
+        f.area_value = rng.choice([home, f"The area covered by {force}", f"{force} area"])
         f.area_sentence = rng.choice(
-            [f"Projects must benefit people in the {home}.", f"The fund covers the whole {home}."]
+            [
+                f"Projects must benefit people in the {home}.",
+                f"The fund covers the whole {home}.",
+                f"Projects must take place in the area covered by {force}.",
+            ]
         )
     else:
         f.area_value = text

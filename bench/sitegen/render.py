@@ -17,6 +17,25 @@ EXTERNAL = [
 ]
 
 
+OTHER_FUNDS = [
+    ("Safer Streets Fund (Home Office)", "www.gov.uk"),
+    ("Find a grant: community safety schemes", "www.find-government-grants.service.gov.uk"),
+    ("Youth Investment Fund", "www.gov.uk"),
+    ("Community Ownership Fund", "www.gov.uk"),
+    ("Violence Reduction Unit grants", "www.gov.uk"),
+]
+NEWS_STEMS = {
+    "commissioner-visits": "Visit to a local youth project",
+    "volunteers-week": "Thank you to our volunteers",
+    "annual-report": "Our annual report is published",
+    "new-board-members": "New trustees join our board",
+    "police-and-crime-plan": "Have your say on the police and crime plan",
+    "community-awards": "Community awards shortlist announced",
+    "summer-of-sport": "A summer of sport in our parks",
+    "scam-awareness": "Scam awareness week",
+}
+
+
 class Renderer:
     def __init__(self, rng, site: Site) -> None:
         self.rng = rng
@@ -39,6 +58,8 @@ class Renderer:
             "invitation_only": f"{self.fd}/"
             + rng.choice(["strategic-partnerships.html", "place-partnerships.html", "local-delivery-partners.html"]),
             "allocations": f"{self.fd}/allocations-2026-27.html",
+            "other_funders": f"{self.fd}/"
+            + rng.choice(["other-funding.html", "funding-from-other-organisations.html"]),
             "about": f"{self.root}/about.html",
             "contact": f"{self.root}/contact.html",
             "event": f"{self.root}/events/funding-workshop-2027.html",
@@ -47,14 +68,9 @@ class Renderer:
             "cookies": f"{self.root}/cookies.html",
         }
         self.news_posts = []
-        if "news" in site.distractors:
-            for i in range(rng.randint(1, 4)):
-                self.news_posts.append(
-                    (
-                        f"{self.root}/news/{['commissioner-visits', 'volunteers-week', 'annual-report', 'new-board-members'][i]}.html",
-                        "plain",
-                    )
-                )
+        for i in range(self.ax.get("n_news", 0)):
+            stem = list(NEWS_STEMS)[i % len(NEWS_STEMS)]
+            self.news_posts.append((f"{self.root}/news/{stem}{'' if i < len(NEWS_STEMS) else f'-{i}'}.html", "plain"))
         if "news_funding" in site.distractors:
             self.news_posts.append((f"{self.root}/news/new-funding-announced.html", "funding"))
         self.encoding = {
@@ -98,6 +114,7 @@ class Renderer:
             ("awards", "Grants awarded"),
             ("invitation_only", "Partnerships"),
             ("allocations", "Allocations"),
+            ("other_funders", "Other sources of funding"),
             ("about", "About us"),
             ("contact", "Contact us"),
         ):
@@ -642,12 +659,10 @@ class Renderer:
         if kind == "funding":
             f = self.site.funds[0]
             return W.esc(f"{f.title}: what you need to know")
-        return {
-            "commissioner-visits": "Visit to a local youth project",
-            "volunteers-week": "Thank you to our volunteers",
-            "annual-report": "Our annual report is published",
-            "new-board-members": "New trustees join our board",
-        }[url.rsplit("/", 1)[1][:-5]]
+        stem = url.rsplit("/", 1)[1][:-5]
+        base = stem.rsplit("-", 1)[0] if stem[-1].isdigit() else stem
+        title = NEWS_STEMS[base]
+        return f"{title} ({stem.rsplit('-', 1)[1]})" if stem[-1].isdigit() else title
 
     def distractor_link(self, path: str, kind: str, obj) -> str:
         if kind == "news":
@@ -771,6 +786,21 @@ class Renderer:
             )
             self.page(p["allocations"], "Funding allocations 2026/27", main, crumbs)
             self.non_calls.append(p["allocations"])
+        if "other_funders" in d:
+            rows = []
+            for name, host in rng.sample(OTHER_FUNDS, 3):
+                lo, hi = sorted(rng.sample(W.AMOUNT_STEPS[1:16], 2))
+                when = W.fmt_date(W.rand_date(rng, date(2027, 6, 1), date(2028, 3, 31)), "long")
+                rows.append(
+                    f'<li><a href="https://{host}/">{W.esc(name)}</a>: grants of {W.fmt_money(lo, "plain")} to '
+                    f"{W.fmt_money(hi, 'plain')} for community projects. Next deadline {when}.</li>"
+                )
+            main = (
+                "<h1>Other sources of funding</h1><p>We cannot fund everything. These national funders may be able "
+                "to help; check their websites for the latest details.</p><ul>" + "".join(rows) + "</ul>"
+            )
+            self.page(p["other_funders"], "Other sources of funding", main, crumbs)
+            self.non_calls.append(p["other_funders"])
         if "about" in d:
             main = (
                 f"<h1>About us</h1><p>{W.esc(s.funder)} works with local partners. Our board meets quarterly; "

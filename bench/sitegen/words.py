@@ -214,6 +214,8 @@ def amount_phrases(rng, lo: int | None, hi: int | None) -> tuple[str, str, str]:
                 ("hyphen", f"{m(lo)} - {m(hi)}"),
                 ("from_up_to", f"from {m(lo)} up to {m(hi)}"),
                 ("min_max", f"a minimum of {m(lo)} and a maximum of {m(hi)}"),
+                ("usually_between", f"usually between {m(lo)} and {m(hi)}"),
+                ("min_max_short", f"minimum {m(lo)}, maximum {m(hi)}"),
             ]
         )
         sentence = rng.choice(
@@ -232,14 +234,19 @@ def amount_phrases(rng, lo: int | None, hi: int | None) -> tuple[str, str, str]:
                 ("up_to", f"up to {m(hi)}"),
                 ("maximum", f"a maximum of {m(hi)}"),
                 ("no_more", f"no more than {m(hi)}"),
+                ("pct_costs", f"100% of eligible costs, up to {m(hi)}"),
+                ("any_amount", f"any amount up to {m(hi)}"),
             ]
         )
+        if kind == "pct_costs":
+            return kind, f"We can fund {value}.", value[0].upper() + value[1:]
         sentence = rng.choice(
             [
                 f"You can apply for {value}.",
                 f"Grants of {value} are available.",
                 f"We will fund projects with {value} each.",
                 f"Each organisation can request {value}.",
+                f"The maximum grant is {m(hi)}.",
             ]
         )
         return kind, sentence, value[0].upper() + value[1:]
