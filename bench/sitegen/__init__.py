@@ -73,7 +73,7 @@ def _facts(f) -> dict[str, list[str]]:
         pairs["amount"] = (f.amount_value, f.pot_sentence)
     for name, (value, sentence) in pairs.items():
         if needed[name]:
-            out[name] = [html.unescape(x) for x in (value, sentence) if x]
+            out[name] = [html.unescape(x) for x in (value, sentence, *(f.dates_alts if name == "dates" else [])) if x]
     return out
 
 

@@ -72,6 +72,8 @@ class Fund:
     elig_html: str = ""  # the eligibility block (may hold a heading, lists)
     elig_short: str = ""  # one line for a listing
     purpose: str = ""  # one sentence about what it funds
+    dates_html: str = ""  # a block that replaces the dates sentence in prose and sections layouts
+    dates_alts: list[str] = field(default_factory=list)  # other wordings of the dates (for the audit)
     noise: list[str] = field(default_factory=list)  # dates and sums that are not facts of the call
     closure_notice: str = ""
     badge: str = ""
@@ -171,6 +173,9 @@ def draw_site(rng, idx: int) -> Site:
         "source_kind": "html",
         "n_funds_band": "1" if n_funds == 1 else "2-5" if n_funds <= 5 else "6-15" if n_funds <= 15 else "16-60",
     }
+    if structure == "table":
+        axes["table_status_col"] = rng.random() < 0.5
+        axes["table_link"] = rng.choice(["title", "last_column"])
     if structure in ("list", "cards_div", "cards_article") and pager == "none" and rng.random() < 0.15:
         axes["source_kind"] = rng.choice(["rss", "atom"])
     distractors = sorted(rng.sample(DISTRACTORS, rng.randint(2, len(DISTRACTORS))))
@@ -224,7 +229,7 @@ def _title(rng, site: Site, theme: str, titles: set[str], status: str = "open") 
             p=place if len(place) < 20 else "Local",
             r=rng.randint(2, 9),
         )
-        if t.count("Community") > 1 or t.count("Grants") > 1:
+        if t.count("Communit") > 1 or t.count("Grants") > 1:
             continue
         if t not in titles:
             titles.add(t)
@@ -372,6 +377,18 @@ def _draw_dates(rng, f: Fund) -> None:
                 f"We run several rounds each year. The remaining closing dates are {n} and {l_} (the {p} round has closed).",
             ]
         )
+        if rng.random() < 0.5:  # a rounds table with decision dates beside the deadlines
+            dec = [f"{W.MONTHS[(d.month + 1) % 12]} {d.year + (d.month + 2 > 12)}" for d in (past, nxt, later)]
+            rows = "".join(
+                f"<tr><td>Round {i}</td><td>{W.esc(t)}{' (closed)' if i == 1 else ''}</td><td>{dec[i - 1]}</td></tr>"
+                for i, t in ((1, p), (2, n), (3, l_))
+            )
+            f.dates_html = (
+                '<table class="rounds"><thead><tr><th>Round</th><th>Closing date</th><th>Decisions by</th></tr>'
+                f"</thead><tbody>{rows}</tbody></table>"
+            )
+            f.dates_alts = [f"Round 2 {n}"]
+            f.axes["rounds_table"] = True
     elif kind == "rolling":
         f.rolling = True
         txt = rng.choice(
@@ -508,7 +525,8 @@ def _draw_money(rng, f: Fund) -> None:
 def _draw_orgs(rng, site: Site, f: Fund) -> None:
     pool_e, pool_x = W.ORGS_BY_KIND[site.kind]
     style = rng.choices(
-        ["lists", "sentences", "negation_inline", "partner_only", "who_cannot_only", "none"], [4, 3, 2, 1, 1, 1]
+        ["lists", "sentences", "negation_inline", "partner_only", "who_cannot_only", "only", "none"],
+        [4, 3, 2, 1, 1, 1, 1],
     )[0]
     f.axes["eligibility"] = style
     if style == "none":
@@ -521,6 +539,8 @@ def _draw_orgs(rng, site: Site, f: Fund) -> None:
         excl = [x for x in excl if x != partner] + [partner]
     if style == "who_cannot_only":
         elig = []
+    if style == "only":
+        elig, excl = elig[:2], []
     f.eligible, f.excluded = sorted(elig), sorted(set(excl))
     e_words, x_words = W.org_list(rng, elig), W.org_list(rng, excl)
     h = rng.choice(["Eligibility", "Who can apply", "Who can apply?", "Eligibility criteria"])
@@ -572,6 +592,25 @@ def _draw_orgs(rng, site: Site, f: Fund) -> None:
         f.elig_html = f"<h3>{hc}</h3><p>{W.esc(rng.choice(['We cannot fund', 'The fund is not open to']))}:</p>" + ul(
             x_words
         )
+    elif style == "only":
+        s = rng.choice([f"Only {W.join_and(e_words)} can apply.", f"This fund is only open to {W.join_and(e_words)}."])
+        f.elig_html = head + f"<p>{W.esc(s)}</p>"
+    if rng.random() < 0.4:  # conditions that are not organisation types
+        f.elig_html += (
+            "<p>"
+            + W.esc(
+                rng.choice(
+                    [
+                        "You must have a bank account in your organisation’s name with at least two unrelated signatories.",
+                        "Your organisation must have been running for at least 12 months.",
+                        "You must have a safeguarding policy if you work with children or adults at risk.",
+                        "Your project must not have started before we make our decision.",
+                    ]
+                )
+            )
+            + "</p>"
+        )
+        f.axes["elig_conditions"] = True
     f.elig_short = W.esc(W.cap(W.join_and(e_words))) if e_words else ""
 
 

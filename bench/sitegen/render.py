@@ -165,6 +165,7 @@ class Renderer:
         ]
         if "contact" in site.distractors:
             foot_links.append(("Contact", self.paths["contact"]))
+        foot_links += [(t, u) for t, u in self.nav_items() if (t, u) not in foot_links and self.rng.random() < 0.6]
         footer = (
             '<div class="footer-links"><ul>'
             + "".join(f"<li>{self.a(path, u, t)}</li>" for t, u in foot_links)
@@ -256,10 +257,14 @@ class Renderer:
         if show("dates"):
             facts.append((f.dates_label, f.dates_value, f.dates_sentence))
         if layout == "prose":
-            parts.append("<p>" + " ".join(s for _, _, s in facts if s) + "</p>")
+            parts.append("<p>" + " ".join(s for lbl, _, s in facts if s and not self.as_table(f, lbl)) + "</p>")
+            if show("dates") and f.dates_html:
+                parts.append(f.dates_html)
         elif layout == "sections":
             for label, _, sentence in facts:
-                if sentence:
+                if self.as_table(f, label):
+                    parts.append(f"<{hl}>{label}</{hl}>{f.dates_html}")
+                elif sentence:
                     parts.append(f"<{hl}>{label}</{hl}><p>{sentence}</p>")
         elif layout == "summary_list":
             parts.append(
@@ -295,6 +300,10 @@ class Renderer:
         if any(n.startswith("Page last") for n in f.noise):
             parts.append(f'<p class="updated">{[n for n in f.noise if n.startswith("Page last")][0]}</p>')
         return "\n".join(parts)
+
+    @staticmethod
+    def as_table(f: Fund, label: str) -> bool:
+        return bool(f.dates_html) and label == f.dates_label
 
     def heading(self, f: Fund, tag: str, where: str, title_html: str | None = None, attrs: str = "") -> str:
         """The fund's title in a heading, with its status badge inside, after or before it."""
@@ -551,20 +560,33 @@ class Renderer:
         st, rng = self.ax["structure"], self.rng
         out = []
         if st == "table":
+            status_col = self.ax.get("table_status_col")
+            link_last = self.ax.get("table_link") == "last_column"
             rows = []
             for kind, obj in chunk:
                 if kind == "fund":
                     f = obj
                     bits = dict(self.listing_summary(f, path))
                     dl = next((v for k, v in self.listing_summary(f, path) if k == f.dates_label), "")
-                    rows.append(
-                        f"<tr><td>{self.item_title_link(path, f)}{self.badge_html(f, 'listing')}</td>"
-                        f"<td>{bits.get('Grant size', '')}{('<br>Total available: ' + bits['Total available']) if 'Total available' in bits else ''}</td><td>{bits.get('Area', '')}</td><td>{dl}</td></tr>"
-                    )
+                    size = bits.get("Grant size", "")
+                    if "Total available" in bits:
+                        size += "<br>Total available: " + bits["Total available"]
+                    name = W.esc(f.title) if link_last else self.item_title_link(path, f)
+                    cells = [name + self.badge_html(f, "listing"), size, bits.get("Area", ""), dl]
+                    if status_col:
+                        cells.append(f.badge)
+                    if link_last:
+                        cells.append(self.a(path, f.url, self.rng.choice(["Details", "Apply", "Find out more"])))
+                    rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
                 else:
                     rows.append(f"<tr><td>{self.distractor_link(path, kind, obj)}</td><td></td><td></td><td></td></tr>")
+            heads = (
+                ["Fund", "Grant size", "Area", "Deadline"]
+                + (["Status"] if status_col else [])
+                + (["Link"] if link_last else [])
+            )
             return (
-                '<table class="funding-table"><thead><tr><th>Fund</th><th>Grant size</th><th>Area</th><th>Deadline</th></tr></thead>'
+                '<table class="funding-table"><thead><tr>' + "".join(f"<th>{h}</th>" for h in heads) + "</tr></thead>"
                 f"<tbody>{''.join(rows)}</tbody></table>"
             )
         if st in ("details", "tabs", "sections"):
