@@ -43,7 +43,7 @@ CORE = [
     "areas",
     "themes",
 ]
-SKIP_AXES = {"per_page", "pages", "encoding_declared"}
+SKIP_AXES = {"per_page", "pages", "encoding_declared", "n_news"}  # counts: see long_chain, n_funds_band
 
 
 def field_scores(t: dict, o: dict) -> dict[str, float]:

@@ -146,6 +146,7 @@ def draw_site(rng, idx: int) -> Site:
         band = rng.choices(["few", "some", "many"], [55, 33, 12])[0]
         n_funds = {"few": rng.randint(1, 5), "some": rng.randint(6, 15), "many": rng.randint(16, 60)}[band]
     pager = "none"
+    long_chain = False
     per_page = 10_000
     pager_url = "none"
     mixed = structure in ("list", "cards_div", "cards_article", "image_text", "dl") and rng.random() < 0.25
@@ -183,6 +184,7 @@ def draw_site(rng, idx: int) -> Site:
     if "news" in distractors:
         n_news = rng.randint(10, 40) if per_page == 1 and mixed else rng.randint(1, 4)
     axes["n_news"] = n_news
+    axes["long_chain"] = long_chain
     site = Site(idx, slug, kind, funder, home, axes, [], distractors)
     site.source_name = f"{funder} funding ({slug})"
     titles: set[str] = set()

@@ -198,6 +198,10 @@ POTS = [
 ]
 
 
+def cap_first(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
 def amount_phrases(rng, lo: int | None, hi: int | None) -> tuple[str, str, str]:
     """(wording id, sentence for prose, short value for a facts row) for a grant range."""
     style = money_style(rng, hi or lo or 0)  # one style per phrase, as a writer keeps to one
@@ -218,6 +222,8 @@ def amount_phrases(rng, lo: int | None, hi: int | None) -> tuple[str, str, str]:
                 ("min_max_short", f"minimum {m(lo)}, maximum {m(hi)}"),
             ]
         )
+        if kind == "min_max_short":
+            return kind, f"Minimum grant {m(lo)}; maximum grant {m(hi)}.", cap_first(value)
         sentence = rng.choice(
             [
                 f"You can apply for {value}.",
