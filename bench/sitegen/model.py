@@ -218,6 +218,8 @@ def _title(rng, site: Site, theme: str, titles: set[str], status: str = "open") 
                 "{b} {n}: Round {r}",
                 "{b} {n} {y}",
                 "Community {b} {n}",
+                "{b} & Community {n}",
+                "{b} {n} {dy}",
             ]
         )
         place = re.sub(r" (Constabulary|Police) area$", "", site.home_area)
@@ -230,6 +232,7 @@ def _title(rng, site: Site, theme: str, titles: set[str], status: str = "open") 
             ),
             p=place if len(place) < 20 else "Local",
             r=rng.randint(2, 9),
+            dy="2024\u201326" if status == "closed" else rng.choice(["2026\u201328", "2027\u201329"]),
         )
         if t.count("Communit") > 1 or t.count("Grants") > 1:
             continue
@@ -309,7 +312,9 @@ def _deadline_words(rng, f: Fund, d: date, with_time: bool) -> str:
 
 def _draw_dates(rng, f: Fund) -> None:
     if f.status == "open":
-        kind = rng.choices(["single", "single_time", "range", "rounds", "rolling"], [5, 4, 2, 2, 3])[0]
+        kind = rng.choices(["single", "single_time", "range", "rounds", "yearly_dates", "rolling"], [5, 4, 2, 2, 1, 3])[
+            0
+        ]
     elif f.status == "upcoming":
         kind = rng.choices(["window", "next_open_month", "reopen_on", "tbc"], [4, 2, 2, 1])[0]
     else:
@@ -391,6 +396,20 @@ def _draw_dates(rng, f: Fund) -> None:
             )
             f.dates_alts = [f"Round 2 {n}"]
             f.axes["rounds_table"] = True
+    elif kind == "yearly_dates":
+        # the same days every year, written without a year: the next one on or after as_of counts
+        days = sorted({W.rand_date(rng, W.OPEN_FROM, date(2027, 11, 20), weekday_only=False) for _ in range(3)})
+        f.deadline = days[0]
+        txts = [W.fmt_date(d, "noyear") for d in days]
+        f.axes["date_style"], f.axes["time"] = "noyear", "no"
+        f.dates_label = rng.choice(["Deadlines", "Closing dates"])
+        f.dates_value = W.join_and(txts)
+        f.dates_sentence = rng.choice(
+            [
+                f"We consider applications three times a year. The deadlines are {W.join_and(txts)}.",
+                f"Closing dates each year: {', '.join(txts)}.",
+            ]
+        )
     elif kind == "rolling":
         f.rolling = True
         txt = rng.choice(

@@ -297,6 +297,11 @@ class Renderer:
                 f"<{hl}>How to apply</{hl}><p>{rng.choice(['Download the application form and email it to', 'Complete the online form or email'])} "
                 f'<a href="mailto:grants@{self.site.slug}.example">grants@{self.site.slug}.example</a>.</p>'
             )
+            if self.site.kind == "government" and f.status == "open":
+                parts.append(
+                    '<p><a class="govuk-button" href="https://www.find-government-grants.service.gov.uk/grants/'
+                    f'{f.slug}">Apply now</a></p>'
+                )
         if any(n.startswith("Page last") for n in f.noise):
             parts.append(f'<p class="updated">{[n for n in f.noise if n.startswith("Page last")][0]}</p>')
         return "\n".join(parts)

@@ -327,36 +327,118 @@ def cap(s: str) -> str:
 
 # ---------------------------------------------------------------- themes
 THEME_WORDS = {
-    "community_safety": ["help neighbourhoods feel safer", "improve community safety"],
-    "crime_prevention": ["prevent crime", "reduce crime and disorder"],
-    "serious_violence": ["reduce serious violence and knife crime", "tackle serious violence"],
-    "organised_crime": ["disrupt county lines and organised crime", "tackle serious and organised crime"],
-    "drugs_alcohol": ["reduce drug and alcohol misuse", "support people recovering from drug or alcohol addiction"],
-    "youth": ["give young people positive things to do", "run youth work and diversionary activities for young people"],
-    "antisocial_behaviour": ["tackle anti-social behaviour", "reduce anti-social behaviour"],
-    "vawg": ["improve the safety of women and girls", "tackle violence against women and girls"],
-    "domestic_abuse": ["support survivors of domestic abuse", "prevent domestic abuse"],
-    "victims": ["support victims and witnesses of crime", "help victims of crime cope and recover"],
-    "exploitation": ["protect children from criminal and sexual exploitation", "tackle modern slavery and cuckooing"],
-    "community_cohesion": ["bring communities together and tackle hate crime", "build community cohesion"],
+    "community_safety": [
+        "help neighbourhoods feel safer",
+        "improve community safety",
+        "make local streets and parks safer",
+    ],
+    "crime_prevention": ["prevent crime", "reduce crime and disorder", "stop crime before it happens"],
+    "serious_violence": [
+        "reduce serious violence and knife crime",
+        "tackle serious violence",
+        "keep young people away from weapons and violence",
+    ],
+    "organised_crime": [
+        "disrupt county lines and organised crime",
+        "tackle serious and organised crime",
+        "protect communities from drug dealing gangs",
+    ],
+    "drugs_alcohol": [
+        "reduce drug and alcohol misuse",
+        "support people recovering from drug or alcohol addiction",
+        "reduce harm from drugs and alcohol",
+    ],
+    "youth": [
+        "give young people positive things to do",
+        "run youth work and diversionary activities for young people",
+        "support children and young people aged 10 to 25",
+    ],
+    "antisocial_behaviour": [
+        "tackle anti-social behaviour",
+        "reduce anti-social behaviour",
+        "reduce nuisance and anti-social behaviour in town centres",
+    ],
+    "vawg": [
+        "improve the safety of women and girls",
+        "tackle violence against women and girls",
+        "make women and girls safer at night",
+    ],
+    "domestic_abuse": [
+        "support survivors of domestic abuse",
+        "prevent domestic abuse",
+        "help families affected by domestic abuse",
+    ],
+    "victims": [
+        "support victims and witnesses of crime",
+        "help victims of crime cope and recover",
+        "offer practical and emotional support to victims of crime",
+    ],
+    "exploitation": [
+        "protect children from criminal and sexual exploitation",
+        "tackle modern slavery and cuckooing",
+        "safeguard young people at risk of exploitation",
+    ],
+    "community_cohesion": [
+        "bring communities together and tackle hate crime",
+        "build community cohesion",
+        "build trust between different communities",
+    ],
     "situational_prevention": [
         "install CCTV, street lighting or alley gates",
         "design out crime with better lighting and gating",
+        "improve CCTV coverage and street lighting",
     ],
-    "road_safety": ["improve road safety", "run road safety and speed awareness schemes"],
+    "road_safety": [
+        "improve road safety",
+        "run road safety and speed awareness schemes",
+        "make roads safer for pedestrians and cyclists",
+    ],
     "sport_physical_activity": [
         "help people get active through sport",
         "support grassroots sport and physical activity",
+        "get inactive people moving",
     ],
-    "arts_culture": ["support arts and cultural activity", "fund creative arts projects"],
-    "heritage": ["protect and share local heritage", "look after heritage buildings and local history"],
-    "health_wellbeing": ["improve mental health and wellbeing", "support health and wellbeing"],
-    "housing_homelessness": ["prevent homelessness", "support people at risk of homelessness"],
-    "employment_skills": ["help people into work and training", "improve employability and skills"],
-    "education": ["support learning and education", "improve educational attainment"],
-    "environment_climate": ["improve green spaces and nature", "tackle climate change locally"],
-    "research_innovation": ["fund research and innovation", "support applied research"],
-    "business_growth": ["help small businesses grow", "support business growth"],
+    "arts_culture": [
+        "support arts and cultural activity",
+        "fund creative arts projects",
+        "bring people together through music, theatre and art",
+    ],
+    "heritage": [
+        "protect and share local heritage",
+        "look after heritage buildings and local history",
+        "restore historic buildings",
+    ],
+    "health_wellbeing": [
+        "improve mental health and wellbeing",
+        "support health and wellbeing",
+        "reduce loneliness and improve mental health",
+    ],
+    "housing_homelessness": [
+        "prevent homelessness",
+        "support people at risk of homelessness",
+        "help rough sleepers into secure housing",
+    ],
+    "employment_skills": [
+        "help people into work and training",
+        "improve employability and skills",
+        "help young people find jobs and apprenticeships",
+    ],
+    "education": [
+        "support learning and education",
+        "improve educational attainment",
+        "help children catch up with learning",
+    ],
+    "environment_climate": [
+        "improve green spaces and nature",
+        "tackle climate change locally",
+        "cut carbon emissions and protect nature",
+    ],
+    "research_innovation": [
+        "fund research and innovation",
+        "support applied research",
+        "test new ideas through research",
+    ],
+    "business_growth": ["help small businesses grow", "support business growth", "help local firms expand"],
 }
 THEME_TITLE = {
     "community_safety": ["Community Safety", "Safer Neighbourhoods", "Safer Communities"],
