@@ -27,7 +27,7 @@ from rich.table import Table
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tracker.demo.server import serve_site  # noqa: E402
+from tracker.demo.server import DemoRequestHandler, serve_site  # noqa: E402
 
 FIELDS = ["title", "deadline", "deadline_time", "amount_min", "amount_max", "total_pot", "status", "rolling", "opens"]
 SETS = ["eligible_org_types", "excluded_org_types", "areas", "themes"]
@@ -55,21 +55,52 @@ def jaccard(a, b) -> float:
     return 1.0 if not a and not b else len(a & b) / len(a | b)
 
 
+class QueryFileHandler(DemoRequestHandler):
+    """Serves `PATH?QUERY` from the file named `PATH?QUERY` when there is one (wget's way of saving
+    such pages), so a static data set can hold `?page=N` listing pages; otherwise as usual."""
+
+    def translate_path(self, path: str) -> str:
+        base = super().translate_path(path)
+        query = urlsplit(path).query
+        if query:
+            stem = os.path.join(base, "index.html") if os.path.isdir(base) else base
+            if os.path.isfile(f"{stem}?{query}"):
+                return f"{stem}?{query}"
+        return base
+
+    def guess_type(self, path) -> str:
+        return super().guess_type(str(path).split("?", 1)[0])
+
+
+def toml_str(s: str) -> str:
+    return json.dumps(s, ensure_ascii=False)
+
+
 def tracker(*args: str, env: dict) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("tracker")
     return subprocess.run([str(exe), *args], env=env, capture_output=True, text=True)
 
 
-def crawl(dataset: Path, home: Path) -> tuple[list[dict], float]:
+def crawl(dataset: Path, home: Path, via_config: bool = False) -> tuple[list[dict], float]:
+    """Crawl the data set's sources. With via_config the sources go into config.toml's [[sources]]
+    (kind, start URL, name, funder: what `sources add` gets) instead of one `sources add` each."""
     env = dict(os.environ, TRACKER_HOME=str(home))
     env.pop("TRACKER_DATABASE_URL", None)
     # The truth holds for its as_of day ("31 Jan" with no year, what is closed): crawl as of then.
     env.setdefault("TRACKER_TODAY", json.loads((dataset / "truth.json").read_text())["as_of"])
+    home.mkdir(parents=True, exist_ok=True)
     cfg = home / "config.toml"
     cfg.write_text('[crawl]\ndownload_delay = 0\nconcurrency_per_domain = 8\nallow_hosts = ["127.0.0.1"]\n'
                    'contact = "eval@example.gov.uk"\n')
-    with serve_site(dataset / "site") as server:
-        for src in json.loads((dataset / "sources.json").read_text()):
+    with serve_site(dataset / "site", handler_class=QueryFileHandler) as server:
+        sources = json.loads((dataset / "sources.json").read_text())
+        if via_config:
+            with cfg.open("a") as fh:
+                for src in sources:
+                    fh.write(f"\n[[sources]]\nname = {toml_str(src['name'])}\nkind = {toml_str(src['kind'])}\n"
+                             f"url = {toml_str(server.url + src['start_url'])}\nfunder = {toml_str(src['funder'])}\n")
+            sources = []
+        for src in sources:
             done = tracker("sources", "add", "--config", str(cfg), "--name", src["name"], "--kind", src["kind"],
                            "--url", server.url + src["start_url"], "--funder", src["funder"], env=env)
             if done.returncode:
