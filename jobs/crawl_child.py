@@ -162,6 +162,7 @@ def main(argv: list[str]) -> int:
             summary = _finish_run(settings.db_url, source.get("crawl_run_id"), stats, problems,
                                   bool(spec.get("dry_run_out")), getattr(spider, "skipped", []))
             summary["skipped_pages"] = list(getattr(spider, "skipped", []))[:200]
+            summary["stopped"] = getattr(spider, "stopped", "")
             progress.report()
             emit("done", source=name, **summary)
 

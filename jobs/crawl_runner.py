@@ -54,6 +54,7 @@ class SourceResult:
     errors: int = 0
     error_text: str = ""
     reason: str = ""  # why no calls were found, when none were
+    stopped: str = ""  # why the crawl did not read the whole site (a listing page limit reached)
     skipped_pages: list = field(default_factory=list)
     not_modified: int = 0
     unchanged_pages: int = 0
@@ -210,5 +211,6 @@ def _record(engine, specs: list[dict[str, Any]], results: dict[str, SourceResult
                 run.finished_at = now
                 session.add(run)
             source = session.exec(select(Source).where(Source.name == spec["name"])).one()
-            record_health(session, source, result.status, result.calls, result.error_text, now, result.reason)
+            record_health(session, source, result.status, result.calls, result.error_text, now, result.reason,
+                          stopped=result.stopped)
         session.commit()

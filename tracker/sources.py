@@ -154,10 +154,11 @@ def funder_name(session: Session, source: Source) -> str | None:
 
 
 def record_health(session: Session, source: Source, status: str, calls: int, error_text: str,
-                  now: datetime, reason: str = "") -> None:
+                  now: datetime, reason: str = "", stopped: str = "") -> None:
     """A source that errors, yields no calls where it used to, or has never yielded any (a new
     source whose page says nothing of calls, or whose feed holds no entries) is unhealthy; the
-    note says why, with `reason`: why the crawl found no calls."""
+    note says why, with `reason`: why the crawl found no calls. One whose crawl `stopped`
+    before the end of its listing (the page limit) is unhealthy too: calls are missing."""
     why = f": {reason}" if reason else ""
     if status != "ok":
         source.healthy = False
@@ -168,10 +169,13 @@ def record_health(session: Session, source: Source, status: str, calls: int, err
     elif calls == 0:
         source.healthy = False
         source.health_note = f"no calls found{why or ': no detail'}"
+    elif stopped:
+        source.healthy = False
+        source.health_note = f"{calls} calls found, then {stopped}"
     else:
         source.healthy = True
         source.health_note = ""
-    if status == "ok" and source.healthy:
+    if status == "ok" and calls > 0:
         source.last_calls = calls
     source.last_crawl_at = now
     session.add(source)

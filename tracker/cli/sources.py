@@ -174,6 +174,8 @@ def test(
     for result in outcome.results:
         for page, reason in result.skipped_pages:
             console.print(styled((f"skipped {page}: {reason}", "dim")), highlight=False)
+        if result.stopped:
+            console.print(styled(("listing not read to the end", "red"), f": {result.stopped}"), highlight=False)
         if result.status != "ok":
             console.print(styled((result.status, "red"), f": {result.error_text}"), highlight=False)
             raise typer.Exit(1)
