@@ -9,6 +9,7 @@ from typing import Any
 import scrapy
 from scrapy.http import Response, TextResponse
 
+from spiders.extract.link_groups import link_groups
 from spiders.extract.page import Listing, PageResult, analyse_page
 from spiders.sites.base import TrackerSpider
 from tracker.normalize.raw import RawCall
@@ -25,6 +26,8 @@ class GenericHtmlSpider(TrackerSpider):
         super().__init__(*args, **kwargs)
         self._listing_urls: set[str] = set()  # listing pages asked for (the start page counts as one)
         self.stopped = ""  # why the crawl did not read the whole listing, when it did not
+        self.link_groups: list[dict] | None = None  # groups of similar links on the start page
+        self.start_page_call = ""  # the title of the call the start page itself was read as
 
     @property
     def listing_page_limit(self) -> int:
@@ -48,6 +51,8 @@ class GenericHtmlSpider(TrackerSpider):
             self.skip(response.url, "not a text page")
             return
         depth = int(response.meta.get("tracker_depth", 0))
+        if depth == 0 and self.link_groups is None:  # the start page: what an admin could pick instead
+            self.link_groups = [g.as_dict() for g in link_groups(response.text, response.url)]
         listing = Listing(response.meta.get("listing_text", ""), dict(response.meta.get("listing_fields") or {}))
         context = f"{depth}\n{listing.text}\n{sorted(listing.fields.items())}"
         # A listing page's links and next page must not queue behind the detail pages.
@@ -55,6 +60,8 @@ class GenericHtmlSpider(TrackerSpider):
         if result.kind == "noncall":
             self.skip(response.url, result.reason)
             return
+        if depth == 0 and result.kind == "call" and not self.start_page_call:
+            self.start_page_call = result.calls[0].title if result.calls else response.url
         for out in self.calls_or_unchanged(response, result.calls):
             yield out
         if result.kind == "listing":

@@ -1,0 +1,27 @@
+"""A source whose only call is its own start page says so in its health (it is right for a page
+about one fund, wrong for a page listing several); and the crawl reports the start page's link
+groups for the admin to pick from."""
+
+from sqlmodel import Session, select
+
+from jobs.crawl_runner import run_crawl
+from tests.cli.test_sources_link_groups import write_site
+from tracker.demo.server import serve_site
+from tracker.models import Source
+
+
+def test_only_the_start_page_as_a_call_is_noted_in_health(settings, engine, tmp_path) -> None:
+    write_site(tmp_path / "site")
+    with serve_site(tmp_path / "site") as server, Session(engine) as s:
+        s.add(Source(name="one", kind="html", url=server.url + "/parish/village-halls.html"))
+        s.add(Source(name="parish", kind="html", url=server.url + "/parish/grants.html"))
+        s.commit()
+        results = {r.name: r for r in run_crawl(settings, ["one", "parish"]).results}
+    assert results["one"].calls == 1
+    assert results["parish"].link_groups[0]["description"] == \
+        '1 link like /parish/grants/<name>.html in the text under "Grants"'
+    with Session(engine) as s:
+        one = s.exec(select(Source).where(Source.name == "one")).one()
+        assert one.healthy and one.last_calls == 1
+        assert one.health_note.startswith('only the start page itself was read as a call ("Village Halls Fund")')
+        assert "pick a group of its links" in one.health_note
