@@ -173,6 +173,9 @@ def main(argv: list[str]) -> int:
             summary["link_groups"] = getattr(spider, "link_groups", None) or []
             if summary["calls"] == 1 and getattr(spider, "start_page_call", ""):
                 summary["reason"] = start_page_only(spider.start_page_call)
+            elif summary["calls"] == 0 and summary["link_groups"] and summary["status"] == "ok":
+                summary["reason"] += (f"; the start page has {len(summary['link_groups'])} group(s) of links: "
+                                      "test the source to pick the one that leads to the funds")
             progress.report()
             emit("done", source=name, **summary)
 

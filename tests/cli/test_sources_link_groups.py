@@ -52,7 +52,7 @@ def test_pick_a_link_group_from_sources_test(run_tracker, site) -> None:
     after = run_tracker("sources", "test", "parish", "--config", config).stdout
     assert "1 call(s) would be stored" in after and "Village Halls Fund" in after
     shown = run_tracker("sources", "show", "parish", "--config", config).stdout
-    assert "parish" in shown
+    assert "follows only links matching: ^https?://[^/]+/parish/grants/" in shown
 
 
 def test_a_link_group_that_is_not_there_is_refused(run_tracker, site) -> None:

@@ -25,3 +25,25 @@ def test_only_the_start_page_as_a_call_is_noted_in_health(settings, engine, tmp_
         assert one.healthy and one.last_calls == 1
         assert one.health_note.startswith('only the start page itself was read as a call ("Village Halls Fund")')
         assert "pick a group of its links" in one.health_note
+
+
+def test_no_calls_in_health_says_what_to_try(settings, engine, tmp_path) -> None:
+    team = tmp_path / "site" / "trust" / "team"
+    team.mkdir(parents=True)
+    (team.parent / "about.html").write_text(
+        "<html><body><main><h1>About the trust</h1><ul>"
+        + "".join(f'<li><a href="/trust/team/{n}.html">{n.title()}</a></li>' for n in ("ann", "bob"))
+        + "</ul></main></body></html>")
+    for name in ("ann", "bob"):
+        (team / f"{name}.html").write_text(f"<html><body><main><h1>{name.title()}</h1><p>{name.title()} has "
+                                           "been a trustee since 2019 and lives in Ipswich.</p></main></body></html>")
+    with serve_site(tmp_path / "site") as server, Session(engine) as s:
+        s.add(Source(name="about", kind="html", url=server.url + "/trust/about.html"))
+        s.commit()
+        (result,) = run_crawl(settings, ["about"]).results
+    assert result.calls == 0
+    with Session(engine) as s:
+        source = s.exec(select(Source)).one()
+        assert not source.healthy and source.health_note.startswith("no calls found: ")
+        assert source.health_note.endswith("the start page has 1 group(s) of links: test the source to pick "
+                                           "the one that leads to the funds")

@@ -91,6 +91,8 @@ def show(name: str, config: ConfigOption = None) -> None:
                           f"schedule: {schedule}   origin: {s.origin}", highlight=False)
             note = f": {s.health_note}" if s.health_note else ""
             console.print("health: " + ("ok" if s.healthy else "UNHEALTHY") + note, highlight=False)
+            if s.link_pattern:
+                console.print(f"follows only links matching: {s.link_pattern}", highlight=False, soft_wrap=True)
             table = Table(title="last crawl runs")
             for col in ("started", "status", "pages", "new", "changed", "unchanged", "skipped", "errors", "detail"):
                 table.add_column(col)
