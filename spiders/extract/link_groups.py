@@ -21,6 +21,7 @@ from spiders.extract.links import absolute, pagination_links, same_site
 HOME_PATHS = {"", "/", "/index.html", "/index.htm", "/index.php", "/home", "/default.aspx"}
 NAME, NUMBER = "<name>", "<n>"
 _DIGITS = re.compile(r"^\d+$")
+_SPECIAL = re.compile(r"([.^$*+?{}\[\]\\|()])")
 _CARD_TOKENS = {"card", "tile", "teaser", "item", "result", "entry", "post", "media"}
 # the nearest of these above a link says what kind of block holds it, in words
 _PLACES = (
@@ -87,25 +88,29 @@ def _shape_and_pattern(urls: list[str]) -> tuple[str, str]:
     shown, regex = [], []
     for folder in folders:
         shown.append(folder)
-        regex.append(r"\d+" if folder == NUMBER else re.escape(folder))
+        regex.append(r"\d+" if folder == NUMBER else _escape(folder))
     if segments:
         if query and len(lasts) == 1:  # grant.aspx?id=12, grant.aspx?id=13: the page is one
             shown.append(segments[-1])
-            regex.append(re.escape(segments[-1]))
+            regex.append(_escape(segments[-1]))
         elif all(_DIGITS.match(s) for s in lasts):
             shown.append(NUMBER + (f".{ext}" if ext else ""))
             regex.append(r"\d+")
         else:
-            stem = r"[^/?#]+?" if ext else r"[^/?#]+"
             shown.append(NAME + (f".{ext}" if ext else ""))
-            regex.append(stem + (re.escape(f".{ext}") if ext else ""))
+            regex.append(r"[^/?#]+" + (_escape(f".{ext}") if ext else ""))
     shape = "/" + "/".join(shown) + ("/" if slash and segments else "")
     pattern = r"^https?://[^/]+/" + "/".join(regex) + ("/" if slash and segments else "")
     if query:
         shape += "?" + "&".join(f"{k}={NUMBER if _numeric_field(urls, k) else NAME}" for k in query)
-        pattern += r"\?" + "&".join(re.escape(k) + (r"=\d+" if _numeric_field(urls, k) else r"=[^&#]*")
+        pattern += r"\?" + "&".join(_escape(k) + (r"=\d+" if _numeric_field(urls, k) else r"=[^&#]*")
                                     for k in query)
     return shape, pattern + "$"
+
+
+def _escape(text: str) -> str:
+    """`text` as a regex matching itself, escaping only what must be (an admin reads it)."""
+    return _SPECIAL.sub(r"\\\1", text)
 
 
 def _numeric_field(urls: list[str], key: str) -> bool:

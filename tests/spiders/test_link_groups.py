@@ -85,3 +85,11 @@ def test_a_page_with_one_fund_link_has_a_group_of_one():
     assert group.describe() == '1 link like /grants/<name> in the text under "Grants"'
     assert group.as_dict()["examples"] == [{"url": "https://parish.example/grants/village-halls",
                                             "text": "Village Halls Fund"}]
+
+
+def test_patterns_escape_only_what_regexes_need():
+    html = ('<html><body><main><h1>Grants</h1><ul><li><a href="/fen-valley/grants+aid/a.html">A</a></li>'
+            '<li><a href="/fen-valley/grants+aid/b.html">B</a></li></ul></main></body></html>')
+    (group,) = link_groups(html, "https://fen.example/")
+    assert group.pattern == r"^https?://[^/]+/fen-valley/grants\+aid/[^/?#]+\.html$"
+    assert all(re.search(group.pattern, u) for u in group.urls)
