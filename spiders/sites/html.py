@@ -24,7 +24,7 @@ class GenericHtmlSpider(TrackerSpider):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._listing_urls: set[str] = set()  # listing pages asked for (the start page counts as one)
+        self._listing_urls = {self.start_url}  # listing pages asked for
         self.stopped = ""  # why the crawl did not read the whole listing, when it did not
         self.link_groups: list[dict] | None = None  # groups of similar links on the start page
         self.start_page_call = ""  # the title of the call the start page itself was read as
@@ -77,7 +77,7 @@ class GenericHtmlSpider(TrackerSpider):
         for url in result.next_pages:
             if url in self._listing_urls:
                 continue  # numbered pagination names the same pages on every page
-            if len(self._listing_urls) + 1 >= limit:
+            if len(self._listing_urls) >= limit:
                 self.stop_listing(limit, url)
                 break
             self._listing_urls.add(url)
