@@ -2,7 +2,11 @@
 synthetic funder site of N call pages on loopback, against a bare Scrapy spider that
 fetches the same pages, in the same run; then a re-crawl of the unchanged site.
 
-    python bench/crawl_speed.py [--calls 2000] [--rounds 5]
+    python bench/crawl_speed.py [--calls 2000] [--rounds 5]            # flat: 50 calls a listing page
+    python bench/crawl_speed.py --chain [--calls 2000] [--rounds 3]    # 80-page rel=next chain, first crawl only
+
+The chain mode is a long paginated listing: only each listing page's rel=next link leads
+to the next, so the crawl is as fast as the listing pages are read (issue 11, item 6).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from tracker.models import Source  # noqa: E402
 
 T = TypeVar("T")
 PER_PAGE = 50
+CHAIN_PAGES = 80
 THEMES = ["knife crime", "youth diversion", "CCTV and street lighting", "domestic abuse", "county lines",
           "anti-social behaviour", "community cohesion", "night-time economy safety"]
 AREAS = ["Peterborough", "Cambridgeshire", "England", "the East of England", "Norfolk"]
@@ -102,16 +107,16 @@ Individuals and businesses are not eligible.</p>
 <p>Page last updated: 3 October 2026</p></main><footer>Fictional benchmark funder</footer></body></html>"""
 
 
-def build_site(root: Path, calls: int) -> str:
+def build_site(root: Path, calls: int, per_page: int = PER_PAGE) -> str:
     rng = random.Random(7)
     site = root / "bench-funder"
     (site / "calls").mkdir(parents=True)
     (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
-    pages = (calls + PER_PAGE - 1) // PER_PAGE
+    pages = (calls + per_page - 1) // per_page
     for p in range(pages):
         items = "\n".join(f'<li class="card"><a href="calls/fund-{i}.html">Fund {i}</a> '
                           f'<span>Grants for local projects</span></li>'
-                          for i in range(p * PER_PAGE, min(calls, (p + 1) * PER_PAGE)))
+                          for i in range(p * per_page, min(calls, (p + 1) * per_page)))
         nxt = f'<a rel="next" href="page-{p + 2}.html">Next</a>' if p + 1 < pages else ""
         name = "index.html" if p == 0 else f"page-{p + 1}.html"
         (site / name).write_text(f"<!doctype html><html><head><title>Funding</title></head><body><main>"
@@ -126,9 +131,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5, help="each from an empty database and cache; medians shown")
+    parser.add_argument("--chain", action="store_true", help="an 80-page rel=next chain; first crawl only")
     args = parser.parse_args()
+    per_page = -(-args.calls // CHAIN_PAGES) if args.chain else PER_PAGE
     work = Path(tempfile.mkdtemp(prefix="tracker-bench-"))
-    start_path = build_site(work / "site", args.calls)
+    start_path = build_site(work / "site", args.calls, per_page)
     (work / "bare_spider.py").write_text(BARE)  # files: Scrapy inspects spider source
     (work / "floor_spider.py").write_text(FLOOR)
     # The funder site runs in its own process, as a real one would: in this process it would
@@ -140,22 +147,24 @@ def main() -> None:
         assert server.stdout is not None
         url = server.stdout.readline().split(" at ")[1].split()[0].rstrip("/") + start_path
         for n in range(args.rounds):
-            rounds.append(one_round(work, n, url, args.calls, server.pid))
+            rounds.append(one_round(work, n, url, args.calls, server.pid, recrawl=not args.chain))
     finally:
         server.terminate()
         server.wait()
     first, second = rounds[-1]["first_result"], rounds[-1]["second_result"]
-    times = {key: [statistics.median(r[key][i] for r in rounds) for i in range(3)]
-             for key in ("bare", "first", "second", "floor")}
+    keys = ("bare", "first", "second", "floor") if second is not None else ("bare", "first")
+    times = {key: [statistics.median(r[key][i] for r in rounds) for i in range(3)] for key in keys}
     first_ratio = statistics.median(r["first"][0] / r["bare"][0] for r in rounds)
-    second_ratio = statistics.median(r["second"][0] / r["first"][0] for r in rounds)
-    floor_ratio = statistics.median(r["floor"][0] / r["bare"][0] for r in rounds)
-    print(f"synthetic site: {args.calls} call pages + {(args.calls + PER_PAGE - 1) // PER_PAGE} listing pages; "
-          f"medians of {args.rounds} rounds")
+    print(f"synthetic site: {args.calls} call pages + {-(-args.calls // per_page)} listing pages "
+          f"({per_page} calls a page, rel=next chain); medians of {args.rounds} rounds")
     print("                            wall    crawler CPU  site server CPU")
     print(f"bare Scrapy spider:        {show(times['bare'])}  ({rounds[-1]['bare_items']} pages fetched as items)")
     print(f"tracker crawl (full):      {show(times['first'])}  ({first.calls} calls stored, {first.pages} pages) "
           f"= {first_ratio:.2f}x bare")
+    if second is None:
+        return
+    second_ratio = statistics.median(r["second"][0] / r["first"][0] for r in rounds)
+    floor_ratio = statistics.median(r["floor"][0] / r["bare"][0] for r in rounds)
     print(f"tracker re-crawl (same):   {show(times['second'])}  = {second_ratio:.0%} of first crawl; "
           f"{second.calls_unchanged} unchanged ({second.unchanged_pages} pages skipped extraction), "
           f"{second.not_modified} answered 304")
@@ -163,7 +172,7 @@ def main() -> None:
           f"for {args.calls} conditional requests")
 
 
-def one_round(work: Path, n: int, url: str, calls: int, server_pid: int) -> dict:
+def one_round(work: Path, n: int, url: str, calls: int, server_pid: int, recrawl: bool = True) -> dict:
     settings = Settings(data_dir=work / f"home-{n}")
     settings.crawl.allow_hosts = ["127.0.0.1"]
     settings.crawl.download_delay = 0
@@ -181,11 +190,15 @@ def one_round(work: Path, n: int, url: str, calls: int, server_pid: int) -> dict
     if n % 2 == 0:  # every other round the bare spider goes last, so neither side always runs first
         bare, bare_t = run_bare()
     first, first_t = timed(server_pid, lambda: run_crawl(settings, ["bench"]).results[0])
-    second, second_t = timed(server_pid, lambda: run_crawl(settings, ["bench"]).results[0])
+    second = second_t = floor_t = None
+    if recrawl:
+        second, second_t = timed(server_pid, lambda: run_crawl(settings, ["bench"]).results[0])
     if n % 2 == 1:
         bare, bare_t = run_bare()
-    _, floor_t = timed(server_pid, lambda: subprocess.run(
-        [sys.executable, str(work / "floor_spider.py"), url, str(calls)], capture_output=True, text=True, check=True))
+    if recrawl:
+        _, floor_t = timed(server_pid, lambda: subprocess.run(
+            [sys.executable, str(work / "floor_spider.py"), url, str(calls)], capture_output=True, text=True,
+            check=True))
     return {"bare": bare_t, "first": first_t, "second": second_t, "floor": floor_t,
             "bare_items": bare.stdout.strip(), "first_result": first, "second_result": second}
 

@@ -78,6 +78,13 @@ def no_calls_reason(errors: list[str], skipped: list[tuple[str, str]], pages: in
     return f"{pages} page(s) read, none with a call"
 
 
+def start_page_only(title: str) -> str:
+    """The reason given when the one call found is the start page itself: right for a page about
+    one fund, wrong for a page listing several (read under its own heading)."""
+    return (f'only the start page itself was read as a call ("{title}"); if the page lists funds, '
+            "pick a group of its links as the source's link pattern (sources test)")
+
+
 def _finish_run(db_url: str, run_id: int | None, stats: dict[str, Any], errors: list[str],
                 dry_run: bool, skipped: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     pages = int(stats.get("tracker/pages", 0) or stats.get("response_received_count", 0))
@@ -162,6 +169,13 @@ def main(argv: list[str]) -> int:
             summary = _finish_run(settings.db_url, source.get("crawl_run_id"), stats, problems,
                                   bool(spec.get("dry_run_out")), getattr(spider, "skipped", []))
             summary["skipped_pages"] = list(getattr(spider, "skipped", []))[:200]
+            summary["stopped"] = getattr(spider, "stopped", "")
+            summary["link_groups"] = getattr(spider, "link_groups", None) or []
+            if summary["calls"] == 1 and getattr(spider, "start_page_call", ""):
+                summary["reason"] = start_page_only(spider.start_page_call)
+            elif summary["calls"] == 0 and summary["link_groups"] and summary["status"] == "ok":
+                summary["reason"] += (f"; the start page has {len(summary['link_groups'])} group(s) of links: "
+                                      "test the source to pick the one that leads to the funds")
             progress.report()
             emit("done", source=name, **summary)
 

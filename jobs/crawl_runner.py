@@ -53,7 +53,9 @@ class SourceResult:
     skipped: int = 0
     errors: int = 0
     error_text: str = ""
-    reason: str = ""  # why no calls were found, when none were
+    reason: str = ""  # why no calls were found, when none were; or that the one found is the start page
+    stopped: str = ""  # why the crawl did not read the whole site (a listing page limit reached)
+    link_groups: list = field(default_factory=list)  # groups of similar links on the start page
     skipped_pages: list = field(default_factory=list)
     not_modified: int = 0
     unchanged_pages: int = 0
@@ -210,5 +212,6 @@ def _record(engine, specs: list[dict[str, Any]], results: dict[str, SourceResult
                 run.finished_at = now
                 session.add(run)
             source = session.exec(select(Source).where(Source.name == spec["name"])).one()
-            record_health(session, source, result.status, result.calls, result.error_text, now, result.reason)
+            record_health(session, source, result.status, result.calls, result.error_text, now, result.reason,
+                          stopped=result.stopped)
         session.commit()

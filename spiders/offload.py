@@ -27,6 +27,7 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 _pool: ProcessPoolExecutor | None = None
 _in_flight_limit = 16  # tasks handed to the pool, 16 per worker: enough that none waits on this process
+_workers = 0
 
 
 def default_workers() -> int:
@@ -47,11 +48,11 @@ def start(workers: int | None = None, preload: tuple[str, ...] = ()) -> int:
     """Start the workers, which import `preload` while this process gets on with its own
     start. Call before the reactor runs: the workers are forked, and a fork must not copy
     running threads."""
-    global _pool, _in_flight_limit
+    global _pool, _in_flight_limit, _workers
     count = default_workers() if workers is None else workers
     if count < 1 or _pool is not None:
         return 0
-    _in_flight_limit = 16 * count
+    _in_flight_limit, _workers = 16 * count, count
     _pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"),
                                 initializer=_worker_start, initargs=(preload,))
     _pool.submit(int)  # the fork context forks every worker here, on the first task
@@ -77,9 +78,11 @@ _order = itertools.count()
 
 
 async def run(fn: Callable[..., T], *args: Any, urgent: bool = False) -> T:
-    """fn(*args) in a worker when there is one, else here; `urgent` tasks go first."""
+    """fn(*args) in a worker when there is one, else here; `urgent` tasks go first: here, at
+    once, when every worker has work queued (a listing page's next page and links wait on it;
+    in the pool it would wait behind every page handed to it already)."""
     global _pool
-    if _pool is None:
+    if _pool is None or (urgent and len(_busy) >= _workers):
         return fn(*args)
     token = object()
     if len(_busy) >= _in_flight_limit:

@@ -54,6 +54,9 @@ class CrawlSettings(_Section):
     timeout_minutes: float = Field(30, gt=0)
     max_page_kb: int = Field(5120, ge=16)
     http_cache: bool = True
+    # Pages of one paginated listing read at most (Find a grant shows 10 calls a page); a limit
+    # reached is said in the source's health and in `sources test`.
+    max_listing_pages: int = Field(500, ge=1)
     workers: int | None = Field(None, ge=0, le=64)  # page-reading processes; None: CPUs - 1
     # Host name -> addresses, read before DNS like /etc/hosts (a funder's new server before its
     # DNS moves, a staging copy). The answers meet the address guard like any DNS answer.

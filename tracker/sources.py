@@ -95,6 +95,16 @@ def update_source(session: Session, settings: Settings, source: Source, *, name:
     return source
 
 
+def set_link_pattern(session: Session, settings: Settings, source: Source, pattern: str | None) -> Source:
+    """Follow only the links matching `pattern` from the source's listing (None: automatic)."""
+    _editable(source)
+    validate_source(source.name, source.kind, source.url, settings.crawl.allow_hosts, link_pattern=pattern)
+    source.link_pattern = pattern
+    session.add(source)
+    session.flush()
+    return source
+
+
 def stored_calls(session: Session, source: Source) -> int:
     return int(session.exec(select(func.count()).select_from(Opportunity)
                             .where(Opportunity.source_id == source.id)).one())
@@ -154,10 +164,12 @@ def funder_name(session: Session, source: Source) -> str | None:
 
 
 def record_health(session: Session, source: Source, status: str, calls: int, error_text: str,
-                  now: datetime, reason: str = "") -> None:
+                  now: datetime, reason: str = "", stopped: str = "") -> None:
     """A source that errors, yields no calls where it used to, or has never yielded any (a new
     source whose page says nothing of calls, or whose feed holds no entries) is unhealthy; the
-    note says why, with `reason`: why the crawl found no calls."""
+    note says why, with `reason`: why the crawl found no calls. One whose crawl `stopped`
+    before the end of its listing (the page limit) is unhealthy too: calls are missing. A
+    `reason` given with calls found (only the start page read as one) is noted, healthy."""
     why = f": {reason}" if reason else ""
     if status != "ok":
         source.healthy = False
@@ -168,10 +180,16 @@ def record_health(session: Session, source: Source, status: str, calls: int, err
     elif calls == 0:
         source.healthy = False
         source.health_note = f"no calls found{why or ': no detail'}"
+    elif stopped:
+        source.healthy = False
+        source.health_note = f"{calls} calls found, then {stopped}"
+    elif reason:  # calls found, but only the start page read as one: maybe right, said
+        source.healthy = True
+        source.health_note = reason
     else:
         source.healthy = True
         source.health_note = ""
-    if status == "ok" and source.healthy:
+    if status == "ok" and calls > 0:
         source.last_calls = calls
     source.last_crawl_at = now
     session.add(source)
@@ -185,12 +203,13 @@ def last_runs(session: Session, source: Source, limit: int = 5) -> list[CrawlRun
 
 def preview_source(settings: Settings, run_crawl, *, name: str | None = None,  # noqa: ANN001
                    url: str | None = None, kind: str = "html", link_pattern: str | None = None,
-                   selectors: dict[str, str] | None = None):  # noqa: ANN201
-    """Crawl a registered source, or a URL not yet saved, storing nothing."""
+                   selectors: dict[str, str] | None = None, pages: int | None = None):  # noqa: ANN201
+    """Crawl a registered source, or a URL not yet saved, storing nothing (`pages`: at most)."""
+    limit = {"scrapy_overrides": {"CLOSESPIDER_PAGECOUNT": pages}} if pages else {}
     if name is not None:
-        return run_crawl(settings, [name], dry_run=True)
+        return run_crawl(settings, [name], dry_run=True, **limit)
     overrides = {"link_pattern": link_pattern, "selectors": selectors or {}}
-    return run_crawl(settings, [], adhoc=[{"name": url, "kind": kind, "url": url, "overrides": overrides}])
+    return run_crawl(settings, [], adhoc=[{"name": url, "kind": kind, "url": url, "overrides": overrides}], **limit)
 
 
 def parse_selectors(text: str) -> dict[str, str]:

@@ -119,6 +119,24 @@ def test_source_preview_fits_the_screen(page, funder_site: str, width: int) -> N
 
 
 @pytest.mark.parametrize("width", WIDTHS)
+def test_saved_source_test_and_its_link_groups_fit_the_screen(page, funder_site: str, width: int) -> None:
+    """A saved source's test page (the answer to a POST too) with its groups of links to pick from."""
+    sign_in(page, "admin")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/sources/new")
+    page.get_by_label("Name").fill(f"Riverside Community Trust neighbourhood safety grants {width}")
+    page.get_by_label("Start URL").fill(f"{funder_site}/funding/index.html?utm_source=newsletter&utm_medium=email"
+                                        "&utm_campaign=community-safety-small-grants-2030")
+    page.get_by_role("button", name="Test this source").click()
+    page.locator("#preview-summary").wait_for(timeout=90000)
+    page.get_by_role("button", name="Save source").click()
+    page.get_by_role("button", name="Test it (stores nothing)").click()
+    page.locator("#preview-summary").wait_for(timeout=90000)
+    problems = layout_problems(page, "saved source test", width)
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
 def test_schedule_error_fits_the_screen(page, width: int) -> None:
     """A refused cron line comes back on the same page, error summary above the table."""
     sign_in(page, "admin")

@@ -95,3 +95,19 @@ def test_selectors_override_fields():
     (call,), _ = run(s.parse, devset_response("/cumbria-pcc/what-we-do/funding/property-fund.html"))
     assert call.fields["deadline"] == "17:00 on Friday 15 October 2027"
     assert call.title == "Property Fund"
+
+
+def test_numbered_pagination_counts_each_listing_page_once_and_the_limit_is_said():
+    from scrapy.utils.test import get_crawler
+
+    from spiders.extract.page import PageResult
+
+    crawler = get_crawler(GenericHtmlSpider, {"TRACKER_MAX_LISTING_PAGES": 5})
+    s = GenericHtmlSpider.from_crawler(crawler, source_name="numbered", start_url=BASE + "/grants?page=1")
+    numbered = [BASE + f"/grants?page={n}" for n in range(1, 11)]  # every page links to all ten
+    first = list(s.follow_listing(PageResult(BASE + "/grants?page=1", "listing", "", next_pages=numbered), 0))
+    assert [r.url for r in first] == numbered[1:5] and all(r.priority > 0 for r in first)
+    assert s.stopped.startswith(f"stopped after 5 listing pages; the next one, {numbered[5]}, was not read")
+    again = list(s.follow_listing(PageResult(numbered[1], "listing", "", next_pages=numbered), 0))
+    assert again == [] and stat(s, "tracker/listing_page_limit") == 1
+    assert s.skipped == [(numbered[5], "listing page limit reached: " + s.stopped)]

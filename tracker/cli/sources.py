@@ -25,6 +25,7 @@ from tracker.sources import (
 )
 
 app = typer.Typer(help="Manage funder sources.", no_args_is_help=True)
+PREVIEW_PAGES = 40  # pages a `--link-group` re-read of the start page crawls at most
 
 
 @app.command("add")
@@ -68,7 +69,8 @@ def list_(config: ConfigOption = None, output: Annotated[Format, typer.Option("-
     for col in ("name", "kind", "enabled", "health", "last crawl", "calls", "url"):
         table.add_column(col)
     for r in rows:
-        health = styled(("ok", "green")) if r["healthy"] else styled(("unhealthy", "red"), f" {r['health_note']}")
+        health = styled(("ok" if r["healthy"] else "unhealthy", "green" if r["healthy"] else "red"),
+                        f" {r['health_note']}" if r["health_note"] else "")
         table.add_row(r["name"], r["kind"], "yes" if r["enabled"] else "no", health,
                       (r["last_crawl_at"] or "never")[:16],
                       str(r["last_calls"] if r["last_calls"] is not None else "-"),
@@ -87,7 +89,10 @@ def show(name: str, config: ConfigOption = None) -> None:
             schedule = s.schedule or ctx.settings.schedule.crawl
             console.print(f"funder: {funder_name(session, s) or '-'}   enabled: {s.enabled}   "
                           f"schedule: {schedule}   origin: {s.origin}", highlight=False)
-            console.print("health: " + ("ok" if s.healthy else f"UNHEALTHY: {s.health_note}"), highlight=False)
+            note = f": {s.health_note}" if s.health_note else ""
+            console.print("health: " + ("ok" if s.healthy else "UNHEALTHY") + note, highlight=False)
+            if s.link_pattern:
+                console.print(f"follows only links matching: {s.link_pattern}", highlight=False, soft_wrap=True)
             table = Table(title="last crawl runs")
             for col in ("started", "status", "pages", "new", "changed", "unchanged", "skipped", "errors", "detail"):
                 table.add_column(col)
@@ -136,6 +141,51 @@ def remove(name: str, config: ConfigOption = None) -> None:
     console.print(f"removed source {name}", highlight=False)
 
 
+@app.command("edit")
+def edit(
+    name: str,
+    link_group: Annotated[int | None, typer.Option(help="use group N of `sources test` as the link pattern")] = None,
+    link_pattern: Annotated[str | None, typer.Option(help="regex for call page links; '' to clear")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Change which links the crawl follows from the start page: a group of similar links
+    that `tracker sources test NAME` listed (read again now), or a regex."""
+    from jobs.crawl_runner import run_crawl
+    from tracker.sources import preview_source, set_link_pattern
+
+    ctx = open_context(config)
+    if (link_group is None) == (link_pattern is None):
+        fail("give either --link-group N (from `tracker sources test NAME`) or --link-pattern REGEX")
+    try:
+        with ctx.session() as session:
+            find_source(session, name)
+        if link_group is not None:
+            outcome = preview_source(ctx.settings, run_crawl, name=name, pages=PREVIEW_PAGES)
+            groups = outcome.results[0].link_groups if outcome.results else []
+            if not 1 <= link_group <= len(groups):
+                fail(f"{name}: no link group {link_group}; the start page has {len(groups)} "
+                     "(see `tracker sources test " + name + "`)")
+            link_pattern = groups[link_group - 1]["pattern"]
+            console.print(f"group {link_group}: {groups[link_group - 1]['description']}", highlight=False)
+        with ctx.session() as session:
+            source = set_link_pattern(session, ctx.settings, find_source(session, name), link_pattern or None)
+            console.print(f"{name}: link pattern {source.link_pattern or '(none: automatic)'}", highlight=False)
+    except SourceError as exc:
+        fail(str(exc))
+
+
+def print_link_groups(groups: list[dict], name: str | None) -> None:
+    """The start page's groups of similar links, numbered, with how to pick one."""
+    if not groups:
+        return
+    how = (f"tracker sources edit {name} --link-group N" if name
+           else "tracker sources add ... --link-pattern PATTERN")
+    console.print(f"links on the start page, in groups (to follow only one group: {how}):", highlight=False)
+    for number, group in enumerate(groups, start=1):
+        console.print(f"  {number}. {group['description']}", highlight=False, soft_wrap=True)
+        console.print(styled((f"     pattern: {group['pattern']}", "dim")), highlight=False, soft_wrap=True)
+
+
 @app.command("test")
 def test(
     name: Annotated[str | None, typer.Argument(help="a registered source")] = None,
@@ -162,6 +212,7 @@ def test(
         fail(str(exc))
     outcome = preview_source(ctx.settings, run_crawl, name=target, url=url, kind=kind, link_pattern=link_pattern,
                              selectors=selectors)
+    groups = outcome.results[0].link_groups if outcome.results else []
     table = Table(title=f"{len(outcome.calls)} call(s) would be stored")
     for col in ("title", "deadline", "amount", "status", "areas", "themes", "url"):
         table.add_column(col, overflow="fold")
@@ -174,8 +225,13 @@ def test(
     for result in outcome.results:
         for page, reason in result.skipped_pages:
             console.print(styled((f"skipped {page}: {reason}", "dim")), highlight=False)
+        if result.stopped:
+            console.print(styled(("listing not read to the end", "red"), f": {result.stopped}"), highlight=False)
         if result.status != "ok":
             console.print(styled((result.status, "red"), f": {result.error_text}"), highlight=False)
             raise typer.Exit(1)
         if not result.calls:
             console.print(styled(("no calls found", "red"), f": {result.reason or 'no detail'}"), highlight=False)
+        elif result.reason:
+            console.print(styled(("check", "yellow"), f": {result.reason}"), highlight=False)
+    print_link_groups(groups, target)

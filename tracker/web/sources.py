@@ -24,6 +24,7 @@ from tracker.sources import (
     parse_selectors,
     preview_source,
     remove_source,
+    set_link_pattern,
     stored_calls,
     update_source,
     validate_source,
@@ -102,22 +103,29 @@ def source_new(request: Request, user: Admin) -> Response:
 @router.post("/sources/preview")
 def source_preview(request: Request, session: DB, user: Admin, name: Field = "", kind: Field = "html",
                    url: Field = "", funder: Field = "", sched: ScheduleIn = None, link_pattern: Field = "",
-                   selectors: Field = "") -> Response:
-    """Crawl the URL now in a child process, storing nothing, and show what it would extract."""
+                   selectors: Field = "", use_pattern: Field = "") -> Response:
+    """Crawl the URL now in a child process, storing nothing, and show what it would extract;
+    `use_pattern`: a group of the start page's links picked as the link pattern."""
     web = state(request)
-    form = _form(name, kind, url, funder, sched, link_pattern, selectors)
+    form = _form(name, kind, url, funder, sched, use_pattern or link_pattern, selectors)
     errors = _problems(session, web, form)
     if errors:
         return _form_page(request, form, errors, status_code=422)
-    crawler = functools.partial(web.crawler(), timeout=PREVIEW_TIMEOUT,
-                                scrapy_overrides={"CLOSESPIDER_PAGECOUNT": PREVIEW_PAGES})
-    outcome = preview_source(web.settings, crawler, url=form["url"], kind=form["kind"],
+    outcome = preview_source(web.settings, _preview_crawler(web), url=form["url"], kind=form["kind"],
                              link_pattern=form["link_pattern"] or None, selectors=parse_selectors(form["selectors"]))
-    result = outcome.results[0] if outcome.results else None
     return render(request, "source_form.html", {"form": form, "kinds": KINDS, "errors": [], "editing": None,
-                                                "preview": {"calls": outcome.calls, "result": result,
-                                                            "timed_out": outcome.timed_out},
+                                                "preview": _preview(outcome), "source": None,
                                                 **_schedule_ctx(request)})
+
+
+def _preview_crawler(web: WebState):  # noqa: ANN202
+    return functools.partial(web.crawler(), timeout=PREVIEW_TIMEOUT,
+                             scrapy_overrides={"CLOSESPIDER_PAGECOUNT": PREVIEW_PAGES})
+
+
+def _preview(outcome) -> dict:  # noqa: ANN001
+    return {"calls": outcome.calls, "result": outcome.results[0] if outcome.results else None,
+            "timed_out": outcome.timed_out}
 
 
 @router.post("/sources")
@@ -149,6 +157,33 @@ def source_detail(request: Request, source_id: DbInt, session: DB, user: Admin) 
     return render(request, "source.html", {"s": source, "funder": funder_name(session, source),
                                            "runs": last_runs(session, source, limit=10),
                                            "default_schedule": state(request).settings.schedule.crawl})
+
+
+@router.post("/sources/{source_id}/test")
+def source_test(request: Request, source_id: DbInt, session: DB, user: Admin) -> Response:
+    """Crawl a saved source now, storing nothing: what it would extract, and the groups of
+    links on its start page, each of which can be made its link pattern."""
+    source = get_or_404(session, Source, source_id)
+    session.commit()  # the crawl reads the source in its own transaction: this one's write lock goes first
+    outcome = preview_source(state(request).settings, _preview_crawler(state(request)), name=source.name)
+    return render(request, "source_test.html", {"s": source, "source": source if source.origin != "config" else None,
+                                                "preview": _preview(outcome)})
+
+
+@router.post("/sources/{source_id}/link-pattern")
+def source_link_pattern(request: Request, source_id: DbInt, session: DB, user: Admin,
+                        link_pattern: Field = "") -> Response:
+    """Follow only the links matching the pattern (a group picked in the test) from now on."""
+    source = get_or_404(session, Source, source_id)
+    _refuse_config(source)
+    try:
+        set_link_pattern(session, state(request).settings, source, link_pattern.strip() or None)
+    except SourceError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    session.commit()
+    flash(request, f"{source.name}: the next crawl follows only the links matching {link_pattern.strip()}"
+          if link_pattern.strip() else f"{source.name}: the next crawl chooses the links itself.")
+    return RedirectResponse(f"/sources/{source.id}", status_code=303)
 
 
 def _refuse_config(source: Source) -> None:
