@@ -143,7 +143,8 @@ def pagination_links(doc: HtmlElement, base_url: str) -> list[str]:
         page = page_of(url)
         if page and page[1] > 1 and page[1] != here_page and _listing_key(url) == here_key:
             add(href)  # the same listing with another page number
-        elif text.isdigit() and len(text) <= 3 and int(text) > 1 and re.search(rf"(?<!\d){text}(?!\d)", url.split("//", 1)[-1]):
+        elif (text.isdigit() and len(text) <= 3 and int(text) > 1
+              and re.search(rf"(?<!\d){text}(?!\d)", url.split("//", 1)[-1])):
             add(href)  # a numbered page link: its number is in its address
     return found
 
