@@ -163,10 +163,12 @@ def _soft_non_call(p: _Page) -> str | None:
 
 
 def _is_listing(p: _Page) -> bool:
-    """Two or more links in repeated blocks (cards, list items, rows), unless the page reads as a call
-    without them and few of them look like funds (a call page with a list of related pages)."""
+    """Links in records (cards, list items, rows, linked headings), one or more, unless the page reads
+    as a call without them and few of them look like funds (a call page with a list of related pages)."""
     items = [lk for lk in p.links if lk.in_item]
-    if len(items) < 2:
+    if len(items) == 1 and not _titled_record(items[0], p):
+        return False  # one link in a sentence ("see our current schemes") is not a record
+    if not items:
         return False
     fundish = [lk for lk in items if C.FUND_NOUN.search(lk.anchor) or C.call_cues(lk.context_text, {}, "")
                and {"money", "deadline", "rolling"} & set(C.call_cues(lk.context_text, {}, ""))]
@@ -175,6 +177,32 @@ def _is_listing(p: _Page) -> bool:
     item_lines = {line for lk in items for line in lk.context_text.split("\n")}
     rest = "\n".join(line for line in p.text.split("\n") if line not in item_lines)
     return not C.is_call(C.call_cues(rest, {}, p.title))
+
+
+def _up_link(url: str, here: str) -> bool:
+    """A link to a page above this one (its folder's index, a parent section): the way back, not on."""
+    path, own = urlsplit(url).path, urlsplit(here).path
+    folder = re.sub(r"/(?:index\.\w+)?$", "/", path)
+    return folder.endswith("/") and own.startswith(folder) and own != path
+
+
+def _explore_links(p: _Page) -> list[ItemLink]:
+    """The main-content links a start page is explored through, whatever it turns out to be: every
+    same-site link except the way home or back up. Only a link in a record (card, row, list item)
+    carries its record's facts to the page it leads to."""
+    out = []
+    for lk in p.links:
+        if lk.url in p.home_urls or urlsplit(lk.url).path in HOME_PATHS or _up_link(lk.url, p.url):
+            continue
+        out.append(lk if lk.in_item else ItemLink(url=lk.url, anchor=lk.anchor))
+    return out
+
+
+def _titled_record(lk: ItemLink, p: _Page) -> bool:
+    """A record led by its link (the card's linked title, the row's first cell), not a page's way back."""
+    first = lk.context_text.split("\n", 1)[0]
+    led = bool(lk.anchor) and (first.startswith(lk.anchor) or lk.anchor.startswith(first))
+    return led and lk in _explore_links(p)
 
 
 def _self_contained(sections: list) -> bool:  # noqa: ANN001
@@ -207,10 +235,24 @@ def _apply_selectors(html: str, selectors: dict[str, str], call: RawCall) -> Non
 
 def analyse_page(html: str, url: str, *, listing: Listing | None = None, funder: str | None = None,
                  link_pattern: str | None = None, selectors: dict[str, str] | None = None,
-                 allow_listing: bool = True) -> PageResult:
-    """Classify a page and extract its call(s), or the links a listing points to."""
+                 allow_listing: bool = True, explore: bool = False) -> PageResult:
+    """Classify a page and extract its call(s), or the links a listing points to.
+
+    `explore` (a start page): whatever the page is, it also gives the main-content links to follow
+    (`links`), so each target is judged on its own text, and its next pages when it has records."""
     listing = listing or Listing()
     p = _read(html, url, link_pattern)
+    result = _classify(html, p, listing, funder, link_pattern, selectors, allow_listing)
+    if explore and result.kind != "listing":
+        result.links = _explore_links(p)
+        if any(lk.in_item for lk in p.links):
+            result.next_pages = p.next_pages
+    return result
+
+
+def _classify(html: str, p: _Page, listing: Listing, funder: str | None, link_pattern: str | None,
+              selectors: dict[str, str] | None, allow_listing: bool) -> PageResult:
+    url = p.url
     reason = _hard_non_call(p, listing)
     if reason:
         return PageResult(url, "noncall", reason)
@@ -234,7 +276,13 @@ def analyse_page(html: str, url: str, *, listing: Listing | None = None, funder:
     found = C.call_cues(p.text, p.fields, p.title)
     context = C.call_cues(listing.text, listing.fields, "")
     if not C.is_call(found, context):
-        return PageResult(url, "noncall", f"no call signals (cues: {', '.join(found) or 'none'})")
+        cues = f"cues: {', '.join(found) or 'none'}"
+        onward = _explore_links(p) if allow_listing else []
+        if onward:
+            # not a call itself, but it leads on: its targets are judged on their own text
+            return PageResult(url, "listing", f"no call signals ({cues}); follows {len(onward)} links",
+                              links=onward, next_pages=p.next_pages)
+        return PageResult(url, "noncall", f"no call signals ({cues})")
     call = RawCall(url=urldefrag(url)[0], title=p.title, funder=_funder(p, p.fields, listing, funder),
                    summary=meta_description(p.doc) or first_paragraph(p.main), text=p.text, fields=p.fields,
                    listing_text=listing.text, listing_fields=dict(listing.fields))

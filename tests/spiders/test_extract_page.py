@@ -230,3 +230,49 @@ def test_an_event_about_funding_is_not_a_call():
     assert result.kind == "noncall" and result.reason == "event"
     body = "<h1>Community Events Fund</h1><p>Grants of up to &pound;500 for street parties. Apply by 1 May 2027.</p>"
     assert page(body, BASE + "/funding/community-events-fund.html").kind == "call"
+
+
+def start(body: str, url: str = BASE + "/grants/") -> object:
+    html = (f"<html><head><title>t</title></head><body><header><a href='/'>Home</a></header>"
+            f"<nav><a href='/about/'>About us</a></nav><main>{body}</main>"
+            f"<footer><a href='/privacy/'>Privacy</a></footer></body></html>")
+    return analyse_page(html, url, explore=True)
+
+
+def test_a_grants_page_with_one_link_to_one_fund_leads_to_that_fund():
+    result = start("<h1>Grants</h1><p>We currently run one grant programme.</p>"
+                   "<ul><li><a href='/grants/village-halls/'>Village Halls Fund</a></li></ul>")
+    assert result.kind != "call" and not result.calls
+    assert [lk.url for lk in result.links] == [BASE + "/grants/village-halls/"]
+
+
+def test_one_link_in_a_sentence_is_followed_from_a_page_that_is_not_a_call():
+    result = analyse_page("<main><h1>Funding</h1><p>Read about our <a href='/funds/parish'>parish fund</a>.</p>"
+                          "</main>", BASE + "/funding/")
+    assert result.kind == "listing" and [lk.url for lk in result.links] == [BASE + "/funds/parish"]
+
+
+def test_one_fund_card_with_its_date_and_amount_is_a_listing_not_a_call_under_the_page_heading():
+    result = start("""<h1>Funding opportunities</h1><p>Find out what is open to your organisation.</p>
+      <div class="x7"><h3><a href="/grants/green-spaces/">Green Spaces Grant</a></h3>
+        <p>Grants of up to &pound;5,000.</p><p>Closing date: 30 June 2027</p></div>""")
+    assert result.kind == "listing" and not result.calls
+    (link,) = result.links
+    assert "30 June 2027" in link.context_text and "Funding opportunities" not in link.context_text
+
+
+def test_a_start_page_describing_one_fund_is_a_call_and_its_other_links_are_explored():
+    result = start("""<h1>Riverside Community Fund</h1><p>Grants of &pound;500 to &pound;2,000 for local groups.
+      Apply by 12 May 2027.</p><h2>How to apply</h2>
+      <p>Read the <a href="/grants/guidance/">guidance notes</a> before you apply.</p>
+      <p><a href="/">Back to home</a> <a href="/grants/index.html">All grants</a></p>""",
+                   BASE + "/grants/riverside/")
+    assert result.kind == "call" and result.calls[0].title == "Riverside Community Fund"
+    assert [lk.url for lk in result.links] == [BASE + "/grants/guidance/"]
+    assert result.links[0].context_text == ""  # a link in a sentence carries no card facts
+
+
+def test_only_a_start_page_is_explored_past_its_own_call():
+    body = """<h1>Riverside Community Fund</h1><p>Grants of up to &pound;2,000. Apply by 12 May 2027.</p>
+      <p>See the <a href="/grants/guidance/">guidance notes</a>.</p>"""
+    assert page(body, BASE + "/grants/riverside/").links == []
