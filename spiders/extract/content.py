@@ -7,6 +7,8 @@ import re
 import lxml.html
 from lxml.html import HtmlElement
 
+from spiders.extract.cues import DEADLINE_WORDS, ROLLING
+
 BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "caption", "dd", "details", "div", "dl", "dt",
     "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
@@ -170,10 +172,54 @@ def main_content(doc: HtmlElement) -> HtmlElement:
     return body
 
 
+def is_badge_text(text: str) -> bool:
+    """A status badge's words: short, no figures, a word of opening, closing or timing."""
+    words = text.split()
+    return 0 < len(words) <= 3 and not any(ch.isdigit() for ch in text) and bool(
+        DEADLINE_WORDS.search(text) or ROLLING.search(text))
+
+
+def _edge_children(el: HtmlElement) -> list[HtmlElement]:
+    """Child elements (at any depth along the edge) that start or end an element's text."""
+    out: list[HtmlElement] = []
+    node = el
+    while True:  # first element, when no text comes before it
+        kids = [c for c in node if isinstance(c.tag, str)]
+        if not kids or (node.text or "").strip():
+            break
+        out.append(kids[0])
+        node = kids[0]
+    node = el
+    while True:  # last element, when no text comes after it
+        kids = [c for c in node if isinstance(c.tag, str)]
+        if not kids or (kids[-1].tail or "").strip():
+            break
+        out.append(kids[-1])
+        node = kids[-1]
+    return out
+
+
+def title_and_badge(el: HtmlElement | None) -> tuple[str, str | None]:
+    """A title's text without a status badge glued to it ("Green Fund <span>Closing soon</span>"):
+    the badge is an element of its own at the start or end of the title, with a status's few words."""
+    full = inline_text(el)
+    if el is None:
+        return full, None
+    for child in _edge_children(el):
+        badge = inline_text(child)
+        if badge and badge != full and is_badge_text(badge):
+            rest = full[:-len(badge)] if full.endswith(badge) else full[len(badge):] if full.startswith(badge) else ""
+            rest = collapse(rest).strip(" -–—|:·•")
+            if rest and rest != full:
+                return rest, badge
+    return full, None
+
+
 def page_title(doc: HtmlElement, main: HtmlElement) -> str:
-    """The page's own title: its <h1>, else og:title, else <title> without the site name."""
+    """The page's own title: its <h1> (without a status badge), else og:title, else <title> without
+    the site name."""
     for h1 in main.iter("h1"):
-        text = inline_text(h1)
+        text = title_and_badge(h1)[0]
         if text:
             return text
     og = doc.xpath("//meta[@property='og:title']/@content")

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, url
 
 from lxml.html import HtmlElement
 
-from spiders.extract.content import block_text, collapse, inline_text, tokens
+from spiders.extract.content import block_text, collapse, inline_text, is_badge_text, title_and_badge, tokens
 from spiders.extract.fields import labelled_fields, row_fields, table_header
 
 SKIP_EXTENSIONS = {
@@ -201,8 +201,12 @@ def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None
         if url in links:
             continue
         containers[url] = container
-        links[url] = ItemLink(url=url, anchor=inline_text(a), in_item=in_item,
-                              context_text=block_text(container), context_fields=_context_fields(container))
+        anchor, badge = _title_and_badge(a, container)
+        fields = _context_fields(container)
+        if badge and not any(k.lower().startswith("status") for k in fields):
+            fields["Status"] = badge
+        links[url] = ItemLink(url=url, anchor=anchor, in_item=in_item,
+                              context_text=block_text(container), context_fields=fields)
     # repeated blocks (<p>, <div class="x">) each holding one link are items too
     # (<a> blocks too when they wrap more than their text: tiles "<a><span>Title</span><span>...</span></a>")
     blocks = {url: c for url, c in containers.items() if c.tag != "a" or _wraps_block(c)}
@@ -222,6 +226,23 @@ def _one_record(el: HtmlElement) -> bool:
     call page ("How to apply") does not take the whole page as its card."""
     levels = [int(h.tag[1]) for h in el.iter(*_HEADINGS)]
     return not levels or (min(levels) > 1 and levels.count(min(levels)) == 1)
+
+
+def _title_and_badge(a: HtmlElement, container: HtmlElement) -> tuple[str, str | None]:
+    """A link's text without a status badge, and the badge: glued inside the link, inside the link's
+    heading, or an element of its own right beside the link or its heading."""
+    anchor, badge = title_and_badge(a)
+    if badge:
+        return anchor, badge
+    head = next((h for h in a.iterancestors(*_HEADINGS)), None)
+    inside = head is not None and (head is container or any(x is container for x in head.iterancestors()))
+    title = head if inside else a
+    if title is not a:
+        badge = title_and_badge(title)[1]
+    for sib in (title.getprevious(), title.getnext()):
+        if badge is None and sib is not None and isinstance(sib.tag, str) and is_badge_text(inline_text(sib)):
+            badge = inline_text(sib)
+    return anchor, badge
 
 
 def _wraps_block(a: HtmlElement) -> bool:

@@ -19,6 +19,7 @@ from spiders.extract.content import (
     meta_description,
     page_title,
     parse_html,
+    title_and_badge,
     tokens,
 )
 from spiders.extract.fields import funder_from_fields, labelled_fields
@@ -268,6 +269,9 @@ def _classify(html: str, p: _Page, listing: Listing, funder: str | None, link_pa
         calls = []
         for s in sections:
             fields = labelled_fields(s.element, title=s.title)
+            badge = title_and_badge(s.heading)[1] if s.heading is not None else None
+            if badge and not any(k.lower().startswith("status") for k in fields):
+                fields["Status"] = badge
             calls.append(RawCall(
                 url=f"{urldefrag(url)[0]}#{s.id}", title=s.title, funder=_funder(p, fields, listing, funder),
                 summary=first_paragraph(s.element), text=block_text(s.element), fields=fields,
@@ -286,6 +290,9 @@ def _classify(html: str, p: _Page, listing: Listing, funder: str | None, link_pa
     call = RawCall(url=urldefrag(url)[0], title=p.title, funder=_funder(p, p.fields, listing, funder),
                    summary=meta_description(p.doc) or first_paragraph(p.main), text=p.text, fields=p.fields,
                    listing_text=listing.text, listing_fields=dict(listing.fields))
+    badge = title_and_badge(next(p.main.iter("h1"), None))[1]
+    if badge and not any(k.lower().startswith("status") for k in call.fields):
+        call.fields = {**call.fields, "Status": badge}  # a badge on the title is the call's status
     if selectors:
         _apply_selectors(html, selectors, call)
     if not call.title:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from spiders.extract.content import block_text, inline_text, parse_fragment
+from spiders.extract.content import block_text, parse_fragment, title_and_badge
 from spiders.extract.cues import DATE, MONEY, ROLLING
 from tracker.normalize.dates import ROLLING_RE, TBC_RE
 
@@ -29,6 +29,7 @@ class Section:
     id: str
     title: str
     element: HtmlElement  # the section's content (a container, or a synthetic div)
+    heading: HtmlElement | None = None  # the title element (<summary>, <h2>), badge and all
 
 
 def fund_heading(text: str) -> bool:
@@ -76,14 +77,14 @@ def _details_sections(main: HtmlElement) -> list[Section]:
         summary = d.find("summary")
         if summary is None:
             continue
-        title = inline_text(summary)
+        title = title_and_badge(summary)[0]
         if not title or len(title.split()) > 14 or GENERIC_START.match(title) or title.endswith("?"):
             continue
         text = block_text(d)
         when = DATE.search(text) or ROLLING_RE.search(text) or TBC_RE.search(text)
         if not (when and (MONEY.search(text) or FUND_NAME.search(title))):
             continue
-        out.append(Section(id=d.get("id") or slug(title), title=title, element=d))
+        out.append(Section(id=d.get("id") or slug(title), title=title, element=d, heading=summary))
     return out
 
 
@@ -92,7 +93,8 @@ def fund_sections(main: HtmlElement) -> list[Section]:
     details = _details_sections(main)
     if len(details) >= 2:
         return details
-    headings = [h for h in main.iter("h2", "h3") if fund_heading(inline_text(h)) and h.find(".//a[@href]") is None]
+    headings = [h for h in main.iter("h2", "h3")
+                if fund_heading(title_and_badge(h)[0]) and h.find(".//a[@href]") is None]
     if len(headings) < 2:
         return []
     level = min(h.tag for h in headings)
@@ -100,7 +102,7 @@ def fund_sections(main: HtmlElement) -> list[Section]:
     stop = {id(h) for h in headings}
     sections: list[Section] = []
     for h in headings:
-        title = inline_text(h)
+        title = title_and_badge(h)[0]
         box = _container(h, main, headings)
         if box is not None:
             sid, element = box.get("id"), box
@@ -109,5 +111,5 @@ def fund_sections(main: HtmlElement) -> list[Section]:
         text = block_text(element)
         if not (MONEY.search(text) or DATE.search(text) or ROLLING.search(text)):
             continue
-        sections.append(Section(id=sid, title=title, element=element))
+        sections.append(Section(id=sid, title=title, element=element, heading=h))
     return sections if len(sections) >= 2 else []

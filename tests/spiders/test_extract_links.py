@@ -101,3 +101,13 @@ def test_pagination_previous_page_in_a_pager_is_not_a_next_page():
     html = """<nav aria-label="Results pages"><a rel="prev" href="/funds/?page=1">Previous</a>
       <a href="/funds/?page=3">3</a></nav>"""
     assert pages(html, "http://funders.test/funds/?page=2") == ["http://funders.test/funds/?page=3"]
+
+
+def test_card_badges_are_statuses_not_part_of_the_link_text():
+    html = """<main><h1>Funds</h1><ul>
+      <li><h3><a href="/f/a/">Alpha Fund <span>Closing soon</span></a></h3><p>Up to £5,000</p></li>
+      <li><h3><a href="/f/b/">Beta Fund</a> <mark>Closed</mark></h3><p>Up to £2,000</p></li>
+      <li><span>Open</span><h3><a href="/f/c/">Gamma Fund</a></h3><p>Up to £1,000</p></li>
+      <li><h3><a href="/f/d/">Delta Fund</a></h3><p>Up to £9,000 by 1 May 2027</p></li></ul></main>"""
+    found = {lk.anchor: lk.context_fields.get("Status") for lk in links(html)}
+    assert found == {"Alpha Fund": "Closing soon", "Beta Fund": "Closed", "Gamma Fund": "Open", "Delta Fund": None}

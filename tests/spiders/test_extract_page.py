@@ -276,3 +276,31 @@ def test_only_a_start_page_is_explored_past_its_own_call():
     body = """<h1>Riverside Community Fund</h1><p>Grants of up to &pound;2,000. Apply by 12 May 2027.</p>
       <p>See the <a href="/grants/guidance/">guidance notes</a>.</p>"""
     assert page(body, BASE + "/grants/riverside/").links == []
+
+
+@pytest.mark.parametrize("h1", [
+    'Green Spaces Grant <span class="q1">Closing soon</span>',
+    '<strong class="tag">Open</strong> Green Spaces Grant',
+    'Green Spaces Grant <span><em>Closed</em></span>',
+])
+def test_a_status_badge_on_the_title_is_a_status_not_part_of_the_title(h1):
+    result = page(f"<h1>{h1}</h1><p>Grants of up to &pound;5,000. Apply by 1 May 2027.</p>",
+                  BASE + "/funding/green-spaces.html")
+    (call,) = result.calls
+    assert call.title == "Green Spaces Grant"
+    assert call.fields["Status"] in ("Closing soon", "Open", "Closed")
+
+
+def test_words_of_a_title_set_in_their_own_element_are_not_a_badge():
+    body = ("<h1>Safer Streets <span>Fund</span> <small>2027</small></h1>"
+            "<p>Grants of up to &pound;5,000. Apply by 1 May 2027.</p>")
+    (call,) = page(body, BASE + "/funding/safer-streets.html").calls
+    assert call.title == "Safer Streets Fund 2027" and "Status" not in call.fields
+
+
+def test_badged_section_headings_give_titles_and_statuses():
+    body = """<h1>Our funds</h1>
+      <section id="a"><h2>Alpha Fund <span>Open</span></h2><p>Up to &pound;5,000. Closes 30 November 2027.</p></section>
+      <section id="b"><h2>Beta Grants <span>Closed</span></h2><p>Up to &pound;2,000. Closed 1 March 2026.</p></section>"""
+    a, b = page(body, BASE + "/funding/community.html").calls
+    assert (a.title, a.fields["Status"], b.title, b.fields["Status"]) == ("Alpha Fund", "Open", "Beta Grants", "Closed")
