@@ -148,10 +148,14 @@ def call_cues(text: str, fields: dict[str, str], title: str) -> list[str]:
     return found
 
 
-def is_call(cues: list[str], context_cues: list[str] | None = None) -> bool:
-    """Facts (money/deadline/rolling) and intent (apply wording, call labels, a fund title, or a listing
-    card with facts) together."""
+def is_call(cues: list[str], context_cues: list[str] | None = None, from_record: bool = False) -> bool:
+    """Facts (money/deadline/rolling) and intent (apply wording, call labels, a fund title) together;
+    the facts may be the listing card's alone (the page says what, the card says how much and when),
+    and a page reached from a listing's record that names a fund and says who may apply is a call
+    even where no date or amount is given anywhere."""
     facts = {"money", "deadline", "rolling"} & set(cues)
     intent = {"apply", "labels", "fund-title"} & set(cues)
     context = {"money", "deadline", "rolling"} & set(context_cues or [])
-    return bool(facts and (intent or context))
+    if facts or context:
+        return bool(intent or (facts and context))
+    return from_record and {"apply", "fund-title"} <= set(cues)

@@ -246,8 +246,8 @@ def analyse_page(html: str, url: str, *, listing: Listing | None = None, funder:
     result = _classify(html, p, listing, funder, link_pattern, selectors, allow_listing)
     if explore and result.kind != "listing":
         result.links = _explore_links(p)
-        if any(lk.in_item for lk in p.links):
-            result.next_pages = p.next_pages
+        if any(lk.in_item for lk in p.links) or result.kind == "multi":
+            result.next_pages = p.next_pages  # a page of records (cards, rows, panels) goes on
     return result
 
 
@@ -279,7 +279,7 @@ def _classify(html: str, p: _Page, listing: Listing, funder: str | None, link_pa
         return PageResult(url, "multi", f"{len(calls)} funds in sections", calls=calls)
     found = C.call_cues(p.text, p.fields, p.title)
     context = C.call_cues(listing.text, listing.fields, "")
-    if not C.is_call(found, context):
+    if not C.is_call(found, context, from_record=bool(listing.text)):
         cues = f"cues: {', '.join(found) or 'none'}"
         onward = _explore_links(p) if allow_listing else []
         if onward:

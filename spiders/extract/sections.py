@@ -88,11 +88,18 @@ def _details_sections(main: HtmlElement) -> list[Section]:
     return out
 
 
+def _facts_outside(main: HtmlElement, part: HtmlElement) -> bool:
+    """Money or a date in the page's text outside one of its parts."""
+    inside = set(block_text(part).split("\n"))
+    rest = "\n".join(line for line in block_text(main).split("\n") if line not in inside)
+    return bool(MONEY.search(rest) or DATE.search(rest))
+
+
 def fund_sections(main: HtmlElement) -> list[Section]:
     """Sections of a shared page that each describe a fund with its own money or dates."""
     details = _details_sections(main)
-    if len(details) >= 2:
-        return details
+    if len(details) >= 2 or (len(details) == 1 and not _facts_outside(main, details[0].element)):
+        return details  # one panel upward: a lone panel is the fund when the page around it has no facts
     headings = [h for h in main.iter("h2", "h3")
                 if fund_heading(title_and_badge(h)[0]) and h.find(".//a[@href]") is None]
     if len(headings) < 2:

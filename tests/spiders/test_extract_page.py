@@ -306,3 +306,29 @@ def test_badged_section_headings_give_titles_and_statuses():
     a, b = page(body, BASE + "/funding/community.html").calls
     assert (a.title, a.fields["Status"]) == ("Alpha Fund", "Open")
     assert (b.title, b.fields["Status"]) == ("Beta Grants", "Closed")
+
+
+def test_one_accordion_panel_per_listing_page_is_the_fund_and_the_next_page_is_followed():
+    result = start("""<h1>Funding</h1><p>Find out about the grants we offer.</p>
+      <details id="arts"><summary>Arts Awards 2027</summary><p>Up to &pound;10,000.</p>
+        <dl><dt>Status</dt><dd>Reopens 25 February 2027</dd></dl></details>
+      <p><a href="/grants/page-2.html">Next</a></p>""")
+    assert result.kind == "multi" and [c.title for c in result.calls] == ["Arts Awards 2027"]
+    assert result.next_pages == [BASE + "/grants/page-2.html"]
+
+
+THIN = """<h1>Arts Programme</h1><p>We want to fund local projects that support arts and culture.</p>
+  <h2>Eligibility</h2><p>Town councils and charities can apply. We do not fund individual people.</p>"""
+
+
+def test_the_listing_cards_facts_make_a_page_without_its_own_date_or_amount_a_call():
+    card = Listing("Arts Programme Open for applications\nGrant size: From £2k; Dates: 1 October 2026 to 16/09/2027")
+    result = analyse_page(f"<main>{THIN}</main>", BASE + "/funding/arts-programme.html", listing=card)
+    assert result.kind == "call" and result.calls[0].title == "Arts Programme"
+
+
+def test_a_fund_page_reached_from_a_listing_record_is_a_call_without_any_date_or_amount():
+    url = BASE + "/funding/arts-programme.html"
+    assert analyse_page(f"<main>{THIN}</main>", url, allow_listing=False).kind == "noncall"
+    result = analyse_page(f"<main>{THIN}</main>", url, listing=Listing("Arts Programme\nSupport for arts"))
+    assert result.kind == "call"
