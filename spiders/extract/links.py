@@ -74,6 +74,7 @@ def same_site(url: str, base_url: str) -> bool:
 _ARROWS = re.compile(r"[\s»›>→⟩…\u2026.]+$|^[\s«‹<←⟨]+")
 _NEXT_WORDS = re.compile(r"^(?:next|older|more|load more|show more|see more|view more)"
                          r"(?: (?:page|posts|entries|results|items|articles))?$", re.I)
+_BACK_TEXT = re.compile(r"^(?:[«‹<←⟨]|prev(?:ious)?\b|first\b|newer\b)", re.I)
 _PAGE_PARAMS = {"page", "paged", "pg", "p", "pagenum", "page_num", "pageno", "page_no"}
 _PAGE_SEGMENT = re.compile(r"(?:^|/)page[-_/]?(\d+)(?=/?$|\.\w+$)", re.I)
 
@@ -129,7 +130,7 @@ def pagination_links(doc: HtmlElement, base_url: str) -> list[str]:
         label = (el.get("aria-label") or "").lower()
         if any(t in marks for t in PAGINATION_MARKS) or "pagination" in label:
             for a in el.iter("a"):
-                if "prev" not in (a.get("rel") or ""):
+                if "prev" not in (a.get("rel") or "") and not _BACK_TEXT.match(collapse(inline_text(a))):
                     add(a.get("href"))
     for a in doc.iter("a"):
         href = a.get("href")

@@ -69,7 +69,7 @@ def _following(h: HtmlElement, stop: set[int]) -> HtmlElement:
 
 def _details_sections(main: HtmlElement) -> list[Section]:
     """Accordion items (<details><summary>Name</summary>...</details>) that each read as a fund of
-    their own: when to apply (a date, rolling or TBC) and either money or a fund's name. A single
+    their own: two of when to apply (a date, rolling or TBC), money and a fund's name. A single
     fund's page may fold its "Key dates" or "Funding available" into an accordion too; those
     items have one of the two, not both."""
     out: list[Section] = []
@@ -82,8 +82,8 @@ def _details_sections(main: HtmlElement) -> list[Section]:
             continue
         text = block_text(d)
         when = DATE.search(text) or ROLLING_RE.search(text) or TBC_RE.search(text)
-        if not (when and (MONEY.search(text) or FUND_NAME.search(title))):
-            continue
+        if sum(map(bool, (when, MONEY.search(text), FUND_NAME.search(title)))) < 2:
+            continue  # two of: when, how much, a fund's name (a closed fund's panel has no date)
         out.append(Section(id=d.get("id") or slug(title), title=title, element=d, heading=summary))
     return out
 
@@ -102,7 +102,10 @@ def fund_sections(main: HtmlElement) -> list[Section]:
         return details  # one panel upward: a lone panel is the fund when the page around it has no facts
     headings = [h for h in main.iter("h2", "h3")
                 if fund_heading(title_and_badge(h)[0]) and h.find(".//a[@href]") is None]
-    if len(headings) < 2:
+    h1 = next(main.iter("h1"), None)
+    # one section upward: under a page heading that names no fund ("Our funds"), one fund's section
+    lone = h1 is not None and not fund_heading(title_and_badge(h1)[0])
+    if len(headings) < (1 if lone else 2):
         return []
     level = min(h.tag for h in headings)
     headings = [h for h in headings if h.tag == level]
@@ -119,4 +122,6 @@ def fund_sections(main: HtmlElement) -> list[Section]:
         if not (MONEY.search(text) or DATE.search(text) or ROLLING.search(text)):
             continue
         sections.append(Section(id=sid, title=title, element=element, heading=h))
+    if len(sections) == 1 and lone and not _facts_outside(main, sections[0].element):
+        return sections
     return sections if len(sections) >= 2 else []

@@ -111,3 +111,9 @@ def test_card_badges_are_statuses_not_part_of_the_link_text():
       <li><h3><a href="/f/d/">Delta Fund</a></h3><p>Up to £9,000 by 1 May 2027</p></li></ul></main>"""
     found = {lk.anchor: lk.context_fields.get("Status") for lk in links(html)}
     assert found == {"Alpha Fund": "Closing soon", "Beta Fund": "Closed", "Gamma Fund": "Open", "Delta Fund": None}
+
+
+def test_pagination_block_previous_and_first_links_are_not_next_pages():
+    html = """<p class="pager"><a href="/funds/index.html">Previous</a> | <a href="/funds/first">&laquo; First</a>
+      <a href="/funds/page-3.html">Next</a></p>"""
+    assert pages(html, "http://funders.test/funds/page-2.html") == ["http://funders.test/funds/page-3.html"]

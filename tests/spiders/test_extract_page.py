@@ -332,3 +332,25 @@ def test_a_fund_page_reached_from_a_listing_record_is_a_call_without_any_date_or
     assert analyse_page(f"<main>{THIN}</main>", url, allow_listing=False).kind == "noncall"
     result = analyse_page(f"<main>{THIN}</main>", url, listing=Listing("Arts Programme\nSupport for arts"))
     assert result.kind == "call"
+
+
+def test_a_closed_funds_panel_without_a_date_is_still_a_fund_money_and_name():
+    result = start("""<h1>Community grants</h1>
+      <details id="asb"><summary>Anti-Social Behaviour Grants 2024/25</summary>
+        <p><strong>This fund is closed.</strong></p><p>The fund has a total pot of &pound;750K.</p></details>""")
+    assert [c.title for c in result.calls] == ["Anti-Social Behaviour Grants 2024/25"]
+
+
+def test_one_funds_section_under_a_page_heading_that_names_no_fund():
+    result = start("""<h1>Our funds</h1><p>Find out about the grants we offer.</p>
+      <section id="vs"><h3>Victim Support Programme 2027</h3><p>No more than &pound;150,000.</p>
+        <h2>Eligibility</h2><p>Charities can apply.</p></section>""")
+    assert result.kind == "multi"
+    assert [(c.url, c.title) for c in result.calls] == [(BASE + "/grants/#vs", "Victim Support Programme 2027")]
+
+
+def test_a_funds_own_page_with_one_fund_heading_stays_one_call():
+    body = """<h1>Victim Support Programme</h1><p>Support for victims of crime.</p>
+      <h2>Victim Support Programme Grants</h2><p>No more than &pound;150,000. Apply by 1 May 2027.</p>"""
+    result = page(body, BASE + "/funding/victims.html")
+    assert result.kind == "call" and result.calls[0].url == BASE + "/funding/victims.html"
