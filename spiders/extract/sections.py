@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from lxml.html import HtmlElement
@@ -110,16 +111,18 @@ def fund_sections(main: HtmlElement) -> list[Section]:
     level = min(h.tag for h in headings)
     headings = [h for h in headings if h.tag == level]
     stop = {id(h) for h in headings}
+    boxes = [_container(h, main, headings) for h in headings]
+    shapes = Counter((b.getparent(), b.tag) for b in boxes if b is not None)
     sections: list[Section] = []
-    for h in headings:
+    for h, box in zip(headings, boxes, strict=True):
         title = title_and_badge(h)[0]
-        box = _container(h, main, headings)
         if box is not None:
             sid, element = box.get("id"), box
         else:
             sid, element = h.get("id") or slug(title), _following(h, stop)
         text = block_text(element)
-        if not (MONEY.search(text) or DATE.search(text) or ROLLING.search(text)):
+        repeated = box is not None and shapes[(box.getparent(), box.tag)] >= 2  # sibling boxes, one fund each
+        if not (repeated or MONEY.search(text) or DATE.search(text) or ROLLING.search(text)):
             continue
         sections.append(Section(id=sid, title=title, element=element, heading=h))
     if len(sections) == 1 and lone and not _facts_outside(main, sections[0].element):

@@ -354,3 +354,11 @@ def test_a_funds_own_page_with_one_fund_heading_stays_one_call():
       <h2>Victim Support Programme Grants</h2><p>No more than &pound;150,000. Apply by 1 May 2027.</p>"""
     result = page(body, BASE + "/funding/victims.html")
     assert result.kind == "call" and result.calls[0].url == BASE + "/funding/victims.html"
+
+
+def test_sibling_fund_boxes_are_sections_even_where_one_gives_no_money_or_date():
+    body = """<h1>Grants and funding</h1>
+      <section id="a"><h3>Stronger Communities Grant Scheme</h3><p>Between &pound;300 and &pound;25,000.</p></section>
+      <section id="b"><h3>Healthy Communities Fund: Round 1</h3><p>This fund is closed.</p></section>"""
+    result = page(body, BASE + "/funding/page-8.html")
+    assert [c.url.rsplit("#")[1] for c in result.calls] == ["a", "b"]
