@@ -53,9 +53,9 @@ EVENT_TITLE = re.compile(
 POSTED_LINE = re.compile(r"^(posted|published)\b(\s+on)?.*\b\d{4}\b", re.I)
 AWARDS_TITLE = re.compile(
     r"\b((past|previous|recent) (awards|grants|recipients|funding)|awarded|(awards|grants) made|"
-    r"who we(?:'ve| have| ’ve)? funded|funded projects|grant recipients|case stud(y|ies)|winners|"
-    r"(?:grants?|funding|awards?|money) we(?:'ve| have| ’ve)? (?:given|made|awarded|paid)"
-    r"|what we(?:'ve| have| ’ve)? funded)\b",
+    r"who we(?:'ve| have)? funded|funded projects|grant recipients|case stud(y|ies)|winners|"
+    r"(?:grants?|funding|awards?|money) we(?:'ve| have)? (?:given|made|awarded|paid)"
+    r"|what we(?:'ve| have)? funded)\b",
     re.I,
 )
 AWARDS_END = re.compile(r"\bawards\s*$", re.I)
@@ -104,6 +104,7 @@ def announces_call(title: str, text: str) -> bool:
     """A post under /news/ that is itself the call: a fund named in the title (not an awards round), its
     money, a closing date or "until funds are spent", who may apply, and no "full details are on the
     ... page" pointer to the fund's own page."""
+    title = title.replace("\u2019", "'")
     return bool(
         FUND_NOUN.search(title) and not AWARDS_TITLE.search(title)
         and has_money(text) and (has_dated_deadline(text) or ROLLING.search(text))

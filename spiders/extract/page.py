@@ -136,7 +136,8 @@ def _hard_non_call(p: _Page, listing: Listing) -> str | None:
             and not (C.FUND_NOUN.search(p.title) and C.has_money(p.text) and C.has_dated_deadline(p.text))
             and not C.announces_call(p.title, p.text)):
         return "news post (posted/published line)"
-    if C.AWARDS_TITLE.search(p.title) or (C.AWARDS_END.search(p.title) and C.AWARDED_TEXT.search(p.text)):
+    title = p.title.replace("\u2019", "'")  # typographic apostrophes read as plain ones ("we’ve")
+    if C.AWARDS_TITLE.search(title) or (C.AWARDS_END.search(title) and C.AWARDED_TEXT.search(p.text)):
         return "past awards"
     if C.WARDS_TITLE.search(p.title):
         return "eligible-areas list"

@@ -362,3 +362,11 @@ def test_sibling_fund_boxes_are_sections_even_where_one_gives_no_money_or_date()
       <section id="b"><h3>Healthy Communities Fund: Round 1</h3><p>This fund is closed.</p></section>"""
     result = page(body, BASE + "/funding/page-8.html")
     assert [c.url.rsplit("#")[1] for c in result.calls] == ["a", "b"]
+
+
+@pytest.mark.parametrize("title", ["Grants we\u2019ve made", "Grants we've made", "Who we\u2019ve funded"])
+def test_past_awards_titles_with_either_apostrophe(title):
+    body = (f"<h1>{title}</h1><table><tr><th>Organisation</th><th>Amount</th><th>Date awarded</th></tr>"
+            "<tr><td>Riverside Youth Club</td><td>&pound;20,000</td><td>25/12/2025</td></tr></table>")
+    result = page(body, BASE + "/grants/awarded.html")
+    assert result.kind == "noncall" and result.reason == "past awards"
