@@ -8,6 +8,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from spiders.extract.cues import DEADLINE_WORDS, ROLLING
+from tracker.normalize.status import split_title_prefix, status_words
 
 BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "caption", "dd", "details", "div", "dl", "dt",
@@ -176,7 +177,8 @@ def is_badge_text(text: str) -> bool:
     """A status badge's words: short, no figures, a word of opening, closing or timing."""
     words = text.split()
     return 0 < len(words) <= 3 and not any(ch.isdigit() for ch in text) and bool(
-        DEADLINE_WORDS.search(text) or ROLLING.search(text))
+        DEADLINE_WORDS.search(text) or ROLLING.search(text) or status_words(text)
+        or split_title_prefix(f"{text}:")[1])
 
 
 def _edge_children(el: HtmlElement) -> list[HtmlElement]:

@@ -282,13 +282,15 @@ def test_only_a_start_page_is_explored_past_its_own_call():
     'Green Spaces Grant <span class="q1">Closing soon</span>',
     '<strong class="tag">Open</strong> Green Spaces Grant',
     'Green Spaces Grant <span><em>Closed</em></span>',
+    "Green Spaces Grant <span class=\"tag\">Upcoming</span>",
+    "Green Spaces Grant <span>Coming soon</span>",
 ])
 def test_a_status_badge_on_the_title_is_a_status_not_part_of_the_title(h1):
     result = page(f"<h1>{h1}</h1><p>Grants of up to &pound;5,000. Apply by 1 May 2027.</p>",
                   BASE + "/funding/green-spaces.html")
     (call,) = result.calls
     assert call.title == "Green Spaces Grant"
-    assert call.fields["Status"] in ("Closing soon", "Open", "Closed")
+    assert call.fields["Status"] in ("Closing soon", "Open", "Closed", "Upcoming", "Coming soon")
 
 
 def test_words_of_a_title_set_in_their_own_element_are_not_a_badge():
