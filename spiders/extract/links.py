@@ -199,6 +199,8 @@ def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None
                 break
             container = anc
             in_item = in_item or _is_item_container(anc)
+            if anc.tag == "tr":
+                break  # a table row is a record of its own, even the table's only one
         if url in links:
             continue
         containers[url] = container

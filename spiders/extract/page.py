@@ -15,6 +15,7 @@ from spiders.extract.content import (
     block_text,
     first_paragraph,
     inline_text,
+    is_badge_text,
     main_content,
     meta_description,
     page_title,
@@ -202,7 +203,8 @@ def _explore_links(p: _Page) -> list[ItemLink]:
 
 def _titled_record(lk: ItemLink, p: _Page) -> bool:
     """A record led by its link (the card's linked title, the row's first cell), not a page's way back."""
-    first = lk.context_text.split("\n", 1)[0]
+    lines = lk.context_text.split("\n")
+    first = next((line for line in lines if not is_badge_text(line)), "")  # a badge may sit above the title
     led = bool(lk.anchor) and (first.startswith(lk.anchor) or lk.anchor.startswith(first))
     return led and lk in _explore_links(p)
 

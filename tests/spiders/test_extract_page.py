@@ -372,3 +372,20 @@ def test_past_awards_titles_with_either_apostrophe(title):
             "<tr><td>Riverside Youth Club</td><td>&pound;20,000</td><td>25/12/2025</td></tr></table>")
     result = page(body, BASE + "/grants/awarded.html")
     assert result.kind == "noncall" and result.reason == "past awards"
+
+
+def test_the_last_page_of_a_table_listing_with_one_row_is_a_listing():
+    result = start("""<h1>Apply for a grant</h1><p>Below are our current and recent funding programmes.</p>
+      <table><thead><tr><th>Fund</th><th>Grant size</th><th>Deadline</th></tr></thead>
+      <tbody><tr><td><a href="/grants/safer/">Safer Communities Grants</a></td><td>&pound;15K</td>
+        <td>Reopens 1st March 2027</td></tr></tbody></table>""", BASE + "/grants/page/16/")
+    assert result.kind == "listing" and not result.calls
+    (link,) = result.links
+    assert link.context_fields["Deadline"] == "Reopens 1st March 2027"
+
+
+def test_one_card_with_its_badge_above_the_title_is_a_listing():
+    result = start("""<h1>Funding</h1><p>Find out about the grants we offer and how to apply.</p>
+      <div class="c"><span>Closing soon</span><h3><a href="/grants/healthy/">Healthy Communities Fund</a></h3>
+        <p>Grant size up to &pound;750</p></div>""")
+    assert result.kind == "listing" and result.links[0].context_fields["Status"] == "Closing soon"
