@@ -24,8 +24,8 @@ from spiders.extract.content import (
     tokens,
 )
 from spiders.extract.fields import funder_from_fields, labelled_fields
-from spiders.extract.links import ItemLink, absolute, item_links, pagination_links
-from spiders.extract.sections import fund_sections
+from spiders.extract.links import ItemLink, absolute, item_links, pagination_links, same_site
+from spiders.extract.sections import fund_heading, fund_sections
 from tracker.normalize.raw import RawCall
 
 Kind = Literal["listing", "call", "multi", "noncall"]
@@ -206,7 +206,26 @@ def _titled_record(lk: ItemLink, p: _Page) -> bool:
     lines = lk.context_text.split("\n")
     first = next((line for line in lines if not is_badge_text(line)), "")  # a badge may sit above the title
     led = bool(lk.anchor) and (first.startswith(lk.anchor) or lk.anchor.startswith(first))
+    led = led or (fund_heading(first) and len(lines) > 1)  # a fund's card with a "Read more" link
     return led and lk in _explore_links(p)
+
+
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def _teaser(title: str, box: HtmlElement, url: str) -> bool:
+    """A fund's box that links to the fund's own page (its address spells the fund's name and nothing
+    else, "/young-peoples-small-grants-2027-28.html"): a card to follow, not the call itself."""
+    words = set(_WORDS.findall(title.lower().replace("'", "")))
+    for a in box.iter("a"):
+        target = absolute(a.get("href", ""), url)
+        if not target or not same_site(target, url) or urldefrag(target)[0] == urldefrag(url)[0]:
+            continue
+        last = [seg for seg in urlsplit(target).path.split("/") if seg][-1:] or [""]
+        slug = set(_WORDS.findall(last[0].rsplit(".", 1)[0].lower()))
+        if slug <= words and len(slug) >= max(2, len(words) // 2):
+            return True  # every word of the address is the fund's: its page, not a sub-page ("…-faqs")
+    return False
 
 
 def _self_contained(sections: list) -> bool:  # noqa: ANN001
@@ -260,7 +279,7 @@ def _classify(html: str, p: _Page, listing: Listing, funder: str | None, link_pa
     reason = _hard_non_call(p, listing)
     if reason:
         return PageResult(url, "noncall", reason)
-    sections = fund_sections(p.main)
+    sections = [s for s in fund_sections(p.main) if not _teaser(s.title, s.element, p.url)]
     by_pattern = bool(link_pattern and p.links and not re.search(link_pattern, url))
     if allow_listing and (by_pattern or (_is_listing(p) and not _self_contained(sections))):
         return PageResult(url, "listing", f"listing with {len(p.links)} links", links=p.links,

@@ -96,6 +96,12 @@ def _facts_outside(main: HtmlElement, part: HtmlElement) -> bool:
     return bool(MONEY.search(rest) or DATE.search(rest))
 
 
+def _leads_on(el: HtmlElement) -> bool:
+    """A box with a link to another page ("Read more") is a teaser for that page, not the fund itself."""
+    return any(not (a.get("href") or "#").strip().lower().startswith(("#", "mailto:", "tel:", "javascript:"))
+               for a in el.iter("a"))
+
+
 def fund_sections(main: HtmlElement) -> list[Section]:
     """Sections of a shared page that each describe a fund with its own money or dates."""
     details = _details_sections(main)
@@ -125,6 +131,7 @@ def fund_sections(main: HtmlElement) -> list[Section]:
         if not (repeated or MONEY.search(text) or DATE.search(text) or ROLLING.search(text)):
             continue
         sections.append(Section(id=sid, title=title, element=element, heading=h))
-    if len(sections) == 1 and lone and not _facts_outside(main, sections[0].element):
+    if len(sections) == 1 and lone and not _facts_outside(main, sections[0].element) \
+            and not _leads_on(sections[0].element):
         return sections
     return sections if len(sections) >= 2 else []

@@ -389,3 +389,22 @@ def test_one_card_with_its_badge_above_the_title_is_a_listing():
       <div class="c"><span>Closing soon</span><h3><a href="/grants/healthy/">Healthy Communities Fund</a></h3>
         <p>Grant size up to &pound;750</p></div>""")
     assert result.kind == "listing" and result.links[0].context_fields["Status"] == "Closing soon"
+
+
+def test_fund_cards_with_read_more_links_to_the_funds_own_pages_are_a_listing_not_sections():
+    card = """<article class="x"><h3>{name}</h3><p>From &pound;1,000 up to &pound;15,000. Deadline 26/05/2028.</p>
+      <p><a href="{slug}.html">Read more</a></p></article>"""
+    body = "<h1>Our funds</h1>" + card.format(name="Young People's Small Grants 2027/28",
+                                             slug="young-peoples-small-grants-2027-28") + card.format(
+        name="Climate Action Awards: Round 3", slug="climate-action-awards-round-3")
+    result = page(body, BASE + "/funding/")
+    assert result.kind == "listing" and not result.calls
+    assert [lk.url.rsplit("/", 1)[1] for lk in result.links] == [
+        "young-peoples-small-grants-2027-28.html", "climate-action-awards-round-3.html"]
+
+
+def test_one_fund_card_with_a_read_more_link_is_a_listing_not_a_section():
+    result = start("""<h1>Funding</h1><p>Find out about the grants we offer.</p>
+      <div class="c"><h3>Young People's Small Grants: Round 6</h3><p>Grant size &pound;2,500 to &pound;150,000</p>
+        <p><a href="/grants/young-peoples-small-grants-round-6/">Read more</a></p></div>""")
+    assert result.kind == "listing" and not result.calls
