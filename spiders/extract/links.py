@@ -203,6 +203,8 @@ def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None
                 break  # a table row is a record of its own, even the table's only one
         if url in links:
             continue
+        # a block led by its own heading, with its link, is a record whatever its markup
+        in_item = in_item or any(container.find(f".//{h}") is not None for h in ("h2", "h3", "h4"))
         containers[url] = container
         anchor, badge = _title_and_badge(a, container)
         fields = _context_fields(container)
