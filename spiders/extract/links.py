@@ -142,9 +142,9 @@ def pagination_links(doc: HtmlElement, base_url: str) -> list[str]:
             add(href)
             continue
         page = page_of(url)
-        if page and page[1] > 1 and page[1] != here_page and _listing_key(url) == here_key:
-            add(href)  # the same listing with another page number
-        elif (text.isdigit() and len(text) <= 3 and int(text) > 1
+        if page and page[1] > here_page and _listing_key(url) == here_key:
+            add(href)  # the same listing with a later page number (earlier ones were read on the way here)
+        elif (text.isdigit() and len(text) <= 3 and int(text) > here_page
               and re.search(rf"(?<!\d){text}(?!\d)", url.split("//", 1)[-1])):
             add(href)  # a numbered page link: its number is in its address
     return found
