@@ -121,6 +121,7 @@ def test_pagination_block_previous_and_first_links_are_not_next_pages():
 
 def test_pagination_goes_forward_only_from_a_later_page():
     html = """<main><a href="../26/">Newer posts &raquo;</a> <a href="../28/">&laquo; Older posts</a>
-      <span><a href="/funds/page/1/">1</a> <a href="/funds/page/26/">26</a> <a href="/funds/page/29/">29</a></span></main>"""
+      <span><a href="/funds/page/1/">1</a> <a href="/funds/page/26/">26</a>
+      <a href="/funds/page/29/">29</a></span></main>"""
     assert pages(html, "http://funders.test/funds/page/27/") == [
         "http://funders.test/funds/page/28/", "http://funders.test/funds/page/29/"]
