@@ -40,11 +40,60 @@ _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 
 
 def parse_html(html: str) -> HtmlElement:
-    """Parse a page (str, already decoded) into an lxml document."""
+    """Parse a page (str, already decoded) into an lxml document; web components' text attributes
+    are read as text (see `attribute_text`)."""
     html = _XML_DECL.sub("", html or "", count=1)
     if not html.strip():
         html = "<html><body></body></html>"
-    return lxml.html.document_fromstring(html)
+    doc = lxml.html.document_fromstring(html)
+    attribute_text(doc)
+    return doc
+
+
+_NOT_TEXT_ATTRS = {"class", "id", "style", "slot", "role", "href", "src", "srcset", "lang", "dir", "tabindex",
+                   "hidden", "name", "type", "is", "part", "theme", "variant", "size", "icon", "target", "rel"}
+_URLISH = re.compile(r"^(?:[a-z]+:|/|#|\.\.?/|\{|\[)|^[\w-]+$", re.I)
+
+
+def attribute_text(doc: HtmlElement) -> None:
+    """Custom elements (<fund-card heading="…" closing-date="…">) carry their words in attributes,
+    where a reader never sees them as text: each attribute whose value is words becomes a
+    "name: value" line inside the element ("closing date: 1 May 2027"), a heading-like one
+    (heading, title, label, name) a heading at the top (the page's <h1> when it has none),
+    linked to the element's href when it has one (a card)."""
+    has_h1 = doc.find(".//h1") is not None
+    for el in list(doc.iter()):
+        if not isinstance(el.tag, str) or "-" not in el.tag:
+            continue
+        lines = []
+        for name, value in el.attrib.items():
+            value = collapse(value)
+            name = name.lower().removeprefix("data-")
+            if name in _NOT_TEXT_ATTRS or name.startswith(("aria", "on", "x-", "v-", ":", "@")) or not value:
+                continue
+            if _URLISH.match(value) and not any(ch.isdigit() for ch in value):
+                continue  # an address, a token or a config value, not words
+            label = re.sub(r"[-_]+", " ", name).strip()
+            lines.append((label in ("heading", "title", "label", "name"), label, value))
+        if not lines:
+            continue
+        top = [v for is_title, _, v in lines if is_title][:1]
+        rest = [f"{label}: {v}" for is_title, label, v in lines if not is_title or v not in top]
+        head = ""
+        if top:  # the page's title when it has none; a linked card title when the element links
+            tag, has_h1 = ("h1", True) if not has_h1 else ("h3", has_h1)
+            href = el.get("href")
+            title = f'<a href="{_escape(href)}">{_escape(top[0])}</a>' if href else _escape(top[0])
+            head = f"<{tag}>{title}</{tag}>"
+        block = lxml.html.fragment_fromstring(
+            "<div>" + head + "".join(f"<p>{_escape(t)}</p>" for t in rest) + "</div>")
+        block.tail = el.text
+        el.text = None
+        el.insert(0, block)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def parse_fragment(html: str) -> HtmlElement:

@@ -408,3 +408,24 @@ def test_one_fund_card_with_a_read_more_link_is_a_listing_not_a_section():
       <div class="c"><h3>Young People's Small Grants: Round 6</h3><p>Grant size &pound;2,500 to &pound;150,000</p>
         <p><a href="/grants/young-peoples-small-grants-round-6/">Read more</a></p></div>""")
     assert result.kind == "listing" and not result.calls
+
+
+def test_a_call_whose_words_sit_in_web_component_attributes_is_read():
+    html = """<html><body><main><fund-page heading="Village Hall Fund" amount="Up to &pound;3,000"
+      closing-date="1 May 2027" theme="dark" icon="coins"><p>Community groups can apply.</p></fund-page>
+      </main></body></html>"""
+    (call,) = analyse_page(html, BASE + "/funds/hall/").calls
+    assert call.title == "Village Hall Fund"
+    assert call.fields == {"amount": "Up to £3,000", "closing date": "1 May 2027"}
+    assert "dark" not in call.text and "coins" not in call.text
+
+
+def test_web_component_cards_with_an_href_are_a_listings_records():
+    html = """<html><body><main><h1>Our funds</h1>
+      <fund-card heading="Village Hall Fund" amount="Up to &pound;3,000" href="/funds/hall/"></fund-card>
+      <fund-card heading="Green Fund" amount="Up to &pound;1,000" href="/funds/green/"></fund-card></main></body></html>"""
+    result = analyse_page(html, BASE + "/funds/")
+    assert result.kind == "listing"
+    assert [(lk.url, lk.anchor, lk.context_fields) for lk in result.links] == [
+        (BASE + "/funds/hall/", "Village Hall Fund", {"amount": "Up to £3,000"}),
+        (BASE + "/funds/green/", "Green Fund", {"amount": "Up to £1,000"})]
