@@ -423,7 +423,8 @@ def test_a_call_whose_words_sit_in_web_component_attributes_is_read():
 def test_web_component_cards_with_an_href_are_a_listings_records():
     html = """<html><body><main><h1>Our funds</h1>
       <fund-card heading="Village Hall Fund" amount="Up to &pound;3,000" href="/funds/hall/"></fund-card>
-      <fund-card heading="Green Fund" amount="Up to &pound;1,000" href="/funds/green/"></fund-card></main></body></html>"""
+      <fund-card heading="Green Fund" amount="Up to &pound;1,000" href="/funds/green/"></fund-card>
+      </main></body></html>"""
     result = analyse_page(html, BASE + "/funds/")
     assert result.kind == "listing"
     assert [(lk.url, lk.anchor, lk.context_fields) for lk in result.links] == [
