@@ -119,13 +119,22 @@ def _document_calls(p: _Page, funder: str | None) -> list[RawCall]:
     return calls
 
 
-def _hard_non_call(p: _Page, listing: Listing) -> str | None:
+def _url_word_overruled(p: _Page, listing: Listing, start: bool) -> bool:
+    """A word in the address is weaker than the page: the admin's own start page, or a page reached
+    from a listing card with a call's facts that carries call labels itself ("Closing date")."""
+    if start:
+        return True
+    card = {"money", "deadline", "rolling"} & set(C.call_cues(listing.text, listing.fields, ""))
+    return bool(card) and any(C.CALL_LABEL.search(k) for k in p.fields)
+
+
+def _hard_non_call(p: _Page, listing: Listing, start: bool = False) -> str | None:
     """Pages that are never calls, whatever money or dates they mention."""
     segments = {s.lower() for s in urlsplit(p.url).path.split("/") if s}
     segments |= {s.rsplit(".", 1)[0] for s in segments}
     news = C.NEWS_SEGMENTS & segments
     if news and not (news <= C.NEWS_POST_SEGMENTS
-                     and C.announces_call(p.title, p.text)):
+                     and C.announces_call(p.title, p.text)) and not _url_word_overruled(p, listing, start):
         return "news post (url)"
     if any(C.NEWS_CRUMB.search(c) for c in p.crumbs) and not C.announces_call(p.title, p.text):
         return "news post (breadcrumb)"
@@ -265,7 +274,7 @@ def analyse_page(html: str, url: str, *, listing: Listing | None = None, funder:
     (`links`), so each target is judged on its own text, and its next pages when it has records."""
     listing = listing or Listing()
     p = _read(html, url, link_pattern)
-    result = _classify(html, p, listing, funder, link_pattern, selectors, allow_listing)
+    result = _classify(html, p, listing, funder, link_pattern, selectors, allow_listing, start=explore)
     if explore and result.kind != "listing":
         result.links = _explore_links(p)
         if any(lk.in_item for lk in p.links) or result.kind == "multi":
@@ -274,9 +283,9 @@ def analyse_page(html: str, url: str, *, listing: Listing | None = None, funder:
 
 
 def _classify(html: str, p: _Page, listing: Listing, funder: str | None, link_pattern: str | None,
-              selectors: dict[str, str] | None, allow_listing: bool) -> PageResult:
+              selectors: dict[str, str] | None, allow_listing: bool, start: bool = False) -> PageResult:
     url = p.url
-    reason = _hard_non_call(p, listing)
+    reason = _hard_non_call(p, listing, start)
     if reason:
         return PageResult(url, "noncall", reason)
     sections = [s for s in fund_sections(p.main) if not _teaser(s.title, s.element, p.url)]

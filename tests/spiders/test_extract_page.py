@@ -430,3 +430,19 @@ def test_web_component_cards_with_an_href_are_a_listings_records():
     assert [(lk.url, lk.anchor, lk.context_fields) for lk in result.links] == [
         (BASE + "/funds/hall/", "Village Hall Fund", {"amount": "Up to £3,000"}),
         (BASE + "/funds/green/", "Green Fund", {"amount": "Up to £1,000"})]
+
+
+CALL_UNDER_NEWS = """<html><body><main><h1>Community Resilience Fund</h1><p>Support for flood-hit groups.</p>
+  <dl><dt>Closing date</dt><dd>1 May 2027</dd><dt>Amount</dt><dd>Up to &pound;5,000</dd></dl></main></body></html>"""
+
+
+def test_a_url_word_like_news_does_not_overrule_a_call_reached_from_a_funds_card():
+    url = BASE + "/stories/community-resilience-fund/"
+    assert analyse_page(CALL_UNDER_NEWS, url).reason == "news post (url)"
+    card = Listing("Community Resilience Fund\nUp to £5,000, closes 1 May 2027")
+    assert analyse_page(CALL_UNDER_NEWS, url, listing=card).kind == "call"
+
+
+def test_the_admins_start_page_is_judged_on_its_text_not_its_address():
+    result = analyse_page(CALL_UNDER_NEWS, BASE + "/news/community-resilience-fund/", explore=True)
+    assert result.kind == "call"
