@@ -110,9 +110,8 @@ def fund_sections(main: HtmlElement) -> list[Section]:
     headings = [h for h in main.iter("h2", "h3")
                 if fund_heading(title_and_badge(h)[0]) and h.find(".//a[@href]") is None]
     h1 = next(main.iter("h1"), None)
-    # one section upward: under a page heading that names no fund ("Our funds"), one fund's section
-    lone = h1 is not None and not fund_heading(title_and_badge(h1)[0])
-    if len(headings) < (1 if lone else 2):
+    page_title = title_and_badge(h1)[0] if h1 is not None else ""
+    if len(headings) < (1 if page_title else 2):
         return []
     level = min(h.tag for h in headings)
     headings = [h for h in headings if h.tag == level]
@@ -131,7 +130,17 @@ def fund_sections(main: HtmlElement) -> list[Section]:
         if not (repeated or MONEY.search(text) or DATE.search(text) or ROLLING.search(text)):
             continue
         sections.append(Section(id=sid, title=title, element=element, heading=h))
-    if len(sections) == 1 and lone and not _facts_outside(main, sections[0].element) \
-            and not _leads_on(sections[0].element):
+    if len(sections) == 1 and _lone_fund(sections[0], page_title, main):
         return sections
     return sections if len(sections) >= 2 else []
+
+
+def _lone_fund(section: Section, page_title: str, main: HtmlElement) -> bool:
+    """One section upward: one fund's section is the call under a page heading that is not that
+    fund ("Our funds", "Grants and funding": names no fund, or a box of its own under another
+    name), when the page around it gives no facts and it links to no page of its own."""
+    if not page_title or _facts_outside(main, section.element) or _leads_on(section.element):
+        return False
+    a, b = page_title.lower(), section.title.lower()
+    boxed = section.element.getparent() is not None  # a container on the page, not a synthetic div
+    return not fund_heading(page_title) or (boxed and a not in b and b not in a)

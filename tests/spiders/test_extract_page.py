@@ -446,3 +446,11 @@ def test_a_url_word_like_news_does_not_overrule_a_call_reached_from_a_funds_card
 def test_the_admins_start_page_is_judged_on_its_text_not_its_address():
     result = analyse_page(CALL_UNDER_NEWS, BASE + "/news/community-resilience-fund/", explore=True)
     assert result.kind == "call"
+
+
+def test_one_funds_tab_panel_under_a_general_heading_is_that_fund():
+    result = start("""<h1>Grants and funding</h1><p>Below are our current and recent funding programmes.</p>
+      <div class="t"><ul role="tablist"><li><a role="tab" href="#skills">Skills Community Fund</a></li></ul>
+      <div role="tabpanel" id="skills"><h2>Skills Community Fund</h2>
+        <p>We can fund up to &pound;25,000. Apply by Monday, 20 December 2027 at noon.</p></div></div>""")
+    assert [(c.url, c.title) for c in result.calls] == [(BASE + "/grants/#skills", "Skills Community Fund")]
