@@ -7,6 +7,9 @@ import re
 import lxml.html
 from lxml.html import HtmlElement
 
+from spiders.extract.cues import DEADLINE_WORDS, ROLLING
+from tracker.normalize.status import split_title_prefix, status_words
+
 BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "caption", "dd", "details", "div", "dl", "dt",
     "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
@@ -37,11 +40,60 @@ _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 
 
 def parse_html(html: str) -> HtmlElement:
-    """Parse a page (str, already decoded) into an lxml document."""
+    """Parse a page (str, already decoded) into an lxml document; web components' text attributes
+    are read as text (see `attribute_text`)."""
     html = _XML_DECL.sub("", html or "", count=1)
     if not html.strip():
         html = "<html><body></body></html>"
-    return lxml.html.document_fromstring(html)
+    doc = lxml.html.document_fromstring(html)
+    attribute_text(doc)
+    return doc
+
+
+_NOT_TEXT_ATTRS = {"class", "id", "style", "slot", "role", "href", "src", "srcset", "lang", "dir", "tabindex",
+                   "hidden", "name", "type", "is", "part", "theme", "variant", "size", "icon", "target", "rel"}
+_URLISH = re.compile(r"^(?:[a-z]+:|/|#|\.\.?/|\{|\[)|^[\w-]+$", re.I)
+
+
+def attribute_text(doc: HtmlElement) -> None:
+    """Custom elements (<fund-card heading="…" closing-date="…">) carry their words in attributes,
+    where a reader never sees them as text: each attribute whose value is words becomes a
+    "name: value" line inside the element ("closing date: 1 May 2027"), a heading-like one
+    (heading, title, label, name) a heading at the top (the page's <h1> when it has none),
+    linked to the element's href when it has one (a card)."""
+    has_h1 = doc.find(".//h1") is not None
+    for el in list(doc.iter()):
+        if not isinstance(el.tag, str) or "-" not in el.tag:
+            continue
+        lines = []
+        for name, value in el.attrib.items():
+            value = collapse(value)
+            name = name.lower().removeprefix("data-")
+            if name in _NOT_TEXT_ATTRS or name.startswith(("aria", "on", "x-", "v-", ":", "@")) or not value:
+                continue
+            if _URLISH.match(value) and not any(ch.isdigit() for ch in value):
+                continue  # an address, a token or a config value, not words
+            label = re.sub(r"[-_]+", " ", name).strip()
+            lines.append((label in ("heading", "title", "label", "name"), label, value))
+        if not lines:
+            continue
+        top = [v for is_title, _, v in lines if is_title][:1]
+        rest = [f"{label}: {v}" for is_title, label, v in lines if not is_title or v not in top]
+        head = ""
+        if top:  # the page's title when it has none; a linked card title when the element links
+            tag, has_h1 = ("h1", True) if not has_h1 else ("h3", has_h1)
+            href = el.get("href")
+            title = f'<a href="{_escape(href)}">{_escape(top[0])}</a>' if href else _escape(top[0])
+            head = f"<{tag}>{title}</{tag}>"
+        block = lxml.html.fragment_fromstring(
+            "<div>" + head + "".join(f"<p>{_escape(t)}</p>" for t in rest) + "</div>")
+        block.tail = el.text
+        el.text = None
+        el.insert(0, block)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
 def parse_fragment(html: str) -> HtmlElement:
@@ -170,10 +222,55 @@ def main_content(doc: HtmlElement) -> HtmlElement:
     return body
 
 
+def is_badge_text(text: str) -> bool:
+    """A status badge's words: short, no figures, a word of opening, closing or timing."""
+    words = text.split()
+    return 0 < len(words) <= 3 and not any(ch.isdigit() for ch in text) and bool(
+        DEADLINE_WORDS.search(text) or ROLLING.search(text) or status_words(text)
+        or split_title_prefix(f"{text}:")[1])
+
+
+def _edge_children(el: HtmlElement) -> list[HtmlElement]:
+    """Child elements (at any depth along the edge) that start or end an element's text."""
+    out: list[HtmlElement] = []
+    node = el
+    while True:  # first element, when no text comes before it
+        kids = [c for c in node if isinstance(c.tag, str)]
+        if not kids or (node.text or "").strip():
+            break
+        out.append(kids[0])
+        node = kids[0]
+    node = el
+    while True:  # last element, when no text comes after it
+        kids = [c for c in node if isinstance(c.tag, str)]
+        if not kids or (kids[-1].tail or "").strip():
+            break
+        out.append(kids[-1])
+        node = kids[-1]
+    return out
+
+
+def title_and_badge(el: HtmlElement | None) -> tuple[str, str | None]:
+    """A title's text without a status badge glued to it ("Green Fund <span>Closing soon</span>"):
+    the badge is an element of its own at the start or end of the title, with a status's few words."""
+    full = inline_text(el)
+    if el is None:
+        return full, None
+    for child in _edge_children(el):
+        badge = inline_text(child)
+        if badge and badge != full and is_badge_text(badge):
+            rest = full[:-len(badge)] if full.endswith(badge) else full[len(badge):] if full.startswith(badge) else ""
+            rest = collapse(rest).strip(" -–—|:·•")
+            if rest and rest != full:
+                return rest, badge
+    return full, None
+
+
 def page_title(doc: HtmlElement, main: HtmlElement) -> str:
-    """The page's own title: its <h1>, else og:title, else <title> without the site name."""
+    """The page's own title: its <h1> (without a status badge), else og:title, else <title> without
+    the site name."""
     for h1 in main.iter("h1"):
-        text = inline_text(h1)
+        text = title_and_badge(h1)[0]
         if text:
             return text
     og = doc.xpath("//meta[@property='og:title']/@content")

@@ -53,9 +53,9 @@ EVENT_TITLE = re.compile(
 POSTED_LINE = re.compile(r"^(posted|published)\b(\s+on)?.*\b\d{4}\b", re.I)
 AWARDS_TITLE = re.compile(
     r"\b((past|previous|recent) (awards|grants|recipients|funding)|awarded|(awards|grants) made|"
-    r"who we(?:'ve| have| ’ve)? funded|funded projects|grant recipients|case stud(y|ies)|winners|"
-    r"(?:grants?|funding|awards?|money) we(?:'ve| have| ’ve)? (?:given|made|awarded|paid)"
-    r"|what we(?:'ve| have| ’ve)? funded)\b",
+    r"who we(?:'ve| have)? funded|funded projects|grant recipients|case stud(y|ies)|winners|"
+    r"(?:grants?|funding|awards?|money) we(?:'ve| have)? (?:given|made|awarded|paid)"
+    r"|what we(?:'ve| have)? funded)\b",
     re.I,
 )
 AWARDS_END = re.compile(r"\bawards\s*$", re.I)
@@ -104,6 +104,7 @@ def announces_call(title: str, text: str) -> bool:
     """A post under /news/ that is itself the call: a fund named in the title (not an awards round), its
     money, a closing date or "until funds are spent", who may apply, and no "full details are on the
     ... page" pointer to the fund's own page."""
+    title = title.replace("\u2019", "'")
     return bool(
         FUND_NOUN.search(title) and not AWARDS_TITLE.search(title)
         and has_money(text) and (has_dated_deadline(text) or ROLLING.search(text))
@@ -148,10 +149,14 @@ def call_cues(text: str, fields: dict[str, str], title: str) -> list[str]:
     return found
 
 
-def is_call(cues: list[str], context_cues: list[str] | None = None) -> bool:
-    """Facts (money/deadline/rolling) and intent (apply wording, call labels, a fund title, or a listing
-    card with facts) together."""
+def is_call(cues: list[str], context_cues: list[str] | None = None, from_record: bool = False) -> bool:
+    """Facts (money/deadline/rolling) and intent (apply wording, call labels, a fund title) together;
+    the facts may be the listing card's alone (the page says what, the card says how much and when),
+    and a page reached from a listing's record that names a fund and says who may apply is a call
+    even where no date or amount is given anywhere."""
     facts = {"money", "deadline", "rolling"} & set(cues)
     intent = {"apply", "labels", "fund-title"} & set(cues)
     context = {"money", "deadline", "rolling"} & set(context_cues or [])
-    return bool(facts and (intent or context))
+    if facts or context:
+        return bool(intent or (facts and context))
+    return from_record and {"apply", "fund-title"} <= set(cues)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml.html import HtmlElement
 
-from spiders.extract.content import block_text, collapse, inline_text, tokens
+from spiders.extract.content import block_text, collapse, inline_text, is_badge_text, title_and_badge, tokens
 from spiders.extract.fields import labelled_fields, row_fields, table_header
 
 SKIP_EXTENSIONS = {
@@ -20,7 +20,6 @@ DOCUMENT_EXTENSIONS = {"pdf", "doc", "docx", "odt", "rtf"}
 ITEM_TOKENS = {"card", "item", "result", "results", "teaser", "listing", "post", "tile", "entry", "opportunity",
                "fund", "grant", "programme", "row", "media", "summary", "list"}
 PAGINATION_MARKS = ("pagination", "pager", "paging", "page-numbers", "nav-links", "paginator")
-_NEXT_TEXT = re.compile(r"^(next( page)?|older( posts| entries)?|more results|load more|[»›>]|next\s*[»›>])$", re.I)
 
 
 @dataclass
@@ -72,31 +71,82 @@ def same_site(url: str, base_url: str) -> bool:
     return _host(url) == _host(base_url)
 
 
+_ARROWS = re.compile(r"[\s»›>→⟩…\u2026.]+$|^[\s«‹<←⟨]+")
+_NEXT_WORDS = re.compile(r"^(?:next|older|more|load more|show more|see more|view more)"
+                         r"(?: (?:page|posts|entries|results|items|articles))?$", re.I)
+_BACK_TEXT = re.compile(r"^(?:[«‹<←⟨]|prev(?:ious)?\b|first\b|newer\b)", re.I)
+_PAGE_PARAMS = {"page", "paged", "pg", "p", "pagenum", "page_num", "pageno", "page_no"}
+_PAGE_SEGMENT = re.compile(r"(?:^|/)page[-_/]?(\d+)(?=/?$|\.\w+$)", re.I)
+
+
+def page_of(url: str) -> tuple[str, int] | None:
+    """A listing page's address read as (the listing without its page number, the number):
+    "?page=3", "&paged=3", "/page/3/", "page-3.html"; None when the address names no page."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    numbered = [(k, v) for k, v in query if k.lower() in _PAGE_PARAMS and v.isdigit()]
+    if numbered:
+        rest = urlencode([(k, v) for k, v in query if (k, v) != numbered[0]])
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, rest, "")), int(numbered[0][1])
+    m = _PAGE_SEGMENT.search(parts.path)
+    if m:
+        path = parts.path[:m.start()] + "/" if m.group(0).startswith("/") else parts.path[:m.start()]
+        return urlunsplit((parts.scheme, parts.netloc, path, parts.query, "")), int(m.group(1))
+    return None
+
+
+def _listing_key(url: str) -> str:
+    found = page_of(url)
+    base = found[0] if found else url
+    return re.sub(r"/(?:index\.\w+)?$", "/", urlsplit(base)._replace(fragment="").geturl())
+
+
+def _is_next_text(text: str) -> bool:
+    bare = _ARROWS.sub("", text).strip()
+    return bool(_NEXT_WORDS.match(bare)) or (not bare and bool(text.strip()) and text.strip()[0] in "»›>→")
+
+
 def pagination_links(doc: HtmlElement, base_url: str) -> list[str]:
-    """Next/numbered page links: rel=next, pagination blocks, "Next" anchors."""
+    """Next/numbered pages of this listing: rel=next (<link> and <a>), pagination blocks, "Next",
+    "Older posts", "Load more" anchors, numbered anchors ("2", "3") whose number is in their address,
+    and links to the same listing with another page number (?page=N, /page/N/, page-N.html)."""
     found: list[str] = []
     here = urldefrag(base_url)[0]
+    here_key = _listing_key(here)
+    here_page = (page_of(here) or ("", 1))[1]
 
     def add(href: str | None) -> None:
         url = absolute(href or "", base_url)
         if url and url != here and same_site(url, base_url) and url not in found:
             found.append(url)
 
-    for href in doc.xpath("//link[@rel='next']/@href|//a[contains(concat(' ', @rel, ' '), ' next ')]/@href"):
+    for href in doc.xpath("//link[contains(concat(' ', @rel, ' '), ' next ')]/@href"
+                          "|//a[contains(concat(' ', @rel, ' '), ' next ')]/@href"):
         add(href)
     for el in doc.iter():
         if not isinstance(el.tag, str):
             continue
         marks = f"{el.get('class', '')} {el.get('id', '')}".lower()
         label = (el.get("aria-label") or "").lower()
-        if any(t in marks for t in PAGINATION_MARKS) or label == "pagination":
+        if any(t in marks for t in PAGINATION_MARKS) or "pagination" in label:
             for a in el.iter("a"):
-                if a.get("rel") != "prev":
+                if "prev" not in (a.get("rel") or "") and not _BACK_TEXT.match(collapse(inline_text(a))):
                     add(a.get("href"))
     for a in doc.iter("a"):
+        href = a.get("href")
+        url = absolute(href or "", base_url)
+        if not url:
+            continue
         text = collapse(inline_text(a))
-        if _NEXT_TEXT.match(text) or "next" in (a.get("aria-label") or "").lower():
-            add(a.get("href"))
+        if _is_next_text(text) or "next" in (a.get("aria-label") or "").lower():
+            add(href)
+            continue
+        page = page_of(url)
+        if page and page[1] > here_page and _listing_key(url) == here_key:
+            add(href)  # the same listing with a later page number (earlier ones were read on the way here)
+        elif (text.isdigit() and len(text) <= 3 and int(text) > here_page
+              and re.search(rf"(?<!\d){text}(?!\d)", url.split("//", 1)[-1])):
+            add(href)  # a numbered page link: its number is in its address
     return found
 
 
@@ -145,15 +195,23 @@ def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None
         # an <a class="card"> wrapping the whole card is the item itself
         container, in_item = a, bool(tokens(a) & ITEM_TOKENS)
         for anc in a.iterancestors():
-            if anc is main or len(urls_under.get(anc, ())) > 1:
+            if anc is main or len(urls_under.get(anc, ())) > 1 or not _one_record(anc):
                 break
             container = anc
             in_item = in_item or _is_item_container(anc)
+            if anc.tag == "tr":
+                break  # a table row is a record of its own, even the table's only one
         if url in links:
             continue
+        # a block led by its own heading, with its link, is a record whatever its markup
+        in_item = in_item or any(container.find(f".//{h}") is not None for h in ("h2", "h3", "h4"))
         containers[url] = container
-        links[url] = ItemLink(url=url, anchor=inline_text(a), in_item=in_item,
-                              context_text=block_text(container), context_fields=_context_fields(container))
+        anchor, badge = _title_and_badge(a, container)
+        fields = _context_fields(container)
+        if badge and not any(k.lower().startswith("status") for k in fields):
+            fields["Status"] = badge
+        links[url] = ItemLink(url=url, anchor=anchor, in_item=in_item,
+                              context_text=block_text(container), context_fields=fields)
     # repeated blocks (<p>, <div class="x">) each holding one link are items too
     # (<a> blocks too when they wrap more than their text: tiles "<a><span>Title</span><span>...</span></a>")
     blocks = {url: c for url, c in containers.items() if c.tag != "a" or _wraps_block(c)}
@@ -162,6 +220,34 @@ def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None
         if shape[(c.getparent(), c.tag, c.get("class"))] >= 3:
             links[url].in_item = True
     return list(links.values())
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _one_record(el: HtmlElement) -> bool:
+    """A block that can be one record around a link: at most one heading at its top level and no page
+    title (<h1>). A lone link's card stops below the page's heading, and a link in one section of a
+    call page ("How to apply") does not take the whole page as its card."""
+    levels = [int(h.tag[1]) for h in el.iter(*_HEADINGS)]
+    return not levels or (min(levels) > 1 and levels.count(min(levels)) == 1)
+
+
+def _title_and_badge(a: HtmlElement, container: HtmlElement) -> tuple[str, str | None]:
+    """A link's text without a status badge, and the badge: glued inside the link, inside the link's
+    heading, or an element of its own right beside the link or its heading."""
+    anchor, badge = title_and_badge(a)
+    if badge:
+        return anchor, badge
+    head = next((h for h in a.iterancestors(*_HEADINGS)), None)
+    inside = head is not None and (head is container or any(x is container for x in head.iterancestors()))
+    title = head if inside else a
+    if title is not a:
+        badge = title_and_badge(title)[1]
+    for sib in (title.getprevious(), title.getnext()):
+        if badge is None and sib is not None and isinstance(sib.tag, str) and is_badge_text(inline_text(sib)):
+            badge = inline_text(sib)
+    return anchor, badge
 
 
 def _wraps_block(a: HtmlElement) -> bool:

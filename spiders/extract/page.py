@@ -15,15 +15,17 @@ from spiders.extract.content import (
     block_text,
     first_paragraph,
     inline_text,
+    is_badge_text,
     main_content,
     meta_description,
     page_title,
     parse_html,
+    title_and_badge,
     tokens,
 )
 from spiders.extract.fields import funder_from_fields, labelled_fields
-from spiders.extract.links import ItemLink, absolute, item_links, pagination_links
-from spiders.extract.sections import fund_sections
+from spiders.extract.links import ItemLink, absolute, item_links, pagination_links, same_site
+from spiders.extract.sections import fund_heading, fund_sections
 from tracker.normalize.raw import RawCall
 
 Kind = Literal["listing", "call", "multi", "noncall"]
@@ -117,13 +119,22 @@ def _document_calls(p: _Page, funder: str | None) -> list[RawCall]:
     return calls
 
 
-def _hard_non_call(p: _Page, listing: Listing) -> str | None:
+def _url_word_overruled(p: _Page, listing: Listing, start: bool) -> bool:
+    """A word in the address is weaker than the page: the admin's own start page, or a page reached
+    from a listing card with a call's facts that carries call labels itself ("Closing date")."""
+    if start:
+        return True
+    card = {"money", "deadline", "rolling"} & set(C.call_cues(listing.text, listing.fields, ""))
+    return bool(card) and any(C.CALL_LABEL.search(k) for k in p.fields)
+
+
+def _hard_non_call(p: _Page, listing: Listing, start: bool = False) -> str | None:
     """Pages that are never calls, whatever money or dates they mention."""
     segments = {s.lower() for s in urlsplit(p.url).path.split("/") if s}
     segments |= {s.rsplit(".", 1)[0] for s in segments}
     news = C.NEWS_SEGMENTS & segments
     if news and not (news <= C.NEWS_POST_SEGMENTS
-                     and C.announces_call(p.title, p.text)):
+                     and C.announces_call(p.title, p.text)) and not _url_word_overruled(p, listing, start):
         return "news post (url)"
     if any(C.NEWS_CRUMB.search(c) for c in p.crumbs) and not C.announces_call(p.title, p.text):
         return "news post (breadcrumb)"
@@ -135,7 +146,8 @@ def _hard_non_call(p: _Page, listing: Listing) -> str | None:
             and not (C.FUND_NOUN.search(p.title) and C.has_money(p.text) and C.has_dated_deadline(p.text))
             and not C.announces_call(p.title, p.text)):
         return "news post (posted/published line)"
-    if C.AWARDS_TITLE.search(p.title) or (C.AWARDS_END.search(p.title) and C.AWARDED_TEXT.search(p.text)):
+    title = p.title.replace("\u2019", "'")  # typographic apostrophes read as plain ones ("we’ve")
+    if C.AWARDS_TITLE.search(title) or (C.AWARDS_END.search(title) and C.AWARDED_TEXT.search(p.text)):
         return "past awards"
     if C.WARDS_TITLE.search(p.title):
         return "eligible-areas list"
@@ -163,10 +175,12 @@ def _soft_non_call(p: _Page) -> str | None:
 
 
 def _is_listing(p: _Page) -> bool:
-    """Two or more links in repeated blocks (cards, list items, rows), unless the page reads as a call
-    without them and few of them look like funds (a call page with a list of related pages)."""
+    """Links in records (cards, list items, rows, linked headings), one or more, unless the page reads
+    as a call without them and few of them look like funds (a call page with a list of related pages)."""
     items = [lk for lk in p.links if lk.in_item]
-    if len(items) < 2:
+    if len(items) == 1 and not _titled_record(items[0], p):
+        return False  # one link in a sentence ("see our current schemes") is not a record
+    if not items:
         return False
     fundish = [lk for lk in items if C.FUND_NOUN.search(lk.anchor) or C.call_cues(lk.context_text, {}, "")
                and {"money", "deadline", "rolling"} & set(C.call_cues(lk.context_text, {}, ""))]
@@ -175,6 +189,52 @@ def _is_listing(p: _Page) -> bool:
     item_lines = {line for lk in items for line in lk.context_text.split("\n")}
     rest = "\n".join(line for line in p.text.split("\n") if line not in item_lines)
     return not C.is_call(C.call_cues(rest, {}, p.title))
+
+
+def _up_link(url: str, here: str) -> bool:
+    """A link to a page above this one (its folder's index, a parent section): the way back, not on."""
+    path, own = urlsplit(url).path, urlsplit(here).path
+    folder = re.sub(r"/(?:index\.\w+)?$", "/", path)
+    return folder.endswith("/") and own.startswith(folder) and own != path
+
+
+def _explore_links(p: _Page) -> list[ItemLink]:
+    """The main-content links a start page is explored through, whatever it turns out to be: every
+    same-site link except the way home or back up. Only a link in a record (card, row, list item)
+    carries its record's facts to the page it leads to."""
+    out = []
+    for lk in p.links:
+        if lk.url in p.home_urls or urlsplit(lk.url).path in HOME_PATHS or _up_link(lk.url, p.url):
+            continue
+        out.append(lk if lk.in_item else ItemLink(url=lk.url, anchor=lk.anchor))
+    return out
+
+
+def _titled_record(lk: ItemLink, p: _Page) -> bool:
+    """A record led by its link (the card's linked title, the row's first cell), not a page's way back."""
+    lines = lk.context_text.split("\n")
+    first = next((line for line in lines if not is_badge_text(line)), "")  # a badge may sit above the title
+    led = bool(lk.anchor) and (first.startswith(lk.anchor) or lk.anchor.startswith(first))
+    led = led or (fund_heading(first) and len(lines) > 1)  # a fund's card with a "Read more" link
+    return led and lk in _explore_links(p)
+
+
+_WORDS = re.compile(r"[a-z0-9]+")
+
+
+def _teaser(title: str, box: HtmlElement, url: str) -> bool:
+    """A fund's box that links to the fund's own page (its address spells the fund's name and nothing
+    else, "/young-peoples-small-grants-2027-28.html"): a card to follow, not the call itself."""
+    words = set(_WORDS.findall(title.lower().replace("'", "")))
+    for a in box.iter("a"):
+        target = absolute(a.get("href", ""), url)
+        if not target or not same_site(target, url) or urldefrag(target)[0] == urldefrag(url)[0]:
+            continue
+        last = [seg for seg in urlsplit(target).path.split("/") if seg][-1:] or [""]
+        slug = set(_WORDS.findall(last[0].rsplit(".", 1)[0].lower()))
+        if slug <= words and len(slug) >= max(2, len(words) // 2):
+            return True  # every word of the address is the fund's: its page, not a sub-page ("…-faqs")
+    return False
 
 
 def _self_contained(sections: list) -> bool:  # noqa: ANN001
@@ -207,14 +267,28 @@ def _apply_selectors(html: str, selectors: dict[str, str], call: RawCall) -> Non
 
 def analyse_page(html: str, url: str, *, listing: Listing | None = None, funder: str | None = None,
                  link_pattern: str | None = None, selectors: dict[str, str] | None = None,
-                 allow_listing: bool = True) -> PageResult:
-    """Classify a page and extract its call(s), or the links a listing points to."""
+                 allow_listing: bool = True, explore: bool = False) -> PageResult:
+    """Classify a page and extract its call(s), or the links a listing points to.
+
+    `explore` (a start page): whatever the page is, it also gives the main-content links to follow
+    (`links`), so each target is judged on its own text, and its next pages when it has records."""
     listing = listing or Listing()
     p = _read(html, url, link_pattern)
-    reason = _hard_non_call(p, listing)
+    result = _classify(html, p, listing, funder, link_pattern, selectors, allow_listing, start=explore)
+    if explore and result.kind != "listing":
+        result.links = _explore_links(p)
+        if any(lk.in_item for lk in p.links) or result.kind == "multi":
+            result.next_pages = p.next_pages  # a page of records (cards, rows, panels) goes on
+    return result
+
+
+def _classify(html: str, p: _Page, listing: Listing, funder: str | None, link_pattern: str | None,
+              selectors: dict[str, str] | None, allow_listing: bool, start: bool = False) -> PageResult:
+    url = p.url
+    reason = _hard_non_call(p, listing, start)
     if reason:
         return PageResult(url, "noncall", reason)
-    sections = fund_sections(p.main)
+    sections = [s for s in fund_sections(p.main) if not _teaser(s.title, s.element, p.url)]
     by_pattern = bool(link_pattern and p.links and not re.search(link_pattern, url))
     if allow_listing and (by_pattern or (_is_listing(p) and not _self_contained(sections))):
         return PageResult(url, "listing", f"listing with {len(p.links)} links", links=p.links,
@@ -226,6 +300,9 @@ def analyse_page(html: str, url: str, *, listing: Listing | None = None, funder:
         calls = []
         for s in sections:
             fields = labelled_fields(s.element, title=s.title)
+            badge = title_and_badge(s.heading)[1] if s.heading is not None else None
+            if badge and not any(k.lower().startswith("status") for k in fields):
+                fields["Status"] = badge
             calls.append(RawCall(
                 url=f"{urldefrag(url)[0]}#{s.id}", title=s.title, funder=_funder(p, fields, listing, funder),
                 summary=first_paragraph(s.element), text=block_text(s.element), fields=fields,
@@ -233,11 +310,20 @@ def analyse_page(html: str, url: str, *, listing: Listing | None = None, funder:
         return PageResult(url, "multi", f"{len(calls)} funds in sections", calls=calls)
     found = C.call_cues(p.text, p.fields, p.title)
     context = C.call_cues(listing.text, listing.fields, "")
-    if not C.is_call(found, context):
-        return PageResult(url, "noncall", f"no call signals (cues: {', '.join(found) or 'none'})")
+    if not C.is_call(found, context, from_record=bool(listing.text)):
+        cues = f"cues: {', '.join(found) or 'none'}"
+        onward = _explore_links(p) if allow_listing else []
+        if onward:
+            # not a call itself, but it leads on: its targets are judged on their own text
+            return PageResult(url, "listing", f"no call signals ({cues}); follows {len(onward)} links",
+                              links=onward, next_pages=p.next_pages)
+        return PageResult(url, "noncall", f"no call signals ({cues})")
     call = RawCall(url=urldefrag(url)[0], title=p.title, funder=_funder(p, p.fields, listing, funder),
                    summary=meta_description(p.doc) or first_paragraph(p.main), text=p.text, fields=p.fields,
                    listing_text=listing.text, listing_fields=dict(listing.fields))
+    badge = title_and_badge(next(p.main.iter("h1"), None))[1]
+    if badge and not any(k.lower().startswith("status") for k in call.fields):
+        call.fields = {**call.fields, "Status": badge}  # a badge on the title is the call's status
     if selectors:
         _apply_selectors(html, selectors, call)
     if not call.title:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
-from spiders.extract.content import block_text, inline_text, parse_fragment
+from spiders.extract.content import block_text, parse_fragment, title_and_badge
 from spiders.extract.cues import DATE, MONEY, ROLLING
 from tracker.normalize.dates import ROLLING_RE, TBC_RE
 
@@ -29,6 +30,7 @@ class Section:
     id: str
     title: str
     element: HtmlElement  # the section's content (a container, or a synthetic div)
+    heading: HtmlElement | None = None  # the title element (<summary>, <h2>), badge and all
 
 
 def fund_heading(text: str) -> bool:
@@ -68,7 +70,7 @@ def _following(h: HtmlElement, stop: set[int]) -> HtmlElement:
 
 def _details_sections(main: HtmlElement) -> list[Section]:
     """Accordion items (<details><summary>Name</summary>...</details>) that each read as a fund of
-    their own: when to apply (a date, rolling or TBC) and either money or a fund's name. A single
+    their own: two of when to apply (a date, rolling or TBC), money and a fund's name. A single
     fund's page may fold its "Key dates" or "Funding available" into an accordion too; those
     items have one of the two, not both."""
     out: list[Section] = []
@@ -76,38 +78,69 @@ def _details_sections(main: HtmlElement) -> list[Section]:
         summary = d.find("summary")
         if summary is None:
             continue
-        title = inline_text(summary)
+        title = title_and_badge(summary)[0]
         if not title or len(title.split()) > 14 or GENERIC_START.match(title) or title.endswith("?"):
             continue
         text = block_text(d)
         when = DATE.search(text) or ROLLING_RE.search(text) or TBC_RE.search(text)
-        if not (when and (MONEY.search(text) or FUND_NAME.search(title))):
-            continue
-        out.append(Section(id=d.get("id") or slug(title), title=title, element=d))
+        if sum(map(bool, (when, MONEY.search(text), FUND_NAME.search(title)))) < 2:
+            continue  # two of: when, how much, a fund's name (a closed fund's panel has no date)
+        out.append(Section(id=d.get("id") or slug(title), title=title, element=d, heading=summary))
     return out
+
+
+def _facts_outside(main: HtmlElement, part: HtmlElement) -> bool:
+    """Money or a date in the page's text outside one of its parts."""
+    inside = set(block_text(part).split("\n"))
+    rest = "\n".join(line for line in block_text(main).split("\n") if line not in inside)
+    return bool(MONEY.search(rest) or DATE.search(rest))
+
+
+def _leads_on(el: HtmlElement) -> bool:
+    """A box with a link to another page ("Read more") is a teaser for that page, not the fund itself."""
+    return any(not (a.get("href") or "#").strip().lower().startswith(("#", "mailto:", "tel:", "javascript:"))
+               for a in el.iter("a"))
 
 
 def fund_sections(main: HtmlElement) -> list[Section]:
     """Sections of a shared page that each describe a fund with its own money or dates."""
     details = _details_sections(main)
-    if len(details) >= 2:
-        return details
-    headings = [h for h in main.iter("h2", "h3") if fund_heading(inline_text(h)) and h.find(".//a[@href]") is None]
-    if len(headings) < 2:
+    if len(details) >= 2 or (len(details) == 1 and not _facts_outside(main, details[0].element)):
+        return details  # one panel upward: a lone panel is the fund when the page around it has no facts
+    headings = [h for h in main.iter("h2", "h3")
+                if fund_heading(title_and_badge(h)[0]) and h.find(".//a[@href]") is None]
+    h1 = next(main.iter("h1"), None)
+    page_title = title_and_badge(h1)[0] if h1 is not None else ""
+    if len(headings) < (1 if page_title else 2):
         return []
     level = min(h.tag for h in headings)
     headings = [h for h in headings if h.tag == level]
     stop = {id(h) for h in headings}
+    boxes = [_container(h, main, headings) for h in headings]
+    shapes = Counter((b.getparent(), b.tag) for b in boxes if b is not None)
     sections: list[Section] = []
-    for h in headings:
-        title = inline_text(h)
-        box = _container(h, main, headings)
+    for h, box in zip(headings, boxes, strict=True):
+        title = title_and_badge(h)[0]
         if box is not None:
             sid, element = box.get("id"), box
         else:
             sid, element = h.get("id") or slug(title), _following(h, stop)
         text = block_text(element)
-        if not (MONEY.search(text) or DATE.search(text) or ROLLING.search(text)):
+        repeated = box is not None and shapes[(box.getparent(), box.tag)] >= 2  # sibling boxes, one fund each
+        if not (repeated or MONEY.search(text) or DATE.search(text) or ROLLING.search(text)):
             continue
-        sections.append(Section(id=sid, title=title, element=element))
+        sections.append(Section(id=sid, title=title, element=element, heading=h))
+    if len(sections) == 1 and _lone_fund(sections[0], page_title, main):
+        return sections
     return sections if len(sections) >= 2 else []
+
+
+def _lone_fund(section: Section, page_title: str, main: HtmlElement) -> bool:
+    """One section upward: one fund's section is the call under a page heading that is not that
+    fund ("Our funds", "Grants and funding": names no fund, or a box of its own under another
+    name), when the page around it gives no facts and it links to no page of its own."""
+    if not page_title or _facts_outside(main, section.element) or _leads_on(section.element):
+        return False
+    a, b = page_title.lower(), section.title.lower()
+    boxed = section.element.getparent() is not None  # a container on the page, not a synthetic div
+    return not fund_heading(page_title) or (boxed and a not in b and b not in a)

@@ -42,7 +42,7 @@ class GenericHtmlSpider(TrackerSpider):
         """Read one page; site-specific spiders override this."""
         return analyse_page(response.text, response.url, listing=listing, funder=self.funder,
                             link_pattern=self.link_pattern, selectors=self.selectors,
-                            allow_listing=depth < self.max_depth)
+                            allow_listing=depth < self.max_depth, explore=depth == 0)
 
     async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[RawCall | scrapy.Request]:
         if not self.readable(response):
@@ -59,12 +59,12 @@ class GenericHtmlSpider(TrackerSpider):
         result = await self.analysed(response, context, listing, depth, urgent=depth == 0)
         if result.kind == "noncall":
             self.skip(response.url, result.reason)
-            return
         if depth == 0 and result.kind == "call" and not self.start_page_call:
             self.start_page_call = result.calls[0].title if result.calls else response.url
         for out in self.calls_or_unchanged(response, result.calls):
             yield out
-        if result.kind == "listing":
+        # a listing's links; a start page's main-content links whatever it is (explored, judged there)
+        if result.links or result.next_pages:
             for request in self.follow_listing(result, depth, self.unchanged(response)):
                 yield request
 

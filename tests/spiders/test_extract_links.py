@@ -63,3 +63,65 @@ def test_pagination_next_text_and_wordpress_page_numbers():
 ])
 def test_web_url_resolves_links_and_keeps_only_http(href, url):
     assert web_url(href, "https://funder.test/funding/index.html") == url
+
+
+def pages(html: str, url: str = "http://funders.test/funds/"):
+    return pagination_links(parse_html(html), url)
+
+
+def test_pagination_rel_next_on_a_link_element_and_an_anchor_with_other_rels():
+    head = '<html><head><link rel="next" href="/funds/?page=2"></head><body><main><p>x</p></main></body></html>'
+    assert pages(head) == ["http://funders.test/funds/?page=2"]
+    anchor = '<main><a rel="nofollow next" href="/funds/p2/">&rarr;</a></main>'
+    assert pages(anchor) == ["http://funders.test/funds/p2/"]
+
+
+def test_pagination_numbered_links_without_any_pagination_markup():
+    html = """<main><ul><li><a href="/funds/a/">A fund</a></li></ul>
+      <div><span>1</span> <a href="/funds/?pg=2">2</a> <a href="/funds/?pg=3">3</a></div>
+      <p><a href="/reports/2027/">2027</a> <a href="/funds/round-4/">Round</a></p></main>"""
+    assert pages(html) == ["http://funders.test/funds/?pg=2", "http://funders.test/funds/?pg=3"]
+
+
+def test_pagination_same_listing_with_another_page_number_whatever_the_anchor():
+    html = """<main><a href="/funds/page/2/"><img alt=""></a> <a href="/funds/?page=4">last</a>
+      <a href="/news/page/2/">News</a> <a href="/funds/?page=1">first</a></main>"""
+    assert pages(html) == ["http://funders.test/funds/page/2/", "http://funders.test/funds/?page=4"]
+    assert pages('<main><a href="page-3.html">x</a></main>', "http://funders.test/grants/page-2.html") == [
+        "http://funders.test/grants/page-3.html"]
+
+
+@pytest.mark.parametrize("text", ["Older posts \u2192", "Older entries &raquo;", "Next page \u203a", "Load more",
+                                  "Show more", "&raquo;"])
+def test_pagination_next_and_older_and_load_more_anchors(text):
+    assert pages(f'<main><a href="/funds/more-a">{text}</a></main>') == ["http://funders.test/funds/more-a"]
+
+
+def test_pagination_previous_page_in_a_pager_is_not_a_next_page():
+    html = """<nav aria-label="Results pages"><a rel="prev" href="/funds/?page=1">Previous</a>
+      <a href="/funds/?page=3">3</a></nav>"""
+    assert pages(html, "http://funders.test/funds/?page=2") == ["http://funders.test/funds/?page=3"]
+
+
+def test_card_badges_are_statuses_not_part_of_the_link_text():
+    html = """<main><h1>Funds</h1><ul>
+      <li><h3><a href="/f/a/">Alpha Fund <span>Closing soon</span></a></h3><p>Up to £5,000</p></li>
+      <li><h3><a href="/f/b/">Beta Fund</a> <mark>Closed</mark></h3><p>Up to £2,000</p></li>
+      <li><span>Open</span><h3><a href="/f/c/">Gamma Fund</a></h3><p>Up to £1,000</p></li>
+      <li><h3><a href="/f/d/">Delta Fund</a></h3><p>Up to £9,000 by 1 May 2027</p></li></ul></main>"""
+    found = {lk.anchor: lk.context_fields.get("Status") for lk in links(html)}
+    assert found == {"Alpha Fund": "Closing soon", "Beta Fund": "Closed", "Gamma Fund": "Open", "Delta Fund": None}
+
+
+def test_pagination_block_previous_and_first_links_are_not_next_pages():
+    html = """<p class="pager"><a href="/funds/index.html">Previous</a> | <a href="/funds/first">&laquo; First</a>
+      <a href="/funds/page-3.html">Next</a></p>"""
+    assert pages(html, "http://funders.test/funds/page-2.html") == ["http://funders.test/funds/page-3.html"]
+
+
+def test_pagination_goes_forward_only_from_a_later_page():
+    html = """<main><a href="../26/">Newer posts &raquo;</a> <a href="../28/">&laquo; Older posts</a>
+      <span><a href="/funds/page/1/">1</a> <a href="/funds/page/26/">26</a>
+      <a href="/funds/page/29/">29</a></span></main>"""
+    assert pages(html, "http://funders.test/funds/page/27/") == [
+        "http://funders.test/funds/page/28/", "http://funders.test/funds/page/29/"]

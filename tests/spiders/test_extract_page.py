@@ -230,3 +230,227 @@ def test_an_event_about_funding_is_not_a_call():
     assert result.kind == "noncall" and result.reason == "event"
     body = "<h1>Community Events Fund</h1><p>Grants of up to &pound;500 for street parties. Apply by 1 May 2027.</p>"
     assert page(body, BASE + "/funding/community-events-fund.html").kind == "call"
+
+
+def start(body: str, url: str = BASE + "/grants/") -> object:
+    html = (f"<html><head><title>t</title></head><body><header><a href='/'>Home</a></header>"
+            f"<nav><a href='/about/'>About us</a></nav><main>{body}</main>"
+            f"<footer><a href='/privacy/'>Privacy</a></footer></body></html>")
+    return analyse_page(html, url, explore=True)
+
+
+def test_a_grants_page_with_one_link_to_one_fund_leads_to_that_fund():
+    result = start("<h1>Grants</h1><p>We currently run one grant programme.</p>"
+                   "<ul><li><a href='/grants/village-halls/'>Village Halls Fund</a></li></ul>")
+    assert result.kind != "call" and not result.calls
+    assert [lk.url for lk in result.links] == [BASE + "/grants/village-halls/"]
+
+
+def test_one_link_in_a_sentence_is_followed_from_a_page_that_is_not_a_call():
+    result = analyse_page("<main><h1>Funding</h1><p>Read about our <a href='/funds/parish'>parish fund</a>.</p>"
+                          "</main>", BASE + "/funding/")
+    assert result.kind == "listing" and [lk.url for lk in result.links] == [BASE + "/funds/parish"]
+
+
+def test_one_fund_card_with_its_date_and_amount_is_a_listing_not_a_call_under_the_page_heading():
+    result = start("""<h1>Funding opportunities</h1><p>Find out what is open to your organisation.</p>
+      <div class="x7"><h3><a href="/grants/green-spaces/">Green Spaces Grant</a></h3>
+        <p>Grants of up to &pound;5,000.</p><p>Closing date: 30 June 2027</p></div>""")
+    assert result.kind == "listing" and not result.calls
+    (link,) = result.links
+    assert "30 June 2027" in link.context_text and "Funding opportunities" not in link.context_text
+
+
+def test_a_start_page_describing_one_fund_is_a_call_and_its_other_links_are_explored():
+    result = start("""<h1>Riverside Community Fund</h1><p>Grants of &pound;500 to &pound;2,000 for local groups.
+      Apply by 12 May 2027.</p><h2>How to apply</h2>
+      <p>Read the <a href="/grants/guidance/">guidance notes</a> before you apply.</p>
+      <p><a href="/">Back to home</a> <a href="/grants/index.html">All grants</a></p>""",
+                   BASE + "/grants/riverside/")
+    assert result.kind == "call" and result.calls[0].title == "Riverside Community Fund"
+    assert [lk.url for lk in result.links] == [BASE + "/grants/guidance/"]
+    assert result.links[0].context_text == ""  # a link in a sentence carries no card facts
+
+
+def test_only_a_start_page_is_explored_past_its_own_call():
+    body = """<h1>Riverside Community Fund</h1><p>Grants of up to &pound;2,000. Apply by 12 May 2027.</p>
+      <p>See the <a href="/grants/guidance/">guidance notes</a>.</p>"""
+    assert page(body, BASE + "/grants/riverside/").links == []
+
+
+@pytest.mark.parametrize("h1", [
+    'Green Spaces Grant <span class="q1">Closing soon</span>',
+    '<strong class="tag">Open</strong> Green Spaces Grant',
+    'Green Spaces Grant <span><em>Closed</em></span>',
+    "Green Spaces Grant <span class=\"tag\">Upcoming</span>",
+    "Green Spaces Grant <span>Coming soon</span>",
+])
+def test_a_status_badge_on_the_title_is_a_status_not_part_of_the_title(h1):
+    result = page(f"<h1>{h1}</h1><p>Grants of up to &pound;5,000. Apply by 1 May 2027.</p>",
+                  BASE + "/funding/green-spaces.html")
+    (call,) = result.calls
+    assert call.title == "Green Spaces Grant"
+    assert call.fields["Status"] in ("Closing soon", "Open", "Closed", "Upcoming", "Coming soon")
+
+
+def test_words_of_a_title_set_in_their_own_element_are_not_a_badge():
+    body = ("<h1>Safer Streets <span>Fund</span> <small>2027</small></h1>"
+            "<p>Grants of up to &pound;5,000. Apply by 1 May 2027.</p>")
+    (call,) = page(body, BASE + "/funding/safer-streets.html").calls
+    assert call.title == "Safer Streets Fund 2027" and "Status" not in call.fields
+
+
+def test_badged_section_headings_give_titles_and_statuses():
+    body = """<h1>Our funds</h1>
+      <section id="a"><h2>Alpha Fund <span>Open</span></h2><p>Up to &pound;5,000. Closes 30 November 2027.</p></section>
+      <section id="b"><h2>Beta Grants <span>Closed</span></h2><p>Up to &pound;2,000. Closed 1 March 2026.</p>
+      </section>"""
+    a, b = page(body, BASE + "/funding/community.html").calls
+    assert (a.title, a.fields["Status"]) == ("Alpha Fund", "Open")
+    assert (b.title, b.fields["Status"]) == ("Beta Grants", "Closed")
+
+
+def test_one_accordion_panel_per_listing_page_is_the_fund_and_the_next_page_is_followed():
+    result = start("""<h1>Funding</h1><p>Find out about the grants we offer.</p>
+      <details id="arts"><summary>Arts Awards 2027</summary><p>Up to &pound;10,000.</p>
+        <dl><dt>Status</dt><dd>Reopens 25 February 2027</dd></dl></details>
+      <p><a href="/grants/page-2.html">Next</a></p>""")
+    assert result.kind == "multi" and [c.title for c in result.calls] == ["Arts Awards 2027"]
+    assert result.next_pages == [BASE + "/grants/page-2.html"]
+
+
+THIN = """<h1>Arts Programme</h1><p>We want to fund local projects that support arts and culture.</p>
+  <h2>Eligibility</h2><p>Town councils and charities can apply. We do not fund individual people.</p>"""
+
+
+def test_the_listing_cards_facts_make_a_page_without_its_own_date_or_amount_a_call():
+    card = Listing("Arts Programme Open for applications\nGrant size: From £2k; Dates: 1 October 2026 to 16/09/2027")
+    result = analyse_page(f"<main>{THIN}</main>", BASE + "/funding/arts-programme.html", listing=card)
+    assert result.kind == "call" and result.calls[0].title == "Arts Programme"
+
+
+def test_a_fund_page_reached_from_a_listing_record_is_a_call_without_any_date_or_amount():
+    url = BASE + "/funding/arts-programme.html"
+    assert analyse_page(f"<main>{THIN}</main>", url, allow_listing=False).kind == "noncall"
+    result = analyse_page(f"<main>{THIN}</main>", url, listing=Listing("Arts Programme\nSupport for arts"))
+    assert result.kind == "call"
+
+
+def test_a_closed_funds_panel_without_a_date_is_still_a_fund_money_and_name():
+    result = start("""<h1>Community grants</h1>
+      <details id="asb"><summary>Anti-Social Behaviour Grants 2024/25</summary>
+        <p><strong>This fund is closed.</strong></p><p>The fund has a total pot of &pound;750K.</p></details>""")
+    assert [c.title for c in result.calls] == ["Anti-Social Behaviour Grants 2024/25"]
+
+
+def test_one_funds_section_under_a_page_heading_that_names_no_fund():
+    result = start("""<h1>Our funds</h1><p>Find out about the grants we offer.</p>
+      <section id="vs"><h3>Victim Support Programme 2027</h3><p>No more than &pound;150,000.</p>
+        <h2>Eligibility</h2><p>Charities can apply.</p></section>""")
+    assert result.kind == "multi"
+    assert [(c.url, c.title) for c in result.calls] == [(BASE + "/grants/#vs", "Victim Support Programme 2027")]
+
+
+def test_a_funds_own_page_with_one_fund_heading_stays_one_call():
+    body = """<h1>Victim Support Programme</h1><p>Support for victims of crime.</p>
+      <h2>Victim Support Programme Grants</h2><p>No more than &pound;150,000. Apply by 1 May 2027.</p>"""
+    result = page(body, BASE + "/funding/victims.html")
+    assert result.kind == "call" and result.calls[0].url == BASE + "/funding/victims.html"
+
+
+def test_sibling_fund_boxes_are_sections_even_where_one_gives_no_money_or_date():
+    body = """<h1>Grants and funding</h1>
+      <section id="a"><h3>Stronger Communities Grant Scheme</h3><p>Between &pound;300 and &pound;25,000.</p></section>
+      <section id="b"><h3>Healthy Communities Fund: Round 1</h3><p>This fund is closed.</p></section>"""
+    result = page(body, BASE + "/funding/page-8.html")
+    assert [c.url.rsplit("#")[1] for c in result.calls] == ["a", "b"]
+
+
+@pytest.mark.parametrize("title", ["Grants we\u2019ve made", "Grants we've made", "Who we\u2019ve funded"])
+def test_past_awards_titles_with_either_apostrophe(title):
+    body = (f"<h1>{title}</h1><table><tr><th>Organisation</th><th>Amount</th><th>Date awarded</th></tr>"
+            "<tr><td>Riverside Youth Club</td><td>&pound;20,000</td><td>25/12/2025</td></tr></table>")
+    result = page(body, BASE + "/grants/awarded.html")
+    assert result.kind == "noncall" and result.reason == "past awards"
+
+
+def test_the_last_page_of_a_table_listing_with_one_row_is_a_listing():
+    result = start("""<h1>Apply for a grant</h1><p>Below are our current and recent funding programmes.</p>
+      <table><thead><tr><th>Fund</th><th>Grant size</th><th>Deadline</th></tr></thead>
+      <tbody><tr><td><a href="/grants/safer/">Safer Communities Grants</a></td><td>&pound;15K</td>
+        <td>Reopens 1st March 2027</td></tr></tbody></table>""", BASE + "/grants/page/16/")
+    assert result.kind == "listing" and not result.calls
+    (link,) = result.links
+    assert link.context_fields["Deadline"] == "Reopens 1st March 2027"
+
+
+def test_one_card_with_its_badge_above_the_title_is_a_listing():
+    result = start("""<h1>Funding</h1><p>Find out about the grants we offer and how to apply.</p>
+      <div class="c"><span>Closing soon</span><h3><a href="/grants/healthy/">Healthy Communities Fund</a></h3>
+        <p>Grant size up to &pound;750</p></div>""")
+    assert result.kind == "listing" and result.links[0].context_fields["Status"] == "Closing soon"
+
+
+def test_fund_cards_with_read_more_links_to_the_funds_own_pages_are_a_listing_not_sections():
+    card = """<article class="x"><h3>{name}</h3><p>From &pound;1,000 up to &pound;15,000. Deadline 26/05/2028.</p>
+      <p><a href="{slug}.html">Read more</a></p></article>"""
+    body = "<h1>Our funds</h1>" + card.format(name="Young People's Small Grants 2027/28",
+                                             slug="young-peoples-small-grants-2027-28") + card.format(
+        name="Climate Action Awards: Round 3", slug="climate-action-awards-round-3")
+    result = page(body, BASE + "/funding/")
+    assert result.kind == "listing" and not result.calls
+    assert [lk.url.rsplit("/", 1)[1] for lk in result.links] == [
+        "young-peoples-small-grants-2027-28.html", "climate-action-awards-round-3.html"]
+
+
+def test_one_fund_card_with_a_read_more_link_is_a_listing_not_a_section():
+    result = start("""<h1>Funding</h1><p>Find out about the grants we offer.</p>
+      <div class="c"><h3>Young People's Small Grants: Round 6</h3><p>Grant size &pound;2,500 to &pound;150,000</p>
+        <p><a href="/grants/young-peoples-small-grants-round-6/">Read more</a></p></div>""")
+    assert result.kind == "listing" and not result.calls
+
+
+def test_a_call_whose_words_sit_in_web_component_attributes_is_read():
+    html = """<html><body><main><fund-page heading="Village Hall Fund" amount="Up to &pound;3,000"
+      closing-date="1 May 2027" theme="dark" icon="coins"><p>Community groups can apply.</p></fund-page>
+      </main></body></html>"""
+    (call,) = analyse_page(html, BASE + "/funds/hall/").calls
+    assert call.title == "Village Hall Fund"
+    assert call.fields == {"amount": "Up to £3,000", "closing date": "1 May 2027"}
+    assert "dark" not in call.text and "coins" not in call.text
+
+
+def test_web_component_cards_with_an_href_are_a_listings_records():
+    html = """<html><body><main><h1>Our funds</h1>
+      <fund-card heading="Village Hall Fund" amount="Up to &pound;3,000" href="/funds/hall/"></fund-card>
+      <fund-card heading="Green Fund" amount="Up to &pound;1,000" href="/funds/green/"></fund-card>
+      </main></body></html>"""
+    result = analyse_page(html, BASE + "/funds/")
+    assert result.kind == "listing"
+    assert [(lk.url, lk.anchor, lk.context_fields) for lk in result.links] == [
+        (BASE + "/funds/hall/", "Village Hall Fund", {"amount": "Up to £3,000"}),
+        (BASE + "/funds/green/", "Green Fund", {"amount": "Up to £1,000"})]
+
+
+CALL_UNDER_NEWS = """<html><body><main><h1>Community Resilience Fund</h1><p>Support for flood-hit groups.</p>
+  <dl><dt>Closing date</dt><dd>1 May 2027</dd><dt>Amount</dt><dd>Up to &pound;5,000</dd></dl></main></body></html>"""
+
+
+def test_a_url_word_like_news_does_not_overrule_a_call_reached_from_a_funds_card():
+    url = BASE + "/stories/community-resilience-fund/"
+    assert analyse_page(CALL_UNDER_NEWS, url).reason == "news post (url)"
+    card = Listing("Community Resilience Fund\nUp to £5,000, closes 1 May 2027")
+    assert analyse_page(CALL_UNDER_NEWS, url, listing=card).kind == "call"
+
+
+def test_the_admins_start_page_is_judged_on_its_text_not_its_address():
+    result = analyse_page(CALL_UNDER_NEWS, BASE + "/news/community-resilience-fund/", explore=True)
+    assert result.kind == "call"
+
+
+def test_one_funds_tab_panel_under_a_general_heading_is_that_fund():
+    result = start("""<h1>Grants and funding</h1><p>Below are our current and recent funding programmes.</p>
+      <div class="t"><ul role="tablist"><li><a role="tab" href="#skills">Skills Community Fund</a></li></ul>
+      <div role="tabpanel" id="skills"><h2>Skills Community Fund</h2>
+        <p>We can fund up to &pound;25,000. Apply by Monday, 20 December 2027 at noon.</p></div></div>""")
+    assert [(c.url, c.title) for c in result.calls] == [(BASE + "/grants/#skills", "Skills Community Fund")]

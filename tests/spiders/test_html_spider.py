@@ -111,3 +111,27 @@ def test_numbered_pagination_counts_each_listing_page_once_and_the_limit_is_said
     again = list(s.follow_listing(PageResult(numbered[1], "listing", "", next_pages=numbered), 0))
     assert again == [] and stat(s, "tracker/listing_page_limit") == 1
     assert s.skipped == [(numbered[5], "listing page limit reached: " + s.stopped)]
+
+
+def html(body: str) -> bytes:
+    return f"<html><head><title>t</title></head><body><main>{body}</main></body></html>".encode()
+
+
+def test_a_start_page_with_one_fund_link_leads_to_that_funds_call():
+    s = spider("/grants/")
+    items, (request,) = run(s.parse, response(BASE + "/grants/", html(
+        "<h1>Grants</h1><p>We have one fund at the moment: <a href='/grants/hall/'>Village Hall Fund</a>.</p>"),
+        meta={"tracker_depth": 0}))
+    assert items == [] and request.url == BASE + "/grants/hall/" and request.meta["tracker_depth"] == 1
+    (call,), more = run(s.parse, response(request.url, html(
+        "<h1>Village Hall Fund</h1><p>Grants of up to &pound;3,000. Closing date: 1 May 2027.</p>"),
+        meta=request.meta))
+    assert call.title == "Village Hall Fund" and more == []
+
+
+def test_a_start_page_call_is_kept_and_its_links_are_explored():
+    s = spider("/fund/")
+    (call,), requests = run(s.parse, response(BASE + "/fund/", html(
+        "<h1>Parish Fund</h1><p>Grants of up to &pound;3,000. Closing date: 1 May 2027.</p>"
+        "<p>Please read our <a href='/fund/faq/'>questions and answers</a>.</p>"), meta={"tracker_depth": 0}))
+    assert call.title == "Parish Fund" and [r.url for r in requests] == [BASE + "/fund/faq/"]
