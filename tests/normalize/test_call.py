@@ -296,3 +296,27 @@ def test_fuller_name_takes_the_year_from_the_text():
 def test_funder_name_gives_the_area_only_when_the_text_names_none(funder, text, areas):
     raw = RawCall(url="https://pcc.example/fund", title="Community Safety Fund", text=text)
     assert norm(raw, funder).areas == areas
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "opens"),
+    [
+        # a closure notice is not an open call; a reopening date makes it upcoming
+        ("We are not currently accepting applications.", "closed", None),
+        ("Applications are not being accepted at this time.", "closed", None),
+        ("Applications are currently closed.", "closed", None),
+        ("The fund is paused while we review it.", "closed", None),
+        ("This fund is now closed for new applications. It will reopen on 12 January 2027.", "upcoming",
+         date(2027, 1, 12)),
+        ("Applications for this round have closed, and will reopen in spring 2027.", "upcoming", date(2027, 3, 1)),
+        # a future opening is upcoming with its date
+        ("Applications will next open in March 2027.", "upcoming", date(2027, 3, 1)),
+        ("The next round opens on 5 January 2027.", "upcoming", date(2027, 1, 5)),
+        # who may not apply, or what is not funded, says nothing about the intake
+        ("We do not accept applications from individuals. Grants of up to £5,000.", "open", None),
+        ("We do not accept applications for capital costs. Grants of up to £5,000.", "open", None),
+    ],
+)
+def test_closure_notices_and_future_openings(text, status, opens):
+    f = norm(RawCall(url="https://cf.example/fund", title="Community Fund", text=text))
+    assert (f.status, f.opens) == (status, opens)

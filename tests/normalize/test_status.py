@@ -54,3 +54,8 @@ def test_title_prefix():
         "upcoming",
     )
     assert split_title_prefix("Open Doors Fund") == ("Open Doors Fund", None)
+
+
+def test_a_closed_fund_with_a_future_opening_is_upcoming():
+    assert decide_status(today=TODAY, deadline=None, opens=date(2027, 3, 1), hint="closed") == "upcoming"
+    assert decide_status(today=TODAY, deadline=None, opens=date(2026, 3, 1), hint="closed") == "closed"

@@ -9,11 +9,19 @@ from typing import Literal
 Status = Literal["open", "upcoming", "closed"]
 Hint = Literal["open", "upcoming", "closed"]
 
+# Closed is said of the fund or the intake: "is now closed", "are currently closed", "has been paused",
+# "closed to new applications"; or the intake as a whole is negated: "we are not currently accepting
+# applications", "applications are not being accepted at this time" (not "... from individuals", which
+# says who may apply).
+_WHOLE = (r"(?=\s*(?:[.;,!)]|$|at (?:the moment|this time|present)|for (?:this|the current|now)|until|right now"
+          r"|currently))")
 _CLOSED = re.compile(
-    r"\b(?:(?:is|are|has|have|now|fund|programme|scheme|grant|round)\s+(?:now\s+)?closed\b(?! (?:on|at) \d)"
-    r"|closed to (?:new )?applications|no longer (?:accepting|taking|open)|not (?:currently )?accepting applications"
-    r"|applications (?:have |are )?(?:now )?closed|stopped (?:taking|accepting) applications|deadline has passed"
-    r"|round (?:is|has) (?:now )?closed)",
+    r"\b(?:is|are|was|has|have|been|now|remains?|fund|programme|scheme|grant|round)\s+(?:(?:now|currently|"
+    r"temporarily|been)\s+)*(?:closed|paused|suspended)\b(?! (?:on|at) \d)|\bclosed (?:to|for) (?:new )?applica"
+    rf"|\b(?:not|no longer)\s+(?:\w+\s+){{0,2}}?(?:accept|tak|receiv|invit|consider)\w*\s+(?:any |new |further )*"
+    rf"(?:applications|bids|proposals|entries|submissions|expressions of interest){_WHOLE}"
+    rf"|\b(?:applications|bids|proposals) (?:are|is) not (?:being |currently )*(?:accepted|taken|invited){_WHOLE}"
+    r"|stopped (?:taking|accepting) applications|deadline has passed",
     re.I,
 )
 _CLOSED_BADGE = re.compile(r"^\W*(?:closed|status:?\s*closed|now closed|closed for applications)\W*$", re.I)
@@ -69,10 +77,10 @@ def decide_status(
     future_deadline = deadline is not None and deadline >= today
     if deadline is not None and not future_deadline:
         return "closed"
+    if opens is not None and opens > today:
+        return "upcoming"  # also a closed fund that says when it reopens
     if hint == "closed" and not future_deadline:
         return "closed"
-    if opens is not None and opens > today:
-        return "upcoming"
     if opens is not None and opens <= today:
         return "open"
     if hint == "upcoming":
