@@ -320,3 +320,11 @@ def test_funder_name_gives_the_area_only_when_the_text_names_none(funder, text, 
 def test_closure_notices_and_future_openings(text, status, opens):
     f = norm(RawCall(url="https://cf.example/fund", title="Community Fund", text=text))
     assert (f.status, f.opens) == (status, opens)
+
+
+def test_a_list_of_deadlines_gives_the_next_one_and_keeps_all():
+    f = norm(RawCall(url="https://cf.example/panels", title="Small Grants",
+                     text="Our panel meets four times a year.\nDeadlines are 31 January, 30 April, 31 July and "
+                          "31 October 2027.\nGrants of up to £2,000."))
+    assert (f.deadline, f.status) == (date(2027, 1, 31), "open")
+    assert f.deadlines == [date(2027, 1, 31), date(2027, 4, 30), date(2027, 7, 31), date(2027, 10, 31)]

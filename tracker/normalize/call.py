@@ -225,11 +225,13 @@ def normalize_call(raw: RawCall, *, today: date, default_funder: str | None = No
     when = _dates(raw, today, detail)
     facts.problems.extend(when.unreadable)
     facts.deadline, facts.deadline_time, facts.opens = when.deadline, when.deadline_time, when.opens
+    facts.deadlines = list(when.deadlines)
     facts.rolling = when.rolling and not (when.deadline and when.deadline >= today)
     if "deadline" in s:
         deadline, at = _iso(s["deadline"])
         if deadline:
             facts.deadline, facts.deadline_time, facts.rolling = deadline, at, False
+            facts.deadlines = [deadline]
         elif s["deadline"]:
             facts.problems.append(f"deadline: unreadable structured value {s['deadline']!r}")
     if "opens" in s:
@@ -272,6 +274,8 @@ def normalize_call(raw: RawCall, *, today: date, default_funder: str | None = No
     facts.status = decide_status(
         today=today, deadline=facts.deadline, opens=facts.opens, rolling=facts.rolling, tbc=when.tbc, hint=hint
     )
+    if facts.deadline and facts.deadline not in facts.deadlines:
+        facts.deadlines = sorted({*facts.deadlines, facts.deadline})
     if facts.status == "upcoming" and when.tbc:
         facts.rolling = False
     return facts
