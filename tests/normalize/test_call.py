@@ -308,9 +308,11 @@ def test_funder_name_gives_the_area_only_when_the_text_names_none(funder, text, 
         ("The fund is paused while we review it.", "closed", None),
         ("This fund is now closed for new applications. It will reopen on 12 January 2027.", "upcoming",
          date(2027, 1, 12)),
-        ("Applications for this round have closed, and will reopen in spring 2027.", "upcoming", date(2027, 3, 1)),
+        ("Applications for this round have closed, and will reopen in spring 2027.", "upcoming", None),
+        ("The fund closed on 1 November 2026 and will reopen in spring 2027.", "upcoming", None),
         # a future opening is upcoming with its date
-        ("Applications will next open in March 2027.", "upcoming", date(2027, 3, 1)),
+        # (a month is not a day: it makes the call upcoming without an opening date)
+        ("Applications will next open in March 2027.", "upcoming", None),
         ("The next round opens on 5 January 2027.", "upcoming", date(2027, 1, 5)),
         # who may not apply, or what is not funded, says nothing about the intake
         ("We do not accept applications from individuals. Grants of up to £5,000.", "open", None),

@@ -226,21 +226,27 @@ def test_a_list_of_deadlines_gives_the_next_and_keeps_all():
 
 
 @pytest.mark.parametrize(
-    ("text", "opens"),
+    ("text", "later"),
     [
         ("Applications will next open in March 2027.", date(2027, 3, 1)),
         ("The fund will reopen in spring 2027.", date(2027, 3, 1)),
         ("We expect the programme to open in late January.", date(2027, 1, 20)),
         ("You may apply from May.", date(2027, 5, 1)),
+        ("The next round will open in spring 2027. Dates TBC.", date(2027, 3, 1)),
         # a month that is not an opening is not read
         ("Decisions are made in March 2027.", None),
         ("You may apply at any time.", None),
-        # a season the text itself calls not yet fixed gives no date
-        ("The next round will open in spring 2027. Dates TBC.", None),
     ],
 )
-def test_an_opening_given_as_a_month_or_season(text, opens):
-    assert dates_from_text(text, TODAY).opens == opens
+def test_an_opening_given_as_a_month_or_season_is_later_but_not_a_day(text, later):
+    found = dates_from_text(text, TODAY)
+    assert (found.later_opening, found.opens) == (later, None)
+
+
+def test_a_labelled_month_of_the_next_round_is_a_later_opening():
+    found = dates_from_fields({"Next round": "May 2027"}, TODAY)
+    assert (found.later_opening, found.opens, found.deadline) == (date(2027, 5, 1), None, None)
+    assert dates_from_fields({"Closing date": "March 2027"}, TODAY).later_opening is None
 
 
 def test_a_closed_round_that_says_when_it_reopens_gives_the_reopening():

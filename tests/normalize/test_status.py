@@ -39,6 +39,10 @@ def test_decide_status(kwargs, status):
         ("This grant is not open yet.", "upcoming"),
         ("Next round opens in August 2027.", "upcoming"),
         ("Coming soon", "upcoming"),
+        # a line that is only a badge
+        ("Sport Fund 2027\nUpcoming\nGrants for clubs.", "upcoming"),
+        ("Status: open", "open"),
+        ("Open spaces fund", None),
         ("Applications close on 3 May 2027.", None),
         ("Round 1: 30 April 2026 (closed)", None),
     ],

@@ -115,6 +115,7 @@ def _dates(raw: RawCall, today: date, detail: str) -> DateFacts:
         chosen.rolling = chosen.rolling or (other.rolling and not chosen.deadline)
         chosen.tbc = chosen.tbc or (other.tbc and not chosen.deadline)
         chosen.closed_hint = chosen.closed_hint or other.closed_hint
+        chosen.later_opening = chosen.later_opening or other.later_opening
     chosen.unreadable = labelled.unreadable
     if chosen.deadline and chosen.deadline_time is None:
         chosen.deadline_time = labelled.times.get(chosen.deadline) or prose.times.get(chosen.deadline)
@@ -264,6 +265,7 @@ def normalize_call(raw: RawCall, *, today: date, default_funder: str | None = No
 
     hint = s.get("status") if s.get("status") in _VALID_STATUS else None
     hint = hint or title_hint or ("closed" if when.closed_hint else None)
+    hint = hint or ("upcoming" if when.later_opening and not facts.opens and not facts.deadline else None)
     hint = hint or next((status_words(v) for k, v in raw.fields.items() if _STATUS_LABEL.match(k)), None)
     hint = (
         hint

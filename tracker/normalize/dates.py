@@ -98,13 +98,16 @@ class DateFacts:
     rolling: bool = False
     tbc: bool = False
     closed_hint: bool = False  # a deadline value saying "Closed" with no date
+    # an opening given only as a month or season ("will next open in March 2027"): the call is not
+    # open yet, but no day is given, so it is not `opens`
+    later_opening: date | None = None
     deadlines: list[date] = field(default_factory=list)
     times: dict[date, time] = field(default_factory=dict)  # closing time of each deadline date that has one
     unreadable: list[str] = field(default_factory=list)
 
     @property
     def found(self) -> bool:
-        return bool(self.deadline or self.opens or self.rolling or self.tbc or self.closed_hint)
+        return bool(self.deadline or self.opens or self.rolling or self.tbc or self.closed_hint or self.later_opening)
 
 
 def _year_for(day: int, month: int, today: date) -> date | None:
@@ -301,7 +304,8 @@ _PERIOD = re.compile(
 _SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 
 
-def _periods(sentence: str, found: list[tuple[re.Match[str], date, bool]], today: date) -> list[DateHit]:
+def _periods(sentence: str, found: list[tuple[re.Match[str], date, bool]], today: date,
+             role: Role | None = None) -> list[DateHit]:
     """An opening given as a month or season ("applications will next open in March", "will reopen
     in spring 2027"): the period's first day, when the nearest cue before it is an opening one.
     Only openings: a deadline needs its day."""
@@ -311,8 +315,8 @@ def _periods(sentence: str, found: list[tuple[re.Match[str], date, bool]], today
         if any(a < p.end() and p.start() < b for a, b in taken):
             continue
         ends_before = [b for _, b in taken if b <= p.start()]
-        if _role_of(sentence[max(ends_before, default=0) : p.start("part") if p["part"] else p.start("m") if p["m"]
-                             else p.start("s")]) != "opens":
+        if (role or _role_of(sentence[max(ends_before, default=0) : p.start("part") if p["part"] else p.start("m")
+                                      if p["m"] else p.start("s")])) != "opens":
             continue
         month = _MONTHS[p["m"][:3].lower()] if p["m"] else _SEASON_START[p["s"].lower()]
         day = {"mid": 15, "late": 20}.get((p["part"] or "").lower(), 1)
@@ -380,6 +384,19 @@ def _flags(text: str, facts: DateFacts, deadline_context: bool) -> None:
             facts.tbc = True
 
 
+def _approximate(hits: list[DateHit], today: date, facts: DateFacts) -> list[DateHit]:
+    """The hits with a day; a future month or season of opening, after any deadline given, is kept
+    as `later_opening` (a closed round that "will reopen in spring 2027" drops its past deadline)."""
+    later = sorted(h.when for h in hits if h.approx and h.when > today)
+    exact = [h for h in hits if not h.approx]
+    last = max((h.when for h in exact if h.role == "deadline"), default=None)
+    if later and (last is None or later[-1] > last):
+        facts.later_opening = later[-1]
+        if last is not None and last < today:
+            exact = [h for h in exact if h.role != "deadline"]
+    return exact
+
+
 def _finish(facts: DateFacts, today: date) -> DateFacts:
     if facts.deadline and facts.deadline >= today:
         facts.rolling = False
@@ -404,9 +421,8 @@ def closing_time(text: str) -> time | None:
 def dates_from_text(text: str, today: date) -> DateFacts:
     """Deadline, opening date, rolling and TBC flags from prose (or a listing card's text)."""
     facts = DateFacts()
+    _pick(_approximate(scan(text, today), today, facts), today, facts)
     _flags(text, facts, deadline_context=False)
-    # "expected to open in spring 2027; dates are to be confirmed": no date is given yet
-    _pick([h for h in scan(text, today) if not (h.approx and facts.tbc)], today, facts)
     return _finish(facts, today)
 
 
@@ -421,6 +437,8 @@ def dates_from_fields(fields: Mapping[str, str], today: date) -> DateFacts:
         if not _DATE_LABEL_RE.search(label) or role == "ignore":
             continue
         found = scan(value, today, default_role=role)
+        if not found and role in ("opens", None) and (bare := _PERIOD.fullmatch(f"in {value.strip(' .')}")):
+            found = _periods(bare.group(), [], today, role="opens")  # "Next round: May 2027"
         hits.extend(found)
         if role == "deadline" or role is None:
             _flags(value, facts, deadline_context=role == "deadline")
@@ -438,7 +456,7 @@ def dates_from_fields(fields: Mapping[str, str], today: date) -> DateFacts:
                 hits.append(DateHit(parsed[0], parsed[1], role))
             elif value.strip() and len(value) < 80:
                 facts.unreadable.append(f"{role}: unreadable {value.strip()!r}")
-    _pick(hits, today, facts)
+    _pick(_approximate(hits, today, facts), today, facts)
     return _finish(facts, today)
 
 

@@ -24,7 +24,9 @@ _CLOSED = re.compile(
     r"|stopped (?:taking|accepting) applications|deadline has passed",
     re.I,
 )
-_CLOSED_BADGE = re.compile(r"^\W*(?:closed|status:?\s*closed|now closed|closed for applications)\W*$", re.I)
+# a line that is only a status badge ("Closed", "Upcoming", "Status: open")
+_BADGE = re.compile(r"^\W*(?:status:?\s*)?(?:(?P<closed>(?:now )?closed(?: for applications)?)|(?P<upcoming>upcoming"
+                    r"|coming soon|opening soon)|(?P<open>(?:now )?open))\W*$", re.I)
 _UPCOMING = re.compile(
     r"\b(?:opening soon|coming soon|opens soon|not (?:yet )?open(?: yet)?|will (?:re)?open|expected to (?:re)?open"
     r"|(?:next )?round opens in|opens in (?:early |late |mid-?)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
@@ -34,7 +36,7 @@ _UPCOMING = re.compile(
 )
 _OPEN = re.compile(
     r"\b(?:now open|is open|open for applications|open to applications|accepting applications"
-    r"|apply now)\b|^\W*open\W*$",
+    r"|apply now)\b",
     re.I,
 )
 _TITLE_PREFIX = re.compile(
@@ -44,12 +46,12 @@ _TITLE_PREFIX = re.compile(
 
 def status_words(text: str) -> Hint | None:
     """What the page's own words say: 'closed', 'upcoming', 'open' or None."""
-    lines = text.splitlines() or [text]
-    if any(_CLOSED_BADGE.match(line) for line in lines) or _CLOSED.search(text):
+    badges = {m.lastgroup for m in map(_BADGE.match, text.splitlines() or [text]) if m}
+    if "closed" in badges or _CLOSED.search(text):
         return "closed"
-    if _UPCOMING.search(text):
+    if "upcoming" in badges or _UPCOMING.search(text):
         return "upcoming"
-    if _OPEN.search(text) or any(_OPEN.match(line) for line in lines):
+    if "open" in badges or _OPEN.search(text):
         return "open"
     return None
 
