@@ -330,3 +330,13 @@ def test_a_list_of_deadlines_gives_the_next_one_and_keeps_all():
                           "31 October 2027.\nGrants of up to £2,000."))
     assert (f.deadline, f.status) == (date(2027, 1, 31), "open")
     assert f.deadlines == [date(2027, 1, 31), date(2027, 4, 30), date(2027, 7, 31), date(2027, 10, 31)]
+
+
+def test_a_labelled_area_on_the_listing_card_beats_a_place_in_the_funds_name():
+    raw = RawCall(url="https://escf.example/arts", title="East Sussex Arts Grants Programme",
+                  text="Grants for community arts projects of up to £5,000.",
+                  listing_text="East Sussex Arts Grants Programme\nArea: Brighton and Hove, Hastings",
+                  listing_fields={"Area": "Brighton and Hove, Hastings"})
+    assert norm(raw, funder="East Sussex Community Foundation").areas == ["Brighton and Hove", "Hastings"]
+    raw.listing_fields, raw.listing_text = {}, ""
+    assert norm(raw, funder="East Sussex Community Foundation").areas == ["East Sussex"]

@@ -207,6 +207,9 @@ def test_one_closing_time_for_every_closing_date():
         ("Applications open from 4 May until 30 June 2027.", date(2027, 5, 4), date(2027, 6, 30)),
         # a range alone (a card's line, a table cell) is a window; its start takes the end's year
         ("1 November – 31 January 2027", date(2026, 11, 1), date(2027, 1, 31)),
+        ("Grant size: £500 to £5,000; Dates: 9 November 2026 – 26 April 2028", date(2026, 11, 9), date(2028, 4, 26)),
+        ("Opening and closing dates: Wednesday 12 May 2027 to October 25, 2027 at 17:00", date(2027, 5, 12),
+         date(2027, 10, 25)),
         # a range the projects run over, or one said to be something else, is neither
         ("Projects must run between 1 April 2027 and 31 March 2028.", None, None),
         ("Projects must be delivered between 1 April 2027 and 31 March 2028.", None, None),
@@ -252,3 +255,8 @@ def test_a_labelled_month_of_the_next_round_is_a_later_opening():
 def test_a_closed_round_that_says_when_it_reopens_gives_the_reopening():
     found = dates_from_text("The fund closed on 1 November 2026 and will reopen on 1 March 2027.", TODAY)
     assert (found.opens, found.deadline) == (date(2027, 3, 1), None)
+
+
+def test_a_dates_label_holding_a_range_gives_the_window():
+    found = dates_from_fields({"Dates": "31 July 2026 to 26th of April 2028"}, TODAY)
+    assert (found.opens, found.deadline) == (date(2026, 7, 31), date(2028, 4, 26))

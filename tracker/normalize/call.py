@@ -167,17 +167,16 @@ def _call_areas(structured: Any, raw: RawCall, title: str, detail: str, funder: 
 
 
 def _areas(raw: RawCall, title: str, detail: str, funder: str | None) -> list[str]:
+    """Where the call is open, from the most explicit statement: a labelled area (the page's, then
+    its listing card's), the page's sentences, the fund's name, the card's text, the funder's name."""
     labelled, labelled_ex = area_mod.areas_from_fields(raw.fields)
-    prose, prose_ex = area_mod.areas_in(f"{title}\n{detail}")
-    excluded = labelled_ex + prose_ex
-    for found in (labelled, prose):
+    card_labelled, card_ex = area_mod.areas_from_fields(raw.listing_fields)
+    prose, prose_ex = area_mod.areas_in(detail)
+    named, named_ex = area_mod.areas_in(title)
+    excluded = labelled_ex + card_ex + prose_ex + named_ex
+    for found in (labelled, card_labelled, prose, named, area_mod.areas_in(raw.listing_text)[0]):
         if found:
             return area_mod.resolve(found, excluded)
-    for fields, text in ((raw.listing_fields, raw.listing_text),):
-        card, card_ex = area_mod.areas_from_fields(fields)
-        card = card or area_mod.areas_in(text)[0]
-        if card:
-            return area_mod.resolve(card, excluded + card_ex)
     if funder:
         return area_mod.resolve(area_mod.areas_in(funder, org_filter=False)[0], excluded)
     return []

@@ -78,7 +78,7 @@ ROLLING_RE = re.compile(
 )
 TBC_RE = re.compile(r"\b(?:tbc|tba|tbd|to be (?:confirmed|announced|decided|agreed))\b", re.I)
 _TBC_CONTEXT = re.compile(r"\b(?:deadline|clos|date|round|open)", re.I)
-_DATE_LABEL_RE = re.compile(rf"\b(?:{_DEADLINE}|{_OPENS}|date|when|timetable|window|round)\b", re.I)
+_DATE_LABEL_RE = re.compile(rf"\b(?:{_DEADLINE}|{_OPENS}|dates?|when|timetable|window|round)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -221,8 +221,10 @@ def scan(text: str, today: date, default_role: Role | None = None) -> list[DateH
                     role = _role_of(prefix)
                     if role is None and prev_role == "opens" and _RANGE_JOIN.fullmatch(prefix):
                         role = "deadline"  # "between 1 May and 30 June", "1 May – 30 June"
-                    between = re.search(r"\bbetween\s*$", prefix, re.I)  # no deadline lies between two dates
-                    if (role in (None, "opens") or between) and _window_start(sentence, found, i):
+                    # no deadline lies between two dates; "Opening and closing dates: X to Y" names both
+                    both = re.search(r"\bbetween\s*$", prefix, re.I) or {"opens", "deadline"} <= {
+                        c.lastgroup for c in _CUE_RE.finditer(prefix)}
+                    if (role in (None, "opens") or both) and _window_start(sentence, found, i):
                         role = "opens"  # "The round runs from 1 May to 30 June": the range is the window
                     role = role or prev_role
                     if role is None and _POST_CLOSED.match(sentence[m.end() :]):
@@ -292,7 +294,8 @@ def _window_start(sentence: str, found: list[tuple[re.Match[str], date, bool]], 
     if _role_of(lead) == "ignore":
         return False
     lead = re.sub(r"(?:\s*\b(?:from|between|is|are|runs?|running|ran|will|be|open)\b)+\s*$", "", lead, flags=re.I)
-    return not lead.strip(" :–-") or bool(_WINDOW_SUBJECT.search(lead))
+    short_label = len(lead.split()) <= 4 and lead.rstrip().endswith(":") and _DATE_LABEL_RE.search(lead)
+    return not lead.strip(" :–-") or bool(short_label or _WINDOW_SUBJECT.search(lead))
 
 
 _PERIOD = re.compile(
