@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
+from tracker.normalize.orgs import FLIP_WORDS, NEG_APPLY
 from tracker.vocab import Vocabulary, load_vocabulary
 
 # an area's name that ends like this names an organisation, unless "area" etc. follows
@@ -43,13 +44,14 @@ _ORG_BEFORE = re.compile(
     # "funded by the UK Shared Prosperity Fund": the name of who pays, not where the call is open
     r"|(?:funded|supported|financed|backed|paid for) (?:by|through|from)(?: the)?)\s+$"
 )
-_EXCEPT = re.compile(r"\b(?:excluding|except(?: for| in)?|other than|apart from|outside(?: of)?|but not)\b", re.I)
-_NOT_ELIGIBLE = re.compile(
-    r"\b(?:not eligible|ineligible|not (?:open|available) to|cannot apply|can't apply"
-    r"|are not (?:covered|included)|not cover)\b",
-    re.I,
-)
+# the words that turn what follows against the sentence's predicate (shared with who may apply),
+# and a sentence that says its places may not apply ("we cannot fund projects in Norwich")
+_EXCEPT = re.compile(rf"\b(?:{FLIP_WORDS}|outside(?: of)?|but not)\b", re.I)
+_NOT_ELIGIBLE = re.compile(rf"{NEG_APPLY.pattern}|\bnot (?:covered|included)\b|\bnot cover\b", re.I)
+# no place but the whole world: the widest area the gazetteer has
+_WORLD = re.compile(r"\b(?:anywhere|any country) in the world\b|\bworld-?wide\b|\b(?:across|around) the world\b", re.I)
 _OUTSIDE_BEFORE = re.compile(r"\boutside(?: of)?(?: the)?\s*$", re.I)
+_WIDEST = "United Kingdom"
 _NATIONAL = re.compile(r"^\W*(?:national(?:ly)?|nation-?wide|all (?:of the )?uk|uk|whole of the uk)\W*$", re.I)
 AREA_LABEL = re.compile(
     r"^\W*(?:location|area|areas|region|where|geograph|coverage|country|countries|eligible area"
@@ -101,6 +103,8 @@ def areas_in(text: str, *, org_filter: bool = True) -> tuple[list[str], list[str
     excluded: list[str] = []
     for sentence in _sentences(text):
         hits = mentions(sentence, org_filter=org_filter)
+        if not hits and _WORLD.search(sentence):
+            found.append(_WIDEST)
         if not hits:
             continue
         if _NOT_ELIGIBLE.search(sentence):
@@ -179,7 +183,7 @@ def areas_from_fields(fields: Mapping[str, str]) -> tuple[list[str], list[str]]:
     for label, value in fields.items():
         if AREA_LABEL.match(label):
             if _NATIONAL.match(value):  # "Area: National" (in prose, "national" names too much else)
-                found.append("United Kingdom")
+                found.append(_WIDEST)
                 continue
             got, ex = areas_in(value, org_filter=False)
             found += got

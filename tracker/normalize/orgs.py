@@ -156,7 +156,7 @@ _NEG = re.compile(
     r"|nor)\b",
     re.I,
 )
-_NEG_APPLY = re.compile(
+NEG_APPLY = re.compile(
     r"\b(?:cannot|can ?not|can't|could not|may not|must not|will not|won't|do not|does not|are not|is not|not)"
     r"\s+(?:\w+\s+){0,3}?(?:apply|bid|eligible|fund|accept|lead|hold|receive|submit|pay for|support|open to)\b"
     # "children who are excluded from school" is the topic, not who may apply
@@ -203,12 +203,12 @@ _RELATIVE = re.compile(r"\b(?:whose|which|so that|in order to)\b", re.I)
 _PAREN = re.compile(r"\(([^()]*)\)")
 # Words that turn what follows against the predicate that governs it: "X can apply, but not Y",
 # "anyone may apply except Y", "Y cannot apply unless ...", "organisations other than Y cannot apply".
-_FLIP_WORDS = r"except|excluding|other than|apart from|with the exception of|unless|save for"
+FLIP_WORDS = r"except|excluding|other than|apart from|with the exception of|unless|save for"
 _NOT = r"not\b(?!-|\s+(?:for[- ]profit|only|limited|just|least)\b)"  # "not-for-profit", "not only" do not negate
-_FLIP = re.compile(rf"^\W*(?:(?P<not>(?:but\s+)?{_NOT})|(?:but\s+)?(?:{_FLIP_WORDS})\b)", re.I)
+_FLIP = re.compile(rf"^\W*(?:(?P<not>(?:but\s+)?{_NOT})|(?:but\s+)?(?:{FLIP_WORDS})\b)", re.I)
 _CLAUSE = re.compile(
     r"(?<=[.;!?])\s+|;\s*|,\s+(?:and|but|while|whereas)\s+(?!not\b)|\s+but\s+(?=\w+\s+(?:can|may|are|is|do|will|must)\b)"
-    rf"|\n|,?\s+(?=but {_NOT})|,\s*(?={_NOT})|,?\s+(?=(?:{_FLIP_WORDS})\b)"
+    rf"|\n|,?\s+(?=but {_NOT})|,\s*(?={_NOT})|,?\s+(?=(?:{FLIP_WORDS})\b)"
 )
 _HEAD_POS = re.compile(
     r"^\W*(?:who (?:can|may|could|should|is able to) (?:apply|bid|put forward|submit)|who (?:is|are) eligible"
@@ -355,7 +355,7 @@ def _read_line(line: str, section: str | None, elig: list[str], excl: list[str])
                 used = used or bool(found)
                 carry = []
                 continue
-            negative = bool(_NEG.search(bare) and (section is not None or _NEG_APPLY.search(bare)))
+            negative = bool(_NEG.search(bare) and (section is not None or NEG_APPLY.search(bare)))
             neutral = not negative and bool(_NEUTRAL.search(_PAREN.sub(" ", clause)))
             positive = not (negative or neutral) and (section == "eligible" or bool(_POS.search(clause)))
             if negative or positive:
