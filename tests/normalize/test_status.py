@@ -43,6 +43,8 @@ def test_decide_status(kwargs, status):
         ("Sport Fund 2027\nUpcoming\nGrants for clubs.", "upcoming"),
         ("Status: open", "open"),
         ("Open spaces fund", None),
+        # who the fund is not open to says nothing of when it opens
+        ("Exclusions\nThe fund is not open to:\nSchools and colleges", None),
         ("Applications close on 3 May 2027.", None),
         ("Round 1: 30 April 2026 (closed)", None),
     ],

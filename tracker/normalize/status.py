@@ -28,7 +28,7 @@ _CLOSED = re.compile(
 _BADGE = re.compile(r"^\W*(?:status:?\s*)?(?:(?P<closed>(?:now )?closed(?: for applications)?)|(?P<upcoming>upcoming"
                     r"|coming soon|opening soon)|(?P<open>(?:now )?open))\W*$", re.I)
 _UPCOMING = re.compile(
-    r"\b(?:opening soon|coming soon|opens soon|not (?:yet )?open(?: yet)?|will (?:re)?open|expected to (?:re)?open"
+    r"\b(?:opening soon|coming soon|opens soon|not (?:yet )?open(?: yet)?(?! to\b)|will (?:re)?open|expected to (?:re)?open"
     r"|(?:next )?round opens in|opens in (?:early |late |mid-?)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
     r"|spring|summer|autumn|winter)|due to open|launch(?:es)? (?:soon|in)|not open for applications yet"
     r"|(?:you can )?apply from \d)",
