@@ -313,6 +313,8 @@ def test_funder_name_gives_the_area_only_when_the_text_names_none(funder, text, 
         # a future opening is upcoming with its date
         # (a month is not a day: it makes the call upcoming without an opening date)
         ("Applications will next open in March 2027.", "upcoming", None),
+        ("Next round opens in August 2027.", "upcoming", None),
+        ("The next round opens in early spring.", "upcoming", None),
         ("The next round opens on 5 January 2027.", "upcoming", date(2027, 1, 5)),
         # who may not apply, or what is not funded, says nothing about the intake
         ("We do not accept applications from individuals. Grants of up to £5,000.", "open", None),

@@ -37,7 +37,6 @@ def test_decide_status(kwargs, status):
         ("Closed", "closed"),
         ("THE PROPERTY FUND IS NOW OPEN", "open"),
         ("This grant is not open yet.", "upcoming"),
-        ("Next round opens in August 2027.", "upcoming"),
         ("Coming soon", "upcoming"),
         # a line that is only a badge
         ("Sport Fund 2027\nUpcoming\nGrants for clubs.", "upcoming"),

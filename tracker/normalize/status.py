@@ -27,11 +27,10 @@ _CLOSED = re.compile(
 # a line that is only a status badge ("Closed", "Upcoming", "Status: open")
 _BADGE = re.compile(r"^\W*(?:status:?\s*)?(?:(?P<closed>(?:now )?closed(?: for applications)?)|(?P<upcoming>upcoming"
                     r"|coming soon|opening soon)|(?P<open>(?:now )?open))\W*$", re.I)
+# (an opening month or season, "opens in August 2027", is read by dates as a later opening)
 _UPCOMING = re.compile(
-    r"\b(?:opening soon|coming soon|opens soon|not (?:yet )?open(?: yet)?(?! to\b)|will (?:re)?open|expected to (?:re)?open"
-    r"|(?:next )?round opens in|opens in (?:early |late |mid-?)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec"
-    r"|spring|summer|autumn|winter)|due to open|launch(?:es)? (?:soon|in)|not open for applications yet"
-    r"|(?:you can )?apply from \d)",
+    r"\b(?:opening soon|coming soon|opens soon|not (?:yet )?open(?: yet)?(?! to\b)|will (?:re)?open"
+    r"|expected to (?:re)?open|due to open|launch(?:es)? (?:soon|in)|(?:you can )?apply from \d)",
     re.I,
 )
 _OPEN = re.compile(
