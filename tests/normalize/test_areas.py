@@ -140,3 +140,18 @@ def test_places_anywhere_in_the_uk(text, areas):
 )
 def test_negation_and_scope_of_areas(text, areas):
     assert resolved(text) == areas
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        # the area an organisation covers is named through the organisation
+        ("The area covered by Dorset Police", ["Dorset Police area"]),
+        ("The fund covers the area policed by Cambridgeshire Constabulary.", ["Cambridgeshire Constabulary area"]),
+        # the organisation alone is not the area
+        ("Dorset Police are funding this.", []),
+    ],
+)
+def test_the_area_covered_by_an_organisation(text, areas):
+    assert resolved(text) == areas
+    assert resolve(*areas_from_fields({"Location": text})) == areas or not areas

@@ -48,6 +48,9 @@ _ORG_BEFORE = re.compile(
 # and a sentence that says its places may not apply ("we cannot fund projects in Norwich")
 _EXCEPT = re.compile(rf"\b(?:{FLIP_WORDS}|outside(?: of)?|but not)\b", re.I)
 _NOT_ELIGIBLE = re.compile(rf"{NEG_APPLY.pattern}|\bnot (?:covered|included)\b|\bnot cover\b", re.I)
+# "the area covered by Dorset Police", "communities served by Kent County Council": the organisation's area
+_SERVED = re.compile(r"\b(?:area|areas|communities|places|county|district)\s+(?:covered|served|policed)\s+by\s+"
+                     r"(?:the\s+)?(?P<org>(?:[A-Z][\w'&-]*\s+(?:and\s+)?)+?(?:Police|Constabulary|Council))\b")
 # no place but the whole world: the widest area the gazetteer has
 _WORLD = re.compile(r"\b(?:anywhere|any country) in the world\b|\bworld-?wide\b|\b(?:across|around) the world\b", re.I)
 _OUTSIDE_BEFORE = re.compile(r"\boutside(?: of)?(?: the)?\s*$", re.I)
@@ -93,6 +96,20 @@ def mentions(text: str, *, org_filter: bool = True) -> list[tuple[int, str]]:
     return out
 
 
+def _served(sentence: str) -> list[tuple[int, str]]:
+    """The areas of the organisations a sentence says the call's area is covered or served by."""
+    out = []
+    for m in _SERVED.finditer(sentence):
+        org = m["org"]
+        while org:  # "Dorset Police", else the name without its leading words ("the Dorset Police")
+            area = lookup(f"{org} area") or lookup(org)
+            if area:
+                out.append((m.start("org"), area))
+                break
+            org = org.partition(" ")[2]
+    return out
+
+
 def _sentences(text: str) -> Iterable[str]:
     return (s for s in re.split(r"(?<=[.!?;])\s+|\n", text) if s.strip())
 
@@ -102,7 +119,10 @@ def areas_in(text: str, *, org_filter: bool = True) -> tuple[list[str], list[str
     found: list[str] = []
     excluded: list[str] = []
     for sentence in _sentences(text):
-        hits = mentions(sentence, org_filter=org_filter)
+        served = _served(sentence)
+        spans = [(m.start("org"), m.end("org")) for m in _SERVED.finditer(sentence)] if served else []
+        hits = [h for h in mentions(sentence, org_filter=org_filter) if not any(a <= h[0] < b for a, b in spans)]
+        hits = sorted(hits + served)
         if not hits and _WORLD.search(sentence):
             found.append(_WIDEST)
         if not hits:
