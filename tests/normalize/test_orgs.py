@@ -295,3 +295,18 @@ def test_a_labelled_value_holding_lists_reads_each_lead_in():
 )
 def test_a_negation_inside_the_sentence_is_honoured(text, eligible, excluded):
     assert both(text) == (eligible, excluded)
+
+
+@pytest.mark.parametrize(
+    ("text", "eligible"),
+    [
+        # who a fund "is for" is the object of "for"; a purpose names no applicant
+        ("Grants are for work that will prevent crime and help small businesses grow.", set()),
+        ("The fund is for charities, community groups and schools in Kent.", {"charity", "community_group", "school"}),
+        # a noun used as a modifier is not an applicant
+        ("Grants are for work that will support business growth.", set()),
+        ("Any business or charity can apply.", {"business", "charity"}),
+    ],
+)
+def test_the_object_of_for_and_modifier_nouns(text, eligible):
+    assert both(text) == (eligible, set())

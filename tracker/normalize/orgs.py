@@ -132,7 +132,8 @@ _TERMS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
         (_IND,),
     ),
     (
-        r"(?:small and medium[- ]sized |small |local |private |profit[- ]making |commercial )?business(?:es)?"
+        r"(?:small and medium[- ]sized |small |local |private |profit[- ]making |commercial )?(?:businesses|business"
+        r"(?!\s+(?!(?:and|or|nor|in|of|to|for|with|that|who|which|are|is|can|may|must|will|based)\b)[a-z]))"
         r"|(?:private|commercial|profit[- ]making|limited) compan(?:y|ies)|compan(?:y|ies)"
         r"|private (?:sector|providers?|organisations?)|\bsmes?\b"
         r"|(?<![-\w])for[- ]profit (?:organisations|bodies|companies)"
@@ -192,6 +193,8 @@ _GRANT_FOR = re.compile(
     r"|\s*[.,;:]|\s*$)",
     re.I,
 )
+_FOR = re.compile(r"(?:is|are) (?:only )?for", re.I)
+_OBJECT_END = re.compile(r"\s+(?:that|which|who|whose|to|in|across|within|where|so|working|helping|based)\b", re.I)
 _NEUTRAL = re.compile(
     r"\b(?:as|be|become|being) (?:a |the )?(?:delivery |project )?partners?\b|\b(?:delivery|project) partners?\b"
     r"|\bpartnerships? that include|\bthrough the lead\b|\bcommission them\b|\bsupport bids\b"
@@ -358,6 +361,10 @@ def _read_line(line: str, section: str | None, elig: list[str], excl: list[str])
             negative = bool(_NEG.search(bare) and (section is not None or NEG_APPLY.search(bare)))
             neutral = not negative and bool(_NEUTRAL.search(_PAREN.sub(" ", clause)))
             positive = not (negative or neutral) and (section == "eligible" or bool(_POS.search(clause)))
+            if positive and section != "eligible" and (cue := _POS.search(clause)) and _FOR.fullmatch(cue.group()):
+                # "The fund is for charities and schools in Kent": who it is for is the object of "for";
+                # "Grants are for work that will help small businesses grow" names no applicant
+                positive = bool(orgs_in(_OBJECT_END.split(clause[cue.end():], 1)[0]))
             if negative or positive:
                 governing = "excluded" if negative else "eligible"
             if not (negative or neutral or positive or section):
