@@ -41,6 +41,8 @@ def test_decide_status(kwargs, status):
         # a line that is only a badge
         ("Sport Fund 2027\nUpcoming\nGrants for clubs.", "upcoming"),
         ("Status: open", "open"),
+        # an open phrase under a negation is not open
+        ("Our team is never accepting applications by post.", None),
         ("Open spaces fund", None),
         # who the fund is not open to says nothing of when it opens
         ("Exclusions\nThe fund is not open to:\nSchools and colleges", None),

@@ -13,8 +13,8 @@ Hint = Literal["open", "upcoming", "closed"]
 # "closed to new applications"; or the intake as a whole is negated: "we are not currently accepting
 # applications", "applications are not being accepted at this time" (not "... from individuals", which
 # says who may apply).
-_WHOLE = (r"(?=\s*(?:[.;,!)]|$|at (?:the moment|this time|present)|for (?:this|the current|now)|until|right now"
-          r"|currently))")
+_WHOLE = (r"(?=\s*(?:[.;,!)]|$|at (?:the moment|this time|present)|(?:for|to|into) (?:this|the|our) (?:current |next )?"
+          r"(?:fund|round|programme|scheme|grant)|for now|until|right now|currently))")
 _CLOSED = re.compile(
     r"\b(?:is|are|was|has|have|been|now|remains?|fund|programme|scheme|grant|round)\s+(?:(?:now|currently|"
     r"temporarily|been)\s+)*(?:closed|paused|suspended)\b(?! (?:on|at) \d)|\bclosed (?:to|for) (?:new )?applica"
@@ -38,6 +38,7 @@ _OPEN = re.compile(
     r"|apply now)\b",
     re.I,
 )
+_NEGATED = re.compile(r"\b(?:not|no longer|never)\s+(?:\w+\s+)?$|n't\s+(?:\w+\s+)?$", re.I)
 _TITLE_PREFIX = re.compile(
     r"^\s*(?P<word>closed|coming soon|opening soon|open now|now open|open|upcoming)\s*[:\-–—|]\s*", re.I
 )
@@ -50,7 +51,8 @@ def status_words(text: str) -> Hint | None:
         return "closed"
     if "upcoming" in badges or _UPCOMING.search(text):
         return "upcoming"
-    if "open" in badges or _OPEN.search(text):
+    if "open" in badges or any(not _NEGATED.search(text[max(0, m.start() - 30) : m.start()])
+                               for m in _OPEN.finditer(text)):
         return "open"
     return None
 
