@@ -260,3 +260,9 @@ def test_a_closed_round_that_says_when_it_reopens_gives_the_reopening():
 def test_a_dates_label_holding_a_range_gives_the_window():
     found = dates_from_fields({"Dates": "31 July 2026 to 26th of April 2028"}, TODAY)
     assert (found.opens, found.deadline) == (date(2026, 7, 31), date(2028, 4, 26))
+
+
+@pytest.mark.parametrize("text", ["Applications are accepted throughout the year and considered monthly.",
+                                  "You can apply year-round.", "Open all year round."])
+def test_year_round_intake_is_rolling(text):
+    assert dates_from_text(text, TODAY).rolling

@@ -70,8 +70,9 @@ _POST_CLOSED = re.compile(r"^\s*[(\[]?\s*(?:closed|deadline passed|now closed)\b
 _SENT_END = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])|;\s+|\s+\|\s+|\t")
 
 ROLLING_RE = re.compile(
-    r"\brolling\b|\bongoing\b|\bno (?:closing |fixed |set )?(?:deadline|closing date)|\bopen all (?:year|the time)"
-    r"|\ball year(?: round)?\b|\bany ?time\b|\buntil (?:all )?(?:the )?(?:funds?|money|budget) (?:is|are|has|have)"
+    r"\brolling\b|\bongoing\b|\bno (?:closing |fixed |set )?(?:deadline|closing date)|\bopen all the time"
+    r"|\b(?:all|throughout the|round the) year\b|\byear[- ]round\b|\bany ?time\b"
+    r"|\buntil (?:all )?(?:the )?(?:funds?|money|budget) (?:is|are|has|have)"
     r" (?:been )?(?:spent|allocated|used|committed|exhausted)|\bwhile (?:funds|money) lasts?\b"
     r"|\bopen continuously\b|\bnone\b.{0,5}\brolling",
     re.I,
