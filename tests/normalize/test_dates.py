@@ -266,3 +266,8 @@ def test_a_dates_label_holding_a_range_gives_the_window():
                                   "You can apply year-round.", "Open all year round."])
 def test_year_round_intake_is_rolling(text):
     assert dates_from_text(text, TODAY).rolling
+
+
+def test_a_range_whose_end_has_a_time():
+    found = dates_from_text("Dates: 17th December 2026 to noon, 6th October 2027", TODAY)
+    assert (found.opens, found.deadline, found.deadline_time) == (date(2026, 12, 17), date(2027, 10, 6), time(12, 0))

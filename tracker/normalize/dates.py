@@ -155,6 +155,12 @@ def _time_of(m: re.Match[str] | None) -> time | None:
 
 
 _RANGE_JOIN = re.compile(r"\s*(?:and|to|until|-|–|—)\s*", re.I)
+_TIME_IN_GAP = re.compile(rf"(?:\b(?:at|by)\s+)?{_TIME}\s*(?:,|\bon\b)?\s*", re.I)
+
+
+def _joined(gap: str) -> bool:
+    """Whether the text between two dates joins them as a range ("to", "–", "to noon, ")."""
+    return bool(_RANGE_JOIN.fullmatch(_TIME_IN_GAP.sub(" ", gap)))
 
 
 def _role_of(prefix: str) -> Role | None:
@@ -220,7 +226,7 @@ def scan(text: str, today: date, default_role: Role | None = None) -> list[DateH
                     row_has_date = True
                     prefix = sentence[prev_end : m.start()]
                     role = _role_of(prefix)
-                    if role is None and prev_role == "opens" and _RANGE_JOIN.fullmatch(prefix):
+                    if role is None and prev_role == "opens" and _joined(prefix):
                         role = "deadline"  # "between 1 May and 30 June", "1 May – 30 June"
                     # no deadline lies between two dates; "Opening and closing dates: X to Y" names both
                     both = re.search(r"\bbetween\s*$", prefix, re.I) or {"opens", "deadline"} <= {
@@ -289,7 +295,7 @@ def _window_start(sentence: str, found: list[tuple[re.Match[str], date, bool]], 
     if i + 1 >= len(found):
         return False
     m, nxt = found[i][0], found[i + 1][0]
-    if not _RANGE_JOIN.fullmatch(sentence[m.end() : nxt.start()]):
+    if not _joined(sentence[m.end() : nxt.start()]):
         return False
     lead = sentence[: m.start()]
     if _role_of(lead) == "ignore":
