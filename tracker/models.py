@@ -67,6 +67,7 @@ class Opportunity(SQLModel, table=True):
     summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     deadline: date | None = Field(default=None, index=True)
     deadline_time: str | None = None  # HH:MM
+    deadlines: list = _json()  # ISO dates of every closing date the page gives; `deadline` is the next one
     rolling: bool = False
     opens: date | None = None
     amount_min: int | None = None

@@ -83,11 +83,15 @@ def upsert_calls(
     return outcomes
 
 
+def _deadlines(facts: Facts) -> list[str]:
+    return [d.isoformat() for d in facts.deadlines]
+
+
 def _new_row(facts: Facts, source: Source | None, now: datetime) -> dict[str, object]:
     values = facts_values(facts)
     return dict(url=facts.url, source_id=source.id if source else None, content_hash=content_hash(values),
                 first_seen=now, last_seen=now, last_changed=now, problems=list(facts.problems),
-                body=facts.body, duplicate_of_id=None, **values)
+                body=facts.body, deadlines=_deadlines(facts), duplicate_of_id=None, **values)
 
 
 def _new(facts: Facts, source: Source | None, now: datetime) -> Opportunity:
@@ -101,6 +105,8 @@ def _update(session: Session, opp: Opportunity, facts: Facts, source: Source | N
     opp.last_seen = now
     if facts.body and opp.body != facts.body:  # page text is kept current without a revision
         opp.body = facts.body
+    if list(opp.deadlines or []) != _deadlines(facts):  # so is the list: the next one is `deadline`
+        opp.deadlines = _deadlines(facts)
     if source is not None and opp.source_id is None:
         opp.source_id = source.id
     if opp.content_hash == digest:
@@ -131,7 +137,16 @@ def refresh_statuses(session: Session, today: date) -> int:
     query = select(Opportunity).options(defer(Opportunity.body)).where(Opportunity.status != "closed")
     for opp in session.exec(query):
         new = opp.status
-        if opp.deadline and opp.deadline < today and not opp.rolling:
+        later = sorted(d for d in (opp.deadlines or []) if d >= today.isoformat())
+        if opp.deadline and opp.deadline < today and later:
+            # quarterly panels: the next closing date on the page is now the deadline
+            session.add(OpportunityRevision(opportunity_id=opp.id, changes={
+                "deadline": [opp.deadline.isoformat(), later[0]]}))
+            opp.deadline = date.fromisoformat(later[0])
+            opp.last_changed = utcnow()
+            session.add(opp)
+            changed += 1
+        elif opp.deadline and opp.deadline < today and not opp.rolling:
             new = "closed"
         elif opp.status == "upcoming" and opp.opens and opp.opens <= today:
             new = "open"

@@ -74,6 +74,25 @@ def test_statuses_follow_the_calendar(engine) -> None:
         assert status == {"1": "closed", "2": "open", "3": "open"}
 
 
+def test_a_passed_deadline_moves_on_to_the_next_one_the_page_gave(engine) -> None:
+    quarterly = [date(2026, 10, 31), date(2027, 1, 31), date(2027, 4, 30)]
+    with Session(engine) as s:
+        upsert_calls(s, [_facts(url="https://a.example/panels", deadline=date(2026, 10, 31), deadlines=quarterly)],
+                     None)
+        s.commit()
+        assert refresh_statuses(s, date(2026, 11, 26)) == 1
+        s.commit()
+        row = s.exec(select(Opportunity)).one()
+        assert (row.deadline, row.status) == (date(2027, 1, 31), "open")
+        assert row.deadlines == ["2026-10-31", "2027-01-31", "2027-04-30"]
+        assert s.exec(select(OpportunityRevision)).one().changes == {"deadline": ["2026-10-31", "2027-01-31"]}
+        # a re-crawl keeps the list current without a revision of its own
+        upsert_call(s, _facts(url="https://a.example/panels", deadline=date(2027, 1, 31), deadlines=quarterly[1:]),
+                    None)
+        s.commit()
+        assert s.exec(select(Opportunity)).one().deadlines == ["2027-01-31", "2027-04-30"]
+
+
 def test_same_programme_on_two_sources_is_linked_to_the_owner(engine) -> None:
     with Session(engine) as s:
         pcc = Funder(name="PCC")

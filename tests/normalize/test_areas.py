@@ -115,3 +115,43 @@ def test_funder_named_after_an_area_is_not_the_area():
 )
 def test_places_anywhere_in_the_uk(text, areas):
     assert resolved(text) == areas
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        # the same words that turn round who may apply turn round where
+        ("We fund projects in Norfolk, unless they are in Norwich.",
+         ["Breckland", "Broadland", "Great Yarmouth", "Kings Lynn and West Norfolk", "North Norfolk", "South Norfolk"]),
+        ("Projects anywhere in England except London.",
+         ["North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands", "East of England",
+          "South East", "South West"]),
+        ("The fund covers Norfolk but not Norwich, which has its own scheme.",
+         ["Breckland", "Broadland", "Great Yarmouth", "Kings Lynn and West Norfolk", "North Norfolk", "South Norfolk"]),
+        # a sentence saying its places may not apply names exclusions
+        ("Groups across Norfolk can apply. We cannot fund projects in Norwich.",
+         ["Breckland", "Broadland", "Great Yarmouth", "Kings Lynn and West Norfolk", "North Norfolk", "South Norfolk"]),
+        # scope without a place
+        ("Projects can take place anywhere in the world.", ["United Kingdom"]),
+        ("The fund is open to organisations across the UK.", ["United Kingdom"]),
+        ("This is a UK-wide programme.", ["United Kingdom"]),
+        ("A programme for charities in England and Wales.", ["England", "Wales"]),
+    ],
+)
+def test_negation_and_scope_of_areas(text, areas):
+    assert resolved(text) == areas
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        # the area an organisation covers is named through the organisation
+        ("The area covered by Dorset Police", ["Dorset Police area"]),
+        ("The fund covers the area policed by Cambridgeshire Constabulary.", ["Cambridgeshire Constabulary area"]),
+        # the organisation alone is not the area
+        ("Dorset Police are funding this.", []),
+    ],
+)
+def test_the_area_covered_by_an_organisation(text, areas):
+    assert resolved(text) == areas
+    assert resolve(*areas_from_fields({"Location": text})) == areas or not areas

@@ -296,3 +296,50 @@ def test_fuller_name_takes_the_year_from_the_text():
 def test_funder_name_gives_the_area_only_when_the_text_names_none(funder, text, areas):
     raw = RawCall(url="https://pcc.example/fund", title="Community Safety Fund", text=text)
     assert norm(raw, funder).areas == areas
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "opens"),
+    [
+        # a closure notice is not an open call; a reopening date makes it upcoming
+        ("We are not currently accepting applications.", "closed", None),
+        ("Applications are not being accepted at this time.", "closed", None),
+        ("Applications are currently closed.", "closed", None),
+        ("We are not currently accepting applications to this fund.", "closed", None),
+        ("The fund is paused while we review it.", "closed", None),
+        ("This fund is now closed for new applications. It will reopen on 12 January 2027.", "upcoming",
+         date(2027, 1, 12)),
+        ("Applications for this round have closed, and will reopen in spring 2027.", "upcoming", None),
+        ("The fund closed on 1 November 2026 and will reopen in spring 2027.", "upcoming", None),
+        # a future opening is upcoming with its date
+        # (a month is not a day: it makes the call upcoming without an opening date)
+        ("Applications will next open in March 2027.", "upcoming", None),
+        ("Next round opens in August 2027.", "upcoming", None),
+        ("The next round opens in early spring.", "upcoming", None),
+        ("The next round opens on 5 January 2027.", "upcoming", date(2027, 1, 5)),
+        # who may not apply, or what is not funded, says nothing about the intake
+        ("We do not accept applications from individuals. Grants of up to £5,000.", "open", None),
+        ("We do not accept applications for capital costs. Grants of up to £5,000.", "open", None),
+    ],
+)
+def test_closure_notices_and_future_openings(text, status, opens):
+    f = norm(RawCall(url="https://cf.example/fund", title="Community Fund", text=text))
+    assert (f.status, f.opens) == (status, opens)
+
+
+def test_a_list_of_deadlines_gives_the_next_one_and_keeps_all():
+    f = norm(RawCall(url="https://cf.example/panels", title="Small Grants",
+                     text="Our panel meets four times a year.\nDeadlines are 31 January, 30 April, 31 July and "
+                          "31 October 2027.\nGrants of up to £2,000."))
+    assert (f.deadline, f.status) == (date(2027, 1, 31), "open")
+    assert f.deadlines == [date(2027, 1, 31), date(2027, 4, 30), date(2027, 7, 31), date(2027, 10, 31)]
+
+
+def test_a_labelled_area_on_the_listing_card_beats_a_place_in_the_funds_name():
+    raw = RawCall(url="https://escf.example/arts", title="East Sussex Arts Grants Programme",
+                  text="Grants for community arts projects of up to £5,000.",
+                  listing_text="East Sussex Arts Grants Programme\nArea: Brighton and Hove, Hastings",
+                  listing_fields={"Area": "Brighton and Hove, Hastings"})
+    assert norm(raw, funder="East Sussex Community Foundation").areas == ["Brighton and Hove", "Hastings"]
+    raw.listing_fields, raw.listing_text = {}, ""
+    assert norm(raw, funder="East Sussex Community Foundation").areas == ["East Sussex"]

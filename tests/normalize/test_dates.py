@@ -196,3 +196,78 @@ def test_one_closing_time_for_every_closing_date():
     assert closing_time("Applications must reach us by 5pm on the closing date.") == time(17, 0)
     assert closing_time("Our online form closes at noon on the closing date.") == time(12, 0)
     assert closing_time("Decisions are made at 5pm on Fridays.") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "opens", "deadline"),
+    [
+        # the round, the call or the applications run the range: it is the window to apply
+        ("The round is running from 1 March to 30 April 2027.", date(2027, 3, 1), date(2027, 4, 30)),
+        ("Round 4 runs between 1 February and 15 March 2027.", date(2027, 2, 1), date(2027, 3, 15)),
+        ("Applications open from 4 May until 30 June 2027.", date(2027, 5, 4), date(2027, 6, 30)),
+        # a range alone (a card's line, a table cell) is a window; its start takes the end's year
+        ("1 November – 31 January 2027", date(2026, 11, 1), date(2027, 1, 31)),
+        ("Grant size: £500 to £5,000; Dates: 9 November 2026 – 26 April 2028", date(2026, 11, 9), date(2028, 4, 26)),
+        ("Opening and closing dates: Wednesday 12 May 2027 to October 25, 2027 at 17:00", date(2027, 5, 12),
+         date(2027, 10, 25)),
+        # a range the projects run over, or one said to be something else, is neither
+        ("Projects must run between 1 April 2027 and 31 March 2028.", None, None),
+        ("Projects must be delivered between 1 April 2027 and 31 March 2028.", None, None),
+        ("Drop-in sessions run from 3 May to 7 May 2027.", None, None),
+    ],
+)
+def test_a_date_range_gives_opening_and_deadline(text, opens, deadline):
+    found = dates_from_text(text, TODAY)
+    assert (found.opens, found.deadline) == (opens, deadline)
+
+
+def test_a_list_of_deadlines_gives_the_next_and_keeps_all():
+    found = dates_from_text("Our panels meet quarterly. Deadlines are 31 January, 30 April, 31 July, 31 October 2027.",
+                            date(2027, 3, 2))
+    assert found.deadline == date(2027, 4, 30)
+    assert found.deadlines == [date(2027, 1, 31), date(2027, 4, 30), date(2027, 7, 31), date(2027, 10, 31)]
+
+
+@pytest.mark.parametrize(
+    ("text", "later"),
+    [
+        ("Applications will next open in March 2027.", date(2027, 3, 1)),
+        ("The fund will reopen in spring 2027.", date(2027, 3, 1)),
+        ("We expect the programme to open in late January.", date(2027, 1, 20)),
+        ("You may apply from May.", date(2027, 5, 1)),
+        ("The next round will open in spring 2027. Dates TBC.", date(2027, 3, 1)),
+        # a month that is not an opening is not read
+        ("Decisions are made in March 2027.", None),
+        ("You may apply at any time.", None),
+    ],
+)
+def test_an_opening_given_as_a_month_or_season_is_later_but_not_a_day(text, later):
+    found = dates_from_text(text, TODAY)
+    assert (found.later_opening, found.opens) == (later, None)
+
+
+def test_a_labelled_month_of_the_next_round_is_a_later_opening():
+    found = dates_from_fields({"Next round": "May 2027"}, TODAY)
+    assert (found.later_opening, found.opens, found.deadline) == (date(2027, 5, 1), None, None)
+    assert dates_from_fields({"Closing date": "March 2027"}, TODAY).later_opening is None
+
+
+def test_a_closed_round_that_says_when_it_reopens_gives_the_reopening():
+    found = dates_from_text("The fund closed on 1 November 2026 and will reopen on 1 March 2027.", TODAY)
+    assert (found.opens, found.deadline) == (date(2027, 3, 1), None)
+
+
+def test_a_dates_label_holding_a_range_gives_the_window():
+    found = dates_from_fields({"Dates": "31 July 2026 to 26th of April 2028"}, TODAY)
+    assert (found.opens, found.deadline) == (date(2026, 7, 31), date(2028, 4, 26))
+
+
+@pytest.mark.parametrize("text", ["Applications are accepted throughout the year and considered monthly.",
+                                  "You can apply year-round.", "Open all year round."])
+def test_year_round_intake_is_rolling(text):
+    assert dates_from_text(text, TODAY).rolling
+
+
+def test_a_range_whose_end_has_a_time():
+    found = dates_from_text("Dates: 17th December 2026 to noon, 6th October 2027", TODAY)
+    assert (found.opens, found.deadline, found.deadline_time) == (date(2026, 12, 17), date(2027, 10, 6), time(12, 0))

@@ -244,3 +244,69 @@ def test_eligibility_text_is_kept_once():
     found = merge([eligibility_from_fields({"Who can apply": sentence}),
                    read_eligibility(f"Who can apply\n{sentence}")])
     assert found.text == sentence, found.text  # and no heading left on its own
+
+
+@pytest.mark.parametrize(
+    ("text", "eligible", "excluded"),
+    [
+        # a list's own lead-in decides its items, whatever the heading above says
+        ("Eligibility\nYou can apply if you are one of the following:\nParish councils\nSchools\n"
+         "The following are not eligible:\nUnitary authorities\nIndividual people\nProfit-making businesses",
+         {"town_parish_council", "school"}, {"local_authority", "individual", "business"}),
+        ("Who can apply?\nThe following are not eligible:\nLocal authorities\nSole traders\n"
+         "We welcome applications from:\nSchools and academies\nCharities",
+         {"school", "charity"}, {"local_authority", "business"}),
+        # a silent lead-in leaves the heading's polarity
+        ("Who can apply\nThis includes:\nRegistered charities\nParish councils",
+         {"charity", "town_parish_council"}, set()),
+        # a paragraph after the list is not one of its items
+        ("Eligibility\nWe will not accept applications from:\nIndividuals\n"
+         "Charities working with young people in the county are particularly encouraged to get in touch with us.",
+         {"charity"}, {"individual"}),
+    ],
+)
+def test_a_lists_lead_in_gives_its_polarity(text, eligible, excluded):
+    assert both(text) == (eligible, excluded)
+
+
+def test_a_labelled_value_holding_lists_reads_each_lead_in():
+    e = eligibility_from_fields({"Who can apply?": "You can apply if you are one of the following:; Schools and "
+                                 "colleges; Town councils; You cannot apply if you are:; Local authorities; "
+                                 "Private individuals"})
+    assert (set(e.eligible), set(e.excluded)) == ({"school", "town_parish_council"}, {"local_authority", "individual"})
+
+
+@pytest.mark.parametrize(
+    ("text", "eligible", "excluded"),
+    [
+        # what follows "but not", "except", "other than", "unless" turns the predicate that governs it round
+        ("Applications are welcome from registered charities and parish councils, but not from local authorities "
+         "or profit-making businesses.", {"charity", "town_parish_council"}, {"local_authority", "business"}),
+        ("Any constituted group may apply, with the exception of schools.", {"community_group"}, {"school"}),
+        ("Businesses cannot apply unless they are social enterprises.", {"social_enterprise"}, {"business"}),
+        ("Organisations other than registered charities cannot apply.", {"charity"}, set()),
+        ("All not-for-profit organisations can apply except individuals and businesses.",
+         {"charity", "community_group", "social_enterprise"}, {"individual", "business"}),
+        # not-for-profit is not a negation
+        ("Not-for-profit organisations can apply.", {"charity", "community_group", "social_enterprise"}, set()),
+        ("Who can apply?\nNot-for-profit bodies with a formal constitution: clubs, charities and schools. Businesses "
+         "run for profit are not eligible.", {"community_group", "charity", "school"}, {"business"}),
+    ],
+)
+def test_a_negation_inside_the_sentence_is_honoured(text, eligible, excluded):
+    assert both(text) == (eligible, excluded)
+
+
+@pytest.mark.parametrize(
+    ("text", "eligible"),
+    [
+        # who a fund "is for" is the object of "for"; a purpose names no applicant
+        ("Grants are for work that will prevent crime and help small businesses grow.", set()),
+        ("The fund is for charities, community groups and schools in Kent.", {"charity", "community_group", "school"}),
+        # a noun used as a modifier is not an applicant
+        ("Grants are for work that will support business growth.", set()),
+        ("Any business or charity can apply.", {"business", "charity"}),
+    ],
+)
+def test_the_object_of_for_and_modifier_nouns(text, eligible):
+    assert both(text) == (eligible, set())

@@ -37,8 +37,15 @@ def test_decide_status(kwargs, status):
         ("Closed", "closed"),
         ("THE PROPERTY FUND IS NOW OPEN", "open"),
         ("This grant is not open yet.", "upcoming"),
-        ("Next round opens in August 2027.", "upcoming"),
         ("Coming soon", "upcoming"),
+        # a line that is only a badge
+        ("Sport Fund 2027\nUpcoming\nGrants for clubs.", "upcoming"),
+        ("Status: open", "open"),
+        # an open phrase under a negation is not open
+        ("Our team is never accepting applications by post.", None),
+        ("Open spaces fund", None),
+        # who the fund is not open to says nothing of when it opens
+        ("Exclusions\nThe fund is not open to:\nSchools and colleges", None),
         ("Applications close on 3 May 2027.", None),
         ("Round 1: 30 April 2026 (closed)", None),
     ],
@@ -54,3 +61,8 @@ def test_title_prefix():
         "upcoming",
     )
     assert split_title_prefix("Open Doors Fund") == ("Open Doors Fund", None)
+
+
+def test_a_closed_fund_with_a_future_opening_is_upcoming():
+    assert decide_status(today=TODAY, deadline=None, opens=date(2027, 3, 1), hint="closed") == "upcoming"
+    assert decide_status(today=TODAY, deadline=None, opens=date(2026, 3, 1), hint="closed") == "closed"

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
+from tracker.normalize.orgs import FLIP_WORDS, NEG_APPLY
 from tracker.vocab import Vocabulary, load_vocabulary
 
 # an area's name that ends like this names an organisation, unless "area" etc. follows
@@ -43,13 +44,17 @@ _ORG_BEFORE = re.compile(
     # "funded by the UK Shared Prosperity Fund": the name of who pays, not where the call is open
     r"|(?:funded|supported|financed|backed|paid for) (?:by|through|from)(?: the)?)\s+$"
 )
-_EXCEPT = re.compile(r"\b(?:excluding|except(?: for| in)?|other than|apart from|outside(?: of)?|but not)\b", re.I)
-_NOT_ELIGIBLE = re.compile(
-    r"\b(?:not eligible|ineligible|not (?:open|available) to|cannot apply|can't apply"
-    r"|are not (?:covered|included)|not cover)\b",
-    re.I,
-)
+# the words that turn what follows against the sentence's predicate (shared with who may apply),
+# and a sentence that says its places may not apply ("we cannot fund projects in Norwich")
+_EXCEPT = re.compile(rf"\b(?:{FLIP_WORDS}|outside(?: of)?|but not)\b", re.I)
+_NOT_ELIGIBLE = re.compile(rf"{NEG_APPLY.pattern}|\bnot (?:covered|included)\b|\bnot cover\b", re.I)
+# "the area covered by Dorset Police", "communities served by Kent County Council": the organisation's area
+_SERVED = re.compile(r"\b(?:area|areas|communities|places|county|district)\s+(?:covered|served|policed)\s+by\s+"
+                     r"(?:the\s+)?(?P<org>(?:[A-Z][\w'&-]*\s+(?:and\s+)?)+?(?:Police|Constabulary|Council))\b")
+# no place but the whole world: the widest area the gazetteer has
+_WORLD = re.compile(r"\b(?:anywhere|any country) in the world\b|\bworld-?wide\b|\b(?:across|around) the world\b", re.I)
 _OUTSIDE_BEFORE = re.compile(r"\boutside(?: of)?(?: the)?\s*$", re.I)
+_WIDEST = "United Kingdom"
 _NATIONAL = re.compile(r"^\W*(?:national(?:ly)?|nation-?wide|all (?:of the )?uk|uk|whole of the uk)\W*$", re.I)
 AREA_LABEL = re.compile(
     r"^\W*(?:location|area|areas|region|where|geograph|coverage|country|countries|eligible area"
@@ -91,6 +96,20 @@ def mentions(text: str, *, org_filter: bool = True) -> list[tuple[int, str]]:
     return out
 
 
+def _served(sentence: str) -> list[tuple[int, str]]:
+    """The areas of the organisations a sentence says the call's area is covered or served by."""
+    out = []
+    for m in _SERVED.finditer(sentence):
+        org = m["org"]
+        while org:  # "Dorset Police", else the name without its leading words ("the Dorset Police")
+            area = lookup(f"{org} area") or lookup(org)
+            if area:
+                out.append((m.start("org"), area))
+                break
+            org = org.partition(" ")[2]
+    return out
+
+
 def _sentences(text: str) -> Iterable[str]:
     return (s for s in re.split(r"(?<=[.!?;])\s+|\n", text) if s.strip())
 
@@ -100,7 +119,12 @@ def areas_in(text: str, *, org_filter: bool = True) -> tuple[list[str], list[str
     found: list[str] = []
     excluded: list[str] = []
     for sentence in _sentences(text):
-        hits = mentions(sentence, org_filter=org_filter)
+        served = _served(sentence)
+        spans = [(m.start("org"), m.end("org")) for m in _SERVED.finditer(sentence)] if served else []
+        hits = [h for h in mentions(sentence, org_filter=org_filter) if not any(a <= h[0] < b for a, b in spans)]
+        hits = sorted(hits + served)
+        if not hits and _WORLD.search(sentence):
+            found.append(_WIDEST)
         if not hits:
             continue
         if _NOT_ELIGIBLE.search(sentence):
@@ -179,7 +203,7 @@ def areas_from_fields(fields: Mapping[str, str]) -> tuple[list[str], list[str]]:
     for label, value in fields.items():
         if AREA_LABEL.match(label):
             if _NATIONAL.match(value):  # "Area: National" (in prose, "national" names too much else)
-                found.append("United Kingdom")
+                found.append(_WIDEST)
                 continue
             got, ex = areas_in(value, org_filter=False)
             found += got

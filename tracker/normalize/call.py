@@ -115,6 +115,7 @@ def _dates(raw: RawCall, today: date, detail: str) -> DateFacts:
         chosen.rolling = chosen.rolling or (other.rolling and not chosen.deadline)
         chosen.tbc = chosen.tbc or (other.tbc and not chosen.deadline)
         chosen.closed_hint = chosen.closed_hint or other.closed_hint
+        chosen.later_opening = chosen.later_opening or other.later_opening
     chosen.unreadable = labelled.unreadable
     if chosen.deadline and chosen.deadline_time is None:
         chosen.deadline_time = labelled.times.get(chosen.deadline) or prose.times.get(chosen.deadline)
@@ -166,17 +167,16 @@ def _call_areas(structured: Any, raw: RawCall, title: str, detail: str, funder: 
 
 
 def _areas(raw: RawCall, title: str, detail: str, funder: str | None) -> list[str]:
+    """Where the call is open, from the most explicit statement: a labelled area (the page's, then
+    its listing card's), the page's sentences, the fund's name, the card's text, the funder's name."""
     labelled, labelled_ex = area_mod.areas_from_fields(raw.fields)
-    prose, prose_ex = area_mod.areas_in(f"{title}\n{detail}")
-    excluded = labelled_ex + prose_ex
-    for found in (labelled, prose):
+    card_labelled, card_ex = area_mod.areas_from_fields(raw.listing_fields)
+    prose, prose_ex = area_mod.areas_in(detail)
+    named, named_ex = area_mod.areas_in(title)
+    excluded = labelled_ex + card_ex + prose_ex + named_ex
+    for found in (labelled, card_labelled, prose, named, area_mod.areas_in(raw.listing_text)[0]):
         if found:
             return area_mod.resolve(found, excluded)
-    for fields, text in ((raw.listing_fields, raw.listing_text),):
-        card, card_ex = area_mod.areas_from_fields(fields)
-        card = card or area_mod.areas_in(text)[0]
-        if card:
-            return area_mod.resolve(card, excluded + card_ex)
     if funder:
         return area_mod.resolve(area_mod.areas_in(funder, org_filter=False)[0], excluded)
     return []
@@ -225,11 +225,13 @@ def normalize_call(raw: RawCall, *, today: date, default_funder: str | None = No
     when = _dates(raw, today, detail)
     facts.problems.extend(when.unreadable)
     facts.deadline, facts.deadline_time, facts.opens = when.deadline, when.deadline_time, when.opens
+    facts.deadlines = list(when.deadlines)
     facts.rolling = when.rolling and not (when.deadline and when.deadline >= today)
     if "deadline" in s:
         deadline, at = _iso(s["deadline"])
         if deadline:
             facts.deadline, facts.deadline_time, facts.rolling = deadline, at, False
+            facts.deadlines = [deadline]
         elif s["deadline"]:
             facts.problems.append(f"deadline: unreadable structured value {s['deadline']!r}")
     if "opens" in s:
@@ -262,6 +264,7 @@ def normalize_call(raw: RawCall, *, today: date, default_funder: str | None = No
 
     hint = s.get("status") if s.get("status") in _VALID_STATUS else None
     hint = hint or title_hint or ("closed" if when.closed_hint else None)
+    hint = hint or ("upcoming" if when.later_opening and not facts.opens and not facts.deadline else None)
     hint = hint or next((status_words(v) for k, v in raw.fields.items() if _STATUS_LABEL.match(k)), None)
     hint = (
         hint
@@ -272,6 +275,8 @@ def normalize_call(raw: RawCall, *, today: date, default_funder: str | None = No
     facts.status = decide_status(
         today=today, deadline=facts.deadline, opens=facts.opens, rolling=facts.rolling, tbc=when.tbc, hint=hint
     )
+    if facts.deadline and facts.deadline not in facts.deadlines:
+        facts.deadlines = sorted({*facts.deadlines, facts.deadline})
     if facts.status == "upcoming" and when.tbc:
         facts.rolling = False
     return facts

@@ -51,7 +51,7 @@ _IGNORE = (
     r"|clarification|questions?|enquir(?:y|ies)|decisions?|outcomes?|notif(?:y|ied)|announce[ds]?"
     r"|panel|interviews?|spen[dt]|spending|completed|contract|deliver(?:y|ed)?|start date|starts?"
     r"|begins?|awarded|awards? (?:are|were|will be) (?:made|presented)|ceremony|presented|meets?|meeting"
-    r"|expires?|between|period|term|reported|report(?:ing)? by|payments?|paid|funded activity"
+    r"|expires?|period|term|reported|report(?:ing)? by|payments?|paid|funded activity"
     r"|last round|previous round|news"
 )
 _DEADLINE = (
@@ -70,15 +70,16 @@ _POST_CLOSED = re.compile(r"^\s*[(\[]?\s*(?:closed|deadline passed|now closed)\b
 _SENT_END = re.compile(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])|;\s+|\s+\|\s+|\t")
 
 ROLLING_RE = re.compile(
-    r"\brolling\b|\bongoing\b|\bno (?:closing |fixed |set )?(?:deadline|closing date)|\bopen all (?:year|the time)"
-    r"|\ball year(?: round)?\b|\bany ?time\b|\buntil (?:all )?(?:the )?(?:funds?|money|budget) (?:is|are|has|have)"
+    r"\brolling\b|\bongoing\b|\bno (?:closing |fixed |set )?(?:deadline|closing date)|\bopen all the time"
+    r"|\b(?:all|throughout the|round the) year\b|\byear[- ]round\b|\bany ?time\b"
+    r"|\buntil (?:all )?(?:the )?(?:funds?|money|budget) (?:is|are|has|have)"
     r" (?:been )?(?:spent|allocated|used|committed|exhausted)|\bwhile (?:funds|money) lasts?\b"
     r"|\bopen continuously\b|\bnone\b.{0,5}\brolling",
     re.I,
 )
 TBC_RE = re.compile(r"\b(?:tbc|tba|tbd|to be (?:confirmed|announced|decided|agreed))\b", re.I)
 _TBC_CONTEXT = re.compile(r"\b(?:deadline|clos|date|round|open)", re.I)
-_DATE_LABEL_RE = re.compile(rf"\b(?:{_DEADLINE}|{_OPENS}|date|when|timetable|window|round)\b", re.I)
+_DATE_LABEL_RE = re.compile(rf"\b(?:{_DEADLINE}|{_OPENS}|dates?|when|timetable|window|round)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class DateHit:
     at: time | None
     role: Role | None
     year_given: bool = True
+    approx: bool = False  # a month or season, not a day
 
 
 @dataclass
@@ -97,13 +99,16 @@ class DateFacts:
     rolling: bool = False
     tbc: bool = False
     closed_hint: bool = False  # a deadline value saying "Closed" with no date
+    # an opening given only as a month or season ("will next open in March 2027"): the call is not
+    # open yet, but no day is given, so it is not `opens`
+    later_opening: date | None = None
     deadlines: list[date] = field(default_factory=list)
     times: dict[date, time] = field(default_factory=dict)  # closing time of each deadline date that has one
     unreadable: list[str] = field(default_factory=list)
 
     @property
     def found(self) -> bool:
-        return bool(self.deadline or self.opens or self.rolling or self.tbc or self.closed_hint)
+        return bool(self.deadline or self.opens or self.rolling or self.tbc or self.closed_hint or self.later_opening)
 
 
 def _year_for(day: int, month: int, today: date) -> date | None:
@@ -150,7 +155,12 @@ def _time_of(m: re.Match[str] | None) -> time | None:
 
 
 _RANGE_JOIN = re.compile(r"\s*(?:and|to|until|-|–|—)\s*", re.I)
-_APPLY_BETWEEN = re.compile(r"\b(?:appl\w*|submi\w*|bids?|proposals?|accept\w*|open)\b[^.;]*\bbetween\s*$", re.I)
+_TIME_IN_GAP = re.compile(rf"(?:\b(?:at|by)\s+)?{_TIME}\s*(?:,|\bon\b)?\s*", re.I)
+
+
+def _joined(gap: str) -> bool:
+    """Whether the text between two dates joins them as a range ("to", "–", "to noon, ")."""
+    return bool(_RANGE_JOIN.fullmatch(_TIME_IN_GAP.sub(" ", gap)))
 
 
 def _role_of(prefix: str) -> Role | None:
@@ -175,8 +185,6 @@ def _role_of(prefix: str) -> Role | None:
         strong, weak = kind, False  # type: ignore[assignment]
     if weak and strong != "ignore":
         return "deadline"
-    if strong == "ignore" and _APPLY_BETWEEN.search(prefix):
-        return "opens"  # "applications can be submitted between <opens> and <deadline>"
     return strong
 
 
@@ -213,15 +221,18 @@ def scan(text: str, today: date, default_role: Role | None = None) -> list[DateH
             column_role = _label_role(header[col]) if len(cells) == len(header) and len(cells) > 1 else None
             for sentence in _SENT_END.split(cell):
                 prev_end, prev_role, in_sentence = 0, None, 0
-                for m in DATE_RE.finditer(sentence):
-                    when, year_given = _build(m, today)
-                    if when is None:
-                        continue
+                found = _dates_of(sentence, today)
+                for i, (m, when, year_given) in enumerate(found):
                     row_has_date = True
                     prefix = sentence[prev_end : m.start()]
                     role = _role_of(prefix)
-                    if role is None and prev_role == "opens" and _RANGE_JOIN.fullmatch(prefix):
+                    if role is None and prev_role == "opens" and _joined(prefix):
                         role = "deadline"  # "between 1 May and 30 June", "1 May – 30 June"
+                    # no deadline lies between two dates; "Opening and closing dates: X to Y" names both
+                    both = re.search(r"\bbetween\s*$", prefix, re.I) or {"opens", "deadline"} <= {
+                        c.lastgroup for c in _CUE_RE.finditer(prefix)}
+                    if (role in (None, "opens") or both) and _window_start(sentence, found, i):
+                        role = "opens"  # "The round runs from 1 May to 30 June": the range is the window
                     role = role or prev_role
                     if role is None and _POST_CLOSED.match(sentence[m.end() :]):
                         role = "deadline"
@@ -232,12 +243,101 @@ def scan(text: str, today: date, default_role: Role | None = None) -> list[DateH
                     prev_end, prev_role = m.end(), role
                     recent = [(sentence, role)]
                     in_sentence += 1
+                for period in _periods(sentence, found, today):  # "will reopen in spring 2027"
+                    hits.append(period)
+                    in_sentence += 1
                 hits[len(hits) - in_sentence:] = _one_time_for_the_list(hits[len(hits) - in_sentence:])
             recent.append((cell, None))
             del recent[:-8]
         if len(cells) > 1 and not row_has_date:
             header = cells
     return hits
+
+
+_LIST_JOIN = re.compile(r"\s*(?:,|and|or|to|until|till|-|–|—|&)?\s*(?:,|and|or|to|until|till|-|–|—|&)?\s*", re.I)
+
+
+def _dates_of(sentence: str, today: date) -> list[tuple[re.Match[str], date, bool]]:
+    """The dates of one sentence. In a list or range of dates where only a later one gives its
+    year ("31 January, 30 April and 31 July 2027", "1 November – 31 January 2027"), the earlier
+    ones take that year, stepping back a year where the months wrap."""
+    found = []
+    for m in DATE_RE.finditer(sentence):
+        when, year_given = _build(m, today)
+        if when is not None:
+            found.append((m, when, year_given))
+    for i in range(len(found) - 2, -1, -1):
+        m, when, year_given = found[i]
+        nxt_m, nxt, nxt_given = found[i + 1]
+        if year_given or not nxt_given or not _LIST_JOIN.fullmatch(sentence[m.end() : nxt_m.start()]):
+            continue
+        try:
+            when = when.replace(year=nxt.year)
+            if when > nxt:
+                when = when.replace(year=nxt.year - 1)
+        except ValueError:  # 29 February
+            continue
+        found[i] = (m, when, True)
+    return found
+
+
+# The subject of a sentence that runs a date range as the time to apply: the round, window, call or fund,
+# or the applications themselves (not the projects, events or payments, whose cues are _IGNORE).
+_WINDOW_SUBJECT = re.compile(
+    r"\b(?:rounds?|window|call|funds?|grants?|schemes?|programmes?|applications?|bids?|it)\b", re.I
+)
+
+
+def _window_start(sentence: str, found: list[tuple[re.Match[str], date, bool]], i: int) -> bool:
+    """Whether date i starts a range ("from X to Y", "between X and Y", "X – Y") that is the
+    application window: the range stands alone (a table cell, a labelled value) or the sentence's
+    subject is the round or the applications, and nothing before it says it is something else."""
+    if i + 1 >= len(found):
+        return False
+    m, nxt = found[i][0], found[i + 1][0]
+    if not _joined(sentence[m.end() : nxt.start()]):
+        return False
+    lead = sentence[: m.start()]
+    if _role_of(lead) == "ignore":
+        return False
+    lead = re.sub(r"(?:\s*\b(?:from|between|is|are|runs?|running|ran|will|be|open)\b)+\s*$", "", lead, flags=re.I)
+    short_label = len(lead.split()) <= 4 and lead.rstrip().endswith(":") and _DATE_LABEL_RE.search(lead)
+    return not lead.strip(" :–-") or bool(short_label or _WINDOW_SUBJECT.search(lead))
+
+
+_PERIOD = re.compile(
+    rf"\b(?:in|from|during|by|for|after|until|of)\s+(?:the\s+)?(?:(?P<part>early|mid|late|end of|the end of"
+    rf"|beginning of|start of)\s*-?\s*)?(?:(?P<m>{_MON})|(?P<s>spring|summer|autumn|fall|winter))\b\.?"
+    r"(?:\s+(?P<y>(?:19|20)\d\d))?(?![\d:])",
+    re.I,
+)
+_SEASON_START = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+
+
+def _periods(sentence: str, found: list[tuple[re.Match[str], date, bool]], today: date,
+             role: Role | None = None) -> list[DateHit]:
+    """An opening given as a month or season ("applications will next open in March", "will reopen
+    in spring 2027"): the period's first day, when the nearest cue before it is an opening one.
+    Only openings: a deadline needs its day."""
+    taken = [(m.start(), m.end()) for m, _, _ in found]
+    out = []
+    for p in _PERIOD.finditer(sentence):
+        if any(a < p.end() and p.start() < b for a, b in taken):
+            continue
+        ends_before = [b for _, b in taken if b <= p.start()]
+        if (role or _role_of(sentence[max(ends_before, default=0) : p.start("part") if p["part"] else p.start("m")
+                                      if p["m"] else p.start("s")])) != "opens":
+            continue
+        month = _MONTHS[p["m"][:3].lower()] if p["m"] else _SEASON_START[p["s"].lower()]
+        day = {"mid": 15, "late": 20}.get((p["part"] or "").lower(), 1)
+        if p["y"]:
+            when = date(int(p["y"]), month, day)
+        else:  # the next such month that has not ended
+            when = date(today.year, month, day)
+            if (when.year, when.month) < (today.year, today.month):
+                when = date(today.year + 1, month, day)
+        out.append(DateHit(when, None, "opens", bool(p["y"]), approx=True))
+    return out
 
 
 def _one_time_for_the_list(hits: list[DateHit]) -> list[DateHit]:
@@ -273,7 +373,12 @@ def _pick(hits: Iterable[DateHit], today: date, facts: DateFacts) -> None:
             chosen = max((p for p in deadlines if p[0] == chosen[0]), key=lambda p: p[1] is not None)
         facts.deadline, facts.deadline_time = chosen
     if opens:
-        if facts.deadline:
+        reopens = [o for o in opens if o > today and facts.deadline and o > facts.deadline]
+        if facts.deadline and facts.deadline < today and reopens:
+            # "closed on 1 November 2026; it will reopen on 1 March 2027": the next round's opening,
+            # and the past deadline was the last round's
+            facts.opens, facts.deadline, facts.deadline_time = reopens[0], None, None
+        elif facts.deadline:
             before = [o for o in opens if o <= facts.deadline]
             facts.opens = before[-1] if before else None
         else:
@@ -287,6 +392,19 @@ def _flags(text: str, facts: DateFacts, deadline_context: bool) -> None:
             facts.rolling = True
         if TBC_RE.search(sentence) and (deadline_context or _TBC_CONTEXT.search(sentence)):
             facts.tbc = True
+
+
+def _approximate(hits: list[DateHit], today: date, facts: DateFacts) -> list[DateHit]:
+    """The hits with a day; a future month or season of opening, after any deadline given, is kept
+    as `later_opening` (a closed round that "will reopen in spring 2027" drops its past deadline)."""
+    later = sorted(h.when for h in hits if h.approx and h.when > today)
+    exact = [h for h in hits if not h.approx]
+    last = max((h.when for h in exact if h.role == "deadline"), default=None)
+    if later and (last is None or later[-1] > last):
+        facts.later_opening = later[-1]
+        if last is not None and last < today:
+            exact = [h for h in exact if h.role != "deadline"]
+    return exact
 
 
 def _finish(facts: DateFacts, today: date) -> DateFacts:
@@ -313,7 +431,7 @@ def closing_time(text: str) -> time | None:
 def dates_from_text(text: str, today: date) -> DateFacts:
     """Deadline, opening date, rolling and TBC flags from prose (or a listing card's text)."""
     facts = DateFacts()
-    _pick(scan(text, today), today, facts)
+    _pick(_approximate(scan(text, today), today, facts), today, facts)
     _flags(text, facts, deadline_context=False)
     return _finish(facts, today)
 
@@ -329,6 +447,8 @@ def dates_from_fields(fields: Mapping[str, str], today: date) -> DateFacts:
         if not _DATE_LABEL_RE.search(label) or role == "ignore":
             continue
         found = scan(value, today, default_role=role)
+        if not found and role in ("opens", None) and (bare := _PERIOD.fullmatch(f"in {value.strip(' .')}")):
+            found = _periods(bare.group(), [], today, role="opens")  # "Next round: May 2027"
         hits.extend(found)
         if role == "deadline" or role is None:
             _flags(value, facts, deadline_context=role == "deadline")
@@ -346,7 +466,7 @@ def dates_from_fields(fields: Mapping[str, str], today: date) -> DateFacts:
                 hits.append(DateHit(parsed[0], parsed[1], role))
             elif value.strip() and len(value) < 80:
                 facts.unreadable.append(f"{role}: unreadable {value.strip()!r}")
-    _pick(hits, today, facts)
+    _pick(_approximate(hits, today, facts), today, facts)
     return _finish(facts, today)
 
 

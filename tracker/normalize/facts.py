@@ -17,6 +17,7 @@ class Facts:
     summary: str = ""
     deadline: date | None = None
     deadline_time: time | None = None
+    deadlines: list[date] = field(default_factory=list)  # every closing date the page gives (quarterly panels)
     rolling: bool = False
     opens: date | None = None
     amount_min: int | None = None  # whole pounds

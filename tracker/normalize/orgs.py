@@ -132,7 +132,8 @@ _TERMS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
         (_IND,),
     ),
     (
-        r"(?:small and medium[- ]sized |small |local |private |profit[- ]making |commercial )?business(?:es)?"
+        r"(?:small and medium[- ]sized |small |local |private |profit[- ]making |commercial )?(?:businesses|business"
+        r"(?!\s+(?!(?:and|or|nor|in|of|to|for|with|that|who|which|are|is|can|may|must|will|based)\b)[a-z]))"
         r"|(?:private|commercial|profit[- ]making|limited) compan(?:y|ies)|compan(?:y|ies)"
         r"|private (?:sector|providers?|organisations?)|\bsmes?\b"
         r"|(?<![-\w])for[- ]profit (?:organisations|bodies|companies)"
@@ -142,8 +143,8 @@ _TERMS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
         (_BIZ,),
         (_BIZ,),
     ),
-    (r"local authorit(?:y|ies)|(?:mayoral )?combined (?:county )?authorit(?:y|ies)|(?<!arts )councils?\b"
-     r"|local government", (_LA,), (_LA,)),
+    (r"(?:local|unitary|principal) authorit(?:y|ies)|(?:mayoral )?combined (?:county )?authorit(?:y|ies)"
+     r"|(?<!arts )councils?\b|local government", (_LA,), (_LA,)),
 ]
 # One pass, leftmost match first; at one position the earlier (more specific) term wins.
 _TERM_RE = re.compile("|".join(rf"(?P<t{i}>\b(?:{p}))" for i, (p, _, _) in enumerate(_TERMS)))
@@ -156,7 +157,7 @@ _NEG = re.compile(
     r"|nor)\b",
     re.I,
 )
-_NEG_APPLY = re.compile(
+NEG_APPLY = re.compile(
     r"\b(?:cannot|can ?not|can't|could not|may not|must not|will not|won't|do not|does not|are not|is not|not)"
     r"\s+(?:\w+\s+){0,3}?(?:apply|bid|eligible|fund|accept|lead|hold|receive|submit|pay for|support|open to)\b"
     # "children who are excluded from school" is the topic, not who may apply
@@ -169,8 +170,8 @@ _POS = re.compile(
     r"\b(?:can|may|could|are able to|were able to|is able to|will be able to|are eligible to|are invited to)"
     r" (?:also |still |now )?"
     r"(?:apply|bid|submit|put forward|lead)\b|\beligible\b|\bopen to\b|\bwelcome (?:bids|applications|proposals)"
-    r"|\b(?:applications?|bids?|proposals) from\b|\bmust be (?:made |led )?by\b|\b(?:is|are) (?:only )?for\b"
-    r"|\bsuitable for\b|\byou must be an?\b|\bif you are an?\b"
+    r"|\b(?:applications?|bids?|proposals) (?:\w+ ){0,3}?from\b|\bmust be (?:made |led )?by\b"
+    r"|\b(?:is|are) (?:only )?for\b|\bsuitable for\b|\byou must be an?\b|\bif you are an?\b"
     r"|\boffer(?:s|ed)? (?:grants? )?(?:of )?(?:up to )?£[\d,.]+k? to\b"
     r"|\bas can\b|\baward(?:s|ing)? grants\b[^.]{0,60}\bto\b|\bavailable to\b"
     r"|\b(?:partnerships?|bids?|applications?|projects?)"
@@ -192,6 +193,8 @@ _GRANT_FOR = re.compile(
     r"|\s*[.,;:]|\s*$)",
     re.I,
 )
+_FOR = re.compile(r"(?:is|are) (?:only )?for", re.I)
+_OBJECT_END = re.compile(r"\s+(?:that|which|who|whose|to|in|across|within|where|so|working|helping|based)\b", re.I)
 _NEUTRAL = re.compile(
     r"\b(?:as|be|become|being) (?:a |the )?(?:delivery |project )?partners?\b|\b(?:delivery|project) partners?\b"
     r"|\bpartnerships? that include|\bthrough the lead\b|\bcommission them\b|\bsupport bids\b"
@@ -201,9 +204,14 @@ _NEUTRAL = re.compile(
 _PROVIDE = re.compile(r"\banything (?:that )?[^,.;]{0,60}?\bshould (?:provide|fund|pay for)\b", re.I)
 _RELATIVE = re.compile(r"\b(?:whose|which|so that|in order to)\b", re.I)
 _PAREN = re.compile(r"\(([^()]*)\)")
+# Words that turn what follows against the predicate that governs it: "X can apply, but not Y",
+# "anyone may apply except Y", "Y cannot apply unless ...", "organisations other than Y cannot apply".
+FLIP_WORDS = r"except|excluding|other than|apart from|with the exception of|unless|save for"
+_NOT = r"not\b(?!-|\s+(?:for[- ]profit|only|limited|just|least)\b)"  # "not-for-profit", "not only" do not negate
+_FLIP = re.compile(rf"^\W*(?:(?P<not>(?:but\s+)?{_NOT})|(?:but\s+)?(?:{FLIP_WORDS})\b)", re.I)
 _CLAUSE = re.compile(
-    r"(?<=[.;!?])\s+|;\s*|,\s+(?:and|but|while|whereas)\s+|\s+but\s+(?=\w+\s+(?:can|may|are|is|do|will|must)\b)"
-    r"|\n"
+    r"(?<=[.;!?])\s+|;\s*|,\s+(?:and|but|while|whereas)\s+(?!not\b)|\s+but\s+(?=\w+\s+(?:can|may|are|is|do|will|must)\b)"
+    rf"|\n|,?\s+(?=but {_NOT})|,\s*(?={_NOT})|,?\s+(?=(?:{FLIP_WORDS})\b)"
 )
 _HEAD_POS = re.compile(
     r"^\W*(?:who (?:can|may|could|should|is able to) (?:apply|bid|put forward|submit)|who (?:is|are) eligible"
@@ -251,7 +259,7 @@ class Eligibility:
 def orgs_in(text: str, *, negative: bool = False) -> list[str]:
     """Applicant types named in a phrase, in order; no polarity logic."""
     keys: list[str] = []
-    text = _PROVIDE.sub(" ", _PAREN.sub(_paren, text.lower()))
+    text = _PROVIDE.sub(" ", _PAREN.sub(_paren, text.lower().replace("’", "'")))
     if negative and _ALL_ORGS.match(text):
         keys.extend((_CH, _CG, _SE, _LA, _BIZ))
     for m in _TERM_RE.finditer(text):
@@ -281,19 +289,18 @@ def read_eligibility(text: str, default: str | None = None) -> Eligibility:
     excl: list[str] = []
     kept: list[str] = []
     section = default
-    for line in text.splitlines():
-        if not line.strip():
-            continue
+    lead: str | None = None  # the polarity a list's own lead-in gave ("The following are not eligible:")
+    for line in _units(text):
         if _HEAD_NEG.match(line):
-            section = "excluded"
+            section, lead = "excluded", None
             kept.append(line)
             continue
         if _HEAD_POS.match(line):
-            section = "eligible"
+            section, lead = "eligible", None
             kept.append(line)
             continue
         if default is None and _is_heading(line):
-            section = None
+            section = lead = None
             continue
         label = _LABEL_NEG.match(line) or _LABEL_POS.match(line)
         if label:  # "Who may apply: sports clubs, ..., and council youth services": the label covers the line
@@ -301,7 +308,13 @@ def read_eligibility(text: str, default: str | None = None) -> Eligibility:
             if used:
                 kept.append(line)
             continue
-        used = _read_line(line, section, elig, excl)
+        if line.rstrip().endswith(":"):  # a list's lead-in decides its items; a silent one leaves the heading's
+            lead = _polarity(line)
+            kept.extend([line] if lead else [])
+            continue
+        if lead and len(line.split()) > 12 and line.rstrip().endswith("."):
+            lead = None  # a paragraph after the list is not one of its items
+        used = _read_line(line, lead or section, elig, excl)
         if used:
             kept.append(line)
     excluded = list(dict.fromkeys(excl))
@@ -309,17 +322,51 @@ def read_eligibility(text: str, default: str | None = None) -> Eligibility:
     return Eligibility(eligible, excluded, "\n".join(kept))
 
 
+def _units(text: str) -> list[str]:
+    """Lines, and the items of a labelled value ("Who can apply": "You can apply if you are:; Schools; ...")."""
+    return [u for line in text.splitlines() for u in (line.split("; ") if line.rstrip().endswith(":") or
+                                                         re.search(r":;\s", line) else [line]) if u.strip()]
+
+
+def _polarity(lead_in: str) -> str | None:
+    """What a list's lead-in says of its items: "excluded", "eligible" or nothing ("This includes:")."""
+    bare = _PROVIDE.sub(" ", lead_in)
+    if _NEG.search(bare):
+        return "eligible" if _FLIP.search(bare) and not _FLIP.match(bare)["not"] else "excluded"
+    return "eligible" if _POS.search(lead_in) else None
+
+
 def _read_line(line: str, section: str | None, elig: list[str], excl: list[str]) -> bool:
     used = False
     for sentence in re.split(r"(?<=[.!?])\s+", line):
         carry: list[str] = []
+        governing = section  # the polarity of the last clause that had one
         for clause in _CLAUSE.split(sentence):
             if not clause or not clause.strip():
                 continue
             bare = _PROVIDE.sub(" ", clause)
-            negative = bool(_NEG.search(bare) and (section is not None or _NEG_APPLY.search(bare)))
+            flip = _FLIP.match(clause)
+            if flip and (governing or flip["not"] is None):
+                # the clause's own predicate, or else the one before it, turned round
+                own = None if flip["not"] else ("excluded" if _NEG.search(bare) else
+                                                "eligible" if _POS.search(clause) else None)
+                turned = "eligible" if (own or governing) == "excluded" else "excluded"
+                if own is None and governing is None:
+                    continue
+                found = orgs_in(clause[flip.end():], negative=turned == "excluded")
+                (excl if turned == "excluded" else elig).extend(found)
+                used = used or bool(found)
+                carry = []
+                continue
+            negative = bool(_NEG.search(bare) and (section is not None or NEG_APPLY.search(bare)))
             neutral = not negative and bool(_NEUTRAL.search(_PAREN.sub(" ", clause)))
             positive = not (negative or neutral) and (section == "eligible" or bool(_POS.search(clause)))
+            if positive and section != "eligible" and (cue := _POS.search(clause)) and _FOR.fullmatch(cue.group()):
+                # "The fund is for charities and schools in Kent": who it is for is the object of "for";
+                # "Grants are for work that will help small businesses grow" names no applicant
+                positive = bool(orgs_in(_OBJECT_END.split(clause[cue.end():], 1)[0]))
+            if negative or positive:
+                governing = "excluded" if negative else "eligible"
             if not (negative or neutral or positive or section):
                 helped = _HELPED.search(clause) or _GRANT_FOR.search(clause)
                 found = orgs_in(helped["obj"]) if helped else []
