@@ -25,6 +25,7 @@ from tracker.models import (
     Source,
     User,
 )
+from tracker.startby import start_by as plan_start
 
 CLOSING_DAYS = 14
 MAX_PER_NEED = 5  # the top calls per need are listed; the rest are linked (the web list)
@@ -175,13 +176,13 @@ def _followed(session: Session, user: User) -> dict[str, NeedInfo]:
     return {i: NeedInfo(t, p or 0) for i, t, p in session.exec(stmt.order_by(Need.id)).all()}
 
 
-def start_by(deadline: date | None, prep_days: int, today: date) -> str:
-    """When to start a bid to be ready by the deadline: deadline - preparation days
-    (calendar days, as matching counts them when it judges a call too tight)."""
-    if deadline is None or prep_days <= 0:
+def start_by(deadline: date | None, prep_days: int, today: date, signoff_days: int = 0) -> str:
+    """When to start a bid to be ready by the deadline (tracker.startby: working days for
+    preparation and sign-off); '' without a deadline or anything to plan."""
+    if deadline is None or prep_days + signoff_days <= 0:
         return ""
-    start = deadline - timedelta(days=prep_days)
-    return "start now" if start <= today else f"start by {fmt.short_date(start)}"
+    planned = plan_start(deadline, prep_days, signoff_days)
+    return planned.words(today) if planned else ""
 
 
 def _live(today: date):  # noqa: ANN202 - a SQL condition
@@ -193,8 +194,9 @@ def _live(today: date):  # noqa: ANN202 - a SQL condition
 
 
 class _Links:
-    def __init__(self, base_url: str, secret: str, user: User) -> None:
+    def __init__(self, base_url: str, secret: str, user: User, signoff_days: int = 0) -> None:
         self.base, self.secret, self.user = base_url.rstrip("/"), secret, user
+        self.signoff_days = signoff_days  # carried to the cards' start-by dates
 
     def opportunity(self, opp_id: int) -> str:
         return f"{self.base}/opportunities/{opp_id}"
@@ -289,7 +291,8 @@ def _card(o: Any, by_need: dict[str, Any], home: str, needs: dict[str, NeedInfo]
         # The deadline is stated once, by the card: drop the matcher's own dated timing line.
         reasons=[str(x) for x in (first.reasons or []) if not states_timing(str(x))],
         summary=o.summary or "",
-        needs=[NeedTag(n, needs[n].title, start_by(o.deadline, needs[n].prep_days, today)) for n in [home, *others]],
+        needs=[NeedTag(n, needs[n].title, start_by(o.deadline, needs[n].prep_days, today, links.signoff_days))
+               for n in [home, *others]],
         match_ids=[by_need[n].id for n in [home, *others]], closing_soon=soon,
         actions=links.actions("match", first.id, MATCH_ACTIONS),
     )
@@ -459,14 +462,14 @@ def _bids_due(rows: list, user: User, today: date) -> int:
 
 def build_digest(session: Session, user: User, *, now: datetime, timezone: str, base_url: str,
                  secret: str, max_per_need: int = MAX_PER_NEED, cache: dict | None = None,
-                 frequency: str = "weekly") -> DigestContent:
+                 frequency: str = "weekly", signoff_days: int = 0) -> DigestContent:
     """Everything one recipient's digest says for the period (ISO week, or day for a daily
     digest) containing `now`. Pass the same `cache` dict for every recipient of a batch:
-    team-wide sections are then read once."""
+    team-wide sections are then read once. `signoff_days` is `[planning] signoff_working_days`."""
     period = fmt.period_for(now, timezone, frequency)
     today = fmt.local_today(now, timezone)
     since = last_delivered(session, user.email, period) or now - fmt.PERIOD_LENGTH[frequency]
-    links = _Links(base_url, secret, user)
+    links = _Links(base_url, secret, user, signoff_days)
     memo = _Memo(cache)
     needs = memo(("needs", tuple(sorted(user.followed_needs or []))), lambda: _followed(session, user))
     content = DigestContent(user.id, user.email, user.name, user.role, period, today, since, links.base,
