@@ -16,8 +16,9 @@ from tracker.bids import bid_for_need, bids_by_call, dismiss_match, find_bid, ma
 from tracker.bounds import DbInt
 from tracker.models import Match, Need, Opportunity
 from tracker.needs import NeedIn, save_need
+from tracker.startby import start_by
 from tracker.vocab import load_vocabulary
-from tracker.web.deps import DB, Staff, Viewer, flash, get_or_404, render, safe_next
+from tracker.web.deps import DB, Staff, Viewer, flash, get_or_404, render, safe_next, state
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("tracker.web")
@@ -109,7 +110,10 @@ def need_detail(request: Request, need_id: str, session: DB, user: Viewer) -> Re
                                   col(Match.score).desc())).all()
     ranked = [(m, o) for m, o in rows if not m.dismissed]
     dismissed = [(m, o) for m, o in rows if m.dismissed]
-    return render(request, "need.html", {"need": need, "ranked": ranked, "dismissed": dismissed,
+    signoff = state(request).settings.planning.signoff_working_days
+    plans = {o.id: start_by(o.deadline, need.prep_days, signoff) for _, o in ranked}
+    return render(request, "need.html", {"need": need, "ranked": ranked, "dismissed": dismissed, "plans": plans,
+                                         "signoff_days": signoff,
                                          "today": clock.today(), "bid_for_need": bid_for_need,
                                          "bids": bids_by_call(session, [o.id for _, o in rows])})
 

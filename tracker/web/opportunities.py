@@ -11,9 +11,10 @@ from tracker.bids import allowed_next, bid_for_need, bids_by_call
 from tracker.bounds import DbInt
 from tracker.export import export_row, to_csv
 from tracker.models import Bid, Match, Need, Opportunity, OpportunityRevision, Source, User
+from tracker.startby import StartBy, start_by
 from tracker.vocab import load_vocabulary
 from tracker.web.dateinput import read_date
-from tracker.web.deps import DB, Viewer, get_or_404, render
+from tracker.web.deps import DB, Viewer, get_or_404, render, state
 from tracker.web.query import CURRENT, SORTS, STATUS_CHOICES, OppFilter, funders, search
 
 router = APIRouter(include_in_schema=False)
@@ -58,7 +59,23 @@ def opportunity_csv(request: Request, session: DB, user: Viewer) -> Response:
     return csv_response(to_csv([export_row(o, sources, urls) for o in rows]), "opportunities.csv")
 
 
-def detail_context(session: Session, opp: Opportunity) -> dict:
+def start_plans(opp: Opportunity, matches: list[tuple[Match, Need]], bids: list[Bid], needs: dict[str, Need],
+                signoff_days: int) -> list[tuple[Need | None, StartBy]]:
+    """When to start: for each need the call is a live match for or bid for (a bid for no
+    particular need counts sign-off only)."""
+    planned: dict[str | None, Need | None] = {n.id: n for m, n in matches if m.eligible and not m.dismissed}
+    for bid in bids:
+        if bid.status in ("interested", "preparing"):
+            planned.setdefault(bid.need_id, needs.get(bid.need_id) if bid.need_id else None)
+    out = []
+    for need in sorted(planned.values(), key=lambda n: (n is not None, n.id if n else "")):
+        plan = start_by(opp.deadline, need.prep_days if need else 0, signoff_days)
+        if plan is not None:
+            out.append((need, plan))
+    return out
+
+
+def detail_context(session: Session, opp: Opportunity, signoff_days: int = 0) -> dict:
     source = session.get(Source, opp.source_id) if opp.source_id else None
     revisions = session.exec(select(OpportunityRevision).where(OpportunityRevision.opportunity_id == opp.id)
                              .order_by(col(OpportunityRevision.seen_at).desc())).all()
@@ -70,7 +87,9 @@ def detail_context(session: Session, opp: Opportunity) -> dict:
     duplicates = session.exec(select(Opportunity).where(Opportunity.duplicate_of_id == opp.id)).all()
     primary = session.get(Opportunity, opp.duplicate_of_id) if opp.duplicate_of_id else None
     needs = session.exec(select(Need).where(col(Need.active).is_(True)).order_by(Need.id)).all()
-    return {"o": opp, "source": source, "revisions": revisions, "matches": matches, "bids": bids,
+    every_need = {n.id: n for n in session.exec(select(Need))}
+    return {"plans": start_plans(opp, list(matches), list(bids), every_need, signoff_days),
+            "o": opp, "source": source, "revisions": revisions, "matches": matches, "bids": bids,
             "owners": owners, "duplicates": duplicates, "primary": primary, "needs": needs,
             "allowed_next": allowed_next, "today": clock.today(), "bid_for_need": bid_for_need,
             "need_titles": dict(session.exec(select(Need.id, Need.title)).all())}
@@ -79,4 +98,5 @@ def detail_context(session: Session, opp: Opportunity) -> dict:
 @router.get("/opportunities/{opp_id}")
 def opportunity_detail(request: Request, opp_id: DbInt, session: DB, user: Viewer) -> Response:
     opp = get_or_404(session, Opportunity, opp_id)
-    return render(request, "opportunity.html", detail_context(session, opp))
+    signoff = state(request).settings.planning.signoff_working_days
+    return render(request, "opportunity.html", detail_context(session, opp, signoff))
