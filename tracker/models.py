@@ -153,8 +153,25 @@ class Bid(SQLModel, table=True):
     amount_requested: int | None = None
     amount_awarded: int | None = None
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # the funder's reasons when a bid is turned down (or their comments on an award)
+    feedback: str = Field(default="", sa_column=Column(Text, nullable=False, default="", server_default=""))
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Decision(SQLModel, table=True):
+    """Bid or not, for a call and a need: the reason (a key of tracker.decisions.REASONS), free
+    text, who and when. Rows are never edited: the latest per call and need is the decision,
+    the earlier ones are its history (for audit and FOI requests)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    opportunity_id: int = Field(foreign_key="opportunity.id", index=True)
+    need_id: str | None = Field(default=None, foreign_key="need.id", index=True)
+    decision: str  # bid | no_bid
+    reason: str
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime = Field(default_factory=utcnow)
 
 
 class BidEvent(SQLModel, table=True):

@@ -7,7 +7,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from tracker.bids import advance, dismiss_match, mark, mark_interested
+from tracker.bids import advance, mark, mark_interested
+from tracker.decisions import dismiss_with_reason
 from tracker.digest.tokens import ActionToken, TokenError, consume, is_used, max_age_days, verify_action
 from tracker.models import Bid, Match, Need, Opportunity, User
 from tracker.web.deps import DB, render, state
@@ -62,7 +63,7 @@ def _act(session: Session, token: ActionToken, user: User, item: Match | Bid) ->
         advance(session, item, "applied", user_id=user.id, note="from a digest link")
         return f"The bid is now {item.status}."
     if token.action == "not_relevant":
-        dismiss_match(session, item, user.email)
+        dismiss_with_reason(session, item, "not_relevant", "from a digest link", user)
         return "Dismissed as not relevant. It will not come back in your digests."
     if token.action == "interested":
         bid = mark_interested(session, item, user.id, note="from a digest link")

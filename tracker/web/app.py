@@ -62,6 +62,7 @@ def create_app(settings: Settings) -> FastAPI:
         bids,
         calendar,
         dashboard,
+        decisions,
         needs,
         opportunities,
         preferences,
@@ -70,8 +71,8 @@ def create_app(settings: Settings) -> FastAPI:
         users,
     )
 
-    for module in (auth, dashboard, opportunities, needs, bids, sources, users, schedules, actions, preferences,
-                   calendar, api):
+    for module in (auth, dashboard, opportunities, needs, decisions, bids, sources, users, schedules, actions,
+                   preferences, calendar, api):
         app.include_router(module.router)
     app.include_router(api.docs_router)
     return app

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
-from tracker import clock
+from tracker import clock, decisions
 from tracker.bids import allowed_next, bid_for_need, bids_by_call
 from tracker.bounds import DbInt
 from tracker.export import export_row, to_csv
@@ -42,6 +42,7 @@ def opportunity_list(request: Request, session: DB, user: Viewer) -> Response:
         "flt": flt, "rows": rows, "total": total, "pages": pages, "statuses": STATUS_CHOICES, "sorts": list(SORTS),
         "dates": dates, "errors": [d.error for d in dates if d.error],
         "bids": bids_by_call(session, [o.id for o in rows]),
+        "decisions": decisions.by_call(decisions.latest(session, [o.id for o in rows])),
         "theme_options": [(k, vocab.theme_name(k)) for k in vocab.themes], "areas": vocab.area_choices(),
         "funders": funders(session), "today": clock.today(),
         "needs": [tuple(r) for r in session.exec(select(Need.id, Need.title).where(col(Need.active).is_(True))
@@ -88,7 +89,10 @@ def detail_context(session: Session, opp: Opportunity, signoff_days: int = 0) ->
     primary = session.get(Opportunity, opp.duplicate_of_id) if opp.duplicate_of_id else None
     needs = session.exec(select(Need).where(col(Need.active).is_(True)).order_by(Need.id)).all()
     every_need = {n.id: n for n in session.exec(select(Need))}
-    return {"plans": start_plans(opp, list(matches), list(bids), every_need, signoff_days),
+    current = decisions.latest(session, [opp.id])
+    return {"decisions": sorted(current.values(), key=lambda d: d.need_id or ""),
+            "decision_history": decisions.history(session, opp.id), "reason_text": decisions.reason_text,
+            "plans": start_plans(opp, list(matches), list(bids), every_need, signoff_days),
             "o": opp, "source": source, "revisions": revisions, "matches": matches, "bids": bids,
             "owners": owners, "duplicates": duplicates, "primary": primary, "needs": needs,
             "allowed_next": allowed_next, "today": clock.today(), "bid_for_need": bid_for_need,
