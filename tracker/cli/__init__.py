@@ -10,6 +10,7 @@ from tracker.cli import jobs as jobs_cmd
 from tracker.cli import web as web_cmd
 from tracker.cli.common import ConfigOption, console, fail, open_context
 from tracker.cli.crawl import crawl
+from tracker.cli.report import report
 
 app = typer.Typer(help="Funding-opportunity tracker for community-safety teams.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False, rich_markup_mode=None)
@@ -21,6 +22,7 @@ app.command("demo")(demo_cmd.demo)
 app.command("scheduler")(jobs_cmd.scheduler)
 app.command("run")(jobs_cmd.run)
 app.command("serve")(web_cmd.serve)
+app.command("report")(report)
 app.add_typer(jobs_cmd.app, name="jobs")
 app.add_typer(sources.app, name="sources")
 app.add_typer(needs.app, name="needs")

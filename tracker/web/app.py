@@ -66,13 +66,14 @@ def create_app(settings: Settings) -> FastAPI:
         needs,
         opportunities,
         preferences,
+        reports,
         schedules,
         sources,
         users,
     )
 
-    for module in (auth, dashboard, opportunities, needs, decisions, bids, sources, users, schedules, actions,
-                   preferences, calendar, api):
+    for module in (auth, dashboard, opportunities, needs, decisions, bids, reports, sources, users, schedules,
+                   actions, preferences, calendar, api):
         app.include_router(module.router)
     app.include_router(api.docs_router)
     return app
