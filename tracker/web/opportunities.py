@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session, col, select
@@ -10,12 +12,14 @@ from tracker import clock, decisions
 from tracker.bids import allowed_next, bid_for_need, bids_by_call
 from tracker.bounds import DbInt
 from tracker.export import export_row, to_csv
+from tracker.fund_rounds import forecast_funds, fund_of
 from tracker.models import Bid, Match, Need, Opportunity, OpportunityRevision, Source, User
+from tracker.rounds import Forecast, describe_round
 from tracker.startby import StartBy, start_by
 from tracker.vocab import load_vocabulary
 from tracker.web.dateinput import read_date
 from tracker.web.deps import DB, Viewer, get_or_404, render, state
-from tracker.web.query import CURRENT, SORTS, STATUS_CHOICES, OppFilter, funders, search
+from tracker.web.query import CURRENT, EXPECTED, SORTS, STATUS_CHOICES, OppFilter, funders, search
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,6 +29,15 @@ def csv_response(text: str, filename: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+def with_expected(session: Session, flt: OppFilter) -> tuple[OppFilter, dict[int, Forecast]]:
+    """The "expected" status lists the latest round of each fund forecast to reopen (and
+    gives each its forecast)."""
+    if flt.status != EXPECTED:
+        return flt, {}
+    funds = {f.latest.id: f.forecast for f in forecast_funds(session, clock.today())}
+    return replace(flt, expected_ids=tuple(funds)), funds
+
+
 # what the list page shows: loading only these keeps page views cheap
 LIST_COLUMNS = (Opportunity.title, Opportunity.funder, Opportunity.deadline, Opportunity.rolling,
                 Opportunity.status, Opportunity.amount_min, Opportunity.amount_max, Opportunity.themes)
@@ -32,7 +45,7 @@ LIST_COLUMNS = (Opportunity.title, Opportunity.funder, Opportunity.deadline, Opp
 
 @router.get("/opportunities")
 def opportunity_list(request: Request, session: DB, user: Viewer) -> Response:
-    flt = OppFilter.from_params(request.query_params, default_status=CURRENT)
+    flt, forecasts = with_expected(session, OppFilter.from_params(request.query_params, default_status=CURRENT))
     rows, total = search(session, flt, only=LIST_COLUMNS)
     vocab = load_vocabulary()
     pages = max(1, (total + flt.per_page - 1) // flt.per_page)
@@ -41,7 +54,7 @@ def opportunity_list(request: Request, session: DB, user: Viewer) -> Response:
     return render(request, "opportunities.html", {
         "flt": flt, "rows": rows, "total": total, "pages": pages, "statuses": STATUS_CHOICES, "sorts": list(SORTS),
         "dates": dates, "errors": [d.error for d in dates if d.error],
-        "bids": bids_by_call(session, [o.id for o in rows]),
+        "bids": bids_by_call(session, [o.id for o in rows]), "forecasts": forecasts,
         "decisions": decisions.by_call(decisions.latest(session, [o.id for o in rows])),
         "theme_options": [(k, vocab.theme_name(k)) for k in vocab.themes], "areas": vocab.area_choices(),
         "funders": funders(session), "today": clock.today(),
@@ -52,7 +65,7 @@ def opportunity_list(request: Request, session: DB, user: Viewer) -> Response:
 
 @router.get("/opportunities.csv")
 def opportunity_csv(request: Request, session: DB, user: Viewer) -> Response:
-    flt = OppFilter.from_params(request.query_params, default_status=CURRENT)
+    flt, _ = with_expected(session, OppFilter.from_params(request.query_params, default_status=CURRENT))
     rows, _ = search(session, flt, paginate=False)
     sources = dict(session.exec(select(Source.id, Source.name)).all())
     dup_ids = {o.duplicate_of_id for o in rows if o.duplicate_of_id}
@@ -90,7 +103,10 @@ def detail_context(session: Session, opp: Opportunity, signoff_days: int = 0) ->
     needs = session.exec(select(Need).where(col(Need.active).is_(True)).order_by(Need.id)).all()
     every_need = {n.id: n for n in session.exec(select(Need))}
     current = decisions.latest(session, [opp.id])
-    return {"decisions": sorted(current.values(), key=lambda d: d.need_id or ""),
+    fund = fund_of(session, opp, clock.today())
+    return {"fund": fund, "past_rounds": [r for r in reversed(fund.rounds) if r.id != opp.id],
+            "describe_round": describe_round,
+            "decisions": sorted(current.values(), key=lambda d: d.need_id or ""),
             "decision_history": decisions.history(session, opp.id), "reason_text": decisions.reason_text,
             "plans": start_plans(opp, list(matches), list(bids), every_need, signoff_days),
             "o": opp, "source": source, "revisions": revisions, "matches": matches, "bids": bids,
