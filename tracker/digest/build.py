@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from tracker.digest import format as fmt
 from tracker.digest.tokens import sign_action, sign_preferences
+from tracker.fund_rounds import Fund, forecast_funds
 from tracker.matching.explain import states_timing
 from tracker.models import (
     Bid,
@@ -28,6 +29,7 @@ from tracker.models import (
 from tracker.startby import start_by as plan_start
 
 CLOSING_DAYS = 14
+EXPECTED_DAYS = 92  # a fund forecast to reopen in a month starting within this is "expected to open soon"
 MAX_PER_NEED = 5  # the top calls per need are listed; the rest are linked (the web list)
 BID_ORDER = ("interested", "preparing", "applied", "awarded", "unsuccessful")
 OUTCOME_DAYS = 90  # awarded/unsuccessful bids stay in the digest this long
@@ -121,6 +123,7 @@ class DigestContent:
     closing_total: int = 0  # calls for their needs or team bids closing within CLOSING_DAYS
     bids_due: int = 0  # the recipient's own open bids closing within CLOSING_DAYS
     closing: list[Entry] = field(default_factory=list)  # closing soon, not already listed as new
+    expected: list[Entry] = field(default_factory=list)  # funds for their needs forecast to reopen soon
     changed: list[Entry] = field(default_factory=list)
     bids: dict[str, list[Entry]] = field(default_factory=dict)
     sources: list[Entry] = field(default_factory=list)
@@ -330,6 +333,31 @@ def _closing(session: Session, needs: dict[str, NeedInfo], today: date, links: _
     return [_entry(o, today, links, why[o.id]) for o in opps]
 
 
+def _expected(session: Session, funds: list[Fund], needs: dict[str, NeedInfo], today: date,
+              links: _Links) -> list[Entry]:
+    """Funds forecast to reopen within EXPECTED_DAYS whose earlier rounds matched these needs."""
+    soon = [f for f in funds if f.forecast.expected <= today + timedelta(days=EXPECTED_DAYS)]
+    ids = [r.id for f in soon for r in f.rounds]
+    if not ids:
+        return []
+    fits: dict[int, set[str]] = defaultdict(set)
+    for opp_id, need_id in session.exec(select(Match.opportunity_id, Match.need_id).where(
+            col(Match.opportunity_id).in_(ids), col(Match.need_id).in_(list(needs)),
+            col(Match.dismissed).is_(False))):
+        fits[opp_id].add(need_id)
+    entries = []
+    for fund in soon:
+        matched = set().union(*(fits.get(r.id, set()) for r in fund.rounds))
+        if matched:
+            last = fund.latest
+            opened = ", ".join(f"{r.opened:%B %Y}" for r in fund.rounds if r.opened)
+            entries.append(Entry(last.title, last.funder or "Funder not stated", links.opportunity(last.id), "",
+                                 [fund.forecast.words[:1].upper() + fund.forecast.words[1:], f"Opened {opened}",
+                                  "For: " + "; ".join(needs[n].title for n in needs if n in matched)],
+                                 opportunity_id=last.id))
+    return entries
+
+
 def _entry(o: Any, today: date, links: _Links, notes: list[str]) -> Entry:
     return Entry(o.title, o.funder or "Funder not stated", links.opportunity(o.id),
                  fmt.deadline_text(o.deadline, today, o.rolling, o.deadline_time), notes, opportunity_id=o.id)
@@ -485,6 +513,8 @@ def build_digest(session: Session, user: User, *, now: datetime, timezone: str, 
         listed = {c.opportunity_id for c in content.cards}
         content.closing_total = len(closing)
         content.closing = [e for e in closing if e.opportunity_id not in listed]  # each call once
+        funds = memo(("funds", today), lambda: forecast_funds(session, today))
+        content.expected = memo(("expected", key, today), lambda: _expected(session, funds, needs, today, links))
         changed = memo(("changed", key, since, today), lambda: _changed(session, needs, since, today, links))
         content.changed = _fold_into_cards(changed, content.cards)
     rows = memo(("bids", now), lambda: _bid_rows(session, now))
