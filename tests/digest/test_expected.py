@@ -34,7 +34,8 @@ def test_expected_section_lists_funds_for_the_recipients_needs(engine, seeded):
     assert entry.notes[:2] == ["Likely to reopen around January 2027", "Opened January 2025, January 2026"]
     subject, text, html = render_parts(content)
     assert "EXPECTED TO OPEN SOON" in text and "Likely to reopen around January 2027" in text
-    assert re.search(r"<h2[^>]*>Expected to open soon</h2>", html) and "Watch &lt;Trust&gt;" in html and "Watch <Trust>" not in html
+    assert re.search(r"<h2[^>]*>Expected to open soon</h2>", html)
+    assert "Watch &lt;Trust&gt;" in html and "Watch <Trust>" not in html
 
 
 def test_no_expected_section_without_a_forecast(engine, seeded):
