@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from tracker.cli import calls as calls_cmd
 from tracker.cli import demo as demo_cmd
 from tracker.cli import digest, needs, opportunities, sources, users, vocab
 from tracker.cli import jobs as jobs_cmd
@@ -28,6 +29,7 @@ app.add_typer(sources.app, name="sources")
 app.add_typer(needs.app, name="needs")
 app.add_typer(needs.matches_app, name="matches")
 app.add_typer(opportunities.app, name="opportunities")
+app.add_typer(calls_cmd.app, name="calls")
 app.add_typer(digest.app, name="digest")
 app.add_typer(db_app, name="db")
 app.add_typer(users.app, name="users")
