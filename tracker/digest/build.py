@@ -335,7 +335,8 @@ def _closing(session: Session, needs: dict[str, NeedInfo], today: date, links: _
 
 def _expected(session: Session, funds: list[Fund], needs: dict[str, NeedInfo], today: date,
               links: _Links) -> list[Entry]:
-    """Funds forecast to reopen within EXPECTED_DAYS whose earlier rounds matched these needs."""
+    """Funds forecast to reopen within EXPECTED_DAYS whose earlier rounds matched these needs
+    (or had the team's bid for one of them)."""
     soon = [f for f in funds if f.forecast.expected <= today + timedelta(days=EXPECTED_DAYS)]
     ids = [r.id for f in soon for r in f.rounds]
     if not ids:
@@ -343,7 +344,10 @@ def _expected(session: Session, funds: list[Fund], needs: dict[str, NeedInfo], t
     fits: dict[int, set[str]] = defaultdict(set)
     for opp_id, need_id in session.exec(select(Match.opportunity_id, Match.need_id).where(
             col(Match.opportunity_id).in_(ids), col(Match.need_id).in_(list(needs)),
-            col(Match.dismissed).is_(False))):
+            col(Match.dismissed).is_(False), Match.score > 0)):
+        fits[opp_id].add(need_id)
+    for opp_id, need_id in session.exec(select(Bid.opportunity_id, Bid.need_id).where(  # we bid last time
+            col(Bid.opportunity_id).in_(ids), col(Bid.need_id).in_(list(needs)))):
         fits[opp_id].add(need_id)
     entries = []
     for fund in soon:
