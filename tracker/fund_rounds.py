@@ -12,7 +12,8 @@ from tracker.models import Bid, Opportunity
 from tracker.rounds import Forecast, Round, forecast, funder_key, group
 
 COLUMNS = (Opportunity.id, Opportunity.title, Opportunity.funder, Opportunity.url, Opportunity.opens,
-           Opportunity.deadline, Opportunity.status, Opportunity.amount_min, Opportunity.amount_max)
+           Opportunity.deadline, Opportunity.status, Opportunity.amount_min, Opportunity.amount_max,
+           Opportunity.first_seen)
 BID_RANK = {"awarded": 0, "unsuccessful": 1, "applied": 2, "preparing": 3, "interested": 4, "withdrawn": 5}
 
 
@@ -32,7 +33,7 @@ def _rounds(session: Session, funder: str | None = None) -> list[Round]:
     if funder is not None:
         key = funder_key(funder)
         rows = [r for r in rows if funder_key(r.funder) == key]
-    rounds = [Round(*r) for r in rows]
+    rounds = [Round(*r[:-1], first_seen=r.first_seen.date() if r.first_seen else None) for r in rows]
     bids: dict[int, Bid] = {}
     ids = [r.id for r in rounds]
     for start in range(0, len(ids), 500):

@@ -8,7 +8,8 @@ the same address once those are taken out of it (".../youth-diversion-fund-2024-
 A fund is forecast to reopen when no round of it is open or upcoming, and it opened in
 each of the last two or more years up to its latest round: around the usual month (the
 median of its opening months) of the year after the latest round. A round's opening is
-its `opens` date, else its deadline less the fund's usual time open (else 90 days). A
+its `opens` date, else its deadline less the fund's usual time open (else 90 days), but
+never after the tracker first saw it. A
 forecast whose month is more than a month past is dropped: that round did not come."""
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ class Round:
     amount_awarded: int | None = None
     opened: date | None = None  # opens, or estimated (see module docstring)
     estimated: bool = False
+    first_seen: date | None = None  # when the tracker first saw it: an opening is never estimated later
 
 
 @dataclass
@@ -125,8 +127,13 @@ def estimate_openings(rounds: Sequence[Round]) -> None:
     spans = [(r.deadline - r.opens).days for r in rounds if r.opens and r.deadline and r.deadline > r.opens]
     usual = timedelta(days=int(statistics.median(spans)) if spans else DEFAULT_OPEN_DAYS)
     for r in rounds:
-        r.opened, r.estimated = (r.opens, False) if r.opens else ((r.deadline - usual, True) if r.deadline
-                                                                  else (None, False))
+        if r.opens:
+            r.opened, r.estimated = r.opens, False
+        elif r.deadline:
+            guess = r.deadline - usual
+            r.opened, r.estimated = (min(guess, r.first_seen) if r.first_seen else guess), True
+        else:
+            r.opened, r.estimated = r.first_seen, r.first_seen is not None
 
 
 def _month_index(day: date) -> int:
@@ -150,7 +157,7 @@ def forecast(rounds: Sequence[Round], today: date) -> Forecast:
     recent = [r for r in dated if r.opened.year >= years[-run]]
     month = round(statistics.median(r.opened.month for r in recent))
     expected = date(years[-1] + 1, month, 1)
-    evidence = [f"opened {r.opened:%B %Y}" + (" (estimated from its deadline)" if r.estimated else "")
+    evidence = [f"opened {r.opened:%B %Y}" + (" (estimated)" if r.estimated else "")
                 + f": {r.title}" for r in recent]
     if _month_index(expected) < _month_index(today) - SLACK_MONTHS:
         return Forecast(None, evidence, note=f"expected around {expected:%B %Y}, but it has not reopened")

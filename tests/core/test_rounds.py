@@ -46,8 +46,20 @@ def test_a_closed_fund_that_opened_every_year_is_forecast_with_evidence():
     predicted = forecast(rounds, TODAY)
     assert predicted.month == "2027-03" and predicted.words == "likely to reopen around March 2027"
     assert predicted.evidence == ["opened March 2024: Summer Streets 2024",
-                                  "opened March 2025 (estimated from its deadline): Summer Streets 2025",
+                                  "opened March 2025 (estimated): Summer Streets 2025",
                                   "opened March 2026: Summer Streets 2026"]
+
+
+def test_an_estimated_opening_is_never_after_the_call_was_first_seen():
+    seen = r(1, "F 2027", None, date(2027, 5, 14), status="open")
+    seen.first_seen = date(2026, 11, 26)
+    other = r(2, "F 2026", date(2026, 1, 12), date(2026, 3, 13))
+    group([seen, other])
+    assert (seen.opened, seen.estimated) == (date(2026, 11, 26), True)  # not 60 days before the deadline
+    undated = r(3, "G", None, None)
+    undated.first_seen = date(2026, 5, 1)
+    group([undated])
+    assert undated.opened == date(2026, 5, 1)
 
 
 def test_no_forecast_while_open_or_with_a_gap_or_a_missed_round():
