@@ -174,6 +174,41 @@ class Decision(SQLModel, table=True):
     decided_at: datetime = Field(default_factory=utcnow)
 
 
+class Assignment(SQLModel, table=True):
+    """A call given to a colleague to review; they answer from the web or the email's signed
+    one-click links: "I'll look" (looking) or "not for us" (declined)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    opportunity_id: int = Field(foreign_key="opportunity.id", index=True)
+    need_id: str | None = Field(default=None, foreign_key="need.id")
+    assignee_id: int = Field(foreign_key="user.id", index=True)
+    assigned_by_id: int | None = Field(default=None, foreign_key="user.id")
+    status: str = "asked"  # asked | looking | declined
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    answered_at: datetime | None = None
+
+
+class Comment(SQLModel, table=True):
+    """A comment on a call (or on a bid for it); @mentions email the people named."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    opportunity_id: int = Field(foreign_key="opportunity.id", index=True)
+    bid_id: int | None = Field(default=None, foreign_key="bid.id")
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    mentioned: list = _json()  # user ids emailed
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Follow(SQLModel, table=True):
+    """A user follows a call: its changes come in their digest."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    opportunity_id: int = Field(foreign_key="opportunity.id", primary_key=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 class BidEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     bid_id: int = Field(foreign_key="bid.id", index=True)

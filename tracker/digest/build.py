@@ -27,6 +27,7 @@ from tracker.models import (
     User,
 )
 from tracker.startby import start_by as plan_start
+from tracker.team import followed_ids
 
 CLOSING_DAYS = 14
 EXPECTED_DAYS = 92  # a fund forecast to reopen in a month starting within this is "expected to open soon"
@@ -414,13 +415,16 @@ def _merge(revisions: list[dict]) -> dict:
 
 
 def _changed(session: Session, needs: dict[str, NeedInfo], since: datetime, today: date,
-             links: _Links) -> list[Entry]:
+             links: _Links, followed: tuple[int, ...] = ()) -> list[Entry]:
+    """Calls that changed since the last digest: those matching the needs, with a team bid,
+    or that the recipient follows."""
     team_bids = select(Bid.opportunity_id).where(Bid.status != "withdrawn")
     stmt = (
         select(OpportunityRevision.opportunity_id, OpportunityRevision.changes)
         .where(OpportunityRevision.seen_at >= since,
                col(OpportunityRevision.opportunity_id).in_(_matched_ids(needs))
-               | col(OpportunityRevision.opportunity_id).in_(team_bids))
+               | col(OpportunityRevision.opportunity_id).in_(team_bids)
+               | col(OpportunityRevision.opportunity_id).in_(followed))
         .order_by(OpportunityRevision.seen_at, OpportunityRevision.id)
     )
     per_opp: dict[int, list[dict]] = defaultdict(list)
@@ -519,7 +523,9 @@ def build_digest(session: Session, user: User, *, now: datetime, timezone: str, 
         content.closing = [e for e in closing if e.opportunity_id not in listed]  # each call once
         funds = memo(("funds", today), lambda: forecast_funds(session, today))
         content.expected = memo(("expected", key, today), lambda: _expected(session, funds, needs, today, links))
-        changed = memo(("changed", key, since, today), lambda: _changed(session, needs, since, today, links))
+        followed = tuple(sorted(followed_ids(session, user.id)))
+        changed = memo(("changed", key, since, today, followed),
+                       lambda: _changed(session, needs, since, today, links, followed))
         content.changed = _fold_into_cards(changed, content.cards)
     rows = memo(("bids", now), lambda: _bid_rows(session, now))
     content.bids = {status: kept for status, entries in _bids(rows, today, links).items()

@@ -69,11 +69,12 @@ def create_app(settings: Settings) -> FastAPI:
         reports,
         schedules,
         sources,
+        team,
         users,
     )
 
-    for module in (auth, dashboard, opportunities, needs, decisions, bids, reports, sources, users, schedules,
-                   actions, preferences, calendar, api):
+    for module in (auth, dashboard, opportunities, needs, decisions, team, bids, reports, sources, users,
+                   schedules, actions, preferences, calendar, api):
         app.include_router(module.router)
     app.include_router(api.docs_router)
     return app

@@ -16,6 +16,7 @@ from tracker.fund_rounds import forecast_funds, fund_of
 from tracker.models import Bid, Match, Need, Opportunity, OpportunityRevision, Source, User
 from tracker.rounds import Forecast, describe_round
 from tracker.startby import StartBy, start_by
+from tracker.team import ASSIGNMENT_STATES, call_team
 from tracker.vocab import load_vocabulary
 from tracker.web.dateinput import read_date
 from tracker.web.deps import DB, Viewer, get_or_404, render, state
@@ -104,7 +105,9 @@ def detail_context(session: Session, opp: Opportunity, signoff_days: int = 0) ->
     every_need = {n.id: n for n in session.exec(select(Need))}
     current = decisions.latest(session, [opp.id])
     fund = fund_of(session, opp, clock.today())
-    return {"fund": fund, "past_rounds": [r for r in reversed(fund.rounds) if r.id != opp.id],
+    return {**call_team(session, opp.id), "assign_states": ASSIGNMENT_STATES,
+            "colleagues": [u for u in owners.values() if u.active and u.role in ("staff", "admin")],
+            "fund": fund, "past_rounds": [r for r in reversed(fund.rounds) if r.id != opp.id],
             "describe_round": describe_round,
             "decisions": sorted(current.values(), key=lambda d: d.need_id or ""),
             "decision_history": decisions.history(session, opp.id), "reason_text": decisions.reason_text,
