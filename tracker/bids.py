@@ -135,15 +135,20 @@ def mark_applied(session: Session, opportunity_id: int, need_id: str | None = No
 
 
 def update_details(session: Session, bid: Bid, *, user_id: int | None, owner_id: int | None,
-                   amount_requested: int | None, amount_awarded: int | None, notes: str) -> list[str]:
-    """Change owner, amounts and notes; one history event lists what changed."""
+                   amount_requested: int | None, amount_awarded: int | None, notes: str,
+                   feedback: str | None = None) -> list[str]:
+    """Change owner, amounts, notes and the funder's feedback (None: left as it is); one
+    history event lists what changed."""
     changes = []
-    for name, value in (("owner_id", owner_id), ("amount_requested", amount_requested),
-                        ("amount_awarded", amount_awarded), ("notes", notes)):
+    fields = [("owner_id", owner_id), ("amount_requested", amount_requested),
+              ("amount_awarded", amount_awarded), ("notes", notes)]
+    if feedback is not None:
+        fields.append(("feedback", feedback))
+    for name, value in fields:
         old = getattr(bid, name)
         if old != value:
-            if name == "notes":
-                changes.append("notes edited")
+            if name in ("notes", "feedback"):
+                changes.append(f"{'funder feedback' if name == 'feedback' else name} edited")
             else:
                 changes.append(f"{name.replace('_', ' ')}: {old if old is not None else '-'} → "
                                f"{value if value is not None else '-'}")

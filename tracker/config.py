@@ -143,6 +143,14 @@ class WebSettings(_Section):
     login_failures_per_minute: int = Field(60, ge=1)  # the whole site
 
 
+class PlanningSettings(_Section):
+    """Planning a bid backwards from the deadline (tracker.startby)."""
+
+    # Working days the organisation needs to sign a bid off (legal, finance, the portfolio
+    # holder) after it is written: start by = deadline - preparation days - this.
+    signoff_working_days: int = Field(15, ge=0, le=250)
+
+
 class SourceConfig(_Section):
     name: str = Field(min_length=1)
     kind: SourceKind
@@ -163,6 +171,7 @@ class Settings(_Section):
     notify: NotifySettings = Field(default_factory=NotifySettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     web: WebSettings = Field(default_factory=WebSettings)
+    planning: PlanningSettings = Field(default_factory=PlanningSettings)
     sources: list[SourceConfig] = Field(default_factory=list)
     config_path: Path | None = Field(default=None, exclude=True)
 

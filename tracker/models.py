@@ -154,8 +154,60 @@ class Bid(SQLModel, table=True):
     amount_requested: int | None = None
     amount_awarded: int | None = None
     notes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    # the funder's reasons when a bid is turned down (or their comments on an award)
+    feedback: str = Field(default="", sa_column=Column(Text, nullable=False, default="", server_default=""))
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class Decision(SQLModel, table=True):
+    """Bid or not, for a call and a need: the reason (a key of tracker.decisions.REASONS), free
+    text, who and when. Rows are never edited: the latest per call and need is the decision,
+    the earlier ones are its history (for audit and FOI requests)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    opportunity_id: int = Field(foreign_key="opportunity.id", index=True)
+    need_id: str | None = Field(default=None, foreign_key="need.id", index=True)
+    decision: str  # bid | no_bid
+    reason: str
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: datetime = Field(default_factory=utcnow)
+
+
+class Assignment(SQLModel, table=True):
+    """A call given to a colleague to review; they answer from the web or the email's signed
+    one-click links: "I'll look" (looking) or "not for us" (declined)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    opportunity_id: int = Field(foreign_key="opportunity.id", index=True)
+    need_id: str | None = Field(default=None, foreign_key="need.id")
+    assignee_id: int = Field(foreign_key="user.id", index=True)
+    assigned_by_id: int | None = Field(default=None, foreign_key="user.id")
+    status: str = "asked"  # asked | looking | declined
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow)
+    answered_at: datetime | None = None
+
+
+class Comment(SQLModel, table=True):
+    """A comment on a call (or on a bid for it); @mentions email the people named."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    opportunity_id: int = Field(foreign_key="opportunity.id", index=True)
+    bid_id: int | None = Field(default=None, foreign_key="bid.id")
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    mentioned: list = _json()  # user ids emailed
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Follow(SQLModel, table=True):
+    """A user follows a call: its changes come in their digest."""
+
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    opportunity_id: int = Field(foreign_key="opportunity.id", primary_key=True, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
 
 
 class BidEvent(SQLModel, table=True):

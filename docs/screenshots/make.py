@@ -59,7 +59,7 @@ def _seed_bids(home: Path) -> dict[str, str]:
         pages = {"dashboard": "/", "opportunities": "/opportunities",
                  "opportunity": f"/opportunities/{top.opportunity_id}", "needs": "/needs",
                  "need": f"/needs/{top.need_id}", "bids": "/bids", "bid": f"/bids/{bids[0].id}",
-                 "sources": "/sources", "schedules": "/schedules"}
+                 "sources": "/sources", "schedules": "/schedules", "reports": "/reports"}
     engine.dispose()
     return pages
 

@@ -15,6 +15,7 @@ from tracker.models import (
     Bid,
     BidEvent,
     CrawlRun,
+    Decision,
     Digest,
     JobControl,
     JobRun,
@@ -101,12 +102,27 @@ def seed_long_content(s: Session, settings: Settings, users: dict[str, User], to
     s.add_all([match, dismissed, Match(need_id="N1", opportunity_id=opp.id, score=0.52, rank=2, eligible=True,
                                        reasons=["Theme: youth", f"Source: {LONG_URL}"])])
     bid = Bid(opportunity_id=opp.id, need_id=need.id, status="preparing", owner_id=long_user.id,
-              amount_requested=249999, notes="Draft with the partnership board; budget sheet at " + LONG_URL)
+              amount_requested=249999, notes="Draft with the partnership board; budget sheet at " + LONG_URL,
+              feedback="Last round's feedback: the evaluation plan must name its measures; see " + LONG_URL)
     s.add(bid)
     s.flush()
     s.add_all([BidEvent(bid_id=bid.id, user_id=long_user.id, to_status="interested", note="from a digest link"),
                BidEvent(bid_id=bid.id, user_id=long_user.id, from_status="interested", to_status="preparing",
                         note="Partnership agreement signed off: " + LONG_URL)])
+    for back in (2, 1):  # earlier rounds of the same fund, one with an awarded bid: the past-rounds table
+        earlier = Opportunity(url=f"{LONG_URL}-{today.year - back}", title=f"{LONG_TITLE} {today.year - back}",
+                              funder=LONG_FUNDER, status="closed", opens=today - timedelta(days=365 * back),
+                              deadline=today - timedelta(days=365 * back - 45),
+                              amount_min=10000, amount_max=2500000)
+        s.add(earlier)
+        s.flush()
+        s.add(Bid(opportunity_id=earlier.id, need_id=need.id, status="awarded", owner_id=long_user.id,
+                  amount_requested=2400000, amount_awarded=2250000, feedback="Funded: " + LONG_URL))
+    s.add_all([Decision(opportunity_id=opp.id, need_id=need.id, decision="bid", reason="council_priority",
+                        note="Agreed at the partnership board; minutes at " + LONG_URL, user_id=long_user.id),
+               Decision(opportunity_id=opp.id, need_id="N1", decision="no_bid", reason="other",
+                        note="Bystander-intervention-training-is-covered-by-the-VAWG-bid-" + LONG_URL,
+                        user_id=long_user.id)])
     s.add(Digest(recipient=LONG_EMAIL, user_id=long_user.id, period="2026-W48", status="failed", attempts=3,
                  message_id="<digest-2026-W48-long@funding-tracker.example>", error=SMTP_REPLY))
     s.add(JobControl(job_id=f"crawl:{source.name}", paused=True, schedule="*/30 6-18 * * mon-fri"))
@@ -134,6 +150,9 @@ def seed_long_content(s: Session, settings: Settings, users: dict[str, User], to
         "/users/{user_id}/disable": f"/users/{long_user.id}/disable",
         "/actions/{token}": f"/actions/{token}",
         "/calendar/{token}.ics": f"/calendar/{admin.calendar_token}.ics",
+        "/opportunities/{opp_id}/decide": f"/opportunities/{opp.id}/decide?need_id={need.id}",
+        "/matches/{match_id}/dismiss": f"/matches/{match.id}/dismiss?back=/needs/{need.id}",
+        "/reports/{section}.csv": "/reports/funder.csv",
         "/email/preferences/{token}": f"/email/preferences/{preferences}",
         "/email/unsubscribe/{token}": f"/email/unsubscribe/{preferences}",
     }

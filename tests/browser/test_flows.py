@@ -74,3 +74,52 @@ def test_viewer_cannot_reach_admin_pages(page, step):
         response = page.goto("/sources")
         assert response.status == 403
         expect(page.get_by_role("heading", name="You cannot do that")).to_be_visible()
+
+
+def test_assign_comment_bid_awarded_report(page, step):
+    """The team's flow on one call: assign → answer → comment → bid → awarded → the report."""
+    from datetime import date, timedelta
+
+    year = (date.today() + timedelta(days=12)).year  # "Grant programme 07" closes in 12 days
+    with step("admin asks sam to review"):
+        sign_in(page, "admin")
+        page.goto("/opportunities?q=Grant+programme+07")
+        page.get_by_role("link", name="Grant programme 07").click()
+        page.get_by_text("Ask a colleague to review this call").click()
+        page.get_by_label("Colleague").select_option(label="sam")
+        page.get_by_label("Note (optional)").fill("Could this fund the summer sessions?")
+        page.get_by_role("button", name="Ask them (by email)").click()
+        expect(page.locator(".notification")).to_contain_text("Asked sam to review it")
+        call = page.url.split("#")[0]
+        page.get_by_role("button", name="Sign out").click()
+    with step("sam says he will look, and comments"):
+        sign_in(page, "staff")
+        page.goto(call)
+        page.locator("#assignments").get_by_role("button", name="I'll look").click()
+        expect(page.locator("#assignments")).to_contain_text("looking at it")
+        page.get_by_label(re.compile("^Comment")).fill("@ada the budget fits; I'll draft it this week")
+        page.get_by_role("button", name="Add comment").click()
+        expect(page.locator(".notification")).to_contain_text("Emailed ada@council.example")
+        expect(page.locator(".comment").last).to_contain_text("@ada the budget fits")
+    with step("bid, applied, awarded"):
+        page.get_by_label("For need").first.select_option("N1")
+        page.get_by_role("button", name="Mark interested").click()
+        page.locator("#bids").locator("..").get_by_role("link", name="interested").first.click()
+        page.get_by_label("New status").select_option("applied")
+        page.get_by_role("button", name="Change status").click()
+        expect(page.locator("#bid-status")).to_have_text("applied")
+        page.get_by_label("New status").select_option("awarded")
+        page.get_by_role("button", name="Change status").click()
+        page.get_by_role("button", name="Yes, mark it awarded").click()
+        expect(page.locator("#bid-status")).to_have_text("awarded")
+        page.get_by_label("Amount requested (£)").fill("20000")
+        page.get_by_label("Amount awarded (£)").fill("15000")
+        page.get_by_label(re.compile("^Funder's feedback")).fill("Strong local evidence.")
+        page.get_by_role("button", name="Save details").click()
+        expect(page.locator("#feedback")).to_have_text("Strong local evidence.")
+    with step("the report counts it"):
+        page.get_by_role("link", name="Reports").click()
+        row = page.locator("#year-table tr", has_text=str(year))
+        expect(row).to_contain_text("£15,000")
+        expect(page.locator("#funder-table")).to_contain_text("Brightway")
+        expect(page.locator("svg#chart-years title")).to_have_text("Funding secured per year")

@@ -77,8 +77,8 @@ def page_paths(site: Site) -> dict[str, str]:
 def test_every_page_route_is_checked(site: Site) -> None:
     """The list is the app's, not a copy: the main pages and the detail pages are all in it."""
     paths = list(page_paths(site).values())
-    for expected in ("/", "/opportunities", "/needs", "/bids", "/sources", "/schedules", "/digests", "/users",
-                     "/account", "/login", "/docs"):
+    for expected in ("/", "/opportunities", "/needs", "/bids", "/reports", "/sources", "/schedules", "/digests",
+                     "/users", "/account", "/login", "/docs"):
         assert expected in paths
     assert not any("{" in p for p in paths)
     assert len(paths) == len(site.page_routes)

@@ -11,6 +11,7 @@ from sqlmodel import select
 from tests.digest.conftest import ADA, BASE_URL, NOW, SECRET, TODAY, opp
 from tests.digest.test_build import build
 from tracker.db import session_scope
+from tracker.digest.build import build_digest
 from tracker.digest.render import render_message, render_parts
 from tracker.models import Bid, Match, Need, User
 
@@ -113,23 +114,34 @@ def test_a_rolling_call_says_so_without_a_closing_date(engine, seeded):
     assert "<b>Rolling (no fixed deadline)</b>" in html
 
 
-def test_start_by_is_the_deadline_less_the_needs_preparation_days(engine, seeded):
+def test_start_by_is_the_deadline_less_the_needs_preparation_days_in_working_days(engine, seeded):
     with session_scope(engine) as s:
         s.get(Need, "N1").prep_days = 30
         s.get(Need, "N2").prep_days = 0
     both = "Shared prep fund"
-    add_call(engine, both, 50, {"N1": 0.99, "N2": 0.1})
+    add_call(engine, both, 50, {"N1": 0.99, "N2": 0.1})  # closes Tuesday 19 January 2027
     content = build(engine, ADA)
     cards = {c.title: c for c in content.cards}
-    youth = cards["Youth Diversion Fund"]  # 14 March 2027 - 30 days
-    assert youth.start_by == "start by 12 February 2027"
-    assert "Closes 14 March 2027 (104 days); start by 12 February 2027" in render_parts(content)[1]
-    assert cards["Safer Streets round 6"].start_by == "start now"  # 10 days left, 30 needed
-    assert cards["Domestic Abuse Safe Accommodation"].start_by == ""  # N2 has no preparation days
-    shared = cards[both]  # N1 wants 30 days, N2 none: said per need
-    start = f"start by {(TODAY + timedelta(days=20)):%-d %B %Y}"
+    youth = cards["Youth Diversion Fund"]  # Sunday 14 March 2027 - 30 working days
+    assert youth.start_by == "start by 29 January 2027"
+    assert "Closes 14 March 2027 (104 days); start by 29 January 2027" in render_parts(content)[1]
+    # 10 days left, 30 working days needed: flagged, still listed
+    assert cards["Safer Streets round 6"].start_by == "tight: start by 29 October 2026 has passed"
+    assert cards["Domestic Abuse Safe Accommodation"].start_by == ""  # N2 has nothing to plan
+    shared = cards[both]  # 30 working days back skip Christmas, Boxing Day (observed) and New Year
+    start = "start by 3 December 2026"
     assert [t.start_by for t in shared.needs] == [start, ""] and shared.start_by == ""
     assert f"; {start} for this need" in card_of(render_parts(content)[1], both)
+
+
+def test_the_digest_start_by_includes_the_sign_off_lead_time(engine, seeded):
+    with session_scope(engine) as s:
+        s.get(Need, "N1").prep_days = 30
+        user = s.exec(select(User).where(User.email == ADA)).one()
+        content = build_digest(s, user, now=NOW, timezone="Europe/London", base_url=BASE_URL, secret=SECRET,
+                               signoff_days=15)
+    youth = next(c for c in content.cards if c.title == "Youth Diversion Fund")
+    assert youth.start_by == "start by 8 January 2027"  # 45 working days before 14 March 2027
 
 
 def test_list_unsubscribe_headers_name_the_signed_one_click_url(engine, seeded):

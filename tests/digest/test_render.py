@@ -44,7 +44,7 @@ def test_html_is_table_layout_with_inlined_css_and_real_headings(engine, seeded)
 def test_text_part_reads_alone(engine, seeded):
     subject, text, _ = parts(engine, ADA)
     assert subject == "Funding digest: 5 new for you, 2 closing soon (week of 30 November 2026)"
-    assert "Closes 14 March 2027 (104 days); start by 21 February 2027" in text
+    assert "Closes 14 March 2027 (104 days); start by 11 February 2027" in text  # 21 working days
     assert "Home Office, £5,000 to £50,000" in text
     assert "NEW FOR YOU" in text and "## Youth diversion: 3 new" in text
     assert "<" not in text.replace("<script>", "").replace("<img", "").replace("<i>", "").replace(

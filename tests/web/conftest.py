@@ -18,7 +18,7 @@ from jobs.crawl_runner import CrawlOutcome, SourceResult
 from tests.loopback import wait_until
 from tracker.db import session_scope
 from tracker.demo.server import serve_site
-from tracker.models import Bid, BidEvent, JobRun, Match, Need, Opportunity, OpportunityRevision, Source
+from tracker.models import Assignment, Bid, BidEvent, JobRun, Match, Need, Opportunity, OpportunityRevision, Source
 from tracker.users import add_user
 from tracker.web import create_app
 
@@ -122,7 +122,12 @@ def seeded(engine, funder_site) -> dict:
         s.add(bid)
         s.flush()
         s.add(BidEvent(bid_id=bid.id, user_id=users["staff"].id, to_status="interested", note="bid created"))
-        return {"users": {r: u.id for r, u in users.items()}, "opps": {k: o.id for k, o in opps.items()},
+        assignment = Assignment(opportunity_id=opps["youth"].id, need_id="N1", assignee_id=users["staff"].id,
+                                assigned_by_id=users["admin"].id)
+        s.add(assignment)
+        s.flush()
+        return {"assignment": assignment.id, "users": {r: u.id for r, u in users.items()},
+                "opps": {k: o.id for k, o in opps.items()},
                 "matches": {k: m.id for k, m in matches.items()}, "bid": bid.id, "source": source.id,
                 "calendar": {r: u.calendar_token for r, u in users.items()}}
 

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from tracker.db import session_scope
 from tracker.digest.tokens import sign_action
-from tracker.models import Bid, Match
+from tracker.models import Bid, Decision, Match
 
 
 def _link(app, user_id, kind, item, action):  # noqa: ANN001, ANN202
@@ -33,6 +33,9 @@ def test_get_only_confirms_and_post_acts_once(app, as_role, seeded, engine):
     assert r.status_code == 200 and "Dismissed as not relevant" in r.text
     with session_scope(engine) as s:
         assert s.get(Match, seeded["matches"]["youth"]).dismissed
+        decision = s.exec(select(Decision)).one()  # the link names its reason: recorded as a no-bid decision
+        assert (decision.decision, decision.reason, decision.need_id) == ("no_bid", "not_relevant", "N1")
+        assert decision.user_id == seeded["users"]["staff"]
     r = client.post(path, data={"csrf_token": csrf})
     assert r.status_code == 409 and "already been used" in r.text
     assert client.get(path).status_code == 409

@@ -7,6 +7,12 @@ from icalendar import Calendar
 from tests.web.conftest import api_token
 from tracker.db import session_scope
 from tracker.models import Opportunity
+from tracker.workdays import subtract_working_days
+
+
+def seeded_deadline(engine, opp_id: int):  # noqa: ANN001, ANN201
+    with session_scope(engine) as s:
+        return s.get(Opportunity, opp_id).deadline
 
 
 def test_calendar_feed_lists_matched_and_bid_deadlines(as_role, seeded, engine):
@@ -18,7 +24,14 @@ def test_calendar_feed_lists_matched_and_bid_deadlines(as_role, seeded, engine):
     cal = Calendar.from_ical(r.content)
     events = {str(e["summary"]): e for e in cal.walk("VEVENT")}
     assert set(events) == {"Deadline: Youth Diversion Fund (Home Office)",
-                           "Deadline: <script>alert(1)</script> (<b>Evil</b> & Co)"}
+                           "Deadline: <script>alert(1)</script> (<b>Evil</b> & Co)",
+                           "Start bid: Youth Diversion Fund (for Youth diversion)",
+                           "Start bid: <script>alert(1)</script> (for Youth diversion)"}
+    start = events["Start bid: Youth Diversion Fund (for Youth diversion)"]
+    deadline = seeded_deadline(engine, seeded["opps"]["youth"])
+    # N1's 21 preparation days and the default 15 sign-off days, in working days
+    assert start["dtstart"].dt == subtract_working_days(deadline, 36)
+    assert "21 working days to prepare and 15 for sign-off" in str(start["description"])
     timed = events["Deadline: Youth Diversion Fund (Home Office)"]["dtend"].dt
     assert timed.hour == 17 and str(timed.tzinfo) == "Europe/London"
     assert client.get("/calendar/not-a-real-token-at-all.ics").status_code == 404

@@ -122,7 +122,8 @@ def test_dismiss_sticks_and_interested_restores(as_role, seeded, engine):
 
     client = as_role("staff")
     match_id = seeded["matches"]["youth"]
-    assert client.post_form(f"/matches/{match_id}/dismiss", {"back": "/needs/N1"}).status_code == 303
+    form = {"back": "/needs/N1", "choice": "no_bid:too_small"}
+    assert client.post_form(f"/matches/{match_id}/dismiss", form).status_code == 303
     with session_scope(engine) as s:
         run_matching(s, clock.today())  # a re-score must not bring it back
     with session_scope(engine) as s:

@@ -17,10 +17,17 @@ ROUTES = [
     ("/needs", "/needs", {**NEED_FORM, "id": "N9"}, "staff"),
     ("/needs/{need_id}", "/needs/N1", NEED_FORM, "staff"),
     ("/needs/{need_id}/archive", "/needs/N1/archive", {}, "staff"),
-    ("/matches/{match_id}/dismiss", "/matches/{m_youth}/dismiss", {}, "staff"),
+    ("/matches/{match_id}/dismiss", "/matches/{m_youth}/dismiss", {"choice": "no_bid:not_relevant"}, "staff"),
+    ("/opportunities/{opp_id}/decisions", "/opportunities/{o_youth}/decisions",
+     {"need_id": "N1", "choice": "bid:strong_fit"}, "staff"),
     ("/matches/{match_id}/restore", "/matches/{m_youth}/restore", {}, "staff"),
     ("/matches/{match_id}/interested", "/matches/{m_youth}/interested", {}, "staff"),
     ("/bids/{bid_id}/status", "/bids/{bid}/status", {"status": "preparing"}, "staff"),
+    ("/opportunities/{opp_id}/assign", "/opportunities/{o_youth}/assign", {"assignee_id": "{u_staff}"}, "staff"),
+    ("/assignments/{assignment_id}/answer", "/assignments/{assignment}/answer", {"action": "look"}, "staff"),
+    ("/opportunities/{opp_id}/comments", "/opportunities/{o_youth}/comments", {"body": "@ada have a look"},
+     "staff"),
+    ("/opportunities/{opp_id}/follow", "/opportunities/{o_youth}/follow", {"follow": "true"}, "viewer"),
     ("/bids/{bid_id}", "/bids/{bid}", {"notes": "call the funder", "amount_requested": "1000"}, "staff"),
     ("/opportunities/{opp_id}/bid", "/opportunities/{o_youth}/bid", {"status": "applied", "need_id": "N1"}, "staff"),
     ("/sources/preview", "/sources/preview", {"name": "new", "kind": "html", "url": "https://f.example/"}, "admin"),
@@ -51,7 +58,7 @@ OWN_AUTH = {"/login", "/actions/{token}", "/api/bids/{bid_id}/status", "/account
 
 
 def _path(template: str, seeded: dict) -> str:
-    values = {"bid": seeded["bid"], "source": seeded["source"]}
+    values = {"bid": seeded["bid"], "source": seeded["source"], "assignment": seeded["assignment"]}
     values |= {f"m_{k}": v for k, v in seeded["matches"].items()}
     values |= {f"o_{k}": v for k, v in seeded["opps"].items()}
     values |= {f"u_{k}": v for k, v in seeded["users"].items()}
@@ -77,6 +84,7 @@ def test_every_post_route_is_in_the_table(app):
 @pytest.mark.parametrize(("route", "path", "data", "least"), ROUTES, ids=[r[0] for r in ROUTES])
 def test_roles_and_csrf(as_role, seeded, engine, route, path, data, least, crawler: FakeCrawler):
     path = _path(path, seeded)
+    data = {key: _path(value, seeded) for key, value in data.items()}
     anon = as_role(None)
     clients = {role: as_role(role) for role in ORDER}  # signed in before the snapshot
     before = db_rows(engine)

@@ -24,6 +24,7 @@ def demo(
 ) -> None:
     """Serve the demo funder site on loopback, crawl it, match, write the digest to the outbox."""
     from tracker.cli.crawl import crawl_sources, summary_table
+    from tracker.demo.history import load_history
     from tracker.demo.server import DEMO_HOST, serve_demo_site
     from tracker.digest import send_digests
     from tracker.matches import run_matching
@@ -62,8 +63,12 @@ def demo(
                 import_needs(session, Path(str(demo_dir.joinpath("needs.json"))))
             except NeedsImportError as exc:  # pragma: no cover - the bundled file is tested
                 raise typer.Exit(f"bundled demo needs are invalid: {exc}") from exc
-            if session.exec(select(User).where(User.email == DEMO_RECIPIENT)).first() is None:
-                session.add(User(email=DEMO_RECIPIENT, name="Safer Communities team", role="staff", digest=True))
+            team = session.exec(select(User).where(User.email == DEMO_RECIPIENT)).first()
+            if team is None:
+                team = User(email=DEMO_RECIPIENT, name="Safer Communities team", role="staff", digest=True)
+                session.add(team)
+                session.flush()
+            history = load_history(session, server.url, team)
             names = [s.name for s in session.exec(select(Source).where(Source.origin == "demo"))]
         outcome = crawl_sources(ctx, names)
         if keep_serving:
@@ -92,6 +97,8 @@ def demo(
     console.print(table)
     calls = sum(r.calls for r in outcome.results)
     console.print(f"sources: {len(outcome.results)}   calls found: {calls}", highlight=False)
+    if history:
+        console.print(f"history: {history} earlier rounds with the team's bids and outcomes", highlight=False)
     for line in getattr(report, "lines", []):
         console.print(f"  {line}", highlight=False)
     console.print(f"digest written to {settings.outbox_dir.resolve()}", highlight=False)

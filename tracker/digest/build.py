@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from tracker.digest import format as fmt
 from tracker.digest.tokens import sign_action, sign_preferences
+from tracker.fund_rounds import Fund, forecast_funds
 from tracker.matching.explain import states_timing
 from tracker.models import (
     Bid,
@@ -25,8 +26,11 @@ from tracker.models import (
     Source,
     User,
 )
+from tracker.startby import start_by as plan_start
+from tracker.team import followed_ids
 
 CLOSING_DAYS = 14
+EXPECTED_DAYS = 92  # a fund forecast to reopen in a month starting within this is "expected to open soon"
 MAX_PER_NEED = 5  # the top calls per need are listed; the rest are linked (the web list)
 BID_ORDER = ("interested", "preparing", "applied", "awarded", "unsuccessful")
 OUTCOME_DAYS = 90  # awarded/unsuccessful bids stay in the digest this long
@@ -120,6 +124,7 @@ class DigestContent:
     closing_total: int = 0  # calls for their needs or team bids closing within CLOSING_DAYS
     bids_due: int = 0  # the recipient's own open bids closing within CLOSING_DAYS
     closing: list[Entry] = field(default_factory=list)  # closing soon, not already listed as new
+    expected: list[Entry] = field(default_factory=list)  # funds for their needs forecast to reopen soon
     changed: list[Entry] = field(default_factory=list)
     bids: dict[str, list[Entry]] = field(default_factory=dict)
     sources: list[Entry] = field(default_factory=list)
@@ -175,13 +180,13 @@ def _followed(session: Session, user: User) -> dict[str, NeedInfo]:
     return {i: NeedInfo(t, p or 0) for i, t, p in session.exec(stmt.order_by(Need.id)).all()}
 
 
-def start_by(deadline: date | None, prep_days: int, today: date) -> str:
-    """When to start a bid to be ready by the deadline: deadline - preparation days
-    (calendar days, as matching counts them when it judges a call too tight)."""
-    if deadline is None or prep_days <= 0:
+def start_by(deadline: date | None, prep_days: int, today: date, signoff_days: int = 0) -> str:
+    """When to start a bid to be ready by the deadline (tracker.startby: working days for
+    preparation and sign-off); '' without a deadline or anything to plan."""
+    if deadline is None or prep_days + signoff_days <= 0:
         return ""
-    start = deadline - timedelta(days=prep_days)
-    return "start now" if start <= today else f"start by {fmt.short_date(start)}"
+    planned = plan_start(deadline, prep_days, signoff_days)
+    return planned.words(today) if planned else ""
 
 
 def _live(today: date):  # noqa: ANN202 - a SQL condition
@@ -193,8 +198,9 @@ def _live(today: date):  # noqa: ANN202 - a SQL condition
 
 
 class _Links:
-    def __init__(self, base_url: str, secret: str, user: User) -> None:
+    def __init__(self, base_url: str, secret: str, user: User, signoff_days: int = 0) -> None:
         self.base, self.secret, self.user = base_url.rstrip("/"), secret, user
+        self.signoff_days = signoff_days  # carried to the cards' start-by dates
 
     def opportunity(self, opp_id: int) -> str:
         return f"{self.base}/opportunities/{opp_id}"
@@ -289,7 +295,8 @@ def _card(o: Any, by_need: dict[str, Any], home: str, needs: dict[str, NeedInfo]
         # The deadline is stated once, by the card: drop the matcher's own dated timing line.
         reasons=[str(x) for x in (first.reasons or []) if not states_timing(str(x))],
         summary=o.summary or "",
-        needs=[NeedTag(n, needs[n].title, start_by(o.deadline, needs[n].prep_days, today)) for n in [home, *others]],
+        needs=[NeedTag(n, needs[n].title, start_by(o.deadline, needs[n].prep_days, today, links.signoff_days))
+               for n in [home, *others]],
         match_ids=[by_need[n].id for n in [home, *others]], closing_soon=soon,
         actions=links.actions("match", first.id, MATCH_ACTIONS),
     )
@@ -325,6 +332,35 @@ def _closing(session: Session, needs: dict[str, NeedInfo], today: date, links: _
     opps = session.execute(select(*OPP_COLS).where(col(Opportunity.id).in_(list(why)))).all()
     opps = sorted(opps, key=lambda o: (o.deadline, o.title))
     return [_entry(o, today, links, why[o.id]) for o in opps]
+
+
+def _expected(session: Session, funds: list[Fund], needs: dict[str, NeedInfo], today: date,
+              links: _Links) -> list[Entry]:
+    """Funds forecast to reopen within EXPECTED_DAYS whose earlier rounds matched these needs
+    (or had the team's bid for one of them)."""
+    soon = [f for f in funds if f.forecast.expected <= today + timedelta(days=EXPECTED_DAYS)]
+    ids = [r.id for f in soon for r in f.rounds]
+    if not ids:
+        return []
+    fits: dict[int, set[str]] = defaultdict(set)
+    for opp_id, need_id in session.exec(select(Match.opportunity_id, Match.need_id).where(
+            col(Match.opportunity_id).in_(ids), col(Match.need_id).in_(list(needs)),
+            col(Match.dismissed).is_(False), Match.score > 0)):
+        fits[opp_id].add(need_id)
+    for opp_id, need_id in session.exec(select(Bid.opportunity_id, Bid.need_id).where(  # we bid last time
+            col(Bid.opportunity_id).in_(ids), col(Bid.need_id).in_(list(needs)))):
+        fits[opp_id].add(need_id)
+    entries = []
+    for fund in soon:
+        matched = set().union(*(fits.get(r.id, set()) for r in fund.rounds))
+        if matched:
+            last = fund.latest
+            opened = ", ".join(f"{r.opened:%B %Y}" for r in fund.rounds if r.opened)
+            entries.append(Entry(last.title, last.funder or "Funder not stated", links.opportunity(last.id), "",
+                                 [fund.forecast.words[:1].upper() + fund.forecast.words[1:], f"Opened {opened}",
+                                  "For: " + "; ".join(needs[n].title for n in needs if n in matched)],
+                                 opportunity_id=last.id))
+    return entries
 
 
 def _entry(o: Any, today: date, links: _Links, notes: list[str]) -> Entry:
@@ -379,13 +415,16 @@ def _merge(revisions: list[dict]) -> dict:
 
 
 def _changed(session: Session, needs: dict[str, NeedInfo], since: datetime, today: date,
-             links: _Links) -> list[Entry]:
+             links: _Links, followed: tuple[int, ...] = ()) -> list[Entry]:
+    """Calls that changed since the last digest: those matching the needs, with a team bid,
+    or that the recipient follows."""
     team_bids = select(Bid.opportunity_id).where(Bid.status != "withdrawn")
     stmt = (
         select(OpportunityRevision.opportunity_id, OpportunityRevision.changes)
         .where(OpportunityRevision.seen_at >= since,
                col(OpportunityRevision.opportunity_id).in_(_matched_ids(needs))
-               | col(OpportunityRevision.opportunity_id).in_(team_bids))
+               | col(OpportunityRevision.opportunity_id).in_(team_bids)
+               | col(OpportunityRevision.opportunity_id).in_(followed))
         .order_by(OpportunityRevision.seen_at, OpportunityRevision.id)
     )
     per_opp: dict[int, list[dict]] = defaultdict(list)
@@ -459,14 +498,14 @@ def _bids_due(rows: list, user: User, today: date) -> int:
 
 def build_digest(session: Session, user: User, *, now: datetime, timezone: str, base_url: str,
                  secret: str, max_per_need: int = MAX_PER_NEED, cache: dict | None = None,
-                 frequency: str = "weekly") -> DigestContent:
+                 frequency: str = "weekly", signoff_days: int = 0) -> DigestContent:
     """Everything one recipient's digest says for the period (ISO week, or day for a daily
     digest) containing `now`. Pass the same `cache` dict for every recipient of a batch:
-    team-wide sections are then read once."""
+    team-wide sections are then read once. `signoff_days` is `[planning] signoff_working_days`."""
     period = fmt.period_for(now, timezone, frequency)
     today = fmt.local_today(now, timezone)
     since = last_delivered(session, user.email, period) or now - fmt.PERIOD_LENGTH[frequency]
-    links = _Links(base_url, secret, user)
+    links = _Links(base_url, secret, user, signoff_days)
     memo = _Memo(cache)
     needs = memo(("needs", tuple(sorted(user.followed_needs or []))), lambda: _followed(session, user))
     content = DigestContent(user.id, user.email, user.name, user.role, period, today, since, links.base,
@@ -482,7 +521,11 @@ def build_digest(session: Session, user: User, *, now: datetime, timezone: str, 
         listed = {c.opportunity_id for c in content.cards}
         content.closing_total = len(closing)
         content.closing = [e for e in closing if e.opportunity_id not in listed]  # each call once
-        changed = memo(("changed", key, since, today), lambda: _changed(session, needs, since, today, links))
+        funds = memo(("funds", today), lambda: forecast_funds(session, today))
+        content.expected = memo(("expected", key, today), lambda: _expected(session, funds, needs, today, links))
+        followed = tuple(sorted(followed_ids(session, user.id)))
+        changed = memo(("changed", key, since, today, followed),
+                       lambda: _changed(session, needs, since, today, links, followed))
         content.changed = _fold_into_cards(changed, content.cards)
     rows = memo(("bids", now), lambda: _bid_rows(session, now))
     content.bids = {status: kept for status, entries in _bids(rows, today, links).items()

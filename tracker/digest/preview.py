@@ -30,7 +30,8 @@ def preview_digests(engine: Engine, settings: Settings, out_dir: Path, now: date
     with session_scope(engine) as s:
         for user in recipients(s):
             content = build_digest(s, user, now=now, timezone=cfg.timezone, base_url=cfg.base_url,
-                                   secret=secret, cache=cache, frequency=user.digest_frequency)
+                                   secret=secret, cache=cache, frequency=user.digest_frequency,
+                                   signoff_days=settings.planning.signoff_working_days)
             sender = settings.smtp.from_address
             msg = render_message(content, from_address=sender, now=now, prefix=cfg.subject_prefix,
                                  message_id=new_message_id(sender, content.period, user.id))

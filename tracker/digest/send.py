@@ -262,7 +262,8 @@ class Batch:
                 return
             content = build_digest(s, user, now=self.now, timezone=cfg.timezone, base_url=cfg.base_url,
                                    secret=self.secret, max_per_need=self.options.max_per_need, cache=self.cache,
-                                   frequency=frequency_of(report.period))
+                                   frequency=frequency_of(report.period),
+                                   signoff_days=self.settings.planning.signoff_working_days)
         content.period = report.period  # `digest retry --week` resends an earlier week's row
         if content.is_empty and not cfg.send_empty:
             report.skipped_empty += 1

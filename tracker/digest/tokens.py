@@ -24,6 +24,8 @@ ACTIONS: dict[str, tuple[str, ...]] = {
     "interested": ("match",),
     "not_relevant": ("match",),
     "applied": ("match", "bid"),
+    "look": ("assignment",),  # an assignee answers a review request (tracker.team)
+    "decline": ("assignment",),
 }
 
 
@@ -42,7 +44,7 @@ class TokenInvalid(TokenError):
 @dataclass(frozen=True)
 class ActionToken:
     user_id: int
-    kind: str  # match | bid
+    kind: str  # match | bid | assignment
     item_id: int
     action: str
     jti: str
@@ -50,8 +52,8 @@ class ActionToken:
 
 
 # Short codes keep links short (a digest carries many): [user, kind, item, action, id].
-_KIND = {"match": "m", "bid": "b"}
-_ACTION = {"interested": "i", "not_relevant": "n", "applied": "a"}
+_KIND = {"match": "m", "bid": "b", "assignment": "s"}
+_ACTION = {"interested": "i", "not_relevant": "n", "applied": "a", "look": "l", "decline": "d"}
 _KIND_NAME = {v: k for k, v in _KIND.items()}
 _ACTION_NAME = {v: k for k, v in _ACTION.items()}
 

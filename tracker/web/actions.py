@@ -7,14 +7,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from tracker.bids import advance, dismiss_match, mark, mark_interested
+from tracker.bids import advance, mark, mark_interested
+from tracker.decisions import dismiss_with_reason
 from tracker.digest.tokens import ActionToken, TokenError, consume, is_used, max_age_days, verify_action
-from tracker.models import Bid, Match, Need, Opportunity, User
+from tracker.models import Assignment, Bid, Match, Need, Opportunity, User
+from tracker.team import answer
 from tracker.web.deps import DB, render, state
 
 router = APIRouter(include_in_schema=False)
 LABELS = {"interested": "Mark as interested", "not_relevant": "Dismiss as not relevant",
-          "applied": "Mark the bid as applied"}
+          "applied": "Mark the bid as applied", "look": "Tell the team you'll look at this call",
+          "decline": "Tell the team this call is not for us"}
+ITEMS = {"match": Match, "bid": Bid, "assignment": Assignment}
 
 
 class ActionProblem(Exception):
@@ -32,7 +36,7 @@ def _check(request: Request, session: Session, raw: str) -> tuple[ActionToken, U
     user = session.get(User, token.user_id)
     if user is None or not user.active or user.role not in ("staff", "admin"):
         raise ActionProblem(403, "This link's account cannot make changes. Ask an admin.")
-    item = session.get(Match if token.kind == "match" else Bid, token.item_id)
+    item = session.get(ITEMS[token.kind], token.item_id)
     if item is None:
         raise ActionProblem(404, "The item this link refers to no longer exists.")
     opp = session.get(Opportunity, item.opportunity_id)
@@ -57,12 +61,16 @@ def action_confirm(request: Request, token: str, session: DB) -> Response:
     return _page(request, 200, label=LABELS[parsed.action], token=token, for_user=user.email, **found)
 
 
-def _act(session: Session, token: ActionToken, user: User, item: Match | Bid) -> str:
+def _act(session: Session, token: ActionToken, user: User, item: Match | Bid | Assignment) -> str:
+    if isinstance(item, Assignment):  # the link was signed for the assignee: only they can answer
+        answer(session, item, token.action, user)
+        return "Thank you: the team sees that you " + ("will look at it." if token.action == "look"
+                                                       else "think it is not for us.")
     if isinstance(item, Bid):
         advance(session, item, "applied", user_id=user.id, note="from a digest link")
         return f"The bid is now {item.status}."
     if token.action == "not_relevant":
-        dismiss_match(session, item, user.email)
+        dismiss_with_reason(session, item, "not_relevant", "from a digest link", user)
         return "Dismissed as not relevant. It will not come back in your digests."
     if token.action == "interested":
         bid = mark_interested(session, item, user.id, note="from a digest link")

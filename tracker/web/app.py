@@ -62,16 +62,19 @@ def create_app(settings: Settings) -> FastAPI:
         bids,
         calendar,
         dashboard,
+        decisions,
         needs,
         opportunities,
         preferences,
+        reports,
         schedules,
         sources,
+        team,
         users,
     )
 
-    for module in (auth, dashboard, opportunities, needs, bids, sources, users, schedules, actions, preferences,
-                   calendar, api):
+    for module in (auth, dashboard, opportunities, needs, decisions, team, bids, reports, sources, users,
+                   schedules, actions, preferences, calendar, api):
         app.include_router(module.router)
     app.include_router(api.docs_router)
     return app

@@ -29,7 +29,7 @@ from tracker.web.opportunities import csv_response
 
 router = APIRouter(include_in_schema=False)
 CSV_FIELDS = ("id", "status", "opportunity_url", "title", "funder", "deadline", "need_id", "owner",
-              "amount_requested", "amount_awarded", "notes", "created_at", "updated_at")
+              "amount_requested", "amount_awarded", "notes", "feedback", "created_at", "updated_at")
 
 
 def board_rows(session: Session) -> list[tuple[Bid, Opportunity]]:
@@ -57,8 +57,9 @@ def bids_csv(request: Request, session: DB, user: Viewer) -> Response:
              "deadline": o.deadline.isoformat() if o.deadline else None, "need_id": b.need_id,
              "owner": owners[b.owner_id].email if b.owner_id in owners else None,
              "amount_requested": b.amount_requested,
-             "amount_awarded": b.amount_awarded, "notes": b.notes, "created_at": b.created_at.isoformat(),
-             "updated_at": b.updated_at.isoformat()} for b, o in board_rows(session))
+             "amount_awarded": b.amount_awarded, "notes": b.notes, "feedback": b.feedback,
+             "created_at": b.created_at.isoformat(), "updated_at": b.updated_at.isoformat()}
+            for b, o in board_rows(session))
     return csv_response(write_csv(CSV_FIELDS, rows), "bids.csv")
 
 
@@ -93,7 +94,8 @@ def bid_status(request: Request, bid_id: DbInt, session: DB, user: Staff, status
     except BidError as exc:
         raise HTTPException(400, str(exc)) from exc
     session.commit()
-    flash(request, f"Bid marked {status}.")
+    flash(request, f"Bid marked {status}." + (" Record the amount awarded and the funder's feedback below."
+                                               if status in ("awarded", "unsuccessful") else ""))
     return RedirectResponse(_back(back, bid), status_code=303)
 
 
@@ -134,7 +136,8 @@ def _amount(value: str) -> int | None:
 def bid_update(request: Request, bid_id: DbInt, session: DB, user: Staff, owner_id: Annotated[str, Form()] = "",
                amount_requested: Annotated[str, Form(max_length=20)] = "",
                amount_awarded: Annotated[str, Form(max_length=20)] = "",
-               notes: Annotated[str, Form(max_length=20000)] = "") -> Response:
+               notes: Annotated[str, Form(max_length=20000)] = "",
+               feedback: Annotated[str | None, Form(max_length=20000)] = None) -> Response:
     bid = get_or_404(session, Bid, bid_id)
     owner = db_int(owner_id) if owner_id.strip() else None
     if owner_id.strip() and (owner is None or session.get(User, owner) is None):
@@ -142,7 +145,7 @@ def bid_update(request: Request, bid_id: DbInt, session: DB, user: Staff, owner_
     try:
         changes = update_details(session, bid, user_id=user.id, owner_id=owner,
                                  amount_requested=_amount(amount_requested), amount_awarded=_amount(amount_awarded),
-                                 notes=notes)
+                                 notes=notes, feedback=feedback)
     except BidError as exc:
         raise HTTPException(422, str(exc)) from exc
     session.commit()

@@ -12,12 +12,14 @@ from pydantic import ValidationError
 from sqlmodel import Session, col, func, select
 
 from tracker import clock
-from tracker.bids import bid_for_need, bids_by_call, dismiss_match, find_bid, mark_interested, restore_match
+from tracker.bids import bid_for_need, bids_by_call, find_bid, mark_interested, restore_match
 from tracker.bounds import DbInt
+from tracker.decisions import latest, reason_text
 from tracker.models import Match, Need, Opportunity
 from tracker.needs import NeedIn, save_need
+from tracker.startby import start_by
 from tracker.vocab import load_vocabulary
-from tracker.web.deps import DB, Staff, Viewer, flash, get_or_404, render, safe_next
+from tracker.web.deps import DB, Staff, Viewer, flash, get_or_404, render, safe_next, state
 
 router = APIRouter(include_in_schema=False)
 log = logging.getLogger("tracker.web")
@@ -109,7 +111,13 @@ def need_detail(request: Request, need_id: str, session: DB, user: Viewer) -> Re
                                   col(Match.score).desc())).all()
     ranked = [(m, o) for m, o in rows if not m.dismissed]
     dismissed = [(m, o) for m, o in rows if m.dismissed]
-    return render(request, "need.html", {"need": need, "ranked": ranked, "dismissed": dismissed,
+    signoff = state(request).settings.planning.signoff_working_days
+    plans = {o.id: start_by(o.deadline, need.prep_days, signoff) for _, o in ranked}
+    current = latest(session, [o.id for _, o in rows])
+    return render(request, "need.html", {"need": need, "ranked": ranked, "dismissed": dismissed, "plans": plans,
+                                         "decided": {o: d for (o, n), d in current.items() if n == need_id},
+                                         "reason_text": reason_text,
+                                         "signoff_days": signoff,
                                          "today": clock.today(), "bid_for_need": bid_for_need,
                                          "bids": bids_by_call(session, [o.id for _, o in rows])})
 
@@ -140,16 +148,6 @@ def need_archive(request: Request, need_id: str, session: DB, user: Staff,
     flash(request, f"Need {need.title!r} {'restored' if active else 'archived'}.")
     return RedirectResponse(f"/needs/{need.id}", status_code=303)
 
-
-
-@router.post("/matches/{match_id}/dismiss")
-def match_dismiss(request: Request, match_id: DbInt, session: DB, user: Staff,
-                  back: Annotated[str, Form()] = "") -> Response:
-    match = get_or_404(session, Match, match_id)
-    dismiss_match(session, match, user.email)
-    session.commit()
-    flash(request, "Match dismissed as not relevant. It will not come back in digests.")
-    return RedirectResponse(safe_next(back or f"/needs/{match.need_id}"), status_code=303)
 
 
 @router.post("/matches/{match_id}/restore")

@@ -31,8 +31,9 @@ SORTS = {
 STATUSES = ("open", "upcoming", "closed")
 # The web list's status filter: by default the calls a team can still bid for.
 CURRENT = "current"
+EXPECTED = "expected"  # closed funds forecast to reopen (tracker.fund_rounds)
 STATUS_CHOICES = ((CURRENT, "Open and upcoming"), ("open", "Open"), ("upcoming", "Upcoming"),
-                  ("closed", "Closed"), ("all", "All, including closed"))
+                  (EXPECTED, "Expected to reopen"), ("closed", "Closed"), ("all", "All, including closed"))
 MAX_PER_PAGE = 100
 
 
@@ -60,6 +61,7 @@ class OppFilter:
     page: int = 1
     per_page: int = 25
     duplicates: bool = False
+    expected_ids: tuple[int, ...] = ()  # for the "expected" status: set by the page, not read from the URL
 
     @classmethod
     def from_params(cls, params: Any, default_status: str = "") -> OppFilter:
@@ -73,7 +75,7 @@ class OppFilter:
         area = vocab.canonical_area(get("area") or "") or ""
         sort = get("sort") or "deadline"
         return cls(
-            q=(get("q") or "").strip()[:200], status=status if status in (*STATUSES, CURRENT) else "",
+            q=(get("q") or "").strip()[:200], status=status if status in (*STATUSES, CURRENT, EXPECTED) else "",
             theme=theme if theme in vocab.themes else "", funder=(get("funder") or "").strip()[:200],
             area=area, need=(get("need") or "").strip()[:80],
             deadline_from=read_date(params, "deadline_from", "Deadline from").value,
@@ -98,6 +100,8 @@ class OppFilter:
             conds.append(or_(*(getattr(col(c), op)(pattern, escape="\\") for c in (o.title, o.funder, o.summary))))
         if self.status == CURRENT:
             conds.append(col(o.status).in_(("open", "upcoming")))
+        elif self.status == EXPECTED:
+            conds.append(col(o.id).in_(self.expected_ids))
         elif self.status:
             conds.append(o.status == self.status)
         if self.theme:
@@ -126,6 +130,7 @@ class OppFilter:
     def params(self, **changes: Any) -> str:
         """The query string for this filter with `changes`, dropping empty values."""
         data = {**asdict(self), **changes}
+        data.pop("expected_ids")
         # the web list's default is current calls: "all" must be said to survive a link
         data["status"] = {"": "all", CURRENT: ""}.get(data["status"], data["status"])
         if data.get("per_page") == 25:
