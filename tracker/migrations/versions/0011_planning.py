@@ -9,8 +9,8 @@ import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
 
-revision = '0010_planning'
-down_revision = '0009_digest_frequency'
+revision = '0011_planning'
+down_revision = '0010_sentences_deadlines'
 branch_labels = None
 depends_on = None
 
