@@ -136,7 +136,7 @@ def draw_site(rng, idx: int) -> Site:
             ]
         )
     else:
-        home = rng.choice(P.of_kind("region") + P.counties_with_leaves())
+        home = rng.choice(P.regions() + P.counties_with_leaves())
         funder = f"The {rng.choice(W.SURNAMES)} {rng.choice(['Charitable Trust', 'Foundation', 'Trust'])}"
     slug = f"s{idx:03d}-{slugify(funder)[:40].strip('-')}"
     structure = rng.choices(LISTING_STRUCTURES, [6, 5, 5, 4, 3, 3, 3, 3, 3, 2, 2])[0]
@@ -177,7 +177,7 @@ def draw_site(rng, idx: int) -> Site:
     if structure == "table":
         axes["table_status_col"] = rng.random() < 0.5
         axes["table_link"] = rng.choice(["title", "last_column"])
-    if structure in ("list", "cards_div", "cards_article") and pager == "none" and rng.random() < 0.15:
+    if structure in ("list", "cards_div", "cards_article") and pager == "none" and rng.random() < 0.3:
         axes["source_kind"] = rng.choice(["rss", "atom"])
     distractors = sorted(rng.sample(DISTRACTORS, rng.randint(2, len(DISTRACTORS))))
     n_news = 0
@@ -669,7 +669,7 @@ def _draw_area(rng, site: Site, f: Fund) -> None:
         opts = [
             ("uk", ["United Kingdom"], "the UK"),
             ("nation", ["England"], "England"),
-            ("region", [rng.choice(sorted(places().of_kind("region")))], None),
+            ("region", [rng.choice(P.regions())], None),
         ]
         if home == "England and Wales":
             opts.append(("england_wales", ["England", "Wales"], "England and Wales"))
