@@ -181,8 +181,11 @@ def draw_site(rng, idx: int) -> Site:
         axes["source_kind"] = rng.choice(["rss", "atom"])
     distractors = sorted(rng.sample(DISTRACTORS, rng.randint(2, len(DISTRACTORS))))
     n_news = 0
+    if long_chain and mixed and "news" not in distractors:
+        distractors = sorted([*distractors, "news"])
     if "news" in distractors:
-        n_news = rng.randint(10, 40) if per_page == 1 and mixed else rng.randint(1, 4)
+        # a posts-style chain of 30 to 100 pages, one post or fund a page
+        n_news = max(10, rng.randint(30, 100) - n_funds) if long_chain and mixed else rng.randint(1, 4)
     axes["n_news"] = n_news
     axes["long_chain"] = long_chain
     site = Site(idx, slug, kind, funder, home, axes, [], distractors)
