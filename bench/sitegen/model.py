@@ -20,6 +20,7 @@ LISTING_STRUCTURES = [
     "tabs",
     "sections",
     "image_text",
+    "search_results",
     "start_page_fund",
     "single_link",
 ]
@@ -27,7 +28,7 @@ INLINE_STRUCTURES = {"details", "tabs", "sections", "start_page_fund"}
 PAGER_LINKS = ["rel_link_head", "rel_anchor", "numbered", "older_posts", "next_text", "load_more"]
 PAGER_URLS = ["file", "query", "path"]
 TEMPLATES = ["govuk", "wordpress", "charity", "council"]
-DETAIL_LAYOUTS = ["prose", "sections", "summary_list", "facts_table", "key_facts_list"]
+DETAIL_LAYOUTS = ["prose", "sections", "summary_list", "facts_table", "key_facts_list", "tabbed"]
 DISTRACTORS = [
     "other_funders",
     "news",
@@ -139,7 +140,7 @@ def draw_site(rng, idx: int) -> Site:
         home = rng.choice(P.regions() + P.counties_with_leaves())
         funder = f"The {rng.choice(W.SURNAMES)} {rng.choice(['Charitable Trust', 'Foundation', 'Trust'])}"
     slug = f"s{idx:03d}-{slugify(funder)[:40].strip('-')}"
-    structure = rng.choices(LISTING_STRUCTURES, [6, 5, 5, 4, 3, 3, 3, 3, 3, 2, 2])[0]
+    structure = rng.choices(LISTING_STRUCTURES, [6, 5, 5, 4, 3, 3, 3, 3, 3, 3, 2, 2])[0]
     if structure in ("start_page_fund", "single_link"):
         n_funds = 1
     else:
@@ -149,13 +150,16 @@ def draw_site(rng, idx: int) -> Site:
     long_chain = False
     per_page = 10_000
     pager_url = "none"
-    mixed = structure in ("list", "cards_div", "cards_article", "image_text", "dl") and rng.random() < 0.25
+    mixed = (
+        structure in ("list", "cards_div", "cards_article", "image_text", "dl", "search_results")
+        and rng.random() < 0.25
+    )
     if structure not in ("start_page_fund", "single_link") and rng.random() < 0.45:
         pager = rng.choice(PAGER_LINKS)
         pager_url = rng.choice(PAGER_URLS if structure not in INLINE_STRUCTURES else ["file", "path"])
         long_chain = rng.random() < 0.06
         per_page = 1 if long_chain else rng.choice([1, 2, 3, 4, 5, 6, 8, 10, 12])
-        if long_chain and structure in ("list", "cards_div", "cards_article", "image_text", "dl"):
+        if long_chain and structure in ("list", "cards_div", "cards_article", "image_text", "dl", "search_results"):
             mixed = True  # a posts-style listing: funds among many news posts, one a page
     axes = {
         "site_kind": kind,
@@ -168,6 +172,7 @@ def draw_site(rng, idx: int) -> Site:
         "mixed_listing": mixed,
         "href_style": rng.choice(["root", "relative", "dir"]),
         "detail_path": rng.choice(["file", "dir"]),
+        "filter_form": rng.random() < 0.3,
         "cookie_banner": rng.random() < 0.5,
         "breadcrumbs": rng.random() < 0.6,
         "sidebar": rng.random() < 0.5,

@@ -9,6 +9,7 @@ from email.utils import format_datetime
 
 from . import words as W
 from .model import INLINE_STRUCTURES, Fund, Site
+from .model import slugify as W_slug
 
 EXTERNAL = [
     "https://www.gov.uk/",
@@ -282,13 +283,34 @@ class Renderer:
                 + "".join(f'<tr><th scope="row">{lbl}</th><td>{v}</td></tr>' for lbl, v, _ in facts)
                 + "</tbody></table>"
             )
+        elif layout == "tabbed":  # Find a grant-style: facts in tab panels, one heading each
+            tabs = [
+                (lbl, f"<p>{sentence or v}</p>" if not self.as_table(f, lbl) else f.dates_html)
+                for lbl, v, sentence in facts
+            ]
+            if f.elig_html:
+                tabs.append(("Eligibility", f.elig_html))
+            ids = [f"{f.slug}-{W_slug(lbl)}-{i}" for i, (lbl, _) in enumerate(tabs)]
+            parts.append(
+                '<div class="govuk-tabs"><ul class="govuk-tabs__list">'
+                + "".join(
+                    f'<li><a class="govuk-tabs__tab" href="#{i}">{lbl}</a></li>'
+                    for i, (lbl, _) in zip(ids, tabs, strict=True)
+                )
+                + "</ul>"
+                + "".join(
+                    f'<div class="govuk-tabs__panel" id="{i}"><{hl}>{lbl}</{hl}>{body}</div>'
+                    for i, (lbl, body) in zip(ids, tabs, strict=True)
+                )
+                + "</div>"
+            )
         else:
             parts.append(
                 f'<{hl}>Key facts</{hl}><ul class="key-facts">'
                 + "".join(f"<li><strong>{lbl}:</strong> {v}</li>" for lbl, v, _ in facts)
                 + "</ul>"
             )
-        if f.elig_html:
+        if f.elig_html and layout != "tabbed":
             parts.append(f.elig_html)
         if f.noise:
             parts.append("<p>" + " ".join(n for n in f.noise if not n.startswith("Page last")) + "</p>")
@@ -553,6 +575,12 @@ class Renderer:
                         )
                         + "</p>"
                     )
+            if self.ax.get("filter_form"):
+                extra += (
+                    f'<form class="filters" method="get" action="{self.href(path, self.start)}">'
+                    '<label for="status">Status</label><select id="status" name="status"><option>All</option>'
+                    "<option>Open</option><option>Closed</option></select><button>Filter</button></form>"
+                )
             title = heading if n == 1 else f"{heading} \u2013 page {n}"
             self.page(
                 path, title, f"<h1>{heading}</h1><p>{intro}</p>{extra}\n{body}\n{vis}", [("Home", self.home)], head
@@ -599,7 +627,7 @@ class Renderer:
         for kind, obj in chunk:
             if kind != "fund":
                 link = self.distractor_link(path, kind, obj)
-                if st == "list":
+                if st in ("list", "search_results"):
                     out.append(f"<li>{link}</li>")
                 elif st == "dl":
                     out.append(f"<dt>{link}</dt><dd>{self.distractor_teaser(kind)}</dd>")
@@ -637,6 +665,19 @@ class Renderer:
                     + self.heading(f, "h3", "listing", h, ' class="card__title"')
                     + f"{'<p>' + teaser + '</p>' if teaser else ''}{facts}{link}</{tag}>"
                 )
+            elif st == "search_results":
+                rows = "".join(
+                    f'<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{k}</dt>'
+                    f'<dd class="govuk-summary-list__value">{v}</dd></div>'
+                    for k, v in bits
+                )
+                out.append(
+                    '<li class="search-result">'
+                    + self.heading(f, "h2", "listing", self.item_title_link(path, f), ' class="govuk-heading-m"')
+                    + f"{'<p>' + teaser + '</p>' if teaser else ''}"
+                    + (f'<dl class="govuk-summary-list">{rows}</dl>' if rows else "")
+                    + "</li>"
+                )
             elif st == "image_text":
                 img = self.root + f"/assets/img-{f.slug[:20]}.svg"
                 self.put_asset(img)
@@ -649,6 +690,12 @@ class Renderer:
                 )
         if st == "list":
             return '<ul class="fund-list">' + "".join(out) + "</ul>"
+        if st == "search_results":
+            n = len(self.site.funds)
+            return (
+                f'<p class="govuk-body">{n} result{"s" if n != 1 else ""}</p>'
+                '<ul class="govuk-list search-results">' + "".join(out) + "</ul>"
+            )
         if st == "dl":
             return '<dl class="funds">' + "".join(out) + "</dl>"
         return '<div class="cards">' + "".join(out) + "</div>"
