@@ -44,6 +44,7 @@ class Renderer:
         self.ax = site.axes
         self.pages: dict[str, bytes] = {}
         self.non_calls: list[str] = []
+        self.non_call_kinds: dict[str, str] = {}
         self.listing_pages: list[str] = []
         s = site.slug
         self.root = f"/{s}"
@@ -80,6 +81,10 @@ class Renderer:
             "windows-1252": "windows-1252",
             "iso-8859-1": "iso-8859-1",
         }[self.ax["encoding"]]
+
+    def non_call(self, url: str, kind: str) -> None:
+        self.non_calls.append(url)
+        self.non_call_kinds[url] = kind
 
     # ------------------------------------------------------------ links
     def href(self, frm: str, to: str) -> str:
@@ -455,7 +460,7 @@ class Renderer:
                 + "</ul>"
             )
         self.page(self.home, "Home", main)
-        self.non_calls.append(self.home)
+        self.non_call(self.home, "home")
 
     # ------------------------------------------------------------ listing
     def listing_items(self) -> list[tuple[str, object]]:
@@ -764,7 +769,7 @@ class Renderer:
                 "cookies": "Cookies are small files saved on your device.",
             }[key]
             self.page(p[key], key.capitalize(), f"<h1>{key.capitalize()}</h1><p>{text}</p>", crumbs)
-            self.non_calls.append(p[key])
+            self.non_call(p[key], "policy")
         if self.news_posts:
             main = (
                 "<h1>News</h1><ul>"
@@ -775,7 +780,7 @@ class Renderer:
                 + "</ul>"
             )
             self.page(p["news_index"], "News", main, crumbs)
-            self.non_calls.append(p["news_index"])
+            self.non_call(p["news_index"], "news_index")
         for u, k in self.news_posts:
             posted = W.fmt_date(W.rand_date(rng, date(2026, 6, 1), date(2026, 11, 20)), "long")
             if k == "funding":
@@ -796,7 +801,7 @@ class Renderer:
                     f"{W.fmt_date(W.rand_date(rng, date(2027, 6, 1), date(2027, 12, 1)), 'long')}.</p>"
                 )
             self.page(u, self.news_title(u, k), main, crumbs + [("News", p["news_index"])])
-            self.non_calls.append(u)
+            self.non_call(u, "news_funding" if k == "funding" else "news")
         if "awards" in d:
             rows = "".join(
                 f"<tr><td>{W.esc(o)}</td><td>{W.fmt_money(rng.choice(W.AMOUNT_STEPS[2:14]), 'plain')}</td>"
@@ -808,7 +813,7 @@ class Renderer:
                 f"<table><thead><tr><th>Organisation</th><th>Amount</th><th>Fund</th><th>Date awarded</th></tr></thead><tbody>{rows}</tbody></table>"
             )
             self.page(p["awards"], "Grants we\u2019ve made", main, crumbs)
-            self.non_calls.append(p["awards"])
+            self.non_call(p["awards"], "awards")
         if "event" in d:
             ev = W.rand_date(rng, date(2027, 1, 10), date(2027, 5, 20))
             book = W.rand_date(rng, date(2026, 12, 7), ev)
@@ -818,7 +823,7 @@ class Renderer:
                 f"We will cover our grant programmes, including the {W.esc(f0.title)}, and answer your questions.</p>"
             )
             self.page(p["event"], "Funding workshop", main, crumbs)
-            self.non_calls.append(p["event"])
+            self.non_call(p["event"], "event")
         if "guidance" in d:
             main = (
                 "<h1>How to apply</h1><h2>Before you apply</h2><p>Read the guidance for the fund. Check that your organisation is eligible.</p>"
@@ -827,7 +832,7 @@ class Renderer:
                 f"<p>We aim to tell you our decision within {rng.choice([8, 10, 12])} weeks of the closing date.</p>"
             )
             self.page(p["guidance"], "How to apply", main, crumbs)
-            self.non_calls.append(p["guidance"])
+            self.non_call(p["guidance"], "guidance")
         if "faq" in d:
             main = (
                 "<h1>Frequently asked questions</h1><h2>When is the deadline?</h2><p>Each fund has its own closing date, shown on the fund\u2019s page.</p>"
@@ -836,7 +841,7 @@ class Renderer:
                 "<h2>Can I apply to more than one fund?</h2><p>Yes, but not for the same project.</p>"
             )
             self.page(p["faq"], "FAQs", main, crumbs)
-            self.non_calls.append(p["faq"])
+            self.non_call(p["faq"], "faq")
         if "invitation_only" in d:
             main = (
                 f"<h1>{self.invite_title}</h1><p>{self.invite_title} is a multi-year programme with "
@@ -846,7 +851,7 @@ class Renderer:
                 f"<p>{rng.choice(['Charities and community groups', 'Local authorities and community safety partnerships'])} are our usual partners.</p>"
             )
             self.page(p["invitation_only"], self.invite_title, main, crumbs)
-            self.non_calls.append(p["invitation_only"])
+            self.non_call(p["invitation_only"], "invitation_only")
         if "allocations" in d:
             areas = [s.home_area, "Central locality", "North locality", "South locality"]
             rows = "".join(
@@ -859,7 +864,7 @@ class Renderer:
                 f"<table><thead><tr><th>Area</th><th>Allocation</th></tr></thead><tbody>{rows}</tbody></table>"
             )
             self.page(p["allocations"], "Funding allocations 2026/27", main, crumbs)
-            self.non_calls.append(p["allocations"])
+            self.non_call(p["allocations"], "allocations")
         if "other_funders" in d:
             rows = []
             for name, host in rng.sample(OTHER_FUNDS, 3):
@@ -874,21 +879,21 @@ class Renderer:
                 "to help; check their websites for the latest details.</p><ul>" + "".join(rows) + "</ul>"
             )
             self.page(p["other_funders"], "Other sources of funding", main, crumbs)
-            self.non_calls.append(p["other_funders"])
+            self.non_call(p["other_funders"], "other_funders")
         if "about" in d:
             main = (
                 f"<h1>About us</h1><p>{W.esc(s.funder)} works with local partners. Our board meets quarterly; "
                 f"the next meeting is on {W.fmt_date(W.rand_date(rng, date(2027, 1, 5), date(2027, 3, 30)), 'long')}.</p>"
             )
             self.page(p["about"], "About us", main, crumbs)
-            self.non_calls.append(p["about"])
+            self.non_call(p["about"], "about")
         if "contact" in d:
             main = (
                 f'<h1>Contact us</h1><p>Email <a href="mailto:info@{s.slug}.example">info@{s.slug}.example</a> or call '
                 f"01632 960{s.idx % 1000:03d}. Our office is open Monday to Friday, 9am to 5pm.</p>"
             )
             self.page(p["contact"], "Contact us", main, crumbs)
-            self.non_calls.append(p["contact"])
+            self.non_call(p["contact"], "contact")
 
     # ------------------------------------------------------------ feeds
     def build_feed(self) -> None:
