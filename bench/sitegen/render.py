@@ -762,6 +762,11 @@ class Renderer:
             ["Strategic Partnerships Programme", "Place Partnerships", "Local Delivery Partners Fund"]
         )
         d = s.distractors
+
+        def emit(key: str, title: str, main: str) -> None:
+            self.page(p[key], title, main, crumbs)
+            self.non_call(p[key], key)
+
         for key in ("privacy", "accessibility", "cookies"):
             text = {
                 "privacy": "How we use your personal data when you apply for a grant or contact us.",
@@ -779,8 +784,7 @@ class Renderer:
                 )
                 + "</ul>"
             )
-            self.page(p["news_index"], "News", main, crumbs)
-            self.non_call(p["news_index"], "news_index")
+            emit("news_index", "News", main)
         for u, k in self.news_posts:
             posted = W.fmt_date(W.rand_date(rng, date(2026, 6, 1), date(2026, 11, 20)), "long")
             if k == "funding":
@@ -812,8 +816,7 @@ class Renderer:
                 f"<h1>Grants we\u2019ve made</h1><p>These organisations received grants in 2025/26.</p>"
                 f"<table><thead><tr><th>Organisation</th><th>Amount</th><th>Fund</th><th>Date awarded</th></tr></thead><tbody>{rows}</tbody></table>"
             )
-            self.page(p["awards"], "Grants we\u2019ve made", main, crumbs)
-            self.non_call(p["awards"], "awards")
+            emit("awards", "Grants we\u2019ve made", main)
         if "event" in d:
             ev = W.rand_date(rng, date(2027, 1, 10), date(2027, 5, 20))
             book = W.rand_date(rng, date(2026, 12, 7), ev)
@@ -822,8 +825,7 @@ class Renderer:
                 f"<p><strong>Venue:</strong> Online (Microsoft Teams)</p><p>Book your free place by {W.fmt_date(book, 'long')}. "
                 f"We will cover our grant programmes, including the {W.esc(f0.title)}, and answer your questions.</p>"
             )
-            self.page(p["event"], "Funding workshop", main, crumbs)
-            self.non_call(p["event"], "event")
+            emit("event", "Funding workshop", main)
         if "guidance" in d:
             main = (
                 "<h1>How to apply</h1><h2>Before you apply</h2><p>Read the guidance for the fund. Check that your organisation is eligible.</p>"
@@ -831,8 +833,7 @@ class Renderer:
                 "<li>Email it to us before the closing date.</li></ol><h2>What happens next</h2>"
                 f"<p>We aim to tell you our decision within {rng.choice([8, 10, 12])} weeks of the closing date.</p>"
             )
-            self.page(p["guidance"], "How to apply", main, crumbs)
-            self.non_call(p["guidance"], "guidance")
+            emit("guidance", "How to apply", main)
         if "faq" in d:
             main = (
                 "<h1>Frequently asked questions</h1><h2>When is the deadline?</h2><p>Each fund has its own closing date, shown on the fund\u2019s page.</p>"
@@ -840,8 +841,7 @@ class Renderer:
                 "<h2>Can individuals apply?</h2><p>No. We only fund organisations.</p>"
                 "<h2>Can I apply to more than one fund?</h2><p>Yes, but not for the same project.</p>"
             )
-            self.page(p["faq"], "FAQs", main, crumbs)
-            self.non_call(p["faq"], "faq")
+            emit("faq", "FAQs", main)
         if "invitation_only" in d:
             main = (
                 f"<h1>{self.invite_title}</h1><p>{self.invite_title} is a multi-year programme with "
@@ -850,8 +850,7 @@ class Renderer:
                 "We approach organisations we already work with.</p>"
                 f"<p>{rng.choice(['Charities and community groups', 'Local authorities and community safety partnerships'])} are our usual partners.</p>"
             )
-            self.page(p["invitation_only"], self.invite_title, main, crumbs)
-            self.non_call(p["invitation_only"], "invitation_only")
+            emit("invitation_only", self.invite_title, main)
         if "allocations" in d:
             areas = [s.home_area, "Central locality", "North locality", "South locality"]
             rows = "".join(
@@ -863,8 +862,7 @@ class Renderer:
                 "These allocations are not open to applications.</p>"
                 f"<table><thead><tr><th>Area</th><th>Allocation</th></tr></thead><tbody>{rows}</tbody></table>"
             )
-            self.page(p["allocations"], "Funding allocations 2026/27", main, crumbs)
-            self.non_call(p["allocations"], "allocations")
+            emit("allocations", "Funding allocations 2026/27", main)
         if "other_funders" in d:
             rows = []
             for name, host in rng.sample(OTHER_FUNDS, 3):
@@ -878,22 +876,19 @@ class Renderer:
                 "<h1>Other sources of funding</h1><p>We cannot fund everything. These national funders may be able "
                 "to help; check their websites for the latest details.</p><ul>" + "".join(rows) + "</ul>"
             )
-            self.page(p["other_funders"], "Other sources of funding", main, crumbs)
-            self.non_call(p["other_funders"], "other_funders")
+            emit("other_funders", "Other sources of funding", main)
         if "about" in d:
             main = (
                 f"<h1>About us</h1><p>{W.esc(s.funder)} works with local partners. Our board meets quarterly; "
                 f"the next meeting is on {W.fmt_date(W.rand_date(rng, date(2027, 1, 5), date(2027, 3, 30)), 'long')}.</p>"
             )
-            self.page(p["about"], "About us", main, crumbs)
-            self.non_call(p["about"], "about")
+            emit("about", "About us", main)
         if "contact" in d:
             main = (
                 f'<h1>Contact us</h1><p>Email <a href="mailto:info@{s.slug}.example">info@{s.slug}.example</a> or call '
                 f"01632 960{s.idx % 1000:03d}. Our office is open Monday to Friday, 9am to 5pm.</p>"
             )
-            self.page(p["contact"], "Contact us", main, crumbs)
-            self.non_call(p["contact"], "contact")
+            emit("contact", "Contact us", main)
 
     # ------------------------------------------------------------ feeds
     def build_feed(self) -> None:
