@@ -208,7 +208,7 @@ def check_dataset(data: Path) -> list[str]:
                     if el.get("href"):
                         out.append(el.get("href"))
             return out
-        if fp.suffix == ".svg":
+        if fp.suffix in (".svg", ".pdf"):
             return []
         return page(fp).links
 
@@ -249,7 +249,7 @@ def check_dataset(data: Path) -> list[str]:
     for u in sorted(seen):
         if u.endswith(".svg"):
             continue
-        if not u.endswith(".xml") and page(file_for(site, *split(u)[:2])).dup_ids:
+        if not u.endswith((".xml", ".pdf")) and page(file_for(site, *split(u)[:2])).dup_ids:
             err(f"{u}: repeated ids {sorted(page(file_for(site, *split(u)[:2])).dup_ids)[:3]}")
         if u not in truth_bases and u not in nc and u not in listing:
             err(f"reachable page is neither truth, non-call nor listing: {u}")

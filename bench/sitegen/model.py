@@ -300,6 +300,7 @@ def draw_fund(rng, site: Site, i: int, titles: set[str], like: Fund | None = Non
     if f.status == "open" and f.badge == "Closing soon" and f.rolling:
         f.badge = "Open"
     f.axes["detail_layout"] = rng.choice(DETAIL_LAYOUTS)
+    f.axes["guidance_pdf"] = rng.random() < 0.15
     for fact in ("dates", "amount", "area"):
         f.axes[f"{fact}_on"] = rng.choices(["both", "detail", "listing"], [4, 3, 2])[0]
     return f

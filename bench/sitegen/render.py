@@ -319,6 +319,11 @@ class Renderer:
             parts.append(f.elig_html)
         if f.noise:
             parts.append("<p>" + " ".join(n for n in f.noise if not n.startswith("Page last")) + "</p>")
+        if f.axes.get("guidance_pdf"):
+            pdf = f"{self.root}/docs/{f.slug}-guidance.pdf"
+            self.put_pdf(pdf, f"{f.title}: guidance notes for applicants")
+            frm = f.url.split("#")[0] if f.url else self.start
+            parts.append(f"<p>{self.a(frm, pdf, 'Read the guidance notes (PDF, 180KB)')}</p>")
         if f.status != "closed":
             parts.append(
                 f"<{hl}>How to apply</{hl}><p>{rng.choice(['Download the application form and email it to', 'Complete the online form or email'])} "
@@ -440,6 +445,29 @@ class Renderer:
         if not links or self.rng.random() < 0.4:
             return ""
         return "<h2>Related</h2><ul>" + "".join(f"<li>{self.a(path, u, W.esc(t))}</li>" for t, u in links) + "</ul>"
+
+    def put_pdf(self, path: str, text: str) -> None:
+        """A small valid one-page PDF holding one line of text (guidance notes, as funders link them)."""
+        line = text.encode("latin-1", "replace").replace(b"(", b"[").replace(b")", b"]")
+        stream = b"BT /F1 12 Tf 72 720 Td (" + line + b") Tj ET"
+        objs = [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+        out, offsets = b"%PDF-1.4\n", []
+        for i, body in enumerate(objs, start=1):
+            offsets.append(len(out))
+            out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+        xref = len(out)
+        out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+        out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+        out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+        self.pages[path] = out
+        self.non_call(path, "pdf")
 
     def put_asset(self, path: str) -> None:
         self.pages[path] = (
