@@ -179,6 +179,8 @@ def draw_site(rng, idx: int) -> Site:
         "source_kind": "html",
         "n_funds_band": "1" if n_funds == 1 else "2-5" if n_funds <= 5 else "6-15" if n_funds <= 15 else "16-60",
     }
+    if structure in ("list", "table", "cards_div", "cards_article", "image_text", "search_results", "dl"):
+        axes["group_by_status"] = rng.random() < 0.25
     if structure == "table":
         axes["table_status_col"] = rng.random() < 0.5
         axes["table_link"] = rng.choice(["title", "last_column"])

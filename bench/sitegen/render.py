@@ -586,7 +586,18 @@ class Renderer:
             path = self.page_path(n)
             self.listing_pages.append(path)
             vis, head = self.pager_html(path, n, total)
-            body = self.render_items(path, chunk)
+            if self.ax.get("group_by_status"):  # "Open now" / "Opening soon" / "Closed" groups under headings
+                groups = [
+                    (label, [it for it in chunk if self.group_of(it) == key])
+                    for key, label in (
+                        ("open", "Open for applications"),
+                        ("upcoming", "Opening soon"),
+                        ("closed", "Closed funds"),
+                    )
+                ]
+                body = "".join(f"<h2>{label}</h2>" + self.render_items(path, g) for label, g in groups if g)
+            else:
+                body = self.render_items(path, chunk)
             extra = ""
             if n == 1 and rng.random() < 0.4:
                 links = [(k, self.paths[k]) for k in ("guidance", "awards", "faq") if k in self.site.distractors]
@@ -618,6 +629,11 @@ class Renderer:
             self.page(
                 path, title, f"<h1>{heading}</h1><p>{intro}</p>{extra}\n{body}\n{vis}", [("Home", self.home)], head
             )
+
+    @staticmethod
+    def group_of(item: tuple[str, object]) -> str:
+        kind, obj = item
+        return obj.status if kind == "fund" else "open"
 
     def item_title_link(self, path: str, f: Fund) -> str:
         return self.a(path, f.url, W.esc(f.title))
