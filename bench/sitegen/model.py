@@ -158,7 +158,7 @@ def draw_site(rng, idx: int) -> Site:
         pager = rng.choice(PAGER_LINKS)
         pager_url = rng.choice(PAGER_URLS if structure not in INLINE_STRUCTURES else ["file", "path"])
         long_chain = rng.random() < 0.06
-        per_page = 1 if long_chain else rng.choice([1, 2, 3, 4, 5, 6, 8, 10, 12])
+        per_page = rng.choice([1, 2, 3]) if long_chain else rng.choice([1, 2, 3, 4, 5, 6, 8, 10, 12])
         if long_chain and structure in ("list", "cards_div", "cards_article", "image_text", "dl", "search_results"):
             mixed = True  # a posts-style listing: funds among many news posts, one a page
     axes = {
@@ -191,8 +191,8 @@ def draw_site(rng, idx: int) -> Site:
     if long_chain and mixed and "news" not in distractors:
         distractors = sorted([*distractors, "news"])
     if "news" in distractors:
-        # a posts-style chain of 30 to 100 pages, one post or fund a page
-        n_news = max(10, rng.randint(30, 100) - n_funds) if long_chain and mixed else rng.randint(1, 4)
+        # a posts-style chain of up to 100 pages, one to three posts or funds a page
+        n_news = max(10, rng.randint(30, 100) * per_page // 2 - n_funds) if long_chain and mixed else rng.randint(1, 4)
     axes["n_news"] = n_news
     axes["long_chain"] = long_chain
     site = Site(idx, slug, kind, funder, home, axes, [], distractors)
