@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -118,7 +118,14 @@ def sources_reported(home: Path) -> tuple[int, list[dict]]:
 
 
 def print_report(
-    seed: int, n_sites: int, total: dict, result: dict, axis_table: dict, elapsed: float, n_listed: int
+    seed: int,
+    n_sites: int,
+    total: dict,
+    result: dict,
+    axis_table: dict,
+    elapsed: float,
+    n_listed: int,
+    non_call_kinds: dict[str, str],
 ) -> list[tuple]:
     print(
         f"\nsitegen seed {seed}  sites {n_sites}  calls {total['calls']}  crawl {elapsed:.0f}s  "
@@ -126,7 +133,8 @@ def print_report(
     )
     print(f"calls found              {total['found']}/{total['calls']} = {total['found_rate']:.3f}")
     print(f"items from non-call pages {len(result['from_non_calls'])}   (must be 0)")
-    print(f"other extra items         {len(result['spurious'])}")
+    on_listings = sum(1 for u in result["spurious"] if non_call_kinds.get(u) == "listing")
+    print(f"other extra items         {len(result['spurious'])}   ({on_listings} with a listing page's own url)")
     print("accuracy per field (found calls; Jaccard for sets):")
     for f, v in total["fields"].items():
         print(f"  {f:22} {v:.3f}")
@@ -146,6 +154,9 @@ def print_report(
     print("\nweakest axis values (found rate x mean field accuracy, n >= 5):")
     for score, name, value, n, fr, acc in weak[:15]:
         print(f"  {score:.3f}  {name}={value}  (n={n}, found {fr:.2f}, acc {acc:.2f})")
+    kinds = Counter(non_call_kinds.get(u, "?") for u in result["from_non_calls"])
+    if kinds:
+        print("items from non-call pages by page kind: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()))
     for url in result["from_non_calls"][:20]:
         print(f"from non-call: {url}")
     return weak
@@ -168,7 +179,9 @@ def run(n_sites: int, seed: int, keep: Path | None) -> dict:
     axes = json.loads((data / "axes.json").read_text())
     total = summarise(rows)
     table = by_axis(rows, axes)
-    weak = print_report(seed, n_sites, total, result, table, elapsed, n_listed)
+    nc_kinds = {key(u): k for u, k in axes.get("non_calls", {}).items()}
+    nc_kinds.update({key(u): "listing" for u in json.loads((data / "listing_pages.json").read_text())})
+    weak = print_report(seed, n_sites, total, result, table, elapsed, n_listed, nc_kinds)
     if not keep:
         shutil.rmtree(work, ignore_errors=True)
     return {
@@ -179,6 +192,7 @@ def run(n_sites: int, seed: int, keep: Path | None) -> dict:
         **{k: v for k, v in total.items() if k != "fields"},
         "fields": total["fields"],
         "non_call_items": len(result["from_non_calls"]),
+        "non_call_items_by_kind": dict(Counter(nc_kinds.get(u, "?") for u in result["from_non_calls"])),
         "other_extra_items": len(result["spurious"]),
         "exported": result["exported"],
         "per_axis": table,

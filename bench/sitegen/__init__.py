@@ -86,7 +86,7 @@ def generate(out: Path, sites: int = 20, seed: int | None = None) -> dict:
     (out / "site").mkdir(parents=True)
     sources, truth, non_calls, listing = [], [], [], []
     facts: dict[str, dict] = {}
-    axes = {"seed": seed, "sites": {}, "calls": {}}
+    axes = {"seed": seed, "sites": {}, "calls": {}, "non_calls": {}}
     for i in range(sites):
         rng = random.Random(f"sitegen:{seed}:{i}")
         site = draw_site(rng, i)
@@ -125,6 +125,7 @@ def generate(out: Path, sites: int = 20, seed: int | None = None) -> dict:
         for f in site.funds:
             facts[f.url] = {"pages": sorted({f.url.split("#")[0], *r.listing_pages}), "facts": _facts(f)}
         non_calls += r.non_calls
+        axes["non_calls"].update(r.non_call_kinds)
         listing += r.listing_pages
 
     def dump(name, obj):

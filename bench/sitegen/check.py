@@ -29,6 +29,7 @@ class _Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
+        self.dup_ids: set[str] = set()
         self.links: list[str] = []
         self.text: list[str] = []
         self._skip = 0
@@ -36,6 +37,8 @@ class _Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if a.get("id"):
+            if a["id"] in self.ids:
+                self.dup_ids.add(a["id"])
             self.ids.add(a["id"])
         key = {"a": "href", "link": "href", "img": "src", "script": "src"}.get(tag)
         if key and a.get(key):
@@ -205,7 +208,7 @@ def check_dataset(data: Path) -> list[str]:
                     if el.get("href"):
                         out.append(el.get("href"))
             return out
-        if fp.suffix == ".svg":
+        if fp.suffix in (".svg", ".pdf"):
             return []
         return page(fp).links
 
@@ -246,6 +249,8 @@ def check_dataset(data: Path) -> list[str]:
     for u in sorted(seen):
         if u.endswith(".svg"):
             continue
+        if not u.endswith((".xml", ".pdf")) and page(file_for(site, *split(u)[:2])).dup_ids:
+            err(f"{u}: repeated ids {sorted(page(file_for(site, *split(u)[:2])).dup_ids)[:3]}")
         if u not in truth_bases and u not in nc and u not in listing:
             err(f"reachable page is neither truth, non-call nor listing: {u}")
     return errors

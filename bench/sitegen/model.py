@@ -20,6 +20,7 @@ LISTING_STRUCTURES = [
     "tabs",
     "sections",
     "image_text",
+    "search_results",
     "start_page_fund",
     "single_link",
 ]
@@ -27,7 +28,7 @@ INLINE_STRUCTURES = {"details", "tabs", "sections", "start_page_fund"}
 PAGER_LINKS = ["rel_link_head", "rel_anchor", "numbered", "older_posts", "next_text", "load_more"]
 PAGER_URLS = ["file", "query", "path"]
 TEMPLATES = ["govuk", "wordpress", "charity", "council"]
-DETAIL_LAYOUTS = ["prose", "sections", "summary_list", "facts_table", "key_facts_list"]
+DETAIL_LAYOUTS = ["prose", "sections", "summary_list", "facts_table", "key_facts_list", "tabbed"]
 DISTRACTORS = [
     "other_funders",
     "news",
@@ -136,10 +137,10 @@ def draw_site(rng, idx: int) -> Site:
             ]
         )
     else:
-        home = rng.choice(P.of_kind("region") + P.counties_with_leaves())
+        home = rng.choice(P.regions() + P.counties_with_leaves())
         funder = f"The {rng.choice(W.SURNAMES)} {rng.choice(['Charitable Trust', 'Foundation', 'Trust'])}"
     slug = f"s{idx:03d}-{slugify(funder)[:40].strip('-')}"
-    structure = rng.choices(LISTING_STRUCTURES, [6, 5, 5, 4, 3, 3, 3, 3, 3, 2, 2])[0]
+    structure = rng.choices(LISTING_STRUCTURES, [6, 5, 5, 4, 3, 3, 3, 3, 3, 3, 2, 2])[0]
     if structure in ("start_page_fund", "single_link"):
         n_funds = 1
     else:
@@ -149,13 +150,16 @@ def draw_site(rng, idx: int) -> Site:
     long_chain = False
     per_page = 10_000
     pager_url = "none"
-    mixed = structure in ("list", "cards_div", "cards_article", "image_text", "dl") and rng.random() < 0.25
+    mixed = (
+        structure in ("list", "cards_div", "cards_article", "image_text", "dl", "search_results")
+        and rng.random() < 0.25
+    )
     if structure not in ("start_page_fund", "single_link") and rng.random() < 0.45:
         pager = rng.choice(PAGER_LINKS)
         pager_url = rng.choice(PAGER_URLS if structure not in INLINE_STRUCTURES else ["file", "path"])
         long_chain = rng.random() < 0.06
-        per_page = 1 if long_chain else rng.choice([1, 2, 3, 4, 5, 6, 8, 10, 12])
-        if long_chain and structure in ("list", "cards_div", "cards_article", "image_text", "dl"):
+        per_page = rng.choice([1, 2, 3]) if long_chain else rng.choice([1, 2, 3, 4, 5, 6, 8, 10, 12])
+        if long_chain and structure in ("list", "cards_div", "cards_article", "image_text", "dl", "search_results"):
             mixed = True  # a posts-style listing: funds among many news posts, one a page
     axes = {
         "site_kind": kind,
@@ -168,21 +172,27 @@ def draw_site(rng, idx: int) -> Site:
         "mixed_listing": mixed,
         "href_style": rng.choice(["root", "relative", "dir"]),
         "detail_path": rng.choice(["file", "dir"]),
+        "filter_form": rng.random() < 0.3,
         "cookie_banner": rng.random() < 0.5,
         "breadcrumbs": rng.random() < 0.6,
         "sidebar": rng.random() < 0.5,
         "source_kind": "html",
         "n_funds_band": "1" if n_funds == 1 else "2-5" if n_funds <= 5 else "6-15" if n_funds <= 15 else "16-60",
     }
+    if structure in ("list", "table", "cards_div", "cards_article", "image_text", "search_results", "dl"):
+        axes["group_by_status"] = rng.random() < 0.25
     if structure == "table":
         axes["table_status_col"] = rng.random() < 0.5
         axes["table_link"] = rng.choice(["title", "last_column"])
-    if structure in ("list", "cards_div", "cards_article") and pager == "none" and rng.random() < 0.15:
+    if structure in ("list", "cards_div", "cards_article") and pager == "none" and rng.random() < 0.3:
         axes["source_kind"] = rng.choice(["rss", "atom"])
     distractors = sorted(rng.sample(DISTRACTORS, rng.randint(2, len(DISTRACTORS))))
     n_news = 0
+    if long_chain and mixed and "news" not in distractors:
+        distractors = sorted([*distractors, "news"])
     if "news" in distractors:
-        n_news = rng.randint(10, 40) if per_page == 1 and mixed else rng.randint(1, 4)
+        # a posts-style chain of up to 100 pages, one to three posts or funds a page
+        n_news = max(10, rng.randint(30, 100) * per_page // 2 - n_funds) if long_chain and mixed else rng.randint(1, 4)
     axes["n_news"] = n_news
     axes["long_chain"] = long_chain
     site = Site(idx, slug, kind, funder, home, axes, [], distractors)
@@ -292,6 +302,7 @@ def draw_fund(rng, site: Site, i: int, titles: set[str], like: Fund | None = Non
     if f.status == "open" and f.badge == "Closing soon" and f.rolling:
         f.badge = "Open"
     f.axes["detail_layout"] = rng.choice(DETAIL_LAYOUTS)
+    f.axes["guidance_pdf"] = rng.random() < 0.15
     for fact in ("dates", "amount", "area"):
         f.axes[f"{fact}_on"] = rng.choices(["both", "detail", "listing"], [4, 3, 2])[0]
     return f
@@ -669,7 +680,7 @@ def _draw_area(rng, site: Site, f: Fund) -> None:
         opts = [
             ("uk", ["United Kingdom"], "the UK"),
             ("nation", ["England"], "England"),
-            ("region", [rng.choice(sorted(places().of_kind("region")))], None),
+            ("region", [rng.choice(P.regions())], None),
         ]
         if home == "England and Wales":
             opts.append(("england_wales", ["England", "Wales"], "England and Wales"))

@@ -39,6 +39,10 @@ class Places:
     def of_kind(self, *kinds: str) -> list[str]:
         return sorted(n for n in self.clean if self.kind[n] in kinds)
 
+    def regions(self) -> list[str]:
+        """All English regions, "East of England" too (it holds "England", as a page would write it)."""
+        return sorted(n for n, k in self.kind.items() if k == "region")
+
     def leaves(self, name: str) -> list[str]:
         """The council areas (districts, unitaries) that make up an area."""
         out: list[str] = []

@@ -9,6 +9,7 @@ from email.utils import format_datetime
 
 from . import words as W
 from .model import INLINE_STRUCTURES, Fund, Site
+from .model import slugify as W_slug
 
 EXTERNAL = [
     "https://www.gov.uk/",
@@ -43,6 +44,7 @@ class Renderer:
         self.ax = site.axes
         self.pages: dict[str, bytes] = {}
         self.non_calls: list[str] = []
+        self.non_call_kinds: dict[str, str] = {}
         self.listing_pages: list[str] = []
         s = site.slug
         self.root = f"/{s}"
@@ -79,6 +81,10 @@ class Renderer:
             "windows-1252": "windows-1252",
             "iso-8859-1": "iso-8859-1",
         }[self.ax["encoding"]]
+
+    def non_call(self, url: str, kind: str) -> None:
+        self.non_calls.append(url)
+        self.non_call_kinds[url] = kind
 
     # ------------------------------------------------------------ links
     def href(self, frm: str, to: str) -> str:
@@ -282,16 +288,42 @@ class Renderer:
                 + "".join(f'<tr><th scope="row">{lbl}</th><td>{v}</td></tr>' for lbl, v, _ in facts)
                 + "</tbody></table>"
             )
+        elif layout == "tabbed":  # Find a grant-style: facts in tab panels, one heading each
+            tabs = [
+                (lbl, f"<p>{sentence or v}</p>" if not self.as_table(f, lbl) else f.dates_html)
+                for lbl, v, sentence in facts
+            ]
+            if f.elig_html:
+                tabs.append(("Eligibility", f.elig_html))
+            ids = [f"{f.slug}-{W_slug(lbl)}-{i}" for i, (lbl, _) in enumerate(tabs)]
+            parts.append(
+                '<div class="govuk-tabs"><ul class="govuk-tabs__list">'
+                + "".join(
+                    f'<li><a class="govuk-tabs__tab" href="#{i}">{lbl}</a></li>'
+                    for i, (lbl, _) in zip(ids, tabs, strict=True)
+                )
+                + "</ul>"
+                + "".join(
+                    f'<div class="govuk-tabs__panel" id="{i}"><{hl}>{lbl}</{hl}>{body}</div>'
+                    for i, (lbl, body) in zip(ids, tabs, strict=True)
+                )
+                + "</div>"
+            )
         else:
             parts.append(
                 f'<{hl}>Key facts</{hl}><ul class="key-facts">'
                 + "".join(f"<li><strong>{lbl}:</strong> {v}</li>" for lbl, v, _ in facts)
                 + "</ul>"
             )
-        if f.elig_html:
+        if f.elig_html and layout != "tabbed":
             parts.append(f.elig_html)
         if f.noise:
             parts.append("<p>" + " ".join(n for n in f.noise if not n.startswith("Page last")) + "</p>")
+        if f.axes.get("guidance_pdf"):
+            pdf = f"{self.root}/docs/{f.slug}-guidance.pdf"
+            self.put_pdf(pdf, f"{f.title}: guidance notes for applicants")
+            frm = f.url.split("#")[0] if f.url else self.start
+            parts.append(f"<p>{self.a(frm, pdf, 'Read the guidance notes (PDF, 180KB)')}</p>")
         if f.status != "closed":
             parts.append(
                 f"<{hl}>How to apply</{hl}><p>{rng.choice(['Download the application form and email it to', 'Complete the online form or email'])} "
@@ -414,6 +446,29 @@ class Renderer:
             return ""
         return "<h2>Related</h2><ul>" + "".join(f"<li>{self.a(path, u, W.esc(t))}</li>" for t, u in links) + "</ul>"
 
+    def put_pdf(self, path: str, text: str) -> None:
+        """A small valid one-page PDF holding one line of text (guidance notes, as funders link them)."""
+        line = text.encode("latin-1", "replace").replace(b"(", b"[").replace(b")", b"]")
+        stream = b"BT /F1 12 Tf 72 720 Td (" + line + b") Tj ET"
+        objs = [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+        out, offsets = b"%PDF-1.4\n", []
+        for i, body in enumerate(objs, start=1):
+            offsets.append(len(out))
+            out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+        xref = len(out)
+        out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+        out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+        out += f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+        self.pages[path] = out
+        self.non_call(path, "pdf")
+
     def put_asset(self, path: str) -> None:
         self.pages[path] = (
             b'<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
@@ -433,7 +488,7 @@ class Renderer:
                 + "</ul>"
             )
         self.page(self.home, "Home", main)
-        self.non_calls.append(self.home)
+        self.non_call(self.home, "home")
 
     # ------------------------------------------------------------ listing
     def listing_items(self) -> list[tuple[str, object]]:
@@ -531,7 +586,18 @@ class Renderer:
             path = self.page_path(n)
             self.listing_pages.append(path)
             vis, head = self.pager_html(path, n, total)
-            body = self.render_items(path, chunk)
+            if self.ax.get("group_by_status"):  # "Open now" / "Opening soon" / "Closed" groups under headings
+                groups = [
+                    (label, [it for it in chunk if self.group_of(it) == key])
+                    for key, label in (
+                        ("open", "Open for applications"),
+                        ("upcoming", "Opening soon"),
+                        ("closed", "Closed funds"),
+                    )
+                ]
+                body = "".join(f"<h2>{label}</h2>" + self.render_items(path, g) for label, g in groups if g)
+            else:
+                body = self.render_items(path, chunk)
             extra = ""
             if n == 1 and rng.random() < 0.4:
                 links = [(k, self.paths[k]) for k in ("guidance", "awards", "faq") if k in self.site.distractors]
@@ -553,10 +619,21 @@ class Renderer:
                         )
                         + "</p>"
                     )
+            if self.ax.get("filter_form"):
+                extra += (
+                    f'<form class="filters" method="get" action="{self.href(path, self.start)}">'
+                    '<label for="status">Status</label><select id="status" name="status"><option>All</option>'
+                    "<option>Open</option><option>Closed</option></select><button>Filter</button></form>"
+                )
             title = heading if n == 1 else f"{heading} \u2013 page {n}"
             self.page(
                 path, title, f"<h1>{heading}</h1><p>{intro}</p>{extra}\n{body}\n{vis}", [("Home", self.home)], head
             )
+
+    @staticmethod
+    def group_of(item: tuple[str, object]) -> str:
+        kind, obj = item
+        return obj.status if kind == "fund" else "open"
 
     def item_title_link(self, path: str, f: Fund) -> str:
         return self.a(path, f.url, W.esc(f.title))
@@ -599,7 +676,7 @@ class Renderer:
         for kind, obj in chunk:
             if kind != "fund":
                 link = self.distractor_link(path, kind, obj)
-                if st == "list":
+                if st in ("list", "search_results"):
                     out.append(f"<li>{link}</li>")
                 elif st == "dl":
                     out.append(f"<dt>{link}</dt><dd>{self.distractor_teaser(kind)}</dd>")
@@ -637,6 +714,19 @@ class Renderer:
                     + self.heading(f, "h3", "listing", h, ' class="card__title"')
                     + f"{'<p>' + teaser + '</p>' if teaser else ''}{facts}{link}</{tag}>"
                 )
+            elif st == "search_results":
+                rows = "".join(
+                    f'<div class="govuk-summary-list__row"><dt class="govuk-summary-list__key">{k}</dt>'
+                    f'<dd class="govuk-summary-list__value">{v}</dd></div>'
+                    for k, v in bits
+                )
+                out.append(
+                    '<li class="search-result">'
+                    + self.heading(f, "h2", "listing", self.item_title_link(path, f), ' class="govuk-heading-m"')
+                    + f"{'<p>' + teaser + '</p>' if teaser else ''}"
+                    + (f'<dl class="govuk-summary-list">{rows}</dl>' if rows else "")
+                    + "</li>"
+                )
             elif st == "image_text":
                 img = self.root + f"/assets/img-{f.slug[:20]}.svg"
                 self.put_asset(img)
@@ -649,6 +739,12 @@ class Renderer:
                 )
         if st == "list":
             return '<ul class="fund-list">' + "".join(out) + "</ul>"
+        if st == "search_results":
+            n = len(self.site.funds)
+            return (
+                f'<p class="govuk-body">{n} result{"s" if n != 1 else ""}</p>'
+                '<ul class="govuk-list search-results">' + "".join(out) + "</ul>"
+            )
         if st == "dl":
             return '<dl class="funds">' + "".join(out) + "</dl>"
         return '<div class="cards">' + "".join(out) + "</div>"
@@ -710,6 +806,11 @@ class Renderer:
             ["Strategic Partnerships Programme", "Place Partnerships", "Local Delivery Partners Fund"]
         )
         d = s.distractors
+
+        def emit(key: str, title: str, main: str) -> None:
+            self.page(p[key], title, main, crumbs)
+            self.non_call(p[key], key)
+
         for key in ("privacy", "accessibility", "cookies"):
             text = {
                 "privacy": "How we use your personal data when you apply for a grant or contact us.",
@@ -717,7 +818,7 @@ class Renderer:
                 "cookies": "Cookies are small files saved on your device.",
             }[key]
             self.page(p[key], key.capitalize(), f"<h1>{key.capitalize()}</h1><p>{text}</p>", crumbs)
-            self.non_calls.append(p[key])
+            self.non_call(p[key], "policy")
         if self.news_posts:
             main = (
                 "<h1>News</h1><ul>"
@@ -727,8 +828,7 @@ class Renderer:
                 )
                 + "</ul>"
             )
-            self.page(p["news_index"], "News", main, crumbs)
-            self.non_calls.append(p["news_index"])
+            emit("news_index", "News", main)
         for u, k in self.news_posts:
             posted = W.fmt_date(W.rand_date(rng, date(2026, 6, 1), date(2026, 11, 20)), "long")
             if k == "funding":
@@ -749,7 +849,7 @@ class Renderer:
                     f"{W.fmt_date(W.rand_date(rng, date(2027, 6, 1), date(2027, 12, 1)), 'long')}.</p>"
                 )
             self.page(u, self.news_title(u, k), main, crumbs + [("News", p["news_index"])])
-            self.non_calls.append(u)
+            self.non_call(u, "news_funding" if k == "funding" else "news")
         if "awards" in d:
             rows = "".join(
                 f"<tr><td>{W.esc(o)}</td><td>{W.fmt_money(rng.choice(W.AMOUNT_STEPS[2:14]), 'plain')}</td>"
@@ -760,8 +860,7 @@ class Renderer:
                 f"<h1>Grants we\u2019ve made</h1><p>These organisations received grants in 2025/26.</p>"
                 f"<table><thead><tr><th>Organisation</th><th>Amount</th><th>Fund</th><th>Date awarded</th></tr></thead><tbody>{rows}</tbody></table>"
             )
-            self.page(p["awards"], "Grants we\u2019ve made", main, crumbs)
-            self.non_calls.append(p["awards"])
+            emit("awards", "Grants we\u2019ve made", main)
         if "event" in d:
             ev = W.rand_date(rng, date(2027, 1, 10), date(2027, 5, 20))
             book = W.rand_date(rng, date(2026, 12, 7), ev)
@@ -770,8 +869,7 @@ class Renderer:
                 f"<p><strong>Venue:</strong> Online (Microsoft Teams)</p><p>Book your free place by {W.fmt_date(book, 'long')}. "
                 f"We will cover our grant programmes, including the {W.esc(f0.title)}, and answer your questions.</p>"
             )
-            self.page(p["event"], "Funding workshop", main, crumbs)
-            self.non_calls.append(p["event"])
+            emit("event", "Funding workshop", main)
         if "guidance" in d:
             main = (
                 "<h1>How to apply</h1><h2>Before you apply</h2><p>Read the guidance for the fund. Check that your organisation is eligible.</p>"
@@ -779,8 +877,7 @@ class Renderer:
                 "<li>Email it to us before the closing date.</li></ol><h2>What happens next</h2>"
                 f"<p>We aim to tell you our decision within {rng.choice([8, 10, 12])} weeks of the closing date.</p>"
             )
-            self.page(p["guidance"], "How to apply", main, crumbs)
-            self.non_calls.append(p["guidance"])
+            emit("guidance", "How to apply", main)
         if "faq" in d:
             main = (
                 "<h1>Frequently asked questions</h1><h2>When is the deadline?</h2><p>Each fund has its own closing date, shown on the fund\u2019s page.</p>"
@@ -788,8 +885,7 @@ class Renderer:
                 "<h2>Can individuals apply?</h2><p>No. We only fund organisations.</p>"
                 "<h2>Can I apply to more than one fund?</h2><p>Yes, but not for the same project.</p>"
             )
-            self.page(p["faq"], "FAQs", main, crumbs)
-            self.non_calls.append(p["faq"])
+            emit("faq", "FAQs", main)
         if "invitation_only" in d:
             main = (
                 f"<h1>{self.invite_title}</h1><p>{self.invite_title} is a multi-year programme with "
@@ -798,8 +894,7 @@ class Renderer:
                 "We approach organisations we already work with.</p>"
                 f"<p>{rng.choice(['Charities and community groups', 'Local authorities and community safety partnerships'])} are our usual partners.</p>"
             )
-            self.page(p["invitation_only"], self.invite_title, main, crumbs)
-            self.non_calls.append(p["invitation_only"])
+            emit("invitation_only", self.invite_title, main)
         if "allocations" in d:
             areas = [s.home_area, "Central locality", "North locality", "South locality"]
             rows = "".join(
@@ -811,8 +906,7 @@ class Renderer:
                 "These allocations are not open to applications.</p>"
                 f"<table><thead><tr><th>Area</th><th>Allocation</th></tr></thead><tbody>{rows}</tbody></table>"
             )
-            self.page(p["allocations"], "Funding allocations 2026/27", main, crumbs)
-            self.non_calls.append(p["allocations"])
+            emit("allocations", "Funding allocations 2026/27", main)
         if "other_funders" in d:
             rows = []
             for name, host in rng.sample(OTHER_FUNDS, 3):
@@ -826,22 +920,19 @@ class Renderer:
                 "<h1>Other sources of funding</h1><p>We cannot fund everything. These national funders may be able "
                 "to help; check their websites for the latest details.</p><ul>" + "".join(rows) + "</ul>"
             )
-            self.page(p["other_funders"], "Other sources of funding", main, crumbs)
-            self.non_calls.append(p["other_funders"])
+            emit("other_funders", "Other sources of funding", main)
         if "about" in d:
             main = (
                 f"<h1>About us</h1><p>{W.esc(s.funder)} works with local partners. Our board meets quarterly; "
                 f"the next meeting is on {W.fmt_date(W.rand_date(rng, date(2027, 1, 5), date(2027, 3, 30)), 'long')}.</p>"
             )
-            self.page(p["about"], "About us", main, crumbs)
-            self.non_calls.append(p["about"])
+            emit("about", "About us", main)
         if "contact" in d:
             main = (
                 f'<h1>Contact us</h1><p>Email <a href="mailto:info@{s.slug}.example">info@{s.slug}.example</a> or call '
                 f"01632 960{s.idx % 1000:03d}. Our office is open Monday to Friday, 9am to 5pm.</p>"
             )
-            self.page(p["contact"], "Contact us", main, crumbs)
-            self.non_calls.append(p["contact"])
+            emit("contact", "Contact us", main)
 
     # ------------------------------------------------------------ feeds
     def build_feed(self) -> None:
