@@ -93,8 +93,8 @@ def _shape_and_pattern(urls: list[str]) -> tuple[str, str]:
         if query and len(lasts) == 1:  # grant.aspx?id=12, grant.aspx?id=13: the page is one
             shown.append(segments[-1])
             regex.append(_escape(segments[-1]))
-        elif all(_DIGITS.match(s) for s in lasts):
-            shown.append(NUMBER + (f".{ext}" if ext else ""))
+        elif all(_DIGITS.match(s) for s in lasts):  # /calls/1234 (with an extension it is a name)
+            shown.append(NUMBER)
             regex.append(r"\d+")
         else:
             shown.append(NAME + (f".{ext}" if ext else ""))

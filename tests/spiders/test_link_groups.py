@@ -93,3 +93,13 @@ def test_patterns_escape_only_what_regexes_need():
     (group,) = link_groups(html, "https://fen.example/")
     assert group.pattern == r"^https?://[^/]+/fen-valley/grants\+aid/[^/?#]+\.html$"
     assert all(re.search(group.pattern, u) for u in group.urls)
+
+
+def test_numbered_pages_and_folders_are_one_shape():
+    html = ("<html><body><main><h1>Calls</h1><ul>"
+            + "".join(f'<li><a href="/calls/{y}/{n}">Call {n}</a></li>'
+                      for y, n in ((2026, 88), (2027, 91), (2027, 95)))
+            + "</ul></main></body></html>")
+    (group,) = link_groups(html, "https://ukri.example/calls/")
+    assert group.shape == "/calls/<n>/<n>" and group.pattern == r"^https?://[^/]+/calls/\d+/\d+$"
+    assert not re.search(group.pattern, "https://ukri.example/calls/2027/open-call")

@@ -87,3 +87,12 @@ def test_a_config_source_cannot_be_changed_here(as_role, engine, crawler):
 def test_a_bad_pattern_is_refused(as_role, seeded):
     r = as_role("admin").post_form(f"/sources/{seeded['source']}/link-pattern", {"link_pattern": "(unclosed"})
     assert r.status_code == 422 and "not a valid regex" in r.text
+
+
+def test_a_listing_cut_by_the_page_limit_is_said_in_the_preview(as_role, app):
+    stopped = "stopped after 500 listing pages; the next one, https://f.example/grants?page=501, was not read"
+    app.state.web.run_crawl = lambda settings, names, **kw: CrawlOutcome(results=[SourceResult(
+        name="x", status="ok", pages=40, calls=0, stopped=stopped)])
+    page = as_role("admin").post_form("/sources/preview", {"name": "x", "kind": "html",
+                                                           "url": "https://f.example/grants"}).text
+    assert f'id="preview-stopped">Listing not read to the end: {stopped}' in page
