@@ -155,3 +155,20 @@ def test_negation_and_scope_of_areas(text, areas):
 def test_the_area_covered_by_an_organisation(text, areas):
     assert resolved(text) == areas
     assert resolve(*areas_from_fields({"Location": text})) == areas or not areas
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        # a place that is also a word counts in a list of places, and "St." does not end a sentence
+        ("Projects must benefit people living in Sefton and St. Helens.", ["Sefton", "St. Helens"]),
+        ("Halton and Warrington", ["Halton", "Warrington"]),
+        ("Reading and writing clubs for older people.", []),
+    ],
+)
+def test_places_in_lists(text, areas):
+    assert resolved(text) == areas
+
+
+def test_a_labelled_value_that_is_a_place_and_a_word():
+    assert areas_from_fields({"Area": "Halton"}) == (["Halton"], [])

@@ -271,3 +271,17 @@ def test_year_round_intake_is_rolling(text):
 def test_a_range_whose_end_has_a_time():
     found = dates_from_text("Dates: 17th December 2026 to noon, 6th October 2027", TODAY)
     assert (found.opens, found.deadline, found.deadline_time) == (date(2026, 12, 17), date(2027, 10, 6), time(12, 0))
+
+
+def test_two_closing_dates_joined_by_and_are_a_list_not_a_window():
+    found = dates_from_fields({"Closing dates": "24 June and 23 July"}, TODAY)
+    assert (found.opens, found.deadline, found.deadlines) == (None, date(2027, 6, 24), [date(2027, 6, 24),
+                                                                                         date(2027, 7, 23)])
+    found = dates_from_text("The round runs between 24 June and 23 July 2027.", TODAY)
+    assert (found.opens, found.deadline) == (date(2027, 6, 24), date(2027, 7, 23))
+
+
+def test_a_status_badge_above_dates_is_not_their_label():
+    found = dates_from_text("Arts Community Fund 2027\nOpen\nA maximum of £100k\n15 July, 16 August and 25 September",
+                            TODAY)
+    assert found.opens is None

@@ -310,3 +310,10 @@ def test_a_negation_inside_the_sentence_is_honoured(text, eligible, excluded):
 )
 def test_the_object_of_for_and_modifier_nouns(text, eligible):
     assert both(text) == (eligible, set())
+
+
+def test_blocks_of_a_labelled_value_are_read_apart():
+    # "; " joins the paragraphs under a heading: a rule about projects does not exclude the applicants before it
+    e = eligibility_from_fields({"Eligibility": "This fund is only open to community groups and churches.; Your "
+                                 "project must not have started before we make our decision."})
+    assert (set(e.eligible), set(e.excluded)) == ({"community_group", "faith_group"}, set())

@@ -28,6 +28,7 @@ _COMMON_WORDS = frozenset({"Reading", "Hart", "Rugby", "Bury", "Boston", "Melton
                            "Arun", "Halton",
                            "Angus", "Highland", "GB", "NI"})
 _PLACE_BEFORE = re.compile(r"(?:\b(?:in|of|across|to|within|throughout|covering|from|and|or)|,)\s+(?:the\s+)?$")
+_LIST_AFTER = re.compile(r"\s*(?:,|and|or|&)\s+(?:the\s+)?[A-Z][a-z]")
 # kinds that are a union of nations or an administrative overlay: stated as their parts
 _SPLIT_KINDS = frozenset({"country_group"})
 _ROLL_UP_KINDS = frozenset({"ceremonial_county", "region", "nation"})
@@ -66,7 +67,8 @@ AREA_LABEL = re.compile(
 @lru_cache(maxsize=1)
 def _matcher() -> tuple[re.Pattern[str], dict[str, str]]:
     names = load_vocabulary().gazetteer.text_names
-    alternation = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    # "St Helens" is also written "St. Helens"
+    alternation = "|".join(re.escape(n).replace(r"St\ ", r"St\.?\ ") for n in sorted(names, key=len, reverse=True))
     return re.compile(rf"(?<![\w.-])(?:{alternation})(?![\w-])"), names
 
 
@@ -74,7 +76,11 @@ def lookup(name: str) -> str | None:
     """The area name for exactly this place name as written in text (the precompiled matcher)."""
     rx, names = _matcher()
     m = rx.fullmatch(name.strip())
-    return names[m.group()] if m else None
+    return _name(m.group(), names) if m else None
+
+
+def _name(written: str, names: dict[str, str]) -> str:
+    return names.get(written) or names[written.replace("St. ", "St ")]
 
 
 def mentions(text: str, *, org_filter: bool = True) -> list[tuple[int, str]]:
@@ -83,7 +89,10 @@ def mentions(text: str, *, org_filter: bool = True) -> list[tuple[int, str]]:
     out = []
     for m in rx.finditer(text):
         before = text[max(0, m.start() - 30) : m.start()]
-        if m.group() in _COMMON_WORDS and not _PLACE_BEFORE.search(before):
+        # a place that is also a word counts where a place is meant: after "in", "across" ..., in a list
+        # of places ("Halton and Warrington"), or alone as a labelled value
+        if m.group() in _COMMON_WORDS and not (_PLACE_BEFORE.search(before) or _LIST_AFTER.match(text[m.end():])
+                                               or (not org_filter and not before.strip())):
             continue
         after = text[m.end() : m.end() + 30]
         if org_filter and (
@@ -92,7 +101,7 @@ def mentions(text: str, *, org_filter: bool = True) -> list[tuple[int, str]]:
             or (_ORG_NAME.search(m.group()) and not _PLACE_AFTER.match(after))
         ):
             continue
-        out.append((m.start(), names[m.group()]))
+        out.append((m.start(), _name(m.group(), names)))
     return out
 
 
@@ -111,7 +120,7 @@ def _served(sentence: str) -> list[tuple[int, str]]:
 
 
 def _sentences(text: str) -> Iterable[str]:
-    return (s for s in re.split(r"(?<=[.!?;])\s+|\n", text) if s.strip())
+    return (s for s in re.split(r"(?<=[.!?;])(?<!\bSt\.)\s+|\n", text) if s.strip())  # "St. Helens"
 
 
 def areas_in(text: str, *, org_filter: bool = True) -> tuple[list[str], list[str]]:

@@ -16,6 +16,8 @@ from datetime import date, datetime, time
 from functools import lru_cache
 from typing import Literal
 
+from tracker.normalize.status import BADGE
+
 Role = Literal["deadline", "opens", "ignore"]
 
 _MONTHS = {
@@ -231,7 +233,8 @@ def scan(text: str, today: date, default_role: Role | None = None) -> list[DateH
                     # no deadline lies between two dates; "Opening and closing dates: X to Y" names both
                     both = re.search(r"\bbetween\s*$", prefix, re.I) or {"opens", "deadline"} <= {
                         c.lastgroup for c in _CUE_RE.finditer(prefix)}
-                    if (role in (None, "opens") or both) and _window_start(sentence, found, i):
+                    if (role in (None, "opens") and default_role != "deadline" or both) and _window_start(
+                            sentence, found, i):
                         role = "opens"  # "The round runs from 1 May to 30 June": the range is the window
                     role = role or prev_role
                     if role is None and _POST_CLOSED.match(sentence[m.end() :]):
@@ -295,9 +298,10 @@ def _window_start(sentence: str, found: list[tuple[re.Match[str], date, bool]], 
     if i + 1 >= len(found):
         return False
     m, nxt = found[i][0], found[i + 1][0]
-    if not _joined(sentence[m.end() : nxt.start()]):
-        return False
     lead = sentence[: m.start()]
+    gap = sentence[m.end() : nxt.start()]
+    if not _joined(gap) or (re.search(r"\band\b", gap) and not re.search(r"\bbetween\s*$", lead, re.I)):
+        return False  # "24 June and 23 July" is a list; "between 24 June and 23 July" a range
     if _role_of(lead) == "ignore":
         return False
     lead = re.sub(r"(?:\s*\b(?:from|between|is|are|runs?|running|ran|will|be|open)\b)+\s*$", "", lead, flags=re.I)
@@ -356,7 +360,7 @@ def _role_from_above(recent: list[tuple[str, Role | None]]) -> Role | None:
         words = len(line.split())
         if words > 12:
             return None
-        if words <= 6 and (label := _label_role(line)):
+        if words <= 6 and not BADGE.match(line) and (label := _label_role(line)):  # "Open" is a badge, not a label
             return label
     return None
 

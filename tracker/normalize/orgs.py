@@ -324,8 +324,10 @@ def read_eligibility(text: str, default: str | None = None) -> Eligibility:
 
 def _units(text: str) -> list[str]:
     """Lines, and the items of a labelled value ("Who can apply": "You can apply if you are:; Schools; ...")."""
-    return [u for line in text.splitlines() for u in (line.split("; ") if line.rstrip().endswith(":") or
-                                                         re.search(r":;\s", line) else [line]) if u.strip()]
+    return [u for line in text.splitlines() for u in (
+        line.split("; ") if line.rstrip().endswith(":") or re.search(r":;\s", line)
+        else re.split(r"(?<=[.!?]);\s+", line)
+    ) if u.strip()]
 
 
 def _polarity(lead_in: str) -> str | None:

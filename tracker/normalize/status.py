@@ -25,7 +25,7 @@ _CLOSED = re.compile(
     re.I,
 )
 # a line that is only a status badge ("Closed", "Upcoming", "Status: open")
-_BADGE = re.compile(r"^\W*(?:status:?\s*)?(?:(?P<closed>(?:now )?closed(?: for applications)?)|(?P<upcoming>upcoming"
+BADGE = re.compile(r"^\W*(?:status:?\s*)?(?:(?P<closed>(?:now )?closed(?: for applications)?)|(?P<upcoming>upcoming"
                     r"|coming soon|opening soon)|(?P<open>(?:now )?open))\W*$", re.I)
 # (an opening month or season, "opens in August 2027", is read by dates as a later opening)
 _UPCOMING = re.compile(
@@ -46,7 +46,7 @@ _TITLE_PREFIX = re.compile(
 
 def status_words(text: str) -> Hint | None:
     """What the page's own words say: 'closed', 'upcoming', 'open' or None."""
-    badges = {m.lastgroup for m in map(_BADGE.match, text.splitlines() or [text]) if m}
+    badges = {m.lastgroup for m in map(BADGE.match, text.splitlines() or [text]) if m}
     if "closed" in badges or _CLOSED.search(text):
         return "closed"
     if "upcoming" in badges or _UPCOMING.search(text):
