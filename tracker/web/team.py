@@ -13,6 +13,7 @@ from tracker.models import Assignment, Need, Opportunity, User
 from tracker.team import TeamError, add_comment, answer, assign, set_follow
 from tracker.team_mail import assignment_message, mention_message, send
 from tracker.web.deps import DB, Staff, Viewer, flash, get_or_404, site_url, state
+from tracker.web.filters import person
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,7 +37,7 @@ def assign_call(request: Request, opp_id: DbInt, session: DB, user: Staff, assig
     assignee = session.get(User, row.assignee_id)
     failed = send(web.settings, [(assignment_message(web.settings, web.secret, row, opp, assignee, user,
                                                      site_url(request)), assignee.email)])
-    flash(request, f"Asked {assignee.name or assignee.email} to review it"
+    flash(request, f"Asked {person(assignee)} to review it"
                    + (" (the email could not be sent; tell them)." if failed else "; they have been emailed."))
     return _back(opp.id, "team")
 
