@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from tracker.models import Bid, Opportunity
 from tracker.rounds import Forecast, Round, forecast, funder_key, group
@@ -29,6 +29,8 @@ class Fund:
 
 def _rounds(session: Session, funder: str | None = None) -> list[Round]:
     query = select(*COLUMNS).where(col(Opportunity.duplicate_of_id).is_(None))
+    if funder is not None:  # one funder's calls (case aside) from SQL; its spelling variants in Python below
+        query = query.where(func.lower(func.coalesce(Opportunity.funder, "")) == (funder or "").lower())
     rows = list(session.exec(query))
     if funder is not None:
         key = funder_key(funder)
