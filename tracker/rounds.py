@@ -19,6 +19,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,15 +43,18 @@ def _strip(text: str) -> str:
     return " ".join(words)
 
 
+@lru_cache(maxsize=65536)
 def title_key(title: str) -> str:
     """The title without years, round words and punctuation."""
     return _strip(title)
 
 
+@lru_cache(maxsize=4096)
 def funder_key(funder: str | None) -> str:
     return " ".join(_RUNS.sub(" ", (funder or "").lower()).split())
 
 
+@lru_cache(maxsize=65536)
 def url_key(url: str) -> str:
     """Host and path without years, round words and the file extension."""
     parts = urlsplit(url)
@@ -109,7 +113,7 @@ def group(calls: Iterable[Round]) -> list[list[Round]]:
     for i, call in enumerate(calls):
         funder = funder_key(call.funder)
         for kind, key in (("title", title_key(call.title)), ("url", url_key(call.url))):
-            if not key or key.endswith("|"):
+            if not key or key[-1] == "|":
                 continue
             j = seen.setdefault((funder, kind, key), i)
             parent[find(i)] = find(j)

@@ -45,7 +45,7 @@ def test_a_declined_bid_keeps_the_funders_feedback_and_counts_against_the_win_ra
     staff.post_form(f"/bids/{bid}/status", {"status": "unsuccessful", "confirmed": "yes"})
     staff.post_form(f"/bids/{bid}", {"amount_requested": "8000", "feedback": "Over-subscribed"})
     page = staff.get(f"/bids/{bid}").text
-    assert re.search(r'id="feedback">Over-subscribed<', page)
+    assert re.search(r'id="bid-feedback">Over-subscribed<', page)
     report = staff.get("/reports").text
     assert re.search(r"Win rate</dt><dd>0% \(0 won, 1 unsuccessful\)", report)
     rows = list(csv.DictReader(io.StringIO(staff.get("/bids.csv").text)))

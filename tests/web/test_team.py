@@ -108,3 +108,16 @@ def test_followers_get_the_calls_changes_in_their_digest(as_role, seeded, engine
     with session_scope(engine) as s:
         assert s.exec(select(Follow)).all() == []
     assert "Closed call" not in changed_titles("val@council.example")
+
+
+def test_a_comment_on_a_bid_shows_on_the_bid_and_the_call(as_role, seeded, engine, settings):
+    staff = as_role("staff")
+    opp, bid = seeded["opps"]["hostile"], seeded["bid"]
+    r = staff.post_form(f"/opportunities/{opp}/comments", {"body": "@ada draft attached", "bid_id": str(bid)})
+    assert r.status_code == 303 and r.headers["location"].startswith(f"/bids/{bid}#comment-")
+    assert "@ada draft attached" in staff.get(f"/bids/{bid}").text
+    call = staff.get(f"/opportunities/{opp}").text
+    assert "@ada draft attached" in call and f'on <a href="/bids/{bid}">the bid</a>' in call
+    assert len(_mail(settings, "ada@council.example")) == 1
+    other = seeded["opps"]["youth"]  # the bid is not on this call
+    assert staff.post_form(f"/opportunities/{other}/comments", {"body": "x", "bid_id": str(bid)}).status_code == 422

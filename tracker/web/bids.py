@@ -23,7 +23,7 @@ from tracker.bids import (
 from tracker.bounds import INT_MAX, DbInt, db_int
 from tracker.csvout import write_csv
 from tracker.format import money
-from tracker.models import Bid, Match, Need, Opportunity, User
+from tracker.models import Bid, Comment, Match, Need, Opportunity, User
 from tracker.web.deps import DB, Staff, Viewer, flash, get_or_404, render, safe_next
 from tracker.web.opportunities import csv_response
 
@@ -70,6 +70,8 @@ def bid_detail(request: Request, bid_id: DbInt, session: DB, user: Viewer) -> Re
         "bid": bid, "o": session.get(Opportunity, bid.opportunity_id),
         "need": session.get(Need, bid.need_id) if bid.need_id else None, "events": history(session, bid),
         "owners": _owners(session), "allowed_next": allowed_next(bid),
+        "comments": session.exec(select(Comment).where(Comment.bid_id == bid.id)
+                                 .order_by(col(Comment.created_at), col(Comment.id))).all(),
         "staff": session.exec(select(User).where(col(User.role).in_(("admin", "staff")),
                                                  col(User.active).is_(True)).order_by(User.email)).all(),
     })

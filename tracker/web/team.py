@@ -9,10 +9,11 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from tracker.bounds import DbInt, db_int
-from tracker.models import Assignment, Need, Opportunity, User
+from tracker.models import Assignment, Bid, Need, Opportunity, User
 from tracker.team import TeamError, add_comment, answer, assign, set_follow
 from tracker.team_mail import assignment_message, mention_message, send
 from tracker.web.deps import DB, Staff, Viewer, flash, get_or_404, site_url, state
+from tracker.web.filters import person
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,7 +37,7 @@ def assign_call(request: Request, opp_id: DbInt, session: DB, user: Staff, assig
     assignee = session.get(User, row.assignee_id)
     failed = send(web.settings, [(assignment_message(web.settings, web.secret, row, opp, assignee, user,
                                                      site_url(request)), assignee.email)])
-    flash(request, f"Asked {assignee.name or assignee.email} to review it"
+    flash(request, f"Asked {person(assignee)} to review it"
                    + (" (the email could not be sent; tell them)." if failed else "; they have been emailed."))
     return _back(opp.id, "team")
 
@@ -56,10 +57,14 @@ def answer_assignment(request: Request, assignment_id: DbInt, session: DB, user:
 
 @router.post("/opportunities/{opp_id}/comments")
 def comment(request: Request, opp_id: DbInt, session: DB, user: Staff,
-            body: Annotated[str, Form(max_length=20000)] = "") -> Response:
+            body: Annotated[str, Form(max_length=20000)] = "", bid_id: Annotated[str, Form()] = "") -> Response:
+    """A comment on the call, or on one of its bids (then shown on the bid's page too)."""
     opp = get_or_404(session, Opportunity, opp_id)
+    bid = session.get(Bid, db_int(bid_id)) if bid_id.strip() else None
+    if bid_id.strip() and (bid is None or bid.opportunity_id != opp.id):
+        raise HTTPException(422, "no such bid on this call")
     try:
-        row, people = add_comment(session, opp.id, user, body)
+        row, people = add_comment(session, opp.id, user, body, bid_id=bid.id if bid else None)
     except TeamError as exc:
         raise HTTPException(422, str(exc)) from exc
     session.commit()
@@ -69,6 +74,8 @@ def comment(request: Request, opp_id: DbInt, session: DB, user: Staff,
     names = ", ".join(p.name or p.email for p in people)
     flash(request, "Comment added." + (f" Emailed {names}." if people else "")
           + (f" Not emailed: {', '.join(failed)}." if failed else ""))
+    if bid is not None:
+        return RedirectResponse(f"/bids/{bid.id}#comment-{row.id}", status_code=303)
     return _back(opp.id, f"comment-{row.id}")
 
 
