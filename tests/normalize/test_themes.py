@@ -109,3 +109,18 @@ def test_holdout2_theme_wordings():
     assert call_themes("x", "Help rural businesses grow and diversify.") == ["business_growth"]
     assert call_themes("x", "Help for residents to get into work, training or volunteering.") == ["employment_skills"]
     assert call_themes("x", "Volunteering opportunities for residents.") == ["community_cohesion"]
+
+
+def test_a_word_inside_a_longer_term_is_that_term():
+    # "disorder" alone is anti-social behaviour; in "crime and disorder" it is part of crime prevention
+    assert set(themes_in("Projects that reduce crime and disorder.")) == {"crime_prevention"}
+    assert set(themes_in("Projects that reduce disorder in the town centre.")) == {"antisocial_behaviour"}
+    # two terms sharing a word: the first read keeps it
+    assert set(themes_in("A knife crime prevention fund")) == {"serious_violence"}
+
+
+def test_email_and_web_addresses_are_not_words():
+    from tracker.normalize.themes import call_themes
+
+    text = "Email your form to grants@department-for-culture-media-and-sport.example or see www.arts-sport.example."
+    assert call_themes("Small Grants", text) == []

@@ -333,14 +333,36 @@ def _themes_of(term: str) -> tuple[str, ...]:
     return tuple(theme for theme, rx in _theme_res() if rx.fullmatch(term))
 
 
+_ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+", re.I)  # an email or web address is not prose
+_WORD_START = re.compile(r"\b\w")
+
+
+def _terms(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, term) of each theme term in `text`. A word inside a longer term is read as
+    that term ("disorder" in "crime and disorder" is not anti-social behaviour on its own), and
+    of two terms sharing words the first read keeps them ("knife crime | prevention")."""
+    text = _ADDRESS.sub(lambda m: " " * len(m.group()), text)
+    plain, cased = _scanner()
+    found: set[tuple[int, int, str]] = set()
+    for rx, haystack in ((plain, text.lower()), (cased, text)):
+        for w in _WORD_START.finditer(haystack):
+            m = rx.match(haystack, w.start())
+            if m and m.end() > m.start():
+                found.add((m.start(), m.end(), m.group()))
+    inside = {f for f in found if any(x <= f[0] and f[1] <= y and (y - x) > (f[1] - f[0]) for x, y, _ in found)}
+    kept: list[tuple[int, int, str]] = []
+    for term in sorted(found):  # of two terms that share words, the one read first keeps them
+        if term not in inside and not (kept and term[0] < kept[-1][1]):
+            kept.append(term)
+    return kept
+
+
 def theme_hits(text: str) -> dict[str, int]:
     """How often each theme's terms occur in `text`."""
     counts: dict[str, int] = {}
-    plain, cased = _scanner()
-    for rx, haystack in ((plain, text.lower()), (cased, text)):
-        for m in rx.finditer(haystack):
-            for theme in _themes_of(m.group()):
-                counts[theme] = counts.get(theme, 0) + 1
+    for _, _, term in _terms(text):
+        for theme in _themes_of(term):
+            counts[theme] = counts.get(theme, 0) + 1
     return counts
 
 
@@ -388,13 +410,11 @@ def _line_themes(line: str, *, names: bool = True) -> dict[str, float]:
         line = _PROGRAMME.sub(" ", line)
     out: dict[str, float] = {}
     spans = [m.span() for m in _EXAMPLE.finditer(line)]
-    plain, cased = _scanner()
-    for rx, haystack in ((plain, line.lower()), (cased, line)):
-        for m in rx.finditer(haystack):
-            example = any(a <= m.start() and m.end() <= b for a, b in spans)
-            for theme in _themes_of(m.group()):
-                weight = EXAMPLE_WEIGHT if example and theme in SECTOR_THEMES else 1.0
-                out[theme] = max(out.get(theme, 0.0), weight)
+    for start, end, term in _terms(line):
+        example = any(a <= start and end <= b for a, b in spans)
+        for theme in _themes_of(term):
+            weight = EXAMPLE_WEIGHT if example and theme in SECTOR_THEMES else 1.0
+            out[theme] = max(out.get(theme, 0.0), weight)
     return out
 
 
