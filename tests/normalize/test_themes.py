@@ -124,3 +124,20 @@ def test_email_and_web_addresses_are_not_words():
 
     text = "Email your form to grants@department-for-culture-media-and-sport.example or see www.arts-sport.example."
     assert call_themes("Small Grants", text) == []
+
+
+def test_sentences_that_bind_the_applicant_are_not_topics():
+    from tracker.normalize.themes import call_themes
+
+    text = ("This fund supports projects that protect and share local heritage.\n"
+            "You must have a safeguarding policy if you work with children or adults at risk.")
+    assert call_themes("Local History Grants", text) == ["heritage"]
+    # what the work must do is still what the fund is for
+    text = "Projects should bring local people together."
+    assert call_themes("Small Grants", text) == ["community_cohesion"]
+
+
+def test_an_org_type_named_in_who_may_apply_is_not_a_theme():
+    # "University or research organisation" is an applicant type in the vocabulary
+    assert themes_in("The fund is open to universities and research organisations.") == []
+    assert "research_innovation" in themes_in("We fund applied research into rural crime.")

@@ -285,7 +285,7 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"sustainab",
     ),
     "research_innovation": (
-        r"research (?:and innovation|projects?|grants?|fellowships?|organisations?|council|institut\w*|programmes?"
+        r"research (?:and innovation|projects?|grants?|fellowships?|council|institut\w*|programmes?"
         r"|proposals?|funding|bodies|studies|questions?|partners?|capacity|excellence)",
         r"(?:policy|applied|academic|independent|original|scientific|criminological) research",
         r"fellowships?",
@@ -418,16 +418,32 @@ def _line_themes(line: str, *, names: bool = True) -> dict[str, float]:
     return out
 
 
+# A sentence that binds the applicant ("You must have a safeguarding policy if you work with
+# children", "Applicants must hold a bank account") is a condition of applying, not what the fund is
+# for; what the work must do ("Projects should bring people together") still is.
+_CONDITION = re.compile(
+    r"^\W*(?:you|(?:the |all |each )?(?:lead )?applicants?|your (?:organisation|group)|organisations|groups|bidders?)"
+    r"\s+(?:must|should|will need to|need to|are required to|is required to|have to|has to)\b",
+    re.I,
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|;\s+")
+
+
+def _sentences(line: str) -> list[str]:
+    return [x for x in _SENTENCE.split(line) if x.strip()]
+
+
 def call_themes(title: str, text: str, *, skip: Iterable[str] = ()) -> list[str]:
     """Themes of a call, most weight first: the title counts double, each distinct line of the
     page once (a summary repeated in the body, or a listing card repeating the page, adds
-    nothing), an example or list item half; lines naming the funder or who may apply (and the
-    `skip` lines, e.g. the eligibility prose already read) not at all. A theme needs weight 1."""
+    nothing), an example or list item half; lines naming the funder or who may apply, sentences
+    that bind the applicant, and the `skip` sentences (the eligibility text already read as org
+    types) not at all. A theme needs weight 1."""
     weight: dict[str, float] = {}
     for theme, w in _line_themes(title).items():
         weight[theme] = weight.get(theme, 0.0) + TITLE_WEIGHT * w
-    seen = {" ".join(x.split()).casefold() for x in skip if x.strip()}
-    seen.add(" ".join(title.split()).casefold())
+    skipped = {" ".join(x.split()).casefold() for part in skip for x in _sentences(part) if x.strip()}
+    seen = {" ".join(title.split()).casefold()}
     for raw in text.splitlines():
         line = " ".join(raw.split())
         key = line.casefold()
@@ -436,6 +452,7 @@ def call_themes(title: str, text: str, *, skip: Iterable[str] = ()) -> list[str]
         seen.add(key)
         if _SKIP_LABEL.match(line):
             continue
+        line = " ".join(x for x in _sentences(line) if x.casefold() not in skipped and not _CONDITION.match(x))
         for theme, w in _line_themes(line, names=False).items():
             weight[theme] = weight.get(theme, 0.0) + w
     for narrow, broad in IMPLIES.items():  # designing out crime is crime prevention
