@@ -141,3 +141,22 @@ def test_an_org_type_named_in_who_may_apply_is_not_a_theme():
     # "University or research organisation" is an applicant type in the vocabulary
     assert themes_in("The fund is open to universities and research organisations.") == []
     assert "research_innovation" in themes_in("We fund applied research into rural crime.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # any verb of preventing or reducing with crime as its object
+        ("Grants for work that will stop crime before it happens.", {"crime_prevention"}),
+        ("Projects fighting crime in rural villages.", {"crime_prevention"}),
+        # a trading body that grows or expands, in either order
+        ("We help local firms expand.", {"business_growth"}),
+        ("Support for companies to scale up.", {"business_growth"}),
+        ("Helping rural businesses grow.", {"business_growth"}),
+        # the safety of a group another theme covers is that theme, possessive or not
+        ("Women's Safety Fund: make women and girls safer at night", {"vawg"}),
+        ("Improving community safety in parks", {"community_safety"}),
+    ],
+)
+def test_general_forms_of_a_theme(text, expected):
+    assert set(themes_in(text)) == expected

@@ -20,7 +20,9 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"public spaces?",
         r"patrols",
         r"public confidence",
-        r"(?<!road )(?<!fire )(?<!water )(?<!online )(?<!victim )safety(?! of (?:victims|children|women|girls))",
+        # not the safety of a group another theme covers, in either form ("safety of women", "women's safety")
+        r"(?<!road )(?<!fire )(?<!water )(?<!online )(?<!victim )(?<!women's )(?<!women’s )(?<!girls' )(?<!girls’ )"
+        r"(?<!children's )(?<!children’s )safety(?! of (?:victims|children|women|girls))",
         r"make (?:their|the|your) (?:area|community)"
         r" safer",
         r"keep(?:ing)? (?:people|communities) safe",
@@ -30,9 +32,8 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
     ),
     "crime_prevention": (
         r"crime prevention",
-        r"prevent(?:s|ing)? crime",
-        r"reduc(?:e|es|ing) crime",
-        r"cut crime",
+        # a verb of preventing or reducing with crime as its object
+        r"(?:prevent|reduc|cut|tackl|stop|fight|deter|combat)\w* crime",
         r"crime and disorder",
         r"neighbourhood crime",
         r"(?:re|repeat )-?offending",
@@ -43,12 +44,10 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"bring crime down",
         r"away from crime",
         r"alternatives? to crime",
-        r"tackl(?:e|ing) crime",
         r"preventing offending",
         r"crime reduction",
         r"criminal justice",
         r"diversion(?:ary)?",
-        r"prevent crime",
         r"restorative justice",
         r"out-of-court",
         r"cautions?\b",
@@ -299,9 +298,9 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"\bSMEs?\b",
         r"trade\b",
         r"productivity",
-        r"enterprises? to grow",
-        r"business(?:es)? (?:to )?grow",
-        r"grow(?:ing)? (?:their |your |local |small |rural )?business(?:es)?",
+        # a trading body as the subject or object of growing
+        r"(?:business(?:es)?|firms|companies|enterprises?) (?:to )?(?:grow|expand|scale up)",
+        r"grow(?:ing)? (?:their |your |local |small |rural )?(?:business(?:es)?|firms|companies)",
     ),
 }
 _CASED = re.compile(r"\\b[A-Z]")  # fragments written in capitals (ASB, CCTV) match case-sensitively
