@@ -160,3 +160,9 @@ def test_an_org_type_named_in_who_may_apply_is_not_a_theme():
 )
 def test_general_forms_of_a_theme(text, expected):
     assert set(themes_in(text)) == expected
+
+
+def test_make_a_place_safer_is_a_safer_place():
+    assert set(themes_in("Projects that make local streets and parks safer.")) == {"community_safety"}
+    assert set(themes_in("Schemes that make roads safer for pedestrians and cyclists.")) == {"road_safety"}
+    assert set(themes_in("Help residents make their area safer.")) == {"community_safety"}

@@ -23,8 +23,9 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         # not the safety of a group another theme covers, in either form ("safety of women", "women's safety")
         r"(?<!road )(?<!fire )(?<!water )(?<!online )(?<!victim )(?<!women's )(?<!women’s )(?<!girls' )(?<!girls’ )"
         r"(?<!children's )(?<!children’s )safety(?! of (?:victims|children|women|girls))",
-        r"make (?:their|the|your) (?:area|community)"
-        r" safer",
+        # "make X safer" says what "safer X" says, for any place X
+        r"mak(?:e|es|ing) (?:[\w'’-]+ ){0,4}?(?:areas?|communit(?:y|ies)|streets|parks|neighbourhoods?|places|spaces"
+        r"|town centres?|estates?) safer",
         r"keep(?:ing)? (?:people|communities) safe",
         r"(?:get|gets|getting|walk|walking|travel|journeys?) home safe(?:ly|r)?",
         r"look(?:s|ing)? out for (?:each other|one another|their neighbours|neighbours)",
@@ -208,7 +209,7 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"road (?:collisions|traffic|users)",
         r"traffic",
         r"drink-?driving",
-        r"safer roads",
+        r"safer roads|mak(?:e|es|ing) (?:[\w'’-]+ ){0,3}?roads safer",
     ),
     "sport_physical_activity": (
         r"sports?",
