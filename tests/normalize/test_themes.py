@@ -166,3 +166,10 @@ def test_make_a_place_safer_is_a_safer_place():
     assert set(themes_in("Projects that make local streets and parks safer.")) == {"community_safety"}
     assert set(themes_in("Schemes that make roads safer for pedestrians and cyclists.")) == {"road_safety"}
     assert set(themes_in("Help residents make their area safer.")) == {"community_safety"}
+
+
+def test_a_term_counts_for_the_theme_the_vocabulary_gives_it():
+    # loneliness is wellbeing (health_wellbeing), not cohesion; diversion alone names no crime theme
+    # (the vocabulary puts "diversion from offending" under youth, which "youth" or "young people" say)
+    assert set(themes_in("Projects that reduce loneliness and improve mental health.")) == {"health_wellbeing"}
+    assert set(themes_in("Youth work and diversionary activities for young people.")) == {"youth"}

@@ -48,7 +48,6 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"preventing offending",
         r"crime reduction",
         r"criminal justice",
-        r"diversion(?:ary)?",
         r"restorative justice",
         r"out-of-court",
         r"cautions?\b",
@@ -172,7 +171,6 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"hate (?:crime|incidents?)",
         r"resilien(?:t|ce)",
         r"connect(?:s|ing)? people",
-        r"loneliness",
         r"isolation",
         # not "volunteer training" (a cost), nor volunteering listed as a route into work
         r"(?<!work or )(?<!work, )(?<!training or )(?<!training, )(?<!employment or )volunteering|volunteers\b"
