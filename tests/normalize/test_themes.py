@@ -173,3 +173,10 @@ def test_a_term_counts_for_the_theme_the_vocabulary_gives_it():
     # (the vocabulary puts "diversion from offending" under youth, which "youth" or "young people" say)
     assert set(themes_in("Projects that reduce loneliness and improve mental health.")) == {"health_wellbeing"}
     assert set(themes_in("Youth work and diversionary activities for young people.")) == {"youth"}
+
+
+def test_safer_streets_names_no_community_safety_theme_by_itself():
+    # the dev set's Safer Streets Fund and generated "Safer Streets" funds are situational crime
+    # prevention; "safer streets" alone does not say community safety (making streets safer still does)
+    assert "community_safety" not in themes_in("Safer Streets Small Grants")
+    assert "community_safety" in themes_in("Projects that make local streets safer")

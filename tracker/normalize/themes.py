@@ -13,7 +13,7 @@ from functools import lru_cache
 THEME_TERMS: dict[str, tuple[str, ...]] = {
     "community_safety": (
         r"community safety",
-        r"safer (?:communities|neighbourhoods|places|streets|spaces)",
+        r"safer (?:communities|neighbourhoods|places|spaces)",
         r"feel(?:s|ing)? safer?",
         r"safe people feel",
         r"public safety",
