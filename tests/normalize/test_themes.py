@@ -180,3 +180,10 @@ def test_safer_streets_names_no_community_safety_theme_by_itself():
     # prevention; "safer streets" alone does not say community safety (making streets safer still does)
     assert "community_safety" not in themes_in("Safer Streets Small Grants")
     assert "community_safety" in themes_in("Projects that make local streets safer")
+
+
+def test_learning_a_project_improves_is_education():
+    assert set(themes_in("Projects that help pupils catch up on lost learning.")) == {"education"}
+    assert set(themes_in("We support learning outside the classroom.")) == {"education"}
+    # a funder sharing what it learned is not education
+    assert themes_in("We will share learning from the programme with partners.") == []

@@ -271,7 +271,12 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"employment support",
         r"vocational",
     ),
-    "education": (r"education(?!al needs)", r"schools? (?:pupils|curriculum)", r"pupils", r"literacy"),
+    "education": (
+        r"education(?!al needs)", r"schools? (?:pupils|curriculum)", r"pupils", r"literacy",
+        # learning as what a project improves or restores, not what a funder shares ("share learning")
+        r"(?:catch(?:es|ing)? up (?:with|on)|improv(?:e|es|ing)|support(?:s|ing)?|boost(?:s|ing)?|enrich(?:es|ing)?)"
+        r" (?:(?:their|children's|children’s|pupils'|pupils’|lost)\s+)?learning",
+    ),
     "environment_climate": (
         r"(?<!physical )(?<!built )(?<!safe )(?<!learning )(?<!working )environment(?:al)?",
         r"climate",
