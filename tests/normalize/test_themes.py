@@ -187,3 +187,8 @@ def test_learning_a_project_improves_is_education():
     assert set(themes_in("We support learning outside the classroom.")) == {"education"}
     # a funder sharing what it learned is not education
     assert themes_in("We will share learning from the programme with partners.") == []
+
+
+def test_research_as_the_way_the_work_is_done():
+    assert set(themes_in("The aim of the programme is to test new ideas through research.")) == {"research_innovation"}
+    assert themes_in("Grants towards market research and translation") == []

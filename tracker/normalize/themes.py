@@ -291,6 +291,8 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"research (?:and innovation|projects?|grants?|fellowships?|council|institut\w*|programmes?"
         r"|proposals?|funding|bodies|studies|questions?|partners?|capacity|excellence)",
         r"(?:policy|applied|academic|independent|original|scientific|criminological) research",
+        # research as the way the work is done
+        r"(?:through|carry(?:ing)? out|conduct(?:s|ing)?|commission(?:s|ing)?|undertak(?:e|es|ing)) research\b",
         r"fellowships?",
         r"evidence base",
         r"researchers",
