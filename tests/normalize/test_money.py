@@ -177,3 +177,53 @@ def test_space_grouped_thousands_after_a_currency_sign():
     assert mmp("Grants from £2 000 to £12 500.") == (2_000, 12_500, None)
     # without a currency sign a space never joins numbers
     assert parse_amount("Round 1 2027") == 1
+
+
+# Sentence roles on generated funder sites (bench/sitegen): each rule, not a page.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cue that leads the next figure is that figure's, not this one's
+        ("Minimum £5,000, maximum £250,000", (5_000, 250_000, None)),
+        ("min £500 / max £5,000", (500, 5_000, None)),
+        ("Minimum grant £1k; maximum grant £10k.", (1_000, 10_000, None)),
+        # a cue with a noun and a copula between it and the figure
+        ("The maximum grant is £15,000. £75,000 is available in total.", (None, 15_000, 75_000)),
+        ("The smallest award is £300.", (300, None, None)),
+        # a grant-size cue right before a figure beats a following "are available"
+        ("Grants of no more than £25,000 are available.", (None, 25_000, None)),
+        ("Grants of any amount up to £40,000 are available.", (None, 40_000, None)),
+        ("Grants of a minimum of £75,000 and a maximum of £250,000 are available.", (75_000, 250_000, None)),
+        # the sum a funder shares out is the pot
+        ("There is £200k to award this year.", (None, None, 200_000)),
+        ("We have £10,000,000 to give in grants of no more than £75k.", (None, 75_000, 10_000_000)),
+        # short forms: a suffix on a second figure with its own £ does not scale the first
+        ("We award grants of between £250 and £250k.", (250, 250_000, None)),
+        ("£5k–£25k", (5_000, 25_000, None)),
+        ("£1k to £10k", (1_000, 10_000, None)),
+    ],
+)
+def test_figure_roles_from_nearest_cue(text, expected):
+    assert mmp(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        # a label that only says money lets the value's words decide
+        ({"Funding available": "Usually between £50,000 and £150,000", "Total fund": "£1 million"},
+         (50_000, 150_000, 1_000_000)),
+        ({"Funding available": "No more than £50k", "Total fund": "£1m"}, (None, 50_000, 1_000_000)),
+        ({"Funding available": "At least £20,000", "Total fund": "£400,000"}, (20_000, None, 400_000)),
+        ({"Funding available": "£12 million in total"}, (None, None, 12_000_000)),
+        ({"Funding available": "£2m"}, (None, None, 2_000_000)),
+        ({"How much you can apply for": "Minimum £2k, maximum £250k"}, (2_000, 250_000, None)),
+        # a label that names the whole sum decides a lone figure, whatever sentence carries it
+        ({"Total size of grant scheme": "We have £2m to distribute."}, (None, None, 2_000_000)),
+        # label words are whole words: "Upcoming" holds "min" but names no minimum (the prose is read elsewhere)
+        ({"Sport Community Fund Upcoming": "The maximum grant is £50,000."}, (None, None, None)),
+    ],
+)
+def test_labels_name_the_whole_or_let_the_value_speak(fields, expected):
+    m = amounts_from_fields(fields)
+    assert (m.amount_min, m.amount_max, m.total_pot) == expected

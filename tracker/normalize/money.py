@@ -38,26 +38,43 @@ _POT_BEFORE = re.compile(
     r"|share of|committed|allocation of|a further|investment of)\b\W*(?:\w+\W+){0,4}$",
     re.I,
 )
+# What follows a figure and says it is the whole sum: "£1m in total", "£2m fund", "in the pot".
 _POT_AFTER = re.compile(
-    r"^\W{0,3}(?:in total|total\b|pot\b|(?:fund|programme|scheme|pot|budget|investment)\b"
-    r"|in (?:the|this|our) (?:fund|pot|programme|scheme|budget)\b"
-    r"|(?:is|are|has been|have been)\s+(?:available|committed|allocated|set aside|being made available)"
+    r"^\W{0,3}(?:(?:is|are|has been|have been)\s+(?:available\s+|committed\s+)?)?"
+    r"(?:in total|total\b|overall\b|pot\b|(?:fund|programme|scheme|budget|investment)\b"
+    r"|in (?:the|this|our) (?:fund|pot|programme|scheme|budget)\b)",
+    re.I,
+)
+# ... or only hints it: "£40,000 is available" is the pot, unless a cue before it says it is one
+# grant's size ("grants of up to £10,000 are available", "no more than £5,000 is available").
+_POT_AFTER_HINT = re.compile(
+    r"^\W{0,3}(?:(?:is|are|has been|have been)\s+(?:available|committed|allocated|set aside|being made available)"
     r"|available\b|(?:\w+\s+){0,2}committed\b)",
     re.I,
 )
+# The sum the funder shares out: "there is £200k to award", "we have £2m to distribute / to give in grants".
+_POT_SHARED = re.compile(
+    r"^\W{0,3}(?:\w+\s+){0,2}?to (?:award|distribute|allocate|share|give|invest|spend|grant)\b", re.I
+)
 _POT_AFTER_WEAK = re.compile(r"^\W{0,3}(?:over|across) (?:\w+ )?(?:years|months)", re.I)
+# A noun and a copula may stand between the cue and the figure: "the maximum grant is £5,000".
+_CUE_NOUN = (
+    r"(?:\s+(?:grant|award|amount|sum|request|bid)s?)?(?:\s+(?:is|will be|we (?:can|will) (?:give|award|offer)))?"
+)
 _MAX_BEFORE = re.compile(
-    r"(?:up to|maximum(?: of| grant| award| amount)?|max\.?|no more than|not more than|as much as|at most"
-    r"|capped at|ceiling of|not exceeding|less than|under|more than \w+ can|receive more than"
-    r"|(?:grants?|awards?) of)\W*$",
+    rf"(?:\bup to|\b(?:maximum|largest|biggest|highest){_CUE_NOUN}(?: of)?|\bmax\b\.?|\bno more than|\bnot more than"
+    r"|\bas much as|\bat most|\bcapped at|\bceiling of|\bnot exceeding|\bless than|\bunder|\bmore than \w+ can"
+    r"|\breceive more than)\W*$",
     re.I,
 )
+_GRANT_OF_BEFORE = re.compile(r"\b(?:grants?|awards?) of\W*$", re.I)  # a grant of £X: a ceiling, if nothing else
 _MAX_AFTER = re.compile(r"^\W{0,3}(?:or less|maximum|max\b|ceiling|cap\b)", re.I)
 _MIN_BEFORE = re.compile(
-    r"(?:minimum(?: of| grant| award| amount)?|min\.?|at least|smallest grant is|starting (?:at|from)|over"
-    r"|more than|above|from|in excess of)\W*$",
+    rf"(?:\b(?:minimum|smallest|lowest){_CUE_NOUN}(?: of)?|\bmin\b\.?|\bat least|\bstart(?:s|ing)? (?:at|from)|\bover"
+    r"|\bmore than|\babove|\bfrom|\bin excess of)\W*$",
     re.I,
 )
+_LEADS_FIGURE = re.compile(rf"\s*(?:of|is|:)?\s*{_CUR}\s?\d")  # "maximum £5,000": the cue is that figure's
 _MIN_AFTER = re.compile(r"^\W{0,3}(?:or more|or over|or above|and (?:above|over|upwards)|\+|minimum)", re.I)
 _IGNORE_NEAR = re.compile(
     r"(?<!be )awarded|average|typical|in practice|few awards|requests? of|raised|received|last round|previous"
@@ -131,7 +148,8 @@ def _amounts(clause: str) -> list[tuple[int, int, int | None, int | None, str]]:
             second = AMOUNT_RE.match(clause, sep.end()) or _BARE_RE.match(clause, sep.end())
             if second and (second["cur"] or second["suf"] or "," in second["num"] or m["suf"]):
                 high = _value(second)
-                if m["suf"] is None and second["suf"] and low is not None and high is not None:
+                # "£10-50k": the second figure's suffix scales a bare first one ("£250 and £250k" is 250)
+                if m["suf"] is None and second["suf"] and not second["cur"] and low is not None and high is not None:
                     scaled = low * _MULT.get(second["suf"].strip().lower(), 1)
                     low = scaled if scaled <= high else low  # "£10-50k"
                 end = second.end()
@@ -187,56 +205,68 @@ _PER_UNIT_AFTER = re.compile(
 
 
 def _kind(before: str, after: str) -> str | None:
+    """What one figure is, from the words around it, nearest and strongest first: an "in total" after
+    it; a cue right before it ("up to", "minimum"); "or more" after it; "is available" after it; a
+    cue after it ("£500 minimum") unless that cue leads the next figure ("min £500, max £5,000")."""
+    one_grant = bool(_ONE_GRANT_BEFORE.search(before))
     if _POT_AFTER.match(after):
-        return "max" if _ONE_GRANT_BEFORE.search(before) or _PER_UNIT_AFTER.match(after) else "pot"
-    if _MIN_AFTER.match(after):
-        return "min"
-    if _MAX_BEFORE.search(before) or _MAX_AFTER.match(after):
+        return "max" if one_grant or _PER_UNIT_AFTER.match(after) else "pot"
+    if _MAX_BEFORE.search(before):
         return "max"
     if _MIN_BEFORE.search(before):
         return "min"
-    if _POT_BEFORE.search(before) or _POT_AFTER_WEAK.match(after):
+    if _MIN_AFTER.match(after):
+        return "min"
+    if _POT_AFTER_HINT.match(after):
+        return "max" if one_grant or _PER_UNIT_AFTER.match(after) else "pot"
+    cue_after = _MAX_AFTER.match(after)
+    if cue_after and not _LEADS_FIGURE.match(after, cue_after.end()):
+        return "max"
+    if _GRANT_OF_BEFORE.search(before):
+        return "max"
+    if _POT_SHARED.match(after) or _POT_BEFORE.search(before) or _POT_AFTER_WEAK.match(after):
         return "pot"
     return None
 
 
+# A label names the whole sum ("Total fund", "Budget"), one grant's bounds ("Maximum grant"), or
+# just money ("Grant size", "Funding available"): then the value's own words say what it is.
 _LABEL_POT = re.compile(
-    r"total|pot\b|budget|size of (?:the )?(?:grant )?(?:scheme|fund|programme)|fund size"
-    r"|available|programme value|overall",
+    r"\btotal|\bpot\b|\bbudget|size of (?:the )?(?:grant )?(?:scheme|fund|programme)|\bfund size"
+    r"|programme value|\boverall",
     re.I,
 )
-_LABEL_MAX = re.compile(r"max|up to|largest|ceiling", re.I)
-_LABEL_MIN = re.compile(r"min|smallest|lowest", re.I)
+_LABEL_AVAILABLE = re.compile(r"\bavailable\b", re.I)
+_LABEL_MAX = re.compile(r"\bmax(?:imum)?\b|\bup to\b|\blargest\b|\bceiling\b", re.I)
+_LABEL_MIN = re.compile(r"\bmin(?:imum)?\b|\bsmallest\b|\blowest\b", re.I)
 _LABEL_AMOUNT = re.compile(
-    r"how much|amount|grant size|award size|funding size|value|grant range|size of grant"
-    r"|grants? of|funding level|funding available|award",
+    r"how much|\bamount|grant size|award size|funding size|\bvalue\b|grant range|size of grant"
+    r"|\bgrants? of\b|funding level|\bawards?\b",
     re.I,
 )
 
 
 def amounts_from_fields(fields: Mapping[str, str]) -> Money:
-    """Min / max / pot from labelled values ("Maximum amount": "£750,000")."""
+    """Min / max / pot from labelled values ("Maximum amount": "£750,000"). A label that names the
+    whole sum or one bound decides a lone figure; under a label that only says money ("Funding
+    available", "Grant size") or a question, the value's own words decide ("Up to £5,000", "£1m in
+    total"), and a bare figure is a grant's ceiling (the pot, under "... available")."""
     money = Money()
     for label, value in fields.items():
-        if not (
-            _LABEL_AMOUNT.search(label)
-            or _LABEL_POT.search(label)
-            or _LABEL_MAX.search(label)
-            or _LABEL_MIN.search(label)
-        ):
+        whole, available = _LABEL_POT.search(label), _LABEL_AVAILABLE.search(label)
+        most, least, amount = _LABEL_MAX.search(label), _LABEL_MIN.search(label), _LABEL_AMOUNT.search(label)
+        if not (whole or available or most or least or amount):
             continue
-        if _LABEL_AMOUNT.search(label) and re.search(r"how much|\?", label) or len(_amounts(value)) > 1:
+        if re.search(r"how much|\?", label) or len(_amounts(value)) > 1:
             target = "range"
-        elif _LABEL_POT.search(label) and not _LABEL_MAX.search(label):
+        elif whole and not most:
             target = "total_pot"
-        elif _LABEL_MAX.search(label):
+        elif most:
             target = "amount_max"
-        elif _LABEL_MIN.search(label):
+        elif least:
             target = "amount_min"
-        elif _LABEL_AMOUNT.search(label):
-            target = "range"
         else:
-            continue
+            target = "range"
         if _NOT_GIVEN_RE.match(value):
             if target != "range":
                 money.not_given.add(target)
@@ -249,7 +279,10 @@ def amounts_from_fields(fields: Mapping[str, str]) -> Money:
         if target == "range":
             parsed = amounts_in_text(value)
             if parsed.amount_min is None and parsed.amount_max is None and parsed.total_pot is None:
-                parsed.amount_max = low  # a bare "Grant size: £5,000" is a ceiling
+                if available and not amount:
+                    parsed.total_pot = low  # "Funding available: £2m"
+                else:
+                    parsed.amount_max = low  # a bare "Grant size: £5,000" is a ceiling
             if _NO_MAX_RE.search(value):
                 parsed.amount_max, parsed.no_max = None, True
             parsed.total_pot = None if parsed.total_pot == parsed.amount_max else parsed.total_pot

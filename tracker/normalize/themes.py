@@ -13,16 +13,19 @@ from functools import lru_cache
 THEME_TERMS: dict[str, tuple[str, ...]] = {
     "community_safety": (
         r"community safety",
-        r"safer (?:communities|neighbourhoods|places|streets|spaces)",
+        r"safer (?:communities|neighbourhoods|places|spaces)",
         r"feel(?:s|ing)? safer?",
         r"safe people feel",
         r"public safety",
         r"public spaces?",
         r"patrols",
         r"public confidence",
-        r"(?<!road )(?<!fire )(?<!water )(?<!online )(?<!victim )safety(?! of (?:victims|children|women|girls))",
-        r"make (?:their|the|your) (?:area|community)"
-        r" safer",
+        # not the safety of a group another theme covers, in either form ("safety of women", "women's safety")
+        r"(?<!road )(?<!fire )(?<!water )(?<!online )(?<!victim )(?<!women's )(?<!women’s )(?<!girls' )(?<!girls’ )"
+        r"(?<!children's )(?<!children’s )safety(?! of (?:victims|children|women|girls))",
+        # "make X safer" says what "safer X" says, for any place X
+        r"mak(?:e|es|ing) (?:[\w'’-]+ ){0,4}?(?:areas?|communit(?:y|ies)|streets|parks|neighbourhoods?|places|spaces"
+        r"|town centres?|estates?) safer",
         r"keep(?:ing)? (?:people|communities) safe",
         r"(?:get|gets|getting|walk|walking|travel|journeys?) home safe(?:ly|r)?",
         r"look(?:s|ing)? out for (?:each other|one another|their neighbours|neighbours)",
@@ -30,9 +33,8 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
     ),
     "crime_prevention": (
         r"crime prevention",
-        r"prevent(?:s|ing)? crime",
-        r"reduc(?:e|es|ing) crime",
-        r"cut crime",
+        # a verb of preventing or reducing with crime as its object
+        r"(?:prevent|reduc|cut|tackl|stop|fight|deter|combat)\w* crime",
         r"crime and disorder",
         r"neighbourhood crime",
         r"(?:re|repeat )-?offending",
@@ -43,12 +45,9 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"bring crime down",
         r"away from crime",
         r"alternatives? to crime",
-        r"tackl(?:e|ing) crime",
         r"preventing offending",
         r"crime reduction",
         r"criminal justice",
-        r"diversion(?:ary)?",
-        r"prevent crime",
         r"restorative justice",
         r"out-of-court",
         r"cautions?\b",
@@ -172,7 +171,6 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"hate (?:crime|incidents?)",
         r"resilien(?:t|ce)",
         r"connect(?:s|ing)? people",
-        r"loneliness",
         r"isolation",
         # not "volunteer training" (a cost), nor volunteering listed as a route into work
         r"(?<!work or )(?<!work, )(?<!training or )(?<!training, )(?<!employment or )volunteering|volunteers\b"
@@ -209,7 +207,7 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"road (?:collisions|traffic|users)",
         r"traffic",
         r"drink-?driving",
-        r"safer roads",
+        r"safer roads|mak(?:e|es|ing) (?:[\w'’-]+ ){0,3}?roads safer",
     ),
     "sport_physical_activity": (
         r"sports?",
@@ -273,7 +271,12 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"employment support",
         r"vocational",
     ),
-    "education": (r"education(?!al needs)", r"schools? (?:pupils|curriculum)", r"pupils", r"literacy"),
+    "education": (
+        r"education(?!al needs)", r"schools? (?:pupils|curriculum)", r"pupils", r"literacy",
+        # learning as what a project improves or restores, not what a funder shares ("share learning")
+        r"(?:catch(?:es|ing)? up (?:with|on)|improv(?:e|es|ing)|support(?:s|ing)?|boost(?:s|ing)?|enrich(?:es|ing)?)"
+        r" (?:(?:their|children's|children’s|pupils'|pupils’|lost)\s+)?learning",
+    ),
     "environment_climate": (
         r"(?<!physical )(?<!built )(?<!safe )(?<!learning )(?<!working )environment(?:al)?",
         r"climate",
@@ -285,9 +288,11 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"sustainab",
     ),
     "research_innovation": (
-        r"research (?:and innovation|projects?|grants?|fellowships?|organisations?|council|institut\w*|programmes?"
+        r"research (?:and innovation|projects?|grants?|fellowships?|council|institut\w*|programmes?"
         r"|proposals?|funding|bodies|studies|questions?|partners?|capacity|excellence)",
         r"(?:policy|applied|academic|independent|original|scientific|criminological) research",
+        # research as the way the work is done
+        r"(?:through|carry(?:ing)? out|conduct(?:s|ing)?|commission(?:s|ing)?|undertak(?:e|es|ing)) research\b",
         r"fellowships?",
         r"evidence base",
         r"researchers",
@@ -299,9 +304,9 @@ THEME_TERMS: dict[str, tuple[str, ...]] = {
         r"\bSMEs?\b",
         r"trade\b",
         r"productivity",
-        r"enterprises? to grow",
-        r"business(?:es)? (?:to )?grow",
-        r"grow(?:ing)? (?:their |your |local |small |rural )?business(?:es)?",
+        # a trading body as the subject or object of growing
+        r"(?:business(?:es)?|firms|companies|enterprises?) (?:to )?(?:grow|expand|scale up)",
+        r"grow(?:ing)? (?:their |your |local |small |rural )?(?:business(?:es)?|firms|companies)",
     ),
 }
 _CASED = re.compile(r"\\b[A-Z]")  # fragments written in capitals (ASB, CCTV) match case-sensitively
@@ -333,14 +338,36 @@ def _themes_of(term: str) -> tuple[str, ...]:
     return tuple(theme for theme, rx in _theme_res() if rx.fullmatch(term))
 
 
+_ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+", re.I)  # an email or web address is not prose
+_WORD_START = re.compile(r"\b\w")
+
+
+def _terms(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, term) of each theme term in `text`. A word inside a longer term is read as
+    that term ("disorder" in "crime and disorder" is not anti-social behaviour on its own), and
+    of two terms sharing words the first read keeps them ("knife crime | prevention")."""
+    text = _ADDRESS.sub(lambda m: " " * len(m.group()), text)
+    plain, cased = _scanner()
+    found: set[tuple[int, int, str]] = set()
+    for rx, haystack in ((plain, text.lower()), (cased, text)):
+        for w in _WORD_START.finditer(haystack):
+            m = rx.match(haystack, w.start())
+            if m and m.end() > m.start():
+                found.add((m.start(), m.end(), m.group()))
+    inside = {f for f in found if any(x <= f[0] and f[1] <= y and (y - x) > (f[1] - f[0]) for x, y, _ in found)}
+    kept: list[tuple[int, int, str]] = []
+    for term in sorted(found):  # of two terms that share words, the one read first keeps them
+        if term not in inside and not (kept and term[0] < kept[-1][1]):
+            kept.append(term)
+    return kept
+
+
 def theme_hits(text: str) -> dict[str, int]:
     """How often each theme's terms occur in `text`."""
     counts: dict[str, int] = {}
-    plain, cased = _scanner()
-    for rx, haystack in ((plain, text.lower()), (cased, text)):
-        for m in rx.finditer(haystack):
-            for theme in _themes_of(m.group()):
-                counts[theme] = counts.get(theme, 0) + 1
+    for _, _, term in _terms(text):
+        for theme in _themes_of(term):
+            counts[theme] = counts.get(theme, 0) + 1
     return counts
 
 
@@ -388,26 +415,40 @@ def _line_themes(line: str, *, names: bool = True) -> dict[str, float]:
         line = _PROGRAMME.sub(" ", line)
     out: dict[str, float] = {}
     spans = [m.span() for m in _EXAMPLE.finditer(line)]
-    plain, cased = _scanner()
-    for rx, haystack in ((plain, line.lower()), (cased, line)):
-        for m in rx.finditer(haystack):
-            example = any(a <= m.start() and m.end() <= b for a, b in spans)
-            for theme in _themes_of(m.group()):
-                weight = EXAMPLE_WEIGHT if example and theme in SECTOR_THEMES else 1.0
-                out[theme] = max(out.get(theme, 0.0), weight)
+    for start, end, term in _terms(line):
+        example = any(a <= start and end <= b for a, b in spans)
+        for theme in _themes_of(term):
+            weight = EXAMPLE_WEIGHT if example and theme in SECTOR_THEMES else 1.0
+            out[theme] = max(out.get(theme, 0.0), weight)
     return out
+
+
+# A sentence that binds the applicant ("You must have a safeguarding policy if you work with
+# children", "Applicants must hold a bank account") is a condition of applying, not what the fund is
+# for; what the work must do ("Projects should bring people together") still is.
+_CONDITION = re.compile(
+    r"^\W*(?:you|(?:the |all |each )?(?:lead )?applicants?|your (?:organisation|group)|organisations|groups|bidders?)"
+    r"\s+(?:must|should|will need to|need to|are required to|is required to|have to|has to)\b",
+    re.I,
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|;\s+")
+
+
+def _sentences(line: str) -> list[str]:
+    return [x for x in _SENTENCE.split(line) if x.strip()]
 
 
 def call_themes(title: str, text: str, *, skip: Iterable[str] = ()) -> list[str]:
     """Themes of a call, most weight first: the title counts double, each distinct line of the
     page once (a summary repeated in the body, or a listing card repeating the page, adds
-    nothing), an example or list item half; lines naming the funder or who may apply (and the
-    `skip` lines, e.g. the eligibility prose already read) not at all. A theme needs weight 1."""
+    nothing), an example or list item half; lines naming the funder or who may apply, sentences
+    that bind the applicant, and the `skip` sentences (the eligibility text already read as org
+    types) not at all. A theme needs weight 1."""
     weight: dict[str, float] = {}
     for theme, w in _line_themes(title).items():
         weight[theme] = weight.get(theme, 0.0) + TITLE_WEIGHT * w
-    seen = {" ".join(x.split()).casefold() for x in skip if x.strip()}
-    seen.add(" ".join(title.split()).casefold())
+    skipped = {" ".join(x.split()).casefold() for part in skip for x in _sentences(part) if x.strip()}
+    seen = {" ".join(title.split()).casefold()}
     for raw in text.splitlines():
         line = " ".join(raw.split())
         key = line.casefold()
@@ -416,6 +457,7 @@ def call_themes(title: str, text: str, *, skip: Iterable[str] = ()) -> list[str]
         seen.add(key)
         if _SKIP_LABEL.match(line):
             continue
+        line = " ".join(x for x in _sentences(line) if x.casefold() not in skipped and not _CONDITION.match(x))
         for theme, w in _line_themes(line, names=False).items():
             weight[theme] = weight.get(theme, 0.0) + w
     for narrow, broad in IMPLIES.items():  # designing out crime is crime prevention
