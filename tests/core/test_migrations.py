@@ -32,7 +32,7 @@ def test_downgrade_to_base_and_up_again(tmp_path) -> None:
 
 
 def test_planning_migration_keeps_existing_bids(tmp_path) -> None:
-    """0010_planning on a database with calls and bids: the bids keep their data and get an
+    """0011_planning on a database with calls and bids: the bids keep their data and get an
     empty funder feedback; decisions can be recorded against the old rows; and back down."""
     import sqlalchemy as sa
 

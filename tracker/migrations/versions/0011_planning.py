@@ -1,8 +1,8 @@
 """planning: bid / no-bid decisions per call and need (reason, note, who, when), the
 funder's feedback on a bid's outcome, and team work: assignments, comments, follows
 
-Revision ID: 0010_planning
-Revises: 0009_digest_frequency
+Revision ID: 0011_planning
+Revises: 0010_sentences_deadlines
 Create Date: 2026-12-02 09:20:00
 """
 import sqlalchemy as sa
