@@ -20,5 +20,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('opportunity', schema=None) as batch_op:
-        batch_op.drop_column('deadlines')
+    # A plain DROP COLUMN (SQLite 3.35+): batch mode would copy and drop the opportunity table,
+    # which the bids' foreign keys refuse while bids exist.
+    op.execute('ALTER TABLE opportunity DROP COLUMN deadlines')
