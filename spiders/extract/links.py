@@ -7,9 +7,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, tostring
 
-from spiders.extract.content import block_text, collapse, inline_text, is_badge_text, title_and_badge, tokens
+from spiders.extract.content import (
+    block_text,
+    collapse,
+    inline_text,
+    is_badge_text,
+    parse_fragment,
+    title_and_badge,
+    tokens,
+)
 from spiders.extract.fields import labelled_fields, row_fields, table_header
 
 SKIP_EXTENSIONS = {
@@ -207,11 +215,13 @@ def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None
         in_item = in_item or any(container.find(f".//{h}") is not None for h in ("h2", "h3", "h4"))
         containers[url] = container
         anchor, badge = _title_and_badge(a, container)
-        fields = _context_fields(container)
+        record, after = _with_following(container, urls_under)
+        fields = _context_fields(container) if after is None else {**_context_fields(container),
+                                                                   **labelled_fields(after)}
         if badge and not any(k.lower().startswith("status") for k in fields):
             fields["Status"] = badge
         links[url] = ItemLink(url=url, anchor=anchor, in_item=in_item,
-                              context_text=block_text(container), context_fields=fields)
+                              context_text=block_text(record), context_fields=fields)
     # repeated blocks (<p>, <div class="x">) each holding one link are items too
     # (<a> blocks too when they wrap more than their text: tiles "<a><span>Title</span><span>...</span></a>")
     blocks = {url: c for url, c in containers.items() if c.tag != "a" or _wraps_block(c)}
@@ -231,6 +241,35 @@ def _one_record(el: HtmlElement) -> bool:
     call page ("How to apply") does not take the whole page as its card."""
     levels = [int(h.tag[1]) for h in el.iter(*_HEADINGS)]
     return not levels or (min(levels) > 1 and levels.count(min(levels)) == 1)
+
+
+def _with_following(container: HtmlElement,
+                    urls_under: dict[HtmlElement, set[str]]) -> tuple[HtmlElement, HtmlElement | None]:
+    """A record led by a linked heading or term (<h3><a>…</a></h3><p>…</p>, <dt><a>…</a></dt><dd>…</dd>)
+    runs on through the siblings after it, up to the next of its kind or the next block with a link:
+    the record as a copy holding them all and a copy of what follows the title (its facts), or the
+    container itself and None when nothing follows."""
+    if container.tag not in ("dt", *_HEADINGS[1:]):
+        return container, None
+    parts = [container]
+    sib = container.getnext()
+    while sib is not None:
+        if isinstance(sib.tag, str):
+            if sib.tag == container.tag or sib.tag in _HEADINGS or sib in urls_under or sib.tag == "a":
+                break
+            parts.append(sib)
+        sib = sib.getnext()
+    if len(parts) == 1:
+        return container, None
+
+    def copy(elements: list[HtmlElement]) -> HtmlElement:
+        wrapper = "dl" if container.tag == "dt" else "div"
+        return parse_fragment(f"<{wrapper}>" + "".join(
+            tostring(x, encoding="unicode", with_tail=False) for x in elements) + f"</{wrapper}>").find(wrapper)
+
+    return copy(parts), parse_fragment("".join(
+        tostring(x, encoding="unicode", with_tail=False) for x in parts[1:]).replace("<dd", "<div").replace(
+        "</dd>", "</div>"))
 
 
 def _title_and_badge(a: HtmlElement, container: HtmlElement) -> tuple[str, str | None]:
