@@ -142,5 +142,8 @@ def _lone_fund(section: Section, page_title: str, main: HtmlElement) -> bool:
     if not page_title or _facts_outside(main, section.element) or _leads_on(section.element):
         return False
     a, b = page_title.lower(), section.title.lower()
-    boxed = section.element.getparent() is not None  # a container on the page, not a synthetic div
-    return not fund_heading(page_title) or (boxed and a not in b and b not in a)
+    box, parent = section.element, section.element.getparent()  # no parent: a synthetic div, not a box
+    if parent is not None and any(c is not box and c.tag == box.tag and c.get("class") == box.get("class")
+                                  for c in parent):
+        return False  # one of a set of panels (Grant size | Area | Eligibility): facets of one page
+    return not fund_heading(page_title) or (parent is not None and a not in b and b not in a)

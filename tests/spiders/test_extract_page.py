@@ -454,3 +454,13 @@ def test_one_funds_tab_panel_under_a_general_heading_is_that_fund():
       <div role="tabpanel" id="skills"><h2>Skills Community Fund</h2>
         <p>We can fund up to &pound;25,000. Apply by Monday, 20 December 2027 at noon.</p></div></div>""")
     assert [(c.url, c.title) for c in result.calls] == [(BASE + "/grants/#skills", "Skills Community Fund")]
+
+
+def test_a_funds_page_in_tab_panels_is_one_call_not_a_section_per_panel():
+    body = """<h1>Knife Crime Grant Scheme</h1><p>We want to fund projects that reduce knife crime.</p>
+      <div class="tabs"><div class="panel" id="tab-grant-size-0"><h2>Grant size</h2>
+        <p>Funding of between &pound;300 and &pound;1,000 is available.</p></div>
+      <div class="panel" id="tab-area-1"><h2>Area</h2><p>North West.</p></div></div>
+      <h2>How to apply</h2><p>Complete the online form.</p>"""
+    result = page(body, BASE + "/funding/knife-crime-grant-scheme.html")
+    assert result.kind == "call" and result.calls[0].title == "Knife Crime Grant Scheme"
