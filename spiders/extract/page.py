@@ -215,7 +215,8 @@ def _titled_record(lk: ItemLink, p: _Page) -> bool:
     lines = lk.context_text.split("\n")
     first = next((line for line in lines if not is_badge_text(line)), "")  # a badge may sit above the title
     led = bool(lk.anchor) and (first.startswith(lk.anchor) or lk.anchor.startswith(first))
-    led = led or (fund_heading(first) and len(lines) > 1)  # a fund's card with a "Read more" link
+    cell = first.split(" | ")[0]  # a table row's first cell
+    led = led or (fund_heading(cell) and (len(lines) > 1 or cell != first))  # a fund's card or row, "Read more"
     return led and lk in _explore_links(p)
 
 

@@ -464,3 +464,11 @@ def test_a_funds_page_in_tab_panels_is_one_call_not_a_section_per_panel():
       <h2>How to apply</h2><p>Complete the online form.</p>"""
     result = page(body, BASE + "/funding/knife-crime-grant-scheme.html")
     assert result.kind == "call" and result.calls[0].title == "Knife Crime Grant Scheme"
+
+
+def test_a_one_row_table_whose_link_is_apply_in_the_last_cell_is_a_listing():
+    result = start("""<h1>Apply for a grant</h1><p>Below are our funding programmes.</p>
+      <table><tr><th>Fund</th><th>Grant size</th><th>Deadline</th><th>Link</th></tr>
+      <tr><td>Road Safety Grants</td><td>A maximum of &pound;2,500</td><td>Wednesday 19 January 2028</td>
+        <td><a href="/grants/road-safety-grants/">Apply</a></td></tr></table>""")
+    assert result.kind == "listing" and not result.calls
