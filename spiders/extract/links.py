@@ -16,7 +16,6 @@ from spiders.extract.content import (
     is_badge_text,
     parse_fragment,
     title_and_badge,
-    tokens,
 )
 from spiders.extract.fields import labelled_fields, row_fields, table_header
 
@@ -25,8 +24,6 @@ SKIP_EXTENSIONS = {
     "gif", "svg", "ppt", "pptx", "odt", "ods", "odp", "mp3", "mp4", "rtf", "txt", "ics",
 }
 DOCUMENT_EXTENSIONS = {"pdf", "doc", "docx", "odt", "rtf"}
-ITEM_TOKENS = {"card", "item", "result", "results", "teaser", "listing", "post", "tile", "entry", "opportunity",
-               "fund", "grant", "programme", "row", "media", "summary", "list"}
 PAGINATION_MARKS = ("pagination", "pager", "paging", "page-numbers", "nav-links", "paginator")
 
 
@@ -159,9 +156,10 @@ def pagination_links(doc: HtmlElement, base_url: str) -> list[str]:
 
 
 def _is_item_container(el: HtmlElement) -> bool:
-    if el.tag in ("li", "tr", "article", "h2", "h3", "h4", "dt", "section"):
-        return True
-    return bool(tokens(el) & ITEM_TOKENS)
+    """Markup that is a record by its kind: a list item, a table row, an article, a term, a section, a heading.
+    (Class names are not read: a block led by its own heading, and blocks repeated in the same shape,
+    are records whatever they are called.)"""
+    return el.tag in ("li", "tr", "article", "h2", "h3", "h4", "dt", "section")
 
 
 def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None,
@@ -201,7 +199,7 @@ def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None
         if url not in wanted:
             continue
         # an <a class="card"> wrapping the whole card is the item itself
-        container, in_item = a, bool(tokens(a) & ITEM_TOKENS)
+        container, in_item = a, False
         for anc in a.iterancestors():
             if anc is main or len(urls_under.get(anc, ())) > 1 or not _one_record(anc):
                 break

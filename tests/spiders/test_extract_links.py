@@ -140,3 +140,13 @@ def test_a_linked_term_or_heading_takes_the_facts_that_follow_it_into_its_record
     assert found["Young People's Fund"][1] == {"When to apply": "Ongoing"}
     assert found["Arts Grants"][0] == "Arts Grants\nDeadline: 1 May 2027\nUp to £500"
     assert found["Sport Grants"][1] == {"Deadline": "2 June 2027"}
+
+
+def test_records_are_found_by_structure_whatever_their_class_names():
+    html = """<main><h1>Funds</h1><div class="zq1"><div class="x9"><h3><a href="/f/a/">Alpha Fund</a></h3>
+      <p>Up to £5,000</p></div><div class="x9"><h3><a href="/f/b/">Beta Fund</a></h3><p>Up to £2,000</p></div>
+      <div class="x9"><img src="b.png" alt=""><a href="/f/c/">Gamma Fund</a><p>Up to £1,000</p></div></div></main>"""
+    found = links(html)
+    assert [(lk.anchor, lk.in_item) for lk in found] == [("Alpha Fund", True), ("Beta Fund", True),
+                                                         ("Gamma Fund", True)]
+    assert found[2].context_text == "Gamma Fund\nUp to £1,000"
