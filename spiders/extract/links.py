@@ -120,6 +120,14 @@ def pagination_links(doc: HtmlElement, base_url: str) -> list[str]:
     here_key = _listing_key(here)
     here_page = (page_of(here) or ("", 1))[1]
 
+    def earlier(a: HtmlElement, text: str) -> bool:
+        """A page before this one: its number, or the listing's first page seen from a later one."""
+        if text.isdigit() and int(text) <= here_page:
+            return True
+        url = absolute(a.get("href") or "", base_url)
+        page = page_of(url) if url else None
+        return bool(url) and (page[1] <= here_page if page else here_page > 1 and _listing_key(url) == here_key)
+
     def add(href: str | None) -> None:
         url = absolute(href or "", base_url)
         if url and url != here and same_site(url, base_url) and url not in found:
@@ -135,7 +143,8 @@ def pagination_links(doc: HtmlElement, base_url: str) -> list[str]:
         label = (el.get("aria-label") or "").lower()
         if any(t in marks for t in PAGINATION_MARKS) or "pagination" in label:
             for a in el.iter("a"):
-                if "prev" not in (a.get("rel") or "") and not _BACK_TEXT.match(collapse(inline_text(a))):
+                text = collapse(inline_text(a))
+                if "prev" not in (a.get("rel") or "") and not _BACK_TEXT.match(text) and not earlier(a, text):
                     add(a.get("href"))
     for a in doc.iter("a"):
         href = a.get("href")

@@ -150,3 +150,9 @@ def test_records_are_found_by_structure_whatever_their_class_names():
     assert [(lk.anchor, lk.in_item) for lk in found] == [("Alpha Fund", True), ("Beta Fund", True),
                                                          ("Gamma Fund", True)]
     assert found[2].context_text == "Gamma Fund\nUp to £1,000"
+
+
+def test_a_numbered_pager_does_not_lead_back_to_the_first_or_earlier_pages():
+    html = """<div class="pagination"><a href="/funds/">1</a> <a href="/funds/page-2.html">2</a>
+      <a href="/funds/page-4.html">4</a></div>"""
+    assert pages(html, "http://funders.test/funds/page-3.html") == ["http://funders.test/funds/page-4.html"]
