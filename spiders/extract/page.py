@@ -289,7 +289,7 @@ def _classify(html: str, p: _Page, listing: Listing, funder: str | None, link_pa
     reason = _hard_non_call(p, listing, start)
     if reason:
         return PageResult(url, "noncall", reason)
-    sections = [s for s in fund_sections(p.main) if not _teaser(s.title, s.element, p.url)]
+    sections = [s for s in fund_sections(p.main, p.url) if not _teaser(s.title, s.element, p.url)]
     by_pattern = bool(link_pattern and p.links and not re.search(link_pattern, url))
     if allow_listing and (by_pattern or (_is_listing(p) and not _self_contained(sections))):
         return PageResult(url, "listing", f"listing with {len(p.links)} links", links=p.links,

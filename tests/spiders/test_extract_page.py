@@ -472,3 +472,11 @@ def test_a_one_row_table_whose_link_is_apply_in_the_last_cell_is_a_listing():
       <tr><td>Road Safety Grants</td><td>A maximum of &pound;2,500</td><td>Wednesday 19 January 2028</td>
         <td><a href="/grants/road-safety-grants/">Apply</a></td></tr></table>""")
     assert result.kind == "listing" and not result.calls
+
+
+def test_a_lone_funds_own_documents_and_apply_portal_do_not_make_it_a_teaser():
+    result = start("""<h1>Community grants</h1><p>Read each fund's guidance before you apply.</p>
+      <div role="tabpanel" id="innovation"><h2>Innovation Small Grants 2027</h2><p>Grants of up to &pound;250,000.</p>
+        <p><a href="/docs/innovation-guidance.pdf">Guidance notes (PDF)</a></p>
+        <p><a href="https://apply.example.org/innovation">Apply now</a></p></div>""")
+    assert [c.url for c in result.calls] == [BASE + "/grants/#innovation"]
