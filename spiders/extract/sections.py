@@ -76,6 +76,7 @@ def _details_sections(main: HtmlElement) -> list[Section]:
     fund's page may fold its "Key dates" or "Funding available" into an accordion too; those
     items have one of the two, not both."""
     out: list[Section] = []
+    named: list[Section] = []
     for d in main.iter("details"):
         summary = d.find("summary")
         if summary is None:
@@ -85,9 +86,13 @@ def _details_sections(main: HtmlElement) -> list[Section]:
             continue
         text = block_text(d)
         when = DATE.search(text) or ROLLING_RE.search(text) or TBC_RE.search(text)
-        if sum(map(bool, (when, MONEY.search(text), FUND_NAME.search(title)))) < 2:
-            continue  # two of: when, how much, a fund's name (a closed fund's panel has no date)
-        out.append(Section(id=d.get("id") or slug(title), title=title, element=d, heading=summary))
+        section = Section(id=d.get("id") or slug(title), title=title, element=d, heading=summary)
+        if sum(map(bool, (when, MONEY.search(text), FUND_NAME.search(title)))) >= 2:
+            out.append(section)  # two of: when, how much, a fund's name (a closed fund's panel has no date)
+        elif fund_heading(title):
+            named.append(section)
+    if not out and len(named) == 1 and not _facts_outside(main, named[0].element):
+        return named  # the page's only panel names a fund and the page says nothing else: that fund
     return out
 
 

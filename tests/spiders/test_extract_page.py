@@ -480,3 +480,16 @@ def test_a_lone_funds_own_documents_and_apply_portal_do_not_make_it_a_teaser():
         <p><a href="/docs/innovation-guidance.pdf">Guidance notes (PDF)</a></p>
         <p><a href="https://apply.example.org/innovation">Apply now</a></p></div>""")
     assert [c.url for c in result.calls] == [BASE + "/grants/#innovation"]
+
+
+def test_the_pages_only_panel_naming_a_fund_is_that_fund_without_money_or_date():
+    result = start("""<h1>Our funds</h1><p>Find out about the grants we offer.</p>
+      <details id="sport"><summary>Sport Grant Scheme <span>Now closed</span></summary>
+        <p>We are not currently accepting applications to this fund.</p></details>""")
+    assert [(c.title, c.fields.get("Status")) for c in result.calls] == [("Sport Grant Scheme", "Now closed")]
+
+
+def test_a_funds_page_with_one_panel_of_its_own_stays_one_call():
+    body = """<h1>Sport Grant Scheme</h1><p>Grants of up to &pound;2,000. Apply by 1 May 2027.</p>
+      <details><summary>Sport Grant Scheme rules</summary><p>Read these before you apply.</p></details>"""
+    assert page(body, BASE + "/funding/sport.html").kind == "call"
