@@ -7,9 +7,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
 
-from lxml.html import HtmlElement
+from lxml.html import HtmlElement, tostring
 
-from spiders.extract.content import block_text, collapse, inline_text, is_badge_text, title_and_badge, tokens
+from spiders.extract.content import (
+    block_text,
+    collapse,
+    inline_text,
+    is_badge_text,
+    parse_fragment,
+    title_and_badge,
+)
 from spiders.extract.fields import labelled_fields, row_fields, table_header
 
 SKIP_EXTENSIONS = {
@@ -17,8 +24,6 @@ SKIP_EXTENSIONS = {
     "gif", "svg", "ppt", "pptx", "odt", "ods", "odp", "mp3", "mp4", "rtf", "txt", "ics",
 }
 DOCUMENT_EXTENSIONS = {"pdf", "doc", "docx", "odt", "rtf"}
-ITEM_TOKENS = {"card", "item", "result", "results", "teaser", "listing", "post", "tile", "entry", "opportunity",
-               "fund", "grant", "programme", "row", "media", "summary", "list"}
 PAGINATION_MARKS = ("pagination", "pager", "paging", "page-numbers", "nav-links", "paginator")
 
 
@@ -115,6 +120,14 @@ def pagination_links(doc: HtmlElement, base_url: str) -> list[str]:
     here_key = _listing_key(here)
     here_page = (page_of(here) or ("", 1))[1]
 
+    def earlier(a: HtmlElement, text: str) -> bool:
+        """A page before this one: its number, or the listing's first page seen from a later one."""
+        if text.isdigit() and int(text) <= here_page:
+            return True
+        url = absolute(a.get("href") or "", base_url)
+        page = page_of(url) if url else None
+        return bool(url) and (page[1] <= here_page if page else here_page > 1 and _listing_key(url) == here_key)
+
     def add(href: str | None) -> None:
         url = absolute(href or "", base_url)
         if url and url != here and same_site(url, base_url) and url not in found:
@@ -130,7 +143,8 @@ def pagination_links(doc: HtmlElement, base_url: str) -> list[str]:
         label = (el.get("aria-label") or "").lower()
         if any(t in marks for t in PAGINATION_MARKS) or "pagination" in label:
             for a in el.iter("a"):
-                if "prev" not in (a.get("rel") or "") and not _BACK_TEXT.match(collapse(inline_text(a))):
+                text = collapse(inline_text(a))
+                if "prev" not in (a.get("rel") or "") and not _BACK_TEXT.match(text) and not earlier(a, text):
                     add(a.get("href"))
     for a in doc.iter("a"):
         href = a.get("href")
@@ -151,9 +165,10 @@ def pagination_links(doc: HtmlElement, base_url: str) -> list[str]:
 
 
 def _is_item_container(el: HtmlElement) -> bool:
-    if el.tag in ("li", "tr", "article", "h2", "h3", "h4", "dt", "section"):
-        return True
-    return bool(tokens(el) & ITEM_TOKENS)
+    """Markup that is a record by its kind: a list item, a table row, an article, a term, a section, a heading.
+    (Class names are not read: a block led by its own heading, and blocks repeated in the same shape,
+    are records whatever they are called.)"""
+    return el.tag in ("li", "tr", "article", "h2", "h3", "h4", "dt", "section")
 
 
 def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None,
@@ -193,7 +208,7 @@ def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None
         if url not in wanted:
             continue
         # an <a class="card"> wrapping the whole card is the item itself
-        container, in_item = a, bool(tokens(a) & ITEM_TOKENS)
+        container, in_item = a, False
         for anc in a.iterancestors():
             if anc is main or len(urls_under.get(anc, ())) > 1 or not _one_record(anc):
                 break
@@ -207,11 +222,13 @@ def item_links(main: HtmlElement, base_url: str, exclude: set[str] | None = None
         in_item = in_item or any(container.find(f".//{h}") is not None for h in ("h2", "h3", "h4"))
         containers[url] = container
         anchor, badge = _title_and_badge(a, container)
-        fields = _context_fields(container)
+        record, after = _with_following(container, urls_under)
+        fields = _context_fields(container) if after is None else {**_context_fields(container),
+                                                                   **labelled_fields(after)}
         if badge and not any(k.lower().startswith("status") for k in fields):
             fields["Status"] = badge
         links[url] = ItemLink(url=url, anchor=anchor, in_item=in_item,
-                              context_text=block_text(container), context_fields=fields)
+                              context_text=block_text(record), context_fields=fields)
     # repeated blocks (<p>, <div class="x">) each holding one link are items too
     # (<a> blocks too when they wrap more than their text: tiles "<a><span>Title</span><span>...</span></a>")
     blocks = {url: c for url, c in containers.items() if c.tag != "a" or _wraps_block(c)}
@@ -231,6 +248,35 @@ def _one_record(el: HtmlElement) -> bool:
     call page ("How to apply") does not take the whole page as its card."""
     levels = [int(h.tag[1]) for h in el.iter(*_HEADINGS)]
     return not levels or (min(levels) > 1 and levels.count(min(levels)) == 1)
+
+
+def _with_following(container: HtmlElement,
+                    urls_under: dict[HtmlElement, set[str]]) -> tuple[HtmlElement, HtmlElement | None]:
+    """A record led by a linked heading or term (<h3><a>…</a></h3><p>…</p>, <dt><a>…</a></dt><dd>…</dd>)
+    runs on through the siblings after it, up to the next of its kind or the next block with a link:
+    the record as a copy holding them all and a copy of what follows the title (its facts), or the
+    container itself and None when nothing follows."""
+    if container.tag not in ("dt", *_HEADINGS[1:]):
+        return container, None
+    parts = [container]
+    sib = container.getnext()
+    while sib is not None:
+        if isinstance(sib.tag, str):
+            if sib.tag == container.tag or sib.tag in _HEADINGS or sib in urls_under or sib.tag == "a":
+                break
+            parts.append(sib)
+        sib = sib.getnext()
+    if len(parts) == 1:
+        return container, None
+
+    def copy(elements: list[HtmlElement]) -> HtmlElement:
+        wrapper = "dl" if container.tag == "dt" else "div"
+        return parse_fragment(f"<{wrapper}>" + "".join(
+            tostring(x, encoding="unicode", with_tail=False) for x in elements) + f"</{wrapper}>").find(wrapper)
+
+    return copy(parts), parse_fragment("".join(
+        tostring(x, encoding="unicode", with_tail=False) for x in parts[1:]).replace("<dd", "<div").replace(
+        "</dd>", "</div>"))
 
 
 def _title_and_badge(a: HtmlElement, container: HtmlElement) -> tuple[str, str | None]:

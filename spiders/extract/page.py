@@ -215,7 +215,8 @@ def _titled_record(lk: ItemLink, p: _Page) -> bool:
     lines = lk.context_text.split("\n")
     first = next((line for line in lines if not is_badge_text(line)), "")  # a badge may sit above the title
     led = bool(lk.anchor) and (first.startswith(lk.anchor) or lk.anchor.startswith(first))
-    led = led or (fund_heading(first) and len(lines) > 1)  # a fund's card with a "Read more" link
+    cell = first.split(" | ")[0]  # a table row's first cell
+    led = led or (fund_heading(cell) and (len(lines) > 1 or cell != first))  # a fund's card or row, "Read more"
     return led and lk in _explore_links(p)
 
 
@@ -288,7 +289,7 @@ def _classify(html: str, p: _Page, listing: Listing, funder: str | None, link_pa
     reason = _hard_non_call(p, listing, start)
     if reason:
         return PageResult(url, "noncall", reason)
-    sections = [s for s in fund_sections(p.main) if not _teaser(s.title, s.element, p.url)]
+    sections = [s for s in fund_sections(p.main, p.url) if not _teaser(s.title, s.element, p.url)]
     by_pattern = bool(link_pattern and p.links and not re.search(link_pattern, url))
     if allow_listing and (by_pattern or (_is_listing(p) and not _self_contained(sections))):
         return PageResult(url, "listing", f"listing with {len(p.links)} links", links=p.links,

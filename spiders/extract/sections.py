@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from urllib.parse import urldefrag
 
 from lxml.html import HtmlElement
 
 from spiders.extract.content import block_text, parse_fragment, title_and_badge
 from spiders.extract.cues import DATE, MONEY, ROLLING
+from spiders.extract.links import absolute, same_site
 from tracker.normalize.dates import ROLLING_RE, TBC_RE
 
 # A fund's name, not a question or a generic heading ("What we fund", "Closed funds")
@@ -74,6 +76,7 @@ def _details_sections(main: HtmlElement) -> list[Section]:
     fund's page may fold its "Key dates" or "Funding available" into an accordion too; those
     items have one of the two, not both."""
     out: list[Section] = []
+    named: list[Section] = []
     for d in main.iter("details"):
         summary = d.find("summary")
         if summary is None:
@@ -83,9 +86,13 @@ def _details_sections(main: HtmlElement) -> list[Section]:
             continue
         text = block_text(d)
         when = DATE.search(text) or ROLLING_RE.search(text) or TBC_RE.search(text)
-        if sum(map(bool, (when, MONEY.search(text), FUND_NAME.search(title)))) < 2:
-            continue  # two of: when, how much, a fund's name (a closed fund's panel has no date)
-        out.append(Section(id=d.get("id") or slug(title), title=title, element=d, heading=summary))
+        section = Section(id=d.get("id") or slug(title), title=title, element=d, heading=summary)
+        if sum(map(bool, (when, MONEY.search(text), FUND_NAME.search(title)))) >= 2:
+            out.append(section)  # two of: when, how much, a fund's name (a closed fund's panel has no date)
+        elif fund_heading(title):
+            named.append(section)
+    if not out and len(named) == 1 and not _facts_outside(main, named[0].element):
+        return named  # the page's only panel names a fund and the page says nothing else: that fund
     return out
 
 
@@ -96,13 +103,17 @@ def _facts_outside(main: HtmlElement, part: HtmlElement) -> bool:
     return bool(MONEY.search(rest) or DATE.search(rest))
 
 
-def _leads_on(el: HtmlElement) -> bool:
-    """A box with a link to another page ("Read more") is a teaser for that page, not the fund itself."""
-    return any(not (a.get("href") or "#").strip().lower().startswith(("#", "mailto:", "tel:", "javascript:"))
-               for a in el.iter("a"))
+def _leads_on(el: HtmlElement, base_url: str) -> bool:
+    """A box with a link to another page of the site ("Read more") is a teaser for that page, not the
+    fund itself; its documents (guidance PDF) and other sites (an apply portal) are the fund's own."""
+    for a in el.iter("a"):
+        url = absolute(a.get("href") or "", base_url) if base_url else None
+        if url and same_site(url, base_url) and urldefrag(url)[0] != urldefrag(base_url)[0]:
+            return True
+    return False
 
 
-def fund_sections(main: HtmlElement) -> list[Section]:
+def fund_sections(main: HtmlElement, base_url: str = "") -> list[Section]:
     """Sections of a shared page that each describe a fund with its own money or dates."""
     details = _details_sections(main)
     if len(details) >= 2 or (len(details) == 1 and not _facts_outside(main, details[0].element)):
@@ -130,17 +141,20 @@ def fund_sections(main: HtmlElement) -> list[Section]:
         if not (repeated or MONEY.search(text) or DATE.search(text) or ROLLING.search(text)):
             continue
         sections.append(Section(id=sid, title=title, element=element, heading=h))
-    if len(sections) == 1 and _lone_fund(sections[0], page_title, main):
+    if len(sections) == 1 and _lone_fund(sections[0], page_title, main, base_url):
         return sections
     return sections if len(sections) >= 2 else []
 
 
-def _lone_fund(section: Section, page_title: str, main: HtmlElement) -> bool:
+def _lone_fund(section: Section, page_title: str, main: HtmlElement, base_url: str) -> bool:
     """One section upward: one fund's section is the call under a page heading that is not that
     fund ("Our funds", "Grants and funding": names no fund, or a box of its own under another
     name), when the page around it gives no facts and it links to no page of its own."""
-    if not page_title or _facts_outside(main, section.element) or _leads_on(section.element):
+    if not page_title or _facts_outside(main, section.element) or _leads_on(section.element, base_url):
         return False
     a, b = page_title.lower(), section.title.lower()
-    boxed = section.element.getparent() is not None  # a container on the page, not a synthetic div
-    return not fund_heading(page_title) or (boxed and a not in b and b not in a)
+    box, parent = section.element, section.element.getparent()  # no parent: a synthetic div, not a box
+    if parent is not None and any(c is not box and c.tag == box.tag and c.get("class") == box.get("class")
+                                  for c in parent):
+        return False  # one of a set of panels (Grant size | Area | Eligibility): facets of one page
+    return not fund_heading(page_title) or (parent is not None and a not in b and b not in a)

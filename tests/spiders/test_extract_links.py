@@ -125,3 +125,34 @@ def test_pagination_goes_forward_only_from_a_later_page():
       <a href="/funds/page/29/">29</a></span></main>"""
     assert pages(html, "http://funders.test/funds/page/27/") == [
         "http://funders.test/funds/page/28/", "http://funders.test/funds/page/29/"]
+
+
+def test_a_linked_term_or_heading_takes_the_facts_that_follow_it_into_its_record():
+    html = """<main><h1>Funding</h1><dl>
+      <dt><a href="/f/climate.html">Climate Action Fund</a> <span>Closed</span></dt><dd>Grant size: up to £3,000</dd>
+        <dd>Closing date: 26 September 2025</dd>
+      <dt><a href="/f/youth.html">Young People's Fund</a></dt><dd>When to apply: Ongoing</dd></dl>
+      <h3><a href="/f/arts.html">Arts Grants</a></h3><p>Deadline: 1 May 2027</p><p>Up to £500</p>
+      <h3><a href="/f/sport.html">Sport Grants</a></h3><p>Deadline: 2 June 2027</p></main>"""
+    found = {lk.anchor: (lk.context_text, lk.context_fields) for lk in links(html)}
+    assert found["Climate Action Fund"][1] == {"Grant size": "up to £3,000", "Closing date": "26 September 2025",
+                                               "Status": "Closed"}
+    assert found["Young People's Fund"][1] == {"When to apply": "Ongoing"}
+    assert found["Arts Grants"][0] == "Arts Grants\nDeadline: 1 May 2027\nUp to £500"
+    assert found["Sport Grants"][1] == {"Deadline": "2 June 2027"}
+
+
+def test_records_are_found_by_structure_whatever_their_class_names():
+    html = """<main><h1>Funds</h1><div class="zq1"><div class="x9"><h3><a href="/f/a/">Alpha Fund</a></h3>
+      <p>Up to £5,000</p></div><div class="x9"><h3><a href="/f/b/">Beta Fund</a></h3><p>Up to £2,000</p></div>
+      <div class="x9"><img src="b.png" alt=""><a href="/f/c/">Gamma Fund</a><p>Up to £1,000</p></div></div></main>"""
+    found = links(html)
+    assert [(lk.anchor, lk.in_item) for lk in found] == [("Alpha Fund", True), ("Beta Fund", True),
+                                                         ("Gamma Fund", True)]
+    assert found[2].context_text == "Gamma Fund\nUp to £1,000"
+
+
+def test_a_numbered_pager_does_not_lead_back_to_the_first_or_earlier_pages():
+    html = """<div class="pagination"><a href="/funds/">1</a> <a href="/funds/page-2.html">2</a>
+      <a href="/funds/page-4.html">4</a></div>"""
+    assert pages(html, "http://funders.test/funds/page-3.html") == ["http://funders.test/funds/page-4.html"]

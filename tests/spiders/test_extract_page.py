@@ -454,3 +454,42 @@ def test_one_funds_tab_panel_under_a_general_heading_is_that_fund():
       <div role="tabpanel" id="skills"><h2>Skills Community Fund</h2>
         <p>We can fund up to &pound;25,000. Apply by Monday, 20 December 2027 at noon.</p></div></div>""")
     assert [(c.url, c.title) for c in result.calls] == [(BASE + "/grants/#skills", "Skills Community Fund")]
+
+
+def test_a_funds_page_in_tab_panels_is_one_call_not_a_section_per_panel():
+    body = """<h1>Knife Crime Grant Scheme</h1><p>We want to fund projects that reduce knife crime.</p>
+      <div class="tabs"><div class="panel" id="tab-grant-size-0"><h2>Grant size</h2>
+        <p>Funding of between &pound;300 and &pound;1,000 is available.</p></div>
+      <div class="panel" id="tab-area-1"><h2>Area</h2><p>North West.</p></div></div>
+      <h2>How to apply</h2><p>Complete the online form.</p>"""
+    result = page(body, BASE + "/funding/knife-crime-grant-scheme.html")
+    assert result.kind == "call" and result.calls[0].title == "Knife Crime Grant Scheme"
+
+
+def test_a_one_row_table_whose_link_is_apply_in_the_last_cell_is_a_listing():
+    result = start("""<h1>Apply for a grant</h1><p>Below are our funding programmes.</p>
+      <table><tr><th>Fund</th><th>Grant size</th><th>Deadline</th><th>Link</th></tr>
+      <tr><td>Road Safety Grants</td><td>A maximum of &pound;2,500</td><td>Wednesday 19 January 2028</td>
+        <td><a href="/grants/road-safety-grants/">Apply</a></td></tr></table>""")
+    assert result.kind == "listing" and not result.calls
+
+
+def test_a_lone_funds_own_documents_and_apply_portal_do_not_make_it_a_teaser():
+    result = start("""<h1>Community grants</h1><p>Read each fund's guidance before you apply.</p>
+      <div role="tabpanel" id="innovation"><h2>Innovation Small Grants 2027</h2><p>Grants of up to &pound;250,000.</p>
+        <p><a href="/docs/innovation-guidance.pdf">Guidance notes (PDF)</a></p>
+        <p><a href="https://apply.example.org/innovation">Apply now</a></p></div>""")
+    assert [c.url for c in result.calls] == [BASE + "/grants/#innovation"]
+
+
+def test_the_pages_only_panel_naming_a_fund_is_that_fund_without_money_or_date():
+    result = start("""<h1>Our funds</h1><p>Find out about the grants we offer.</p>
+      <details id="sport"><summary>Sport Grant Scheme <span>Now closed</span></summary>
+        <p>We are not currently accepting applications to this fund.</p></details>""")
+    assert [(c.title, c.fields.get("Status")) for c in result.calls] == [("Sport Grant Scheme", "Now closed")]
+
+
+def test_a_funds_page_with_one_panel_of_its_own_stays_one_call():
+    body = """<h1>Sport Grant Scheme</h1><p>Grants of up to &pound;2,000. Apply by 1 May 2027.</p>
+      <details><summary>Sport Grant Scheme rules</summary><p>Read these before you apply.</p></details>"""
+    assert page(body, BASE + "/funding/sport.html").kind == "call"
