@@ -11,6 +11,9 @@ DATE = re.compile(
     r"|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b",
     re.I,
 )
+# A month with its year and no day ("opens in January 2027"): a round's date as funders often
+# first announce it, so a deadline or opening word beside it is a call's date too.
+MONTH_YEAR = re.compile(rf"\b{_MONTH}\s+(?:20)\d{{2}}\b", re.I)
 MONEY = re.compile(r"(?:£|GBP\s?|€|EUR\s?)\s?\d|\b\d[\d,.]*\s?(?:k|m|million|bn|billion)?\s?(?:pounds|GBP)\b", re.I)
 DEADLINE_WORDS = re.compile(
     r"\b(closing (?:date|time)|clos(?:e|es|ed|ing)|deadline|apply by|submit(?:ted)? by|submission|"
@@ -118,7 +121,8 @@ def has_money(text: str) -> bool:
 
 def has_dated_deadline(text: str) -> bool:
     """A deadline word and a date on the same line."""
-    return any(DEADLINE_WORDS.search(line) and DATE.search(line) for line in text.split("\n"))
+    return any(DEADLINE_WORDS.search(line) and (DATE.search(line) or MONTH_YEAR.search(line))
+               for line in text.split("\n"))
 
 
 def invitation_only(text: str) -> str | None:

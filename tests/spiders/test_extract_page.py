@@ -493,3 +493,15 @@ def test_a_funds_page_with_one_panel_of_its_own_stays_one_call():
     body = """<h1>Sport Grant Scheme</h1><p>Grants of up to &pound;2,000. Apply by 1 May 2027.</p>
       <details><summary>Sport Grant Scheme rules</summary><p>Read these before you apply.</p></details>"""
     assert page(body, BASE + "/funding/sport.html").kind == "call"
+
+
+def test_a_fund_page_whose_only_date_is_a_month_and_year_is_a_call():
+    """Funders often first announce a round by month ("expected to open in January 2027"), with no
+    day and no amount yet: that is the call's date, so the page is the fund, not a stray page."""
+    body = ("<main><h1>Creative Communities Awards</h1><p>We fund projects that bring people together.</p>"
+            "<h2>Deadline</h2><p>The next funding round is expected to open in January 2027.</p>"
+            "<h2>Eligibility</h2><p>You can apply if you are a registered charity.</p></main>")
+    result = analyse_page(f"<html><body>{body}</body></html>", "https://trust.example/funding/creative/")
+    assert result.kind == "call" and result.calls[0].title == "Creative Communities Awards"
+    undated = body.replace(" in January 2027", " later")
+    assert analyse_page(f"<html><body>{undated}</body></html>", "https://trust.example/funding/creative/").kind != "call"
