@@ -504,4 +504,5 @@ def test_a_fund_page_whose_only_date_is_a_month_and_year_is_a_call():
     result = analyse_page(f"<html><body>{body}</body></html>", "https://trust.example/funding/creative/")
     assert result.kind == "call" and result.calls[0].title == "Creative Communities Awards"
     undated = body.replace(" in January 2027", " later")
-    assert analyse_page(f"<html><body>{undated}</body></html>", "https://trust.example/funding/creative/").kind != "call"
+    page = analyse_page(f"<html><body>{undated}</body></html>", "https://trust.example/funding/creative/")
+    assert page.kind != "call"
