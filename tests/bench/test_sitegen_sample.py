@@ -20,9 +20,10 @@ from bench.sitegen_eval import sources_reported
 from tracker.demo.server import serve_site
 
 SITES = 5
-# Calls found on the crawled sample: the lead sets this after measuring main on many seeds
-# (bench/sitegen_eval.py --sites 200). 0.0 asserts nothing beyond a completed crawl.
-FOUND_RATE_FLOOR = 0.0
+# Calls found on the crawled sample. Measured on 200-site runs of fresh seeds (README, Quality):
+# 0.999 and 1.000 found, no item from a non-call page. Five sites hold 30-60 calls, so losing one
+# whole listing (a structure the extractor cannot read) falls below this; a stray miss does not.
+FOUND_RATE_FLOOR = 0.9
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +91,4 @@ def test_the_tracker_crawls_the_sample(sample: Path, seed: int, tmp_path: Path) 
     assert {s["name"] for s in listed} == names
     assert [s["name"] for s in listed if not s.get("last_crawl_at")] == [], f"seed {seed}: sources not crawled"
     assert rate >= FOUND_RATE_FLOOR, f"seed {seed}: found rate {rate:.3f} < {FOUND_RATE_FLOOR}"
+    assert result["from_non_calls"] == [], f"seed {seed}: calls stored from non-call pages"
