@@ -114,15 +114,19 @@ def draw_site(rng, idx: int) -> Site:
         )
         home = pfa
     elif kind == "council":
-        home = rng.choice(P.of_kind("district", "unitary", "metropolitan_district", "london_borough"))
-        funder = rng.choice(
-            [f"{home} District Council", f"{home} Borough Council", f"{home} City Council", f"{home} Council"]
-        )
+        home = rng.choice(P.of_kind("district", "unitary", "metropolitan_district", "london_borough",
+                                    "welsh_unitary", "scottish_council", "ni_district"))
+        if P.kind[home] in ("welsh_unitary", "scottish_council", "ni_district"):
+            funder = f"{home} Council"  # councils outside England are not styled district or borough
+        else:
+            funder = rng.choice(
+                [f"{home} District Council", f"{home} Borough Council", f"{home} City Council", f"{home} Council"]
+            )
     elif kind == "foundation":
         home = rng.choice(P.counties_with_leaves())
         funder = rng.choice([f"{home} Community Foundation", f"Community Foundation for {home}"])
     elif kind == "lottery":
-        home = rng.choice(["United Kingdom", "England", "Wales", "Scotland"])
+        home = rng.choice(["United Kingdom", "England", "Wales", "Scotland", "Northern Ireland"])
         funder = rng.choice(
             ["The Community Lottery Fund", "People's Lottery Communities Fund", "Lottery Fund for Communities"]
         )
@@ -684,7 +688,7 @@ def _draw_area(rng, site: Site, f: Fund) -> None:
         ]
         if home == "England and Wales":
             opts.append(("england_wales", ["England", "Wales"], "England and Wales"))
-        if home in ("Wales", "Scotland"):
+        if home in ("Wales", "Scotland", "Northern Ireland"):
             opts.append(("nation", [home], home))
     else:
         opts = [

@@ -18,6 +18,7 @@ PLACE_KINDS = {
     "nation",
     "welsh_unitary",
     "scottish_council",
+    "ni_district",
 }
 
 
