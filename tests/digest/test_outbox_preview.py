@@ -1,4 +1,5 @@
 import email
+import re
 from email import policy
 
 from sqlmodel import select
@@ -52,3 +53,18 @@ def test_outbox_names_other_mail_uniquely(tmp_path):
         msg.set_content("hi")
         paths.add(box.send(msg, SAM))
     assert len(paths) == 2 and all(p.endswith(".eml") for p in paths)
+
+
+def test_a_pinned_today_dates_the_digest(engine, seeded, tmp_path, monkeypatch):
+    """TRACKER_TODAY (a replay, an evaluation) dates the digest as it dates the web pages: the
+    days left are counted from the pinned day, not from the machine's clock."""
+    settings = make_settings(tmp_path)
+    preview_digests(engine, settings, tmp_path / "at-now", now=NOW, secret=SECRET)
+    monkeypatch.setenv("TRACKER_TODAY", NOW.date().isoformat())
+    preview_digests(engine, settings, tmp_path / "pinned", secret=SECRET)
+
+    def body(folder: str) -> str:
+        msg = email.message_from_bytes((tmp_path / folder / f"{ADA}.eml").read_bytes(), policy=policy.default)
+        return re.sub(r"https://\S+", "<link>", msg.get_body(("plain",)).get_content())  # tokens differ
+
+    assert "days)" in body("at-now") and body("pinned") == body("at-now")

@@ -7,20 +7,20 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from tracker import clock
 from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.digest.build import build_digest, recipients
 from tracker.digest.format import safe_name
 from tracker.digest.render import new_message_id, render_message
 from tracker.digest.tokens import load_secret
-from tracker.models import utcnow
 
 
 def preview_digests(engine: Engine, settings: Settings, out_dir: Path, now: datetime | None = None,
                     *, secret: str | None = None) -> list[Path]:
     """Write <safe-email>.eml (multipart/alternative) and <safe-email>.html per recipient,
     empty digests included (so you can see them); returns the paths written."""
-    now = now or utcnow()
+    now = now or clock.now()
     secret = secret if secret is not None else load_secret(settings)
     cfg = settings.digest
     out_dir = Path(out_dir)

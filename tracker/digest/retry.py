@@ -12,13 +12,14 @@ from datetime import date, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
+from tracker import clock
 from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.digest.build import DELIVERED
 from tracker.digest.format import period_for
 from tracker.digest.send import CLAIMABLE, Batch, SendOptions, SendReport
 from tracker.digest.transports import Transport
-from tracker.models import Digest, User, utcnow
+from tracker.models import Digest, User
 
 WEEK = re.compile(r"^\d{4}-W(0[1-9]|[1-4]\d|5[0-3])$")
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -50,7 +51,7 @@ def retry_digests(engine: Engine, settings: Settings, now: datetime | None = Non
     """Resend `period`'s (default: this week's) failed or pending digests, optionally only
     `recipient`'s. The content is built now, as for any resend: what is new since the
     recipient's last delivered digest."""
-    now = now or utcnow()
+    now = now or clock.now()
     period = period or period_for(now, settings.digest.timezone)
     with session_scope(engine) as s:
         stmt = (select(Digest, User).join(User, col(Digest.user_id) == col(User.id), isouter=True)

@@ -28,6 +28,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from tracker import clock
 from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.digest.build import MAX_PER_NEED, DigestContent, build_digest, recipients
@@ -141,13 +142,13 @@ def _record_and_claim(engine: Engine, content: DigestContent, msg: EmailMessage,
                                  status="pending", match_ids=content.match_ids, created_at=utcnow())
                     s.add(row)
                     s.flush()
-                clock = utcnow()
+                claimed = utcnow()
                 claim = (
                     update(Digest)
                     .where(col(Digest.id) == row.id,
                            col(Digest.status).in_(claimable)
-                           | ((col(Digest.status) == "sending") & (col(Digest.claimed_at) < clock - lease)))
-                    .values(status="sending", claimed_at=clock, attempts=Digest.attempts + 1,
+                           | ((col(Digest.status) == "sending") & (col(Digest.claimed_at) < claimed - lease)))
+                    .values(status="sending", claimed_at=claimed, attempts=Digest.attempts + 1,
                             match_ids=content.match_ids, subject=str(msg["Subject"]), transport=transport)
                 )
                 won = s.exec(claim).rowcount == 1  # type: ignore[call-overload]
@@ -195,7 +196,7 @@ def send_digests(engine: Engine, settings: Settings, now: datetime | None = None
                  secret: str | None = None, frequency: str = "weekly") -> SendReport:
     """Build, record and send the digest for the period containing `now` (its ISO week, or
     its day for `frequency="daily"`) to each recipient who chose that frequency."""
-    now = now or utcnow()
+    now = now or clock.now()
     period = period_for(now, settings.digest.timezone, frequency)
     with session_scope(engine) as s:
         users = recipients(s, frequency)
