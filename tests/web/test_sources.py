@@ -14,7 +14,7 @@ def test_preview_shows_what_would_be_extracted_and_saves_nothing(as_role, crawle
     r = client.post_form("/sources/preview", form)
     assert r.status_code == 200
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in r.text and "<script>alert(1)" not in r.text
-    assert "£1,000 to £5,000" in r.text and "2030-01-31" in r.text and 'id="save-source"' in r.text
+    assert "£1,000 to £5,000" in r.text and "31 January 2030" in r.text and 'id="save-source"' in r.text
     names, kw = crawler.calls[0]
     assert names == [] and kw["adhoc"][0]["url"] == "https://funder.example/calls" and kw["timeout"] <= 120
     with session_scope(engine) as s:
