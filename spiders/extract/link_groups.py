@@ -133,9 +133,9 @@ def _words(item: HtmlElement) -> str:
     for tags, words in _PLACES:
         if item.tag in tags:
             return words
-    if item.tag in ("div", "section", "a") and (tokens(item) & _CARD_TOKENS
-                                                or item.find(".//img") is not None
-                                                or any(item.iterdescendants("h2", "h3", "h4", "h5"))):
+    headed = next(item.iterdescendants("h2", "h3", "h4", "h5"), None) is not None
+    if item.tag in ("div", "section", "a") and (tokens(item) & _CARD_TOKENS or headed
+                                                or item.find(".//img") is not None):
         return "in cards"  # blocks with a title, or an image, beside the link
     return "in blocks"
 

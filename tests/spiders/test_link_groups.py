@@ -103,3 +103,13 @@ def test_numbered_pages_and_folders_are_one_shape():
     (group,) = link_groups(html, "https://ukri.example/calls/")
     assert group.shape == "/calls/<n>/<n>" and group.pattern == r"^https?://[^/]+/calls/\d+/\d+$"
     assert not re.search(group.pattern, "https://ukri.example/calls/2027/open-call")
+
+
+def test_boxes_with_a_plain_heading_are_described_as_cards():
+    """A heading holding only text still makes its box a card (an element with no children is
+    false in lxml, so "has a heading" must not be asked by truth-testing the element)."""
+    page = """<html><body><main><h1>Grants</h1>
+      <div><h3>Youth Fund</h3><a href="/grants/youth/">Read more</a></div>
+      <div><h3>Arts Fund</h3><a href="/grants/arts/">Read more</a></div></main></body></html>"""
+    (group,) = link_groups(page, "https://trust.example/grants/")
+    assert "in cards" in group.describe()
