@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -320,6 +320,48 @@ class LoginLimit(SQLModel, table=True):
     key: str = Field(primary_key=True)  # "account|email|ip", "address|ip" or "site"
     window_start: datetime = Field(index=True)
     count: int = 0
+
+
+class FundingOrg(SQLModel, table=True):
+    """A grant maker as 360Giving names it (org id such as GB-CHC-327114), kept so calls'
+    funders can be linked to their published grant history."""
+
+    id: str = Field(primary_key=True)  # 360Giving org id
+    name: str
+    name_key: str = Field(index=True)  # tracker.grants.name_key(name): case, punctuation, "the", "trust" etc.
+    charity_number: str | None = None
+    company_number: str | None = None
+    grants: int = 0  # grants imported for this funder
+
+
+class GrantRecord(SQLModel, table=True):
+    """One grant already made, from a 360Giving file (``grant`` is a reserved word in SQL).
+    Amounts are whole pounds in a 64-bit column: national programmes award billions."""
+
+    __tablename__ = "grant_record"
+
+    id: str = Field(primary_key=True)  # the 360Giving grant id; imports are idempotent on it
+    title: str = ""
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    amount: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    currency: str = "GBP"
+    award_date: date | None = Field(default=None, index=True)
+    programme: str = ""
+    funder_org_id: str = Field(index=True)
+    funder_name: str = ""
+    recipient_org_id: str = Field(default="", index=True)
+    recipient_name: str = ""
+    recipient_type: str | None = None  # organisationType where published
+    recipient_charity_number: str | None = None
+    recipient_company_number: str | None = None
+    recipient_postcode: str | None = None
+    recipient_district_code: str | None = Field(default=None, index=True)  # GSS, e.g. E06000031
+    recipient_district_name: str | None = None
+    recipient_ward_code: str | None = None
+    beneficiary_codes: list = _json()  # GSS codes of beneficiaryLocation (LSOA, ward, district...)
+    publisher: str = ""  # whom to credit where the grant is shown
+    data_source: str | None = None
+    imported_at: datetime = Field(default_factory=utcnow)
 
 
 # Indexes for the web app's opportunity list and bids board (migration 0004_web).
