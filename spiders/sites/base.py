@@ -91,11 +91,21 @@ class TrackerSpider(scrapy.Spider):
         if crawler is not None:
             crawler.stats.inc_value(key)
 
-    @staticmethod
-    def unchanged(response: Any) -> bool:
-        """Answered 304 by the server (the cached copy is current) and reached through a
-        listing or feed that was unchanged too, so the calls on it are as stored."""
-        return "cached" in response.flags and response.meta.get("context_unchanged", True)
+    def unchanged(self, response: Any) -> bool:
+        """Answered 304 by the server (the cached copy is current), reached through a listing
+        or feed that was unchanged too, and read with the settings of the last full crawl, so
+        the calls on it are as stored."""
+        return ("cached" in response.flags and response.meta.get("context_unchanged", True)
+                and not self._settings_changed)
+
+    @cached_property
+    def _settings_fingerprint(self) -> str:
+        return f"{type(self).__name__}|{sorted(self.init_args.items())!r}"
+
+    @cached_property
+    def _settings_changed(self) -> bool:
+        path = self._memo_path
+        return path is None or memo.settings_changed(path, self.init_args["source_name"], self._settings_fingerprint)
 
     def calls_or_unchanged(self, response: Any, calls: list) -> Iterator[Any]:
         if calls and self.unchanged(response):
@@ -112,7 +122,7 @@ class TrackerSpider(scrapy.Spider):
         is one (`urgent`: ahead of the pages waiting for it); or last crawl's result when the
         page is unchanged (304) and reached with the same listing context (needs the HTTP cache)."""
         path = self._memo_path
-        key = memo.memo_key(response.url, response.body, context) if path is not None else ""
+        key = memo.memo_key(response.url, response.body, context, self._settings_fingerprint) if path else ""
         if path is not None and "cached" in response.flags:
             hit = memo.get(path, key)
             if hit is not None:
@@ -141,6 +151,8 @@ class TrackerSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         path = self._memo_path
         if path is not None:
+            if reason == "finished":
+                memo.remember_settings(path, self.init_args["source_name"], self._settings_fingerprint)
             memo.flush(path)
 
     def count_page(self) -> None:

@@ -180,3 +180,23 @@ def test_calls_missing_from_the_database_are_stored_again_on_an_unchanged_recraw
     assert second.unchanged_pages >= first.calls - 2  # the pages came from the cache's 304 path
     with Session(engine) as s:
         assert sorted(s.exec(select(Opportunity.url))) == urls
+
+
+def test_selectors_edited_by_an_admin_apply_to_pages_that_answer_304(settings, engine, site) -> None:
+    """Unchanged pages reuse last crawl's analysis, but not once the source's selectors change:
+    the admin's fix must show on the next crawl, not when the funder next edits the page."""
+    server, _ = site
+    pcc = DEMO_SOURCES[0]
+    _add(engine, "pcc", pcc["kind"], server.url + pcc["path"])
+    run_crawl(settings, ["pcc"])
+    with Session(engine) as s:
+        source = s.exec(select(Source).where(Source.name == "pcc")).one()
+        source.selectors = {"title": "nav.breadcrumbs"}
+        s.add(source)
+        s.commit()
+    second = run_crawl(settings, ["pcc"]).results[0]
+    assert second.not_modified > 0  # the pages did come back 304
+    with Session(engine) as s:
+        call = s.exec(select(Opportunity).where(Opportunity.url.contains("youth-diversion-fund"))).one()
+        assert call.title == "Home › Grants and funding › Youth Diversion Fund 2027/28"
+    assert second.calls_changed >= 1
