@@ -6,8 +6,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Integer, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+# BIGINT on PostgreSQL; SQLite's INTEGER already holds 64 bits (and its table copy to change
+# a declared type is refused by the foreign keys pointing at opportunity).
+MONEY = BigInteger().with_variant(Integer(), "sqlite")
 
 
 def utcnow() -> datetime:
@@ -70,9 +74,10 @@ class Opportunity(SQLModel, table=True):
     deadlines: list = _json()  # ISO dates of every closing date the page gives; `deadline` is the next one
     rolling: bool = False
     opens: date | None = None
-    amount_min: int | None = None
-    amount_max: int | None = None
-    total_pot: int | None = None
+    # 64-bit: national programmes state pots in billions (the Shared Prosperity Fund's £2.6bn)
+    amount_min: int | None = Field(default=None, sa_column=Column(MONEY, nullable=True))
+    amount_max: int | None = Field(default=None, sa_column=Column(MONEY, nullable=True))
+    total_pot: int | None = Field(default=None, sa_column=Column(MONEY, nullable=True))
     currency: str = "GBP"
     status: str = Field(default="open", index=True)  # open | upcoming | closed
     eligible_org_types: list = _json()

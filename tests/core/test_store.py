@@ -126,3 +126,14 @@ def test_same_programme_on_two_sources_is_linked_to_the_owner(engine) -> None:
         assert by_url["https://cf.example/youth-copy"].duplicate_of_id == owner.id
         assert by_url["https://agg.example/youth-2025"].duplicate_of_id is None
         assert by_url["https://agg.example/other"].duplicate_of_id is None
+
+
+def test_a_national_programme_worth_billions_is_stored_whole(engine) -> None:
+    """£3 billion is over PostgreSQL's 32-bit integer: it used to fail the crawl's whole batch."""
+    with Session(engine) as s:
+        upsert_calls(s, [_facts(amount_min=1_000_000, amount_max=3_000_000_000, total_pot=3_000_000_000),
+                         _facts(url="https://pcc.example/grants/cctv", title="CCTV Fund")], None)
+        s.commit()
+    with Session(engine) as s:
+        rows = {o.title: (o.amount_max, o.total_pot) for o in s.exec(select(Opportunity))}
+    assert rows == {"Youth Fund": (3_000_000_000, 3_000_000_000), "CCTV Fund": (5000, None)}
