@@ -63,6 +63,8 @@ def desired_jobs(session: Session, settings: Settings) -> list[JobDef]:
                        "deadline reminders"))
     jobs.append(JobDef("health:weekly", "jobs.tasks:health_check", cron("health:weekly", "0 7 * * mon"),
                        "source health check"))
+    jobs.append(JobDef("mail:retry", "jobs.tasks:team_mail_retry", cron("mail:retry", "*/10 * * * *"),
+                       "retry team emails"))
     return jobs
 
 

@@ -105,6 +105,19 @@ def deadline_reminders(trigger: str = "schedule") -> str:
         return log.detail
 
 
+def team_mail_retry(trigger: str = "schedule") -> str:
+    """Send assignment and @mention emails that could not be sent from the web request."""
+    from tracker.team_mail import send_queued
+
+    settings, engine = _ctx()
+    with recorded(engine, "mail:retry", trigger) as log, Session(engine) as session:
+        report = send_queued(session, settings)
+        parts = ([f"{len(report.sent)} team email(s) sent"] if report.sent else []) + (
+            [f"{len(report.failed)} still not sent"] if report.failed else [])
+        log.detail = "; ".join(parts) or "no team email waiting"
+        return log.detail
+
+
 def health_check(trigger: str = "schedule") -> str:
     """Mark sources that have not crawled successfully for a week as unhealthy."""
     from tracker.models import Source

@@ -369,6 +369,27 @@ class GrantRecord(SQLModel, table=True):
     imported_at: datetime = Field(default_factory=utcnow)
 
 
+class TeamMail(SQLModel, table=True):
+    """An assignment or @mention email, recorded in the same transaction as the assignment or
+    comment, then sent; a failed send stays queued and is retried by the scheduler (claimed with
+    a conditional UPDATE like digests, so it is sent once)."""
+
+    __tablename__ = "team_mail"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # assignment | mention
+    recipient: str = Field(index=True)
+    subject: str = ""
+    message_id: str = Field(unique=True)
+    message: str = Field(sa_column=Column(Text, nullable=False))  # the whole MIME message, as sent
+    status: str = Field(default="pending", index=True)  # pending | sending | sent | failed | refused
+    attempts: int = 0
+    error: str = ""
+    created_at: datetime = Field(default_factory=utcnow)
+    claimed_at: datetime | None = None
+    sent_at: datetime | None = None
+
+
 # Indexes for the web app's opportunity list and bids board (migration 0004_web).
 Index("ix_opportunity_funder", Opportunity.funder)
 Index("ix_opportunity_first_seen", Opportunity.first_seen)

@@ -74,7 +74,8 @@ def test_sync_creates_jobs_keeps_next_runs_and_applies_controls(sqlite_engine) -
     try:
         sync_jobs(scheduler, sqlite_engine, settings)
         ids = {j.id for j in scheduler.get_jobs()}
-        assert ids == {"crawl:pcc", "crawl:feed", "digest:weekly", "digest:daily", "reminders:daily", "health:weekly"}
+        assert ids == {"crawl:pcc", "crawl:feed", "digest:weekly", "digest:daily", "reminders:daily", "health:weekly",
+                       "mail:retry"}
         digest = scheduler.get_job("digest:weekly")
         assert digest.next_run_time.astimezone(LONDON).strftime("%a %H:%M") == "Mon 08:00"
         daily = scheduler.get_job("digest:daily")  # daily digests: working days at the digest time

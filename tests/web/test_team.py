@@ -121,3 +121,32 @@ def test_a_comment_on_a_bid_shows_on_the_bid_and_the_call(as_role, seeded, engin
     assert len(_mail(settings, "ada@council.example")) == 1
     other = seeded["opps"]["youth"]  # the bid is not on this call
     assert staff.post_form(f"/opportunities/{other}/comments", {"body": "x", "bid_id": str(bid)}).status_code == 422
+
+
+def test_a_team_email_that_cannot_be_sent_is_kept_and_sent_once_by_the_retry_job(as_role, seeded, engine, settings):
+    """The mail server is down while Ada assigns a call: the assignment stands, the email waits,
+    and the scheduler's retry sends it exactly once when the server is back."""
+    from jobs import tasks
+    from tracker.models import TeamMail
+
+    outbox = settings.outbox_dir
+    outbox.parent.mkdir(parents=True, exist_ok=True)
+    outbox.write_text("a file where the outbox folder should be: every send fails")
+    admin = as_role("admin")
+    opp = seeded["opps"]["youth"]
+    r = admin.post_form(f"/opportunities/{opp}/assign", {"assignee_id": str(seeded["users"]["staff"])})
+    assert r.status_code == 303
+    assert "could not be sent yet and will be retried" in admin.get(r.headers["location"]).text
+    with session_scope(engine) as s:
+        mail = s.exec(select(TeamMail)).one()
+        assert (mail.status, mail.kind, mail.recipient) == ("failed", "assignment", "sam@council.example")
+        latest = s.exec(select(Assignment).order_by(Assignment.id.desc())).first()
+        assert (latest.opportunity_id, latest.status) == (opp, "asked")
+    outbox.unlink()
+    tasks.configure(settings, engine)
+    assert tasks.team_mail_retry(trigger="test") == "1 team email(s) sent"
+    assert tasks.team_mail_retry(trigger="test") == "no team email waiting"  # sent once, not again
+    [msg] = _mail(settings, "sam@council.example")
+    assert msg["Message-ID"] == mail.message_id
+    with session_scope(engine) as s:
+        assert s.exec(select(TeamMail)).one().status == "sent"

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from tracker.bounds import DbInt, db_int
 from tracker.models import Assignment, Bid, Need, Opportunity, User
 from tracker.team import TeamError, add_comment, answer, assign, set_follow
-from tracker.team_mail import assignment_message, mention_message, send
+from tracker.team_mail import assignment_message, mention_message, queue, send_queued
 from tracker.web.deps import DB, Staff, Viewer, flash, get_or_404, site_url, state
 from tracker.web.filters import person
 
@@ -32,13 +32,16 @@ def assign_call(request: Request, opp_id: DbInt, session: DB, user: Staff, assig
         row = assign(session, opp.id, db_int(assignee_id) if assignee_id.strip() else None, user, need_id, note)
     except TeamError as exc:
         raise HTTPException(422, str(exc)) from exc
-    session.commit()
+    session.flush()  # the assignment's id goes into the email's signed links
     web = state(request)
     assignee = session.get(User, row.assignee_id)
-    failed = send(web.settings, [(assignment_message(web.settings, web.secret, row, opp, assignee, user,
-                                                     site_url(request)), assignee.email)])
+    mail = queue(session, "assignment", assignment_message(web.settings, web.secret, row, opp, assignee, user,
+                                                           site_url(request)), assignee.email)
+    session.commit()
+    failed = send_queued(session, web.settings, [mail.id]).failed
     flash(request, f"Asked {person(assignee)} to review it"
-                   + (" (the email could not be sent; tell them)." if failed else "; they have been emailed."))
+                   + ("; the email could not be sent yet and will be retried." if failed
+                      else "; they have been emailed."))
     return _back(opp.id, "team")
 
 
@@ -67,13 +70,15 @@ def comment(request: Request, opp_id: DbInt, session: DB, user: Staff,
         row, people = add_comment(session, opp.id, user, body, bid_id=bid.id if bid else None)
     except TeamError as exc:
         raise HTTPException(422, str(exc)) from exc
-    session.commit()
+    session.flush()  # the comment's id goes into the email's link
     web = state(request)
-    failed = send(web.settings, [(mention_message(web.settings, row, opp, p, user, site_url(request)), p.email)
-                                 for p in people])
-    names = ", ".join(p.name or p.email for p in people)
-    flash(request, "Comment added." + (f" Emailed {names}." if people else "")
-          + (f" Not emailed: {', '.join(failed)}." if failed else ""))
+    mails = [queue(session, "mention", mention_message(web.settings, row, opp, p, user, site_url(request)), p.email)
+             for p in people]
+    session.commit()
+    failed = send_queued(session, web.settings, [m.id for m in mails]).failed if mails else []
+    names = ", ".join(p.name or p.email for p in people if p.email not in failed)
+    flash(request, "Comment added." + (f" Emailed {names}." if names else "")
+          + (f" Not emailed yet (will be retried): {', '.join(failed)}." if failed else ""))
     if bid is not None:
         return RedirectResponse(f"/bids/{bid.id}#comment-{row.id}", status_code=303)
     return _back(opp.id, f"comment-{row.id}")
