@@ -328,7 +328,7 @@ class FundingOrg(SQLModel, table=True):
 
     id: str = Field(primary_key=True)  # 360Giving org id
     name: str
-    name_key: str = Field(index=True)  # tracker.grants.name_key(name): case, punctuation, "the", "trust" etc.
+    name_key: str = Field(index=True)  # tracker.grants.name_key(name): case, punctuation, "the", Ltd/CIO...
     charity_number: str | None = None
     company_number: str | None = None
     grants: int = 0  # grants imported for this funder
