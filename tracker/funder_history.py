@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlmodel import Session, col, select
 
@@ -20,10 +19,11 @@ from tracker.grants.stats import FunderStats, UnknownPlace, area_codes, funder_s
 from tracker.models import GrantRecord
 
 LICENCE = "CC BY 4.0"
+HISTORY_REASON = "this funder made "  # how match_bonus's reason starts (the digest states it itself)
 # matching: a funder with a record of grants in the need's area is a better bet; the bonus is
 # small next to the 0-100 score (relevance x fit), so it reorders close calls, never a poor fit
-BONUS_PER_GRANT = 0.5
-MAX_BONUS = 4.0
+BONUS_PER_GRANT = 0.25
+MAX_BONUS = 3.0
 
 
 @dataclass
@@ -75,7 +75,7 @@ def history_line(stats: FunderStats, area: str) -> str:
     if not stats.grants:
         return f"no published grants by this funder in {area}"
     latest = stats.latest_award or {}
-    parts = [f"this funder made {stats.grants} grant{'s' if stats.grants != 1 else ''} in {area}"]
+    parts = [f"{HISTORY_REASON}{stats.grants} grant{'s' if stats.grants != 1 else ''} in {area}"]
     if latest.get("date"):
         parts.append(f"latest {latest['date'].year}")
     if stats.median is not None:
@@ -147,6 +147,18 @@ def funder_history(session: Session, funder: str | None, areas: list[str],
     return history
 
 
+def digest_line(found: AreaHistory | None) -> str:
+    """One short line for a digest card: the funder's grants in the area and nationally; ''
+    when the funder is not linked to 360Giving data (the card stays as it was)."""
+    if found is None:
+        return ""
+    local, national = found.local, found.national
+    nationally = f"{national.grants:,} nationally" if national.grants else "none imported"
+    if not local.grants:
+        return f"Funder's record: no grants in {found.area}; {nationally}"
+    return f"Funder's record: {history_line(local, found.area).removeprefix(HISTORY_REASON)}; {nationally}"
+
+
 def match_bonus(found: AreaHistory | None) -> tuple[float, str | None]:
     """The ranking bonus for a funder's record in the need's area, and its reason."""
     if found is None or not found.local.grants:
@@ -174,5 +186,3 @@ def grants_in_area(session: Session, org_id: str | None, area: str | None, page:
     return rows[start:start + per_page], len(rows)
 
 
-def since_label(day: date | None) -> str:
-    return str(day.year) if day else ""

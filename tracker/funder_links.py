@@ -77,12 +77,15 @@ def _by_name(session: Session, funder: str) -> LinkGuess | None:
     org = session.exec(select(FundingOrg).where(FundingOrg.name_key == key).order_by(FundingOrg.id)).first()
     if org is not None:
         return LinkGuess(org.id, org.name, "name", 1.0)
-    best: LinkGuess | None = None
+    near = []
     for org_id, org_name, org_key in session.exec(select(FundingOrg.id, FundingOrg.name, FundingOrg.name_key)):
         conf = name_confidence(key, org_key)
-        if conf >= MIN_CONFIDENCE and (best is None or conf > best.confidence):
-            best = LinkGuess(org_id, org_name, "name", conf)
-    return best
+        if conf >= MIN_CONFIDENCE:
+            near.append(LinkGuess(org_id, org_name, "name", conf))
+    near.sort(key=lambda g: (-g.confidence, g.org_id))
+    if len(near) > 1 and near[0].confidence == near[1].confidence:
+        return None  # "Community Foundation" is as near to Leeds's as to Somerset's: no guess
+    return near[0] if near else None
 
 
 def funder_texts(session: Session, funder: str) -> list[str]:
