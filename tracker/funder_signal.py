@@ -44,13 +44,16 @@ class FunderSignal:
 
 def funder_signal(session: Session, matcher: Matcher, opportunity_ids: set[int] | None) -> FunderSignal | None:
     """The signal for a run, or None when no grants are imported (nothing to say, nothing to
-    cost). Funders of the run's calls that have no stored link get their best guess stored."""
+    cost). The run's funders' links are stored: every unconfirmed one on a full run, new funders'
+    after a crawl."""
     if session.exec(select(GrantRecord.id).limit(1)).first() is None:
         return None
     query = select(Opportunity.funder).distinct()
     if opportunity_ids is not None:
         query = query.where(col(Opportunity.id).in_(opportunity_ids))
     funders = [f for f in session.exec(query) if f]
-    stored = {n for n in session.exec(select(FunderLink.funder_name))}
-    refresh_links(session, [f for f in funders if f not in stored])
+    if opportunity_ids is not None:  # after a crawl: only funders seen for the first time
+        stored = {n for n in session.exec(select(FunderLink.funder_name))}
+        funders = [f for f in funders if f not in stored]
+    refresh_links(session, funders)  # a full run re-guesses every unconfirmed link (new grants imported)
     return FunderSignal(session, matcher)
