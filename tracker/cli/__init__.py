@@ -6,7 +6,7 @@ import typer
 
 from tracker.cli import calls as calls_cmd
 from tracker.cli import demo as demo_cmd
-from tracker.cli import digest, funder_links, needs, opportunities, partners, sources, users, vocab
+from tracker.cli import digest, funder_links, funders, needs, opportunities, partners, sources, users, vocab
 from tracker.cli import jobs as jobs_cmd
 from tracker.cli import web as web_cmd
 from tracker.cli.common import ConfigOption, console, fail, open_context
@@ -35,9 +35,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(vocab.app, name="vocab")
 app.add_typer(partners.app, name="partners")
-funders_app = typer.Typer(help="360Giving funders and their grants.", no_args_is_help=True)
-funders_app.command("link")(funder_links.link)
-app.add_typer(funders_app, name="funders")
+funders.app.command("link")(funder_links.link)
+app.add_typer(funders.app, name="funders")
 
 
 @db_app.command("upgrade")
