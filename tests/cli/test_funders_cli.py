@@ -31,7 +31,7 @@ def test_funders_link_confirm_clear_and_errors(run_tracker, db_url) -> None:
     assert {k: linked[k] for k in ("org_id", "org_name", "method", "confidence", "confirmed", "confirmed_by")} == {
         "org_id": "GB-CHC-1159982", "org_name": "Power to Change Trust", "method": "admin", "confidence": 1.0,
         "confirmed": True, "confirmed_by": "cli"}
-    assert "Power to Change -> GB-CHC-1159982 Power to Change Trust (confirmed)" in run_tracker(
+    assert "power to change -> GB-CHC-1159982 Power to Change Trust (confirmed)" in run_tracker(
         "funders", "link", "power to change").stdout
     cleared = json.loads(run_tracker("funders", "link", "Power to Change", "--clear", "--format", "json").stdout)
     assert cleared["org_id"] is None and cleared["confirmed"] is True
