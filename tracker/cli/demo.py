@@ -26,9 +26,9 @@ def demo(
     from tracker.cli.crawl import crawl_sources, summary_table
     from tracker.demo import GRANTS_FILE
     from tracker.demo.history import load_history
-    from tracker.grants.importer import import_file
     from tracker.demo.server import DEMO_HOST, serve_demo_site
     from tracker.digest import send_digests
+    from tracker.grants.importer import import_file
     from tracker.matches import run_matching
     from tracker.models import Source, User
     from tracker.needs import NeedsImportError, import_needs
