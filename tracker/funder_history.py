@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sqlalchemy import String, cast, func, or_
 from sqlmodel import Session, col, select
 
 from tracker.format import money
 from tracker.funder_links import Link, current_link
-from tracker.grants.stats import FunderStats, UnknownPlace, area_codes, funder_stats
+from tracker.grants.stats import FunderStats, UnknownPlace, area_codes, funder_stats, with_former_codes
 from tracker.models import GrantRecord
 
 LICENCE = "CC BY 4.0"
@@ -166,23 +167,41 @@ def match_bonus(found: AreaHistory | None) -> tuple[float, str | None]:
     return min(MAX_BONUS, BONUS_PER_GRANT * found.local.grants), found.line()
 
 
+def near_codes(codes: set[str]):  # noqa: ANN201 - a SQL condition
+    """Grants possibly in these districts: the JSON list as text narrows the rows in SQL on
+    SQLite and PostgreSQL alike; `in_codes` then checks membership exactly."""
+    return or_(col(GrantRecord.recipient_district_code).in_(codes),
+               *(cast(GrantRecord.beneficiary_codes, String).like(f'%"{c}"%') for c in codes))
+
+
+def in_codes(codes: set[str], district: str | None, beneficiaries: list | None) -> bool:
+    return district in codes or bool(codes.intersection(beneficiaries or ()))
+
+
 def grants_in_area(session: Session, org_id: str | None, area: str | None, page: int, per_page: int = 25,
                    recipient_org_id: str | None = None) -> tuple[list[GrantRecord], int]:
     """A page of grants, newest first: one funder's (in an area's districts, by recipient
     district or beneficiary location, as the figures count them), or one recipient's."""
-    from tracker.grants.stats import with_former_codes
-
-    query = select(GrantRecord)
+    where = []
     if org_id is not None:
-        query = query.where(GrantRecord.funder_org_id == org_id)
+        where.append(GrantRecord.funder_org_id == org_id)
     if recipient_org_id is not None:
-        query = query.where(GrantRecord.recipient_org_id == recipient_org_id)
-    rows = list(session.exec(query.order_by(col(GrantRecord.award_date).desc().nulls_last(),
-                                            col(GrantRecord.id))))
-    if area is not None:
-        codes = with_former_codes(district_codes(area))
-        rows = [g for g in rows if g.recipient_district_code in codes or codes.intersection(g.beneficiary_codes or ())]
+        where.append(GrantRecord.recipient_org_id == recipient_org_id)
+    order = (col(GrantRecord.award_date).desc().nulls_last(), col(GrantRecord.id))
     start = (max(page, 1) - 1) * per_page
-    return rows[start:start + per_page], len(rows)
+    if area is None:
+        total = session.exec(select(func.count()).select_from(GrantRecord).where(*where)).one()
+        rows = session.exec(select(GrantRecord).where(*where).order_by(*order).offset(start).limit(per_page))
+        return list(rows), int(total)
+    codes = with_former_codes(district_codes(area))
+    if not codes:
+        return [], 0
+    ids = [gid for gid, district, beneficiaries in session.exec(
+        select(GrantRecord.id, GrantRecord.recipient_district_code, GrantRecord.beneficiary_codes)
+        .where(*where, near_codes(codes)).order_by(*order))
+        if in_codes(codes, district, beneficiaries)]
+    shown = ids[start:start + per_page]
+    rows = {g.id: g for g in session.exec(select(GrantRecord).where(col(GrantRecord.id).in_(shown)))}
+    return [rows[i] for i in shown], len(ids)
 
 

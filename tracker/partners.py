@@ -14,10 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import String, cast, or_
 from sqlmodel import Session, col, select
 
-from tracker.funder_history import district_codes
+from tracker.funder_history import district_codes, in_codes, near_codes
 from tracker.grants.stats import with_former_codes
 from tracker.models import GrantRecord, Need, NeedPartner, Opportunity, utcnow
 from tracker.normalize.themes import themes_in
@@ -59,11 +58,8 @@ def local_grants(session: Session, area: str) -> list[GrantRecord]:
     codes = with_former_codes(district_codes(area))
     if not codes:
         return []
-    query = select(GrantRecord).where(or_(
-        col(GrantRecord.recipient_district_code).in_(codes),
-        *(cast(GrantRecord.beneficiary_codes, String).like(f'%"{c}"%') for c in codes)))
-    return [g for g in session.exec(query)
-            if g.recipient_district_code in codes or codes.intersection(g.beneficiary_codes or ())]
+    return [g for g in session.exec(select(GrantRecord).where(near_codes(codes)))
+            if in_codes(codes, g.recipient_district_code, g.beneficiary_codes)]
 
 
 def suggest_partners(session: Session, need: Need, themes: Iterable[str], today: date,
