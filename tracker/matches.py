@@ -7,6 +7,7 @@ from datetime import date, time
 
 from sqlmodel import Session, select
 
+from tracker.funder_signal import funder_signal
 from tracker.matching.engine import Matcher
 from tracker.matching.types import NeedSpec, OppSpec
 from tracker.models import Match, Need, Opportunity, utcnow
@@ -68,6 +69,7 @@ def run_matching(session: Session, today: date, *, opportunity_ids: set[int] | N
     recomputed from the stored scores. Dismissed matches stay dismissed."""
     needs = list(session.exec(select(Need).where(Need.active == True)))  # noqa: E712
     matcher, n_opps = _matcher_for(session, today, opportunity_ids)
+    history = funder_signal(session, matcher, opportunity_ids)
     now = utcnow()
     scored = 0
     for need in needs:
@@ -81,6 +83,8 @@ def run_matching(session: Session, today: date, *, opportunity_ids: set[int] | N
             query = query.where(Match.opportunity_id.in_(scope))
         existing = {m.opportunity_id: m for m in session.exec(query)}
         results = matcher.score(spec) if full else matcher.score_subset(spec, [str(i) for i in scope])
+        if history is not None:
+            history.apply(spec, results)
         touched = set()
         for r in results:
             opp_id = int(r.opp_key)

@@ -333,7 +333,7 @@ class FundingOrg(SQLModel, table=True):
 
     id: str = Field(primary_key=True)  # 360Giving org id
     name: str
-    name_key: str = Field(index=True)  # tracker.grants.name_key(name): case, punctuation, "the", "trust" etc.
+    name_key: str = Field(index=True)  # tracker.grants.name_key(name): case, punctuation, "the", Ltd/CIO...
     charity_number: str | None = None
     company_number: str | None = None
     grants: int = 0  # grants imported for this funder
@@ -388,6 +388,38 @@ class TeamMail(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     claimed_at: datetime | None = None
     sent_at: datetime | None = None
+
+
+class FunderLink(SQLModel, table=True):
+    """A call's funder (by the name calls give, as name_key folds it) linked to the 360Giving
+    funding organisation whose grant history is shown beside its calls. Found by a charity or
+    company number in the funder's text, else by name with a confidence; an admin confirms or
+    fixes it (a confirmed link is never replaced by a later automatic one)."""
+
+    __tablename__ = "funder_link"
+
+    funder_key: str = Field(primary_key=True)  # name_key(Opportunity.funder)
+    funder_name: str = ""  # as the calls write it, for people
+    org_id: str | None = None  # None: confirmed that no 360Giving funder matches
+    method: str = "name"  # charity-number | company-number | name | admin
+    confidence: float = 0.0
+    confirmed: bool = False
+    confirmed_by: str | None = None  # the admin's email
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class NeedPartner(SQLModel, table=True):
+    """An organisation on a need's shortlist of possible lead partners (a 360Giving recipient)."""
+
+    __tablename__ = "need_partner"
+    __table_args__ = (UniqueConstraint("need_id", "org_id", name="uq_need_partner_need_org"),)
+    id: int | None = Field(default=None, primary_key=True)
+    need_id: str = Field(foreign_key="need.id", index=True)
+    org_id: str  # the recipient's 360Giving org id
+    name: str = ""
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    added_by: str | None = None
+    added_at: datetime = Field(default_factory=utcnow)
 
 
 # Indexes for the web app's opportunity list and bids board (migration 0004_web).

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from tracker.config import Settings
 from tracker.digest.tokens import load_secret, sign_action, sign_preferences
+from tracker.grants.names import name_key
 from tracker.models import (
     ApiToken,
     Bid,
@@ -17,10 +18,14 @@ from tracker.models import (
     CrawlRun,
     Decision,
     Digest,
+    FunderLink,
+    FundingOrg,
+    GrantRecord,
     JobControl,
     JobRun,
     Match,
     Need,
+    NeedPartner,
     Opportunity,
     OpportunityRevision,
     Source,
@@ -43,6 +48,30 @@ CRAWL_ERROR = ("twisted.internet.error.DNSLookupError: DNS lookup failed: no res
                "www.cambridgeshire-peterborough-pcc-community-safety-grants.funder.example\n"
                "/srv/tracker/.venv/lib/python3.11/site-packages/scrapy/core/downloader/handlers/http11.py:"
                "line 356 in _cb_bodyready")
+
+
+def _long_grants(s: Session, need: Need, funder: str) -> tuple[str, str]:
+    """A funder with a long name and org id linked to the long call's funder, its grants in
+    Peterborough to a recipient with a long name (on the need's shortlist)."""
+    org = "GB-COH-SC123456-CAMBRIDGESHIRE-AND-PETERBOROUGH-COMMUNITY-SAFETY-PARTNERSHIP-FUND"
+    recipient = "GB-CHC-1234567-PETERBOROUGH-WOMENS-AID-AND-VIOLENCE-AGAINST-WOMEN-AND-GIRLS-PARTNERSHIP"
+    s.add(FundingOrg(id=org, name=funder, name_key=name_key(funder)))
+    s.add(FunderLink(funder_key=name_key(funder), funder_name=funder, org_id=org, method="admin", confidence=1.0,
+                     confirmed=True, confirmed_by=LONG_EMAIL))
+    for i in range(30):
+        s.add(GrantRecord(id=f"360G-long-{i}-{'x' * 60}", title=LONG_TITLE, description="Violence against women and "
+                          "girls: safe spaces, street marshals and bystander training. " + LONG_URL,
+                          amount=1_500_000_000 + i, award_date=date(2024, 1, 1) + timedelta(days=i),
+                          programme="Community Prevention, Early Intervention and Perpetrator Behaviour-Change",
+                          funder_org_id=org, funder_name=funder, recipient_org_id=recipient,
+                          recipient_name="Peterborough Women's Aid and Violence Against Women and Girls Partnership "
+                                         "Community Interest Company", recipient_type="Community Interest Company "
+                                         "Limited by Guarantee", recipient_charity_number="1234567",
+                          recipient_company_number="SC123456", recipient_district_code="E06000031",
+                          recipient_district_name="City of Peterborough", publisher=LONG_FUNDER))
+    s.add(NeedPartner(need_id=need.id, org_id=recipient, name="Peterborough Women's Aid and Violence Against Women "
+                      "and Girls Partnership Community Interest Company", added_by=LONG_EMAIL))
+    return org, recipient
 
 
 def seed_long_content(s: Session, settings: Settings, users: dict[str, User], today: date) -> dict[str, str]:
@@ -136,7 +165,11 @@ def seed_long_content(s: Session, settings: Settings, users: dict[str, User], to
     s.flush()
     token = sign_action(load_secret(settings), users["staff"].id, "match", match.id, "interested")
     preferences = sign_preferences(load_secret(settings), long_user.id)
+    org, recipient = _long_grants(s, need, opp.funder)
     return {
+        "/funders/{org_id}/grants": f"/funders/{quote(org)}/grants?area=Peterborough",
+        "/recipients/{org_id}": f"/recipients/{quote(recipient)}",
+        "/needs/{need_id}/partners": f"/needs/{need.id}/partners?call={opp.id}",
         "/opportunities/{opp_id}": f"/opportunities/{opp.id}",
         "/needs/{need_id}": f"/needs/{need.id}",
         "/needs/{need_id}/edit": f"/needs/{need.id}/edit",

@@ -51,6 +51,9 @@ ROUTES = [
     ("/account/digest", "/account/digest", {"frequency": "daily"}, "viewer"),
     ("/account/name", "/account/name", {"name": "Val Viewer"}, "viewer"),
     ("/logout", "/logout", {}, "viewer"),
+    ("/opportunities/{opp_id}/funder-link", "/opportunities/{o_youth}/funder-link", {"action": "none"}, "admin"),
+    ("/needs/{need_id}/partners", "/needs/N1/partners", {"org_id": "GB-CHC-1"}, "staff"),
+    ("/needs/{need_id}/partners/remove", "/needs/N1/partners/remove", {"org_id": "GB-CHC-1"}, "staff"),
 ]
 # Routes with their own authentication, tested elsewhere.
 OWN_AUTH = {"/login", "/actions/{token}", "/api/bids/{bid_id}/status", "/account/tokens/{token_id}/revoke",
@@ -119,7 +122,7 @@ def test_viewer_cannot_add_a_source(as_role, engine):
         assert s.exec(select(Source).where(Source.name == "x")).first() is None
 
 
-@pytest.mark.parametrize("path", ["/sources", "/sources/new", "/users", "/schedules", "/digests"])
+@pytest.mark.parametrize("path", ["/sources", "/sources/new", "/users", "/schedules", "/digests", "/funders"])
 def test_admin_pages_refuse_staff_and_viewers(as_role, path):
     for role in ("viewer", "staff"):
         assert as_role(role).get(path).status_code == 403

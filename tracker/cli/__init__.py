@@ -6,7 +6,7 @@ import typer
 
 from tracker.cli import calls as calls_cmd
 from tracker.cli import demo as demo_cmd
-from tracker.cli import digest, needs, opportunities, sources, users, vocab
+from tracker.cli import digest, funder_links, funders, needs, opportunities, partners, sources, users, vocab
 from tracker.cli import jobs as jobs_cmd
 from tracker.cli import web as web_cmd
 from tracker.cli.common import ConfigOption, console, fail, open_context
@@ -34,6 +34,9 @@ app.add_typer(digest.app, name="digest")
 app.add_typer(db_app, name="db")
 app.add_typer(users.app, name="users")
 app.add_typer(vocab.app, name="vocab")
+app.add_typer(partners.app, name="partners")
+funders.app.command("link")(funder_links.link)
+app.add_typer(funders.app, name="funders")
 
 
 @db_app.command("upgrade")

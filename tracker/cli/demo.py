@@ -24,9 +24,11 @@ def demo(
 ) -> None:
     """Serve the demo funder site on loopback, crawl it, match, write the digest to the outbox."""
     from tracker.cli.crawl import crawl_sources, summary_table
+    from tracker.demo import GRANTS_FILE
     from tracker.demo.history import load_history
     from tracker.demo.server import DEMO_HOST, serve_demo_site
     from tracker.digest import send_digests
+    from tracker.grants.importer import import_file
     from tracker.matches import run_matching
     from tracker.models import Source, User
     from tracker.needs import NeedsImportError, import_needs
@@ -70,6 +72,7 @@ def demo(
                 session.flush()
             history = load_history(session, server.url, team)
             names = [s.name for s in session.exec(select(Source).where(Source.origin == "demo"))]
+        grants = import_file(ctx.engine, GRANTS_FILE)  # real grants: one demo call's funder panel
         outcome = crawl_sources(ctx, names)
         if keep_serving:
             console.print("serving the demo site; Ctrl-C to stop", highlight=False)
@@ -99,6 +102,8 @@ def demo(
     console.print(f"sources: {len(outcome.results)}   calls found: {calls}", highlight=False)
     if history:
         console.print(f"history: {history} earlier rounds with the team's bids and outcomes", highlight=False)
+    console.print(f"grants: {grants.grants} published by {', '.join(grants.funders.values())} (360Giving, "
+                  f"CC BY 4.0): {grants.new} new", highlight=False)
     for line in getattr(report, "lines", []):
         console.print(f"  {line}", highlight=False)
     console.print(f"digest written to {settings.outbox_dir.resolve()}", highlight=False)

@@ -4,6 +4,10 @@
 - ``sources.json``   one source per funder: name, funder, kind (html|rss), path on the demo server
 - ``needs.json``     four needs of a fictional Peterborough safer-communities team
 - ``expected.json``  ground truth: what a crawl of the demo sources should find
+- ``power-to-change-grants.csv``  real grants: the 870 grants of Power to Change Trust as kept
+  in 360Giving's GrantNav test data (../shared/360giving/power-to-change-grants.json), written
+  as a GrantNav-style CSV with the fields the tracker reads. Data: Power to Change Trust,
+  published through 360Giving under CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ SITE_DIR = DEMO_DIR / "site"
 SOURCES_FILE = DEMO_DIR / "sources.json"
 NEEDS_FILE = DEMO_DIR / "needs.json"
 EXPECTED_FILE = DEMO_DIR / "expected.json"
+GRANTS_FILE = DEMO_DIR / "power-to-change-grants.csv"
 
 
 def _load(path: Path) -> Any:
@@ -49,6 +54,7 @@ __all__ = [
     "SOURCES_FILE",
     "NEEDS_FILE",
     "EXPECTED_FILE",
+    "GRANTS_FILE",
     "load_sources",
     "load_needs",
     "load_expected",

@@ -37,7 +37,7 @@ def load_history(session: Session, base_url: str, owner: User) -> int:
         opp = Opportunity(url=url, funder=entry["funder"], title=entry["title"], opens=opens, deadline=deadline,
                           status="closed", amount_min=entry.get("amount_min"), amount_max=entry.get("amount_max"),
                           themes=entry.get("themes", []), areas=entry.get("areas", []),
-                          summary=f"An earlier round of this fund ({entry['title']}).",
+                          summary=f"An earlier round of this fund ({entry['title']}).", body=entry.get("body", ""),
                           first_seen=_at(opens), last_seen=_at(deadline), last_changed=_at(opens))
         session.add(opp)
         session.flush()

@@ -14,11 +14,13 @@ from sqlmodel import Session, col, select
 from tracker.digest import format as fmt
 from tracker.digest.tokens import sign_action, sign_preferences
 from tracker.fund_rounds import Fund, forecast_funds
+from tracker.funder_history import HISTORY_REASON, HistoryCache, digest_line
 from tracker.matching.explain import states_timing
 from tracker.models import (
     Bid,
     Digest,
     DigestItem,
+    GrantRecord,
     Match,
     Need,
     Opportunity,
@@ -30,6 +32,7 @@ from tracker.startby import start_by as plan_start
 from tracker.team import followed_ids
 
 CLOSING_DAYS = 14
+NO_FUNDER = "Funder not stated"
 EXPECTED_DAYS = 92  # a fund forecast to reopen in a month starting within this is "expected to open soon"
 MAX_PER_NEED = 5  # the top calls per need are listed; the rest are linked (the web list)
 BID_ORDER = ("interested", "preparing", "applied", "awarded", "unsuccessful")
@@ -69,6 +72,7 @@ class CallCard:
     needs: list[NeedTag] = field(default_factory=list)
     match_ids: list[int] = field(default_factory=list)  # every new match it stands for
     closing_soon: bool = False
+    funder_line: str = ""  # the funder's 360Giving record in the need's area (tracker.funder_history)
     notes: list[str] = field(default_factory=list)  # what changed, the team's bid
     actions: list[Link] = field(default_factory=list)
 
@@ -171,13 +175,14 @@ def last_delivered(session: Session, email: str, period: str) -> datetime | None
 class NeedInfo:
     title: str
     prep_days: int
+    area: str = ""
 
 
 def _followed(session: Session, user: User) -> dict[str, NeedInfo]:
-    stmt = select(Need.id, Need.title, Need.prep_days).where(col(Need.active).is_(True))
+    stmt = select(Need.id, Need.title, Need.prep_days, Need.area).where(col(Need.active).is_(True))
     if user.followed_needs:
         stmt = stmt.where(col(Need.id).in_(user.followed_needs))
-    return {i: NeedInfo(t, p or 0) for i, t, p in session.exec(stmt.order_by(Need.id)).all()}
+    return {i: NeedInfo(t, p or 0, a) for i, t, p, a in session.exec(stmt.order_by(Need.id)).all()}
 
 
 def start_by(deadline: date | None, prep_days: int, today: date, signoff_days: int = 0) -> str:
@@ -289,7 +294,7 @@ def _card(o: Any, by_need: dict[str, Any], home: str, needs: dict[str, NeedInfo]
     others = [n for n in needs if n in by_need and n != home]
     soon = o.deadline is not None and today <= o.deadline <= today + timedelta(days=CLOSING_DAYS)
     return CallCard(
-        opportunity_id=o.id, title=o.title, funder=o.funder or "Funder not stated", url=links.opportunity(o.id),
+        opportunity_id=o.id, title=o.title, funder=o.funder or NO_FUNDER, url=links.opportunity(o.id),
         source_url=o.url, amount=fmt.amount_range(o.amount_min, o.amount_max),
         deadline=fmt.deadline_text(o.deadline, today, o.rolling, o.deadline_time), score=first.score,
         # The deadline is stated once, by the card: drop the matcher's own dated timing line.
@@ -517,6 +522,7 @@ def build_digest(session: Session, user: User, *, now: datetime, timezone: str, 
     key = tuple(needs)
     if needs:
         content.needs, content.new_total = _new_matches(session, user, needs, today, links, max_per_need)
+        _funder_lines(session, content.cards, needs, memo)
         closing = memo(("closing", key, today), lambda: _closing(session, needs, today, links))
         listed = {c.opportunity_id for c in content.cards}
         content.closing_total = len(closing)
@@ -534,6 +540,20 @@ def build_digest(session: Session, user: User, *, now: datetime, timezone: str, 
     if user.role == "admin":
         content.sources = memo(("sources",), lambda: _unhealthy(session))
     return content
+
+
+def _funder_lines(session: Session, cards: list[CallCard], needs: dict[str, NeedInfo], memo: _Memo) -> None:
+    """Each card's one line on its funder's grants in its need's area (figures shared by every
+    recipient of a batch); the matcher's own reason saying the same is dropped."""
+    if not cards or memo(("grants?",), lambda: session.exec(select(GrantRecord.id).limit(1)).first()) is None:
+        return
+    history = memo(("history",), lambda: HistoryCache(session))
+    for card in cards:
+        area = needs[card.needs[0].need_id].area
+        found = history.area_history(card.funder, area) if card.funder != NO_FUNDER else None
+        card.funder_line = digest_line(found)
+        if card.funder_line:
+            card.reasons = [r for r in card.reasons if not r.startswith(HISTORY_REASON)]
 
 
 class _Memo:

@@ -63,6 +63,7 @@ def create_app(settings: Settings) -> FastAPI:
         calendar,
         dashboard,
         decisions,
+        funders,
         needs,
         opportunities,
         preferences,
@@ -73,7 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
         users,
     )
 
-    for module in (auth, dashboard, opportunities, needs, decisions, team, bids, reports, sources, users,
+    for module in (auth, dashboard, opportunities, needs, funders, decisions, team, bids, reports, sources, users,
                    schedules, actions, preferences, calendar, api):
         app.include_router(module.router)
     app.include_router(api.docs_router)

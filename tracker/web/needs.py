@@ -17,6 +17,7 @@ from tracker.bounds import DbInt
 from tracker.decisions import latest, reason_text
 from tracker.models import Match, Need, Opportunity
 from tracker.needs import NeedIn, save_need
+from tracker.partners import shortlist
 from tracker.startby import start_by
 from tracker.vocab import load_vocabulary
 from tracker.web.deps import DB, Staff, Viewer, flash, get_or_404, render, safe_next, state
@@ -116,7 +117,7 @@ def need_detail(request: Request, need_id: str, session: DB, user: Viewer) -> Re
     current = latest(session, [o.id for _, o in rows])
     return render(request, "need.html", {"need": need, "ranked": ranked, "dismissed": dismissed, "plans": plans,
                                          "decided": {o: d for (o, n), d in current.items() if n == need_id},
-                                         "reason_text": reason_text,
+                                         "reason_text": reason_text, "partners": shortlist(session, need.id),
                                          "signoff_days": signoff,
                                          "today": clock.today(), "bid_for_need": bid_for_need,
                                          "bids": bids_by_call(session, [o.id for _, o in rows])})

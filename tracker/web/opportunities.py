@@ -13,6 +13,7 @@ from tracker.bids import allowed_next, bid_for_need, bids_by_call
 from tracker.bounds import DbInt
 from tracker.export import export_row, to_csv
 from tracker.fund_rounds import forecast_funds, fund_of
+from tracker.funder_history import funder_history
 from tracker.models import Bid, Match, Need, Opportunity, OpportunityRevision, Source, User
 from tracker.rounds import Forecast, describe_round
 from tracker.startby import StartBy, start_by
@@ -23,6 +24,7 @@ from tracker.web.deps import DB, Viewer, get_or_404, render, state
 from tracker.web.query import CURRENT, EXPECTED, SORTS, STATUS_CHOICES, OppFilter, funders, search
 
 router = APIRouter(include_in_schema=False)
+MAX_PANEL_AREAS = 3  # need areas shown in a call's funder panel
 
 
 def csv_response(text: str, filename: str) -> Response:
@@ -93,6 +95,19 @@ def start_plans(opp: Opportunity, matches: list[tuple[Match, Need]], bids: list[
     return out
 
 
+def funder_panel(session: Session, opp: Opportunity, needs: list[Need]) -> dict:
+    """The funder's grant history in the areas of the needs the call matches (else of every
+    active need), and which needs may look for lead partners."""
+    areas = list(dict.fromkeys(n.area for n in needs))[:MAX_PANEL_AREAS]
+    ask: dict[str, int] = {}
+    for n in needs:  # the largest sum a need in the area asks for
+        amount = n.amount_max if n.amount_max is not None else n.amount_min
+        if amount is not None and n.area in areas:
+            ask[n.area] = max(ask.get(n.area, 0), amount)
+    return {"history": funder_history(session, opp.funder, areas), "ask": ask,
+            "partner_needs": needs[:MAX_PANEL_AREAS]}
+
+
 def detail_context(session: Session, opp: Opportunity, signoff_days: int = 0) -> dict:
     source = session.get(Source, opp.source_id) if opp.source_id else None
     revisions = session.exec(select(OpportunityRevision).where(OpportunityRevision.opportunity_id == opp.id)
@@ -108,7 +123,8 @@ def detail_context(session: Session, opp: Opportunity, signoff_days: int = 0) ->
     every_need = {n.id: n for n in session.exec(select(Need))}
     current = decisions.latest(session, [opp.id])
     fund = fund_of(session, opp, clock.today())
-    return {**call_team(session, opp.id), "assign_states": ASSIGNMENT_STATES,
+    matched = [n for m, n in matches if m.eligible and not m.dismissed] or list(needs)
+    return {**funder_panel(session, opp, matched),**call_team(session, opp.id), "assign_states": ASSIGNMENT_STATES,
             "colleagues": [u for u in owners.values() if u.active and u.role in ("staff", "admin")],
             "fund": fund, "past_rounds": [r for r in reversed(fund.rounds) if r.id != opp.id],
             "describe_round": describe_round,
