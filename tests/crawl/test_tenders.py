@@ -4,7 +4,10 @@ date window and rate-limits like the real ones (tests/tender_api.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import os
+import signal
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 import pytest
 from sqlmodel import Session, select
@@ -18,6 +21,7 @@ NOW = datetime.now(UTC).replace(microsecond=0)
 FTS = spread(fixture_releases("find-a-tender"), NOW, 25)
 CF = spread(fixture_releases("contracts-finder"), NOW, 25)
 FTS_CALLS = {r["ocid"] for r in FTS if r["tag"][0] in ("tender", "planning")}  # not awards, not cancelled
+CF_CALLS = {r["ocid"] for r in CF if r["tag"][0] in ("tender", "tenderAmendment", "planning")}
 
 
 @pytest.fixture
@@ -86,3 +90,135 @@ def _utc(london: str) -> str:
 
     moment = datetime.fromisoformat(london).replace(tzinfo=ZoneInfo("Europe/London"))
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _ocids(stored: dict[str, Opportunity]) -> list[str]:
+    return sorted(url.rsplit("#", 1)[1] for url in stored)
+
+
+def test_a_second_crawl_asks_only_for_the_new_window(tender_settings, engine, api) -> None:
+    _add(engine, tender_settings, "fts", "find-a-tender", api.url)
+    run_crawl(tender_settings, ["fts"])
+    first = api.windows("find-a-tender")
+    end = _source(engine, "fts").window_end
+    new = {**FTS[0], "ocid": "ocds-h6vhtk-05b000", "id": "106001-2026", "date": end.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    new["tender"] = {**new["tender"], "title": "Hate Crime Third Party Reporting Centres"}
+    api.releases["find-a-tender"] = [*FTS, new]
+    api.served.clear()
+    result = run_crawl(tender_settings, ["fts"]).results[0]
+    second = api.windows("find-a-tender")[len(first):]
+    assert len(second) == 1 and second[0][0] == first[-1][1]  # from where the first crawl ended
+    assert result.calls_new == 1 and result.calls == 1
+    assert "ocds-h6vhtk-05b000" in _ocids(_stored(engine, "fts"))
+    assert list(api.served.values()) == [1]  # only the new window's one page; nothing old again
+    assert _source(engine, "fts").window_end > end
+
+
+def test_filters_keep_only_matching_contracts_finder_notices(tender_settings, engine, api) -> None:
+    _add(engine, tender_settings, "wm-da", "contracts-finder", api.url, keywords=["domestic abuse"], regions=["UKG"])
+    _add(engine, tender_settings, "london", "contracts-finder", api.url, cpv=["85000000"], regions=["London"],
+         vcse=True)
+    results = {r.name: r for r in run_crawl(tender_settings, ["wm-da", "london"]).results}
+    assert all(r.status == "ok" for r in results.values())
+    titles = {name: sorted(o.title for o in _stored(engine, name).values()) for name in results}
+    # real notices (Contracts Finder, saved by apa999/CFServer1): the West Midlands' two domestic abuse
+    # tenders, not Lancashire's (North West), nor any award
+    assert titles["wm-da"] == ["Domestic Abuse Support Services - Adults", "Domestic Abuse Support Services - Children"]
+    # CPV division 85, for London (a notice for all of England is too), marked suitable for VCSEs
+    assert titles["london"] == [
+        "AT1299 - Provision for Children looked after", "Pan London Sexual Violence Support Service",
+        "To Provide Non-acute intermediate care beds (step-up, step-down & rehabilitation) in Harrow for North "
+        "West London Integrated Care Board - Request for Information"]
+    da = next(iter(_stored(engine, "wm-da").values()))
+    assert da.url.startswith("https://www.contractsfinder.service.gov.uk/Notice/") and da.areas == ["West Midlands"]
+
+
+def _storm(refusals: list[tuple[str, int, str]]):
+    """Refuse every other API request, 429 on Find a Tender and 403 on Contracts Finder, with a
+    Retry-After in seconds or as an HTTP date (past: ask again at once)."""
+    past = format_datetime(datetime.now(UTC) - timedelta(hours=1), usegmt=True)
+    afters = ["0", past, "1", "0"]
+
+    def limit(number: int, url: str):
+        if number % 2 and number < 60:
+            status = 429 if url.startswith("/api/") else 403
+            refusals.append((url, status, afters[(number // 2) % len(afters)]))
+            return status, refusals[-1][2]
+        return None
+
+    return limit
+
+
+def test_a_429_and_403_storm_loses_nothing_and_fetches_no_page_twice(tender_settings, engine, api) -> None:
+    refusals: list[tuple[str, int, str]] = []
+    api.limit = _storm(refusals)
+    _add(engine, tender_settings, "fts", "find-a-tender", api.url)
+    _add(engine, tender_settings, "cf", "contracts-finder", api.url)
+    results = {r.name: r for r in run_crawl(tender_settings, ["fts", "cf"]).results}
+    assert {r.status for r in results.values()} == {"ok"}, [r.error_text for r in results.values()]
+    assert len(refusals) >= 20 and {s for _, s, _ in refusals} == {403, 429}
+    assert _ocids(_stored(engine, "fts")) == sorted(FTS_CALLS) and _ocids(_stored(engine, "cf")) == sorted(CF_CALLS)
+    assert results["fts"].calls_new == len(FTS_CALLS) and results["cf"].calls_new == len(CF_CALLS)
+    assert set(api.served.values()) == {1}  # no successful page fetched twice
+    assert {url for url, _, _ in refusals} <= set(api.served)  # every refused page was asked again
+    # the page told to wait one second was asked again no sooner
+    waited = next(url for url, _, after in refusals if after == "1")
+    refused_at = next(s.at for s in api.requests if s.url == waited and s.status != 200)
+    assert next(s.at for s in api.requests if s.url == waited and s.status == 200) - refused_at >= 1
+    assert all(_source(engine, name).healthy for name in ("fts", "cf"))
+
+
+def test_a_rate_limit_past_the_wait_budget_marks_the_source_and_keeps_the_window(tender_settings, engine,
+                                                                                 api) -> None:
+    refused: list[str] = []
+
+    def limit(number: int, url: str):
+        if number >= 3:
+            refused.append(url)
+            return 429, "3600"
+        return None
+
+    api.limit = limit
+    _add(engine, tender_settings, "fts", "find-a-tender", api.url)
+    result = run_crawl(tender_settings, ["fts"]).results[0]
+    source = _source(engine, "fts")
+    assert not source.healthy and "\n" not in source.health_note
+    assert "rate limited by 127.0.0.1 (HTTP 429, Retry-After 3600 s)" in source.health_note
+    assert len(refused) == 1  # gave up at once: the wait asked for is beyond the budget
+    refused_from = next(s.params["updatedFrom"] for s in api.requests if s.status == 429)
+    first_from = api.windows("find-a-tender")[0][0]
+    kept = source.window_end.strftime("%Y-%m-%dT%H:%M:%S") if source.window_end else None
+    assert kept == (None if refused_from == first_from else _utc(refused_from))
+    assert result.calls == len(_stored(engine, "fts"))
+    asked = len(api.windows("find-a-tender"))
+    api.limit = lambda number, url: None
+    run_crawl(tender_settings, ["fts"])
+    assert kept is not None  # the fixture's dates put the refusal after the first window
+    assert api.windows("find-a-tender")[asked][0] == refused_from  # the kept window, read again
+    assert _ocids(_stored(engine, "fts")) == sorted(FTS_CALLS)
+    assert _source(engine, "fts").healthy
+
+
+def test_a_crawl_killed_mid_window_reads_the_window_again_and_loses_nothing(tender_settings, engine, api) -> None:
+    _add(engine, tender_settings, "cf", "contracts-finder", api.url)
+    pid: list[int] = []
+    killed: list[str] = []
+
+    def kill_on_third_window_second_page(seen) -> None:  # noqa: ANN001
+        if not killed and "cursor" in seen.params and len(api.windows("contracts-finder")) == 3:
+            killed.append(seen.params["publishedFrom"])
+            os.kill(pid[0], signal.SIGKILL)
+
+    api.before_answer = kill_on_third_window_second_page
+    events = lambda e: pid.append(e["pid"]) if e["event"] == "started" else None  # noqa: E731
+    result = run_crawl(tender_settings, ["cf"], on_event=events).results[0]
+    assert killed and result.status == "killed"
+    source = _source(engine, "cf")
+    assert source.window_end.strftime("%Y-%m-%dT%H:%M:%S") == _utc(killed[0])  # two windows done, not the third
+    api.before_answer = None
+    asked = len(api.windows("contracts-finder"))
+    result = run_crawl(tender_settings, ["cf"]).results[0]
+    assert result.status == "ok"
+    assert api.windows("contracts-finder")[asked][0] == killed[0]  # the third window again, from its start
+    stored = _stored(engine, "cf")
+    assert _ocids(stored) == sorted(CF_CALLS)  # each once: none lost, none twice
