@@ -17,6 +17,7 @@ from tracker.models import Source
 from tracker.schedule_words import DAY_OPTIONS, FREQUENCIES, SimpleSchedule, cron_from_form, simple_form
 from tracker.sources import (
     KINDS,
+    TENDER_APIS,
     SourceError,
     add_source,
     funder_name,
@@ -63,6 +64,8 @@ def _form(name: str = "", kind: str = "html", url: str = "", funder: str = "",
         schedule, problem = cron_from_form(sched.frequency, sched.day, sched.time, sched.cron) or "", ""
     except ValueError as exc:
         schedule, problem = "", f"Schedule: {exc}"
+    if not url.strip() and kind in TENDER_APIS:
+        url = TENDER_APIS[kind]  # the tender kinds read the public API unless told otherwise
     return {"name": name.strip(), "kind": kind, "url": url.strip(), "funder": funder.strip(),
             "schedule": schedule, "schedule_problem": problem, "link_pattern": link_pattern.strip(),
             "selectors": selectors.strip(), "sf": sched if problem else simple_form(schedule or None)}

@@ -6,6 +6,7 @@ Revises: 0012_grants
 Create Date: 2026-12-02 12:45:00
 """
 import sqlalchemy as sa
+import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = '0014_tenders'
@@ -17,7 +18,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('source', schema=None) as batch_op:
         batch_op.add_column(sa.Column('filters', sa.JSON(), nullable=False, server_default='{}'))
-        batch_op.add_column(sa.Column('window_end', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('window_end', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True))
 
 
 def downgrade() -> None:
