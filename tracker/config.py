@@ -171,7 +171,7 @@ class TenderSettings(_Section):
 class SourceConfig(_Section):
     name: str = Field(min_length=1)
     kind: SourceKind
-    url: str = Field(min_length=1)
+    url: str = ""  # only contracts-finder and find-a-tender may leave it out (their public API)
     funder: str | None = None
     schedule: str | None = None
     enabled: bool = True

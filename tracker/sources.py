@@ -211,6 +211,7 @@ def sync_config_sources(session: Session, settings: Settings) -> list[str]:
 
 
 def _sync_one(session: Session, settings: Settings, cfg: SourceConfig, added: list[str]) -> None:
+    cfg = cfg.model_copy(update={"url": default_url(cfg.kind, cfg.url)})
     validate_source(cfg.name, cfg.kind, cfg.url, settings.crawl.allow_hosts, cfg.link_pattern, cfg.schedule)
     source = session.exec(select(Source).where(Source.name == cfg.name)).first()
     funder = get_or_create_funder(session, cfg.funder)
