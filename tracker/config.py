@@ -165,7 +165,7 @@ class TenderSettings(_Section):
     # waits asked for by 429/403 answers without a Retry-After (Contracts Finder: 5 minutes)
     default_retry_after: float = Field(300.0, ge=0)
     # a crawl waits at most this long in all for rate limits, then gives up until the next crawl
-    max_wait_seconds: float = Field(1800.0, ge=0)
+    max_wait_seconds: float = Field(900.0, ge=0)  # under [crawl] timeout_minutes: the crawl ends itself
 
 
 class SourceConfig(_Section):
