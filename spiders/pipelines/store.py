@@ -96,6 +96,8 @@ class StorePipeline:
     def _store(self, facts: Facts) -> None:
         if facts.url in self.seen:  # the same call reached twice (listing and feed) in one crawl
             self.stats.inc_value("tracker/duplicate_item")
+            if getattr(self.crawler.spider, "later_wins", False):
+                self._restore(facts)
             return
         self.seen.add(facts.url)
         if self.dry_out:
@@ -109,6 +111,16 @@ class StorePipeline:
         self.batch.append(facts)
         if len(self.batch) >= STORE_BATCH or time.monotonic() - self.batch_started > BATCH_SECONDS:
             self._flush_batch()
+
+    def _restore(self, facts: Facts) -> None:
+        """A later notice of the same call in one crawl (a tender amended within the span read):
+        it replaces the earlier reading, which may be stored already."""
+        if self.dry_out or self.session is None:
+            return
+        self.batch = [f for f in self.batch if f.url != facts.url]
+        if not self.batch:
+            self.batch_started = time.monotonic()
+        self.batch.append(facts)
 
     def _window_done(self, item: WindowDone) -> None:
         """Commit the window's calls and, in the same transaction, where the next crawl starts."""

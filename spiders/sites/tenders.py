@@ -71,6 +71,7 @@ class TenderSpider(TrackerSpider):
     """One live tender API; subclasses say where the search is and what its parameters are called."""
 
     name = "tenders"
+    later_wins = True  # windows are read oldest first: a procurement's later notice is its latest state
     kind = ""
     path = ""
     date_params = ("", "")
@@ -152,7 +153,9 @@ class TenderSpider(TrackerSpider):
             if reason:
                 self.skip(where, reason)
                 continue
-            yield tender_call(self.kind, release, self.known.get(ocid) or f"{page_url}#{ocid}", self.funder)
+            # one call per procurement: its first notice's page, whichever notice comes later
+            url = self.known.setdefault(ocid, f"{page_url}#{ocid}")
+            yield tender_call(self.kind, release, url, self.funder)
         link = next_page(package, response.url)
         if link and link != response.url:
             if page >= self.max_pages:

@@ -222,3 +222,24 @@ def test_a_crawl_killed_mid_window_reads_the_window_again_and_loses_nothing(tend
     assert api.windows("contracts-finder")[asked][0] == killed[0]  # the third window again, from its start
     stored = _stored(engine, "cf")
     assert _ocids(stored) == sorted(CF_CALLS)  # each once: none lost, none twice
+
+
+def test_a_procurements_later_notice_updates_its_call(tender_settings, engine, api) -> None:
+    """The planning notice, then (a window later) the tender notice of the same procurement, then
+    (next crawl) its amendment: one call, at the first notice's page, with the latest state."""
+    planned = next(r for r in FTS if r["ocid"] == "ocds-h6vhtk-05a20b")
+    tender = {**planned, "id": "105500-2026", "tag": ["tender"], "date": (NOW - timedelta(days=2)).isoformat()}
+    tender["tender"] = {**planned["tender"], "status": "active", "tenderPeriod": {"endDate": "2027-03-01T12:00:00Z"}}
+    api.releases["find-a-tender"] = [*FTS, tender]
+    _add(engine, tender_settings, "fts", "find-a-tender", api.url)
+    run_crawl(tender_settings, ["fts"])
+    (call,) = [o for o in _stored(engine, "fts").values() if o.url.endswith("#ocds-h6vhtk-05a20b")]
+    assert call.url == "https://www.find-tender.service.gov.uk/Notice/104602-2026#ocds-h6vhtk-05a20b"
+    assert call.status == "open" and call.deadline.isoformat() == "2027-03-01"
+    amended = {**tender, "id": "105600-2026", "tag": ["tenderAmendment"],
+               "date": _source(engine, "fts").window_end.strftime("%Y-%m-%dT%H:%M:%SZ")}
+    amended["tender"] = {**tender["tender"], "tenderPeriod": {"endDate": "2027-03-15T12:00:00Z"}}
+    api.releases["find-a-tender"] = [*FTS, tender, amended]
+    assert run_crawl(tender_settings, ["fts"]).results[0].calls_changed == 1
+    (call,) = [o for o in _stored(engine, "fts").values() if o.url.endswith("#ocds-h6vhtk-05a20b")]
+    assert call.deadline.isoformat() == "2027-03-15" and len(_stored(engine, "fts")) == len(FTS_CALLS)
