@@ -1,5 +1,5 @@
 """A fake of Contracts Finder's and Find a Tender's OCDS search APIs on loopback, for the live
-tender tests: date windows (publishedFrom/To, updatedFrom/To: UK wall-clock, no offset), stages,
+tender tests: date windows (publishedFrom/To, updatedFrom/To: UTC, no offset), stages,
 limit <= 100, cursor paging through links.next, and rate limits (429 / 403 with Retry-After) as
 a test scripts them. It records every request and counts the successful answers per URL, so a
 test can tell that no page was fetched twice."""
@@ -20,10 +20,8 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
-from zoneinfo import ZoneInfo
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "tenders"
-LONDON = ZoneInfo("Europe/London")
 PATHS = {"/api/1.0/ocdsReleasePackages": ("find-a-tender", "updatedFrom", "updatedTo"),
          "/Published/Notices/OCDS/Search": ("contracts-finder", "publishedFrom", "publishedTo")}
 API_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}")
@@ -102,7 +100,7 @@ class FakeTenderApi:
         limit = int(params.get("limit", "100"))
         if not 1 <= limit <= 100:
             return 400, {}, b'{"error": "limit must be 1 to 100"}'
-        start, end = (datetime.fromisoformat(params[n]).replace(tzinfo=LONDON) for n in (low, high))
+        start, end = (datetime.fromisoformat(params[n]).replace(tzinfo=UTC) for n in (low, high))
         stages = set(params.get("stages", "planning,tender,award").split(","))
         found = sorted((r for r in self.releases[kind]
                         if start <= datetime.fromisoformat(r["date"].replace("Z", "+00:00")) < end

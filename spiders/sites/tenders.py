@@ -13,7 +13,6 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
-from zoneinfo import ZoneInfo
 
 import scrapy
 from scrapy.http import Response
@@ -26,7 +25,6 @@ from spiders.sites.ocds import read_package
 from tracker.config import TenderSettings
 from tracker.normalize.raw import WindowDone
 
-LONDON = ZoneInfo("Europe/London")
 WAIT_STATUSES = [403, 429, 500, 502, 503, 504]  # waited out and asked again; other errors end the crawl
 
 
@@ -63,8 +61,10 @@ def windows(start: datetime, end: datetime, days: float) -> list[tuple[datetime,
 
 
 def api_time(moment: datetime) -> str:
-    """A UTC moment as the APIs take it: UK wall-clock time, no offset (YYYY-MM-DDTHH:MM:SS)."""
-    return moment.replace(tzinfo=UTC).astimezone(LONDON).strftime("%Y-%m-%dT%H:%M:%S")
+    """A UTC moment as the APIs take it: YYYY-MM-DDTHH:MM:SS, no offset. UTC, as Find a Tender's
+    documentation's example window (2020-12-31T23:00:00 to 2021-01-07T22:59:59) reads; UTC has
+    no clock changes, so consecutive windows never leave an hour out."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
 
 
 class TenderSpider(TrackerSpider):

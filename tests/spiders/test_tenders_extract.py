@@ -21,12 +21,12 @@ def test_retry_after_reads_seconds_or_an_http_date(header, seconds) -> None:
     assert retry_after(header, 42, now=NOW) == seconds
 
 
-def test_windows_cover_the_span_without_gaps_and_times_are_uk_wall_clock() -> None:
-    start, end = datetime(2026, 10, 20, 6), datetime(2026, 11, 5, 6)
+def test_windows_cover_the_span_without_gaps_across_the_clock_change() -> None:
+    start, end = datetime(2026, 10, 20, 6), datetime(2026, 11, 5, 6)  # British Summer Time ends 25 October
     spans = windows(start, end, 7)
-    assert [(a.day, b.day) for a, b in spans] == [(20, 27), (27, 3), (3, 5)]
-    assert api_time(datetime(2026, 7, 1, 11, 0)) == "2026-07-01T12:00:00"  # BST
-    assert api_time(datetime(2026, 12, 1, 11, 0)) == "2026-12-01T11:00:00"  # GMT
+    assert [(api_time(a), api_time(b)) for a, b in spans] == [
+        ("2026-10-20T06:00:00", "2026-10-27T06:00:00"), ("2026-10-27T06:00:00", "2026-11-03T06:00:00"),
+        ("2026-11-03T06:00:00", "2026-11-05T06:00:00")]
 
 
 def test_itl_and_nuts_codes_become_the_trackers_areas() -> None:
