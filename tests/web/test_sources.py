@@ -113,5 +113,7 @@ def test_tender_kinds_are_offered_and_read_the_public_api_by_default(as_role, en
         s.flush()
         call_id = call.id
     assert 'id="tender-tag">tender notice, Find a Tender<' in client.get(f"/opportunities/{call_id}").text
+    detail = client.get(f"/sources/{source.id}").text
+    assert "none: every opportunity" in detail and "the first crawl looks back 30 days" in detail
     r = client.post_form("/sources", {"name": "blank", "kind": "html", "url": ""})
     assert r.status_code == 422 and "There is a problem" in r.text

@@ -159,7 +159,8 @@ def source_detail(request: Request, source_id: DbInt, session: DB, user: Admin) 
     source = get_or_404(session, Source, source_id)
     return render(request, "source.html", {"s": source, "funder": funder_name(session, source),
                                            "runs": last_runs(session, source, limit=10),
-                                           "default_schedule": state(request).settings.schedule.crawl})
+                                           "default_schedule": state(request).settings.schedule.crawl,
+                                           "lookback_days": state(request).settings.tenders.lookback_days})
 
 
 @router.post("/sources/{source_id}/test")
