@@ -54,7 +54,7 @@ class Seen:
     path: str
     params: dict[str, str]
     status: int
-    at: float  # time.monotonic() when answered
+    at: float  # time.monotonic() when the request arrived
     url: str
 
 
@@ -121,9 +121,10 @@ class FakeTenderApi:
 def serve_api(api: FakeTenderApi) -> Iterator[FakeTenderApi]:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
+            arrived = time.monotonic()
             parts = urlsplit(self.path)
             status, headers, body = api.answer(parts.path, parts.query)
-            seen = Seen(parts.path, dict(parse_qsl(parts.query)), status, time.monotonic(), self.path)
+            seen = Seen(parts.path, dict(parse_qsl(parts.query)), status, arrived, self.path)
             with api.lock:
                 api.requests.append(seen)
                 if status == 200:

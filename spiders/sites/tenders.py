@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urlsplit
 
 import scrapy
 from scrapy.http import Response
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 from spiders.extract.ocds import next_page, releases
 from spiders.extract.tenders import filtered_out, not_an_opportunity, notice_page, tender_call
@@ -82,11 +82,13 @@ class TenderSpider(TrackerSpider):
         super().update_settings(settings)
         conf = TenderSettings.model_validate(settings.getdict("TRACKER_TENDERS") or {})
         delay = getattr(conf, cls.delay_setting)
-        # the published pace is a floor: not randomised below it, not lowered by AutoThrottle
-        settings.set("DOWNLOAD_DELAY", delay, priority="cmdline")
-        settings.set("AUTOTHROTTLE_START_DELAY", delay, priority="cmdline")
-        settings.set("RANDOMIZE_DOWNLOAD_DELAY", False, priority="cmdline")
-        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 1, priority="cmdline")
+        # The published pace is a floor: not randomised below it, not lowered by AutoThrottle.
+        # Above "cmdline": CrawlerProcess.crawl merges the process's settings (cmdline, the
+        # tracker's crawl delay) into the crawler again, over values of equal priority.
+        above = SETTINGS_PRIORITIES["cmdline"] + 1
+        for name, value in (("DOWNLOAD_DELAY", delay), ("AUTOTHROTTLE_START_DELAY", delay),
+                            ("DOWNLOAD_DELAY_JITTER", 0.0), ("CONCURRENT_REQUESTS_PER_DOMAIN", 1)):
+            settings.set(name, value, priority=above)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> TenderSpider:

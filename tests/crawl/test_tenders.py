@@ -239,3 +239,15 @@ def test_a_procurements_later_notice_updates_its_call(tender_settings, engine, a
     assert run_crawl(tender_settings, ["fts"]).results[0].calls_changed == 1
     (call,) = [o for o in _stored(engine, "fts").values() if o.url.endswith("#ocds-h6vhtk-05a20b")]
     assert call.deadline.isoformat() == "2027-03-15" and len(_stored(engine, "fts")) == len(FTS_CALLS)
+
+
+def test_requests_are_paced_by_the_kinds_delay(tender_settings, engine, api) -> None:
+    tender_settings.tenders.find_a_tender_delay = 0.5
+    tender_settings.tenders.window_days = 30  # one window, paged: four pages one after another
+    _add(engine, tender_settings, "fts", "find-a-tender", api.url)
+    assert run_crawl(tender_settings, ["fts"]).results[0].status == "ok"
+    times = [s.at for s in api.api_requests()]
+    assert len(times) >= 4
+    # a request leaves the crawler no sooner than the delay after the one before; its arrival here
+    # may vary by the connection's set-up, a few milliseconds
+    assert min(b - a for a, b in zip(times, times[1:], strict=False)) >= 0.45
