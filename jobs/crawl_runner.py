@@ -20,9 +20,9 @@ from sqlmodel import Session, select
 from jobs.crawl_records import close_abandoned_runs
 from tracker.config import Settings
 from tracker.db import make_engine, refresh_planner_stats
-from tracker.models import CrawlRun, Funder, Source
+from tracker.models import CrawlRun, Funder, Opportunity, Source
 from tracker.processes import process_owner
-from tracker.sources import record_health
+from tracker.sources import TENDER_APIS, record_health
 
 EventHandler = Callable[[dict[str, Any]], None]
 _active: set[subprocess.Popen] = set()
@@ -72,9 +72,21 @@ class CrawlOutcome:
 
 def _spec_source(session: Session, source: Source, run_id: int | None) -> dict[str, Any]:
     funder = session.get(Funder, source.funder_id) if source.funder_id else None
-    overrides = {"link_pattern": source.link_pattern, "selectors": source.selectors or {}}
+    overrides: dict[str, Any] = {"link_pattern": source.link_pattern, "selectors": source.selectors or {}}
+    if source.kind in TENDER_APIS:
+        overrides.update(filters=source.filters or {},
+                         window_end=source.window_end.isoformat() if source.window_end else None,
+                         known=_known_ocids(session, source))
     return {"name": source.name, "kind": source.kind, "url": source.url,
             "funder": funder.name if funder else None, "overrides": overrides, "crawl_run_id": run_id}
+
+
+def _known_ocids(session: Session, source: Source) -> dict[str, str]:
+    """The source's stored calls by ocid (their url ends #ocid): a procurement's later notice (the
+    tender after its planning notice) updates the call its first notice made."""
+    urls = session.exec(select(Opportunity.url).where(Opportunity.source_id == source.id,
+                                                      Opportunity.url.like("%#ocds-%")))
+    return {url.rsplit("#", 1)[1]: url for url in urls}
 
 
 def run_crawl(

@@ -28,6 +28,7 @@ def scrapy_settings(settings: Settings, *, dry_run_out: str | None = None) -> di
         "TRACKER_ALLOW_HOSTS": list(crawl.allow_hosts),
         "TRACKER_STATIC_HOSTS": dict(crawl.hosts),
         "TRACKER_MAX_LISTING_PAGES": crawl.max_listing_pages,
+        "TRACKER_TENDERS": settings.tenders.model_dump(mode="json"),
         "TWISTED_DNS_RESOLVER": "spiders.guard.GuardedResolver",
         # Every component runs on every request, and the crawl is CPU-bound on Scrapy's own
         # machinery: off with those the tracker never uses (no allowed_domains, credentials,

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, IPvAnyNetwork, ValidationError, field_validator
 
-SourceKind = Literal["html", "rss", "atom", "ocds"]
+SourceKind = Literal["html", "rss", "atom", "ocds", "contracts-finder", "find-a-tender"]
 
 
 class ConfigError(Exception):
@@ -151,15 +151,34 @@ class PlanningSettings(_Section):
     signoff_working_days: int = Field(15, ge=0, le=250)
 
 
+class TenderSettings(_Section):
+    """The live tender kinds (spiders/sites/tenders.py): date windows and the APIs' rate limits."""
+
+    lookback_days: float = Field(30, gt=0)  # the first crawl of a source reads this far back
+    window_days: float = Field(7, gt=0)  # longer spans are read as consecutive windows of this length
+    page_size: int = Field(100, ge=1, le=100)  # both APIs give at most 100 releases a page
+    # "planning" notices (pipeline, planned procurement) become "upcoming" calls: early warning
+    stages: list[Literal["planning", "tender"]] = Field(default_factory=lambda: ["planning", "tender"])
+    # seconds between requests: Find a Tender allows a handful a minute, Contracts Finder asks 5-10 s
+    find_a_tender_delay: float = Field(15.0, ge=0)
+    contracts_finder_delay: float = Field(6.0, ge=0)
+    # waits asked for by 429/403 answers without a Retry-After (Contracts Finder: 5 minutes)
+    default_retry_after: float = Field(300.0, ge=0)
+    # a crawl waits at most this long in all for rate limits, then gives up until the next crawl
+    max_wait_seconds: float = Field(900.0, ge=0)  # under [crawl] timeout_minutes: the crawl ends itself
+
+
 class SourceConfig(_Section):
     name: str = Field(min_length=1)
     kind: SourceKind
-    url: str = Field(min_length=1)
+    url: str = ""  # only contracts-finder and find-a-tender may leave it out (their public API)
     funder: str | None = None
     schedule: str | None = None
     enabled: bool = True
     link_pattern: str | None = None
     selectors: dict[str, str] = Field(default_factory=dict)
+    # tender kinds: keywords, cpv, regions (lists), vcse, sme (true/false); see tracker.sources
+    filters: dict[str, list[str] | bool] = Field(default_factory=dict)
 
 
 class Settings(_Section):
@@ -172,6 +191,7 @@ class Settings(_Section):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     planning: PlanningSettings = Field(default_factory=PlanningSettings)
+    tenders: TenderSettings = Field(default_factory=TenderSettings)
     sources: list[SourceConfig] = Field(default_factory=list)
     config_path: Path | None = Field(default=None, exclude=True)
 

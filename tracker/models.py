@@ -31,7 +31,7 @@ class Funder(SQLModel, table=True):
 class Source(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(index=True, unique=True)
-    kind: str  # html | rss | atom | ocds
+    kind: str  # html | rss | atom | ocds | contracts-finder | find-a-tender
     url: str
     funder_id: int | None = Field(default=None, foreign_key="funder.id")
     schedule: str | None = None  # cron; None means the config default
@@ -39,6 +39,10 @@ class Source(SQLModel, table=True):
     origin: str = "cli"  # cli | config | web
     link_pattern: str | None = None
     selectors: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # tender kinds: {"keywords": [...], "cpv": [...], "regions": [...], "vcse": bool, "sme": bool}
+    filters: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    # tender kinds: the end (UTC) of the last date window read to its last page and committed
+    window_end: datetime | None = None
     healthy: bool = True
     health_note: str = ""
     last_crawl_at: datetime | None = None

@@ -11,7 +11,13 @@ from tracker.config import Settings, SourceConfig
 from tracker.models import CrawlRun, Funder, Opportunity, Source
 from tracker.netguard import UnsafeURL, check_url
 
-KINDS = ("html", "rss", "atom", "ocds")
+KINDS = ("html", "rss", "atom", "ocds", "contracts-finder", "find-a-tender")
+# The live tender kinds read these public APIs unless the source names another base address.
+TENDER_APIS = {"contracts-finder": "https://www.contractsfinder.service.gov.uk",
+               "find-a-tender": "https://www.find-tender.service.gov.uk"}
+_CPV = re.compile(r"(\d{2,8})(?:-\d)?")
+_ITL = re.compile(r"(?:UK|TL)[C-N][0-9A-Z]{0,3}", re.I)
+FILTER_KEYS = ("keywords", "cpv", "regions", "vcse", "sme")
 
 
 class SourceError(ValueError):
@@ -58,15 +64,80 @@ def validate_source(name: str, kind: str, url: str, allow_hosts: list[str], link
         validate_cron(schedule)
 
 
+def tender_filters(name: str, keywords: list[str] | None = None, cpv: list[str] | None = None,
+                   regions: list[str] | None = None, vcse: bool = False, sme: bool = False) -> dict:
+    """A tender source's filters, checked: every value may be given comma-separated.
+    CPV codes are kept as prefixes (85000000 and 85 both mean division 85); regions are ITL/NUTS
+    codes (UKH12, TLH, UKH) or area names the gazetteer knows (East of England, Peterborough)."""
+    from tracker.vocab import load_vocabulary
+
+    def split(values: list[str] | None) -> list[str]:
+        return [v.strip() for value in values or [] for v in str(value).split(",") if v.strip()]
+
+    filters: dict = {}
+    if words := split(keywords):
+        filters["keywords"] = list(dict.fromkeys(words))
+    codes = []
+    for code in split(cpv):
+        match = _CPV.fullmatch(code)
+        if not match:
+            raise SourceError(f"source {name!r}: CPV code {code!r} is not 2 to 8 digits (e.g. 85000000 or 853)")
+        codes.append(match.group(1).rstrip("0").ljust(2, "0"))
+    if codes:
+        filters["cpv"] = list(dict.fromkeys(codes))
+    places = []
+    vocab = load_vocabulary()
+    for place in split(regions):
+        if _ITL.fullmatch(place):
+            places.append(place.upper())
+        elif (area := vocab.canonical_area(place)) is not None:
+            places.append(area)
+        else:
+            raise SourceError(f"source {name!r}: region {place!r} is neither an ITL/NUTS code (e.g. UKH12) "
+                              "nor an area the tracker knows (see `tracker vocab areas`)")
+    if places:
+        filters["regions"] = list(dict.fromkeys(places))
+    if vcse:
+        filters["vcse"] = True
+    if sme:
+        filters["sme"] = True
+    return filters
+
+
+def check_filters(name: str, filters: dict) -> dict:
+    """Filters as stored (config file, database) checked again; unknown keys are refused."""
+    unknown = set(filters) - set(FILTER_KEYS)
+    if unknown:
+        raise SourceError(f"source {name!r}: unknown filter {sorted(unknown)[0]!r} "
+                          f"(expected {', '.join(FILTER_KEYS)})")
+    lists = {k: [filters[k]] if isinstance(filters.get(k), str) else filters.get(k)
+             for k in ("keywords", "cpv", "regions")}
+    return tender_filters(name, **lists, vcse=bool(filters.get("vcse")), sme=bool(filters.get("sme")))
+
+
+def default_url(kind: str, url: str | None) -> str:
+    """The source's address: as given, else the public API of a tender kind."""
+    if url and url.strip():
+        return url.strip()
+    if kind in TENDER_APIS:
+        return TENDER_APIS[kind]
+    raise SourceError(f"a source of kind {kind!r} needs --url (only {' and '.join(TENDER_APIS)} have a default)")
+
+
 def add_source(session: Session, settings: Settings, *, name: str, kind: str, url: str, funder: str | None = None,
                schedule: str | None = None, link_pattern: str | None = None,
-               selectors: dict[str, str] | None = None, origin: str = "cli") -> Source:
+               selectors: dict[str, str] | None = None, origin: str = "cli", filters: dict | None = None) -> Source:
+    url = default_url(kind, url)
     validate_source(name, kind, url, settings.crawl.allow_hosts, link_pattern, schedule)
+    if filters and kind not in TENDER_APIS:
+        raise SourceError(f"source {name!r}: filters (keywords, CPV, region, VCSE) apply only to "
+                          f"{' and '.join(TENDER_APIS)} sources")
     if session.exec(select(Source).where(Source.name == name)).first() is not None:
         raise SourceError(f"a source named {name!r} already exists")
     funder_row = get_or_create_funder(session, funder)
     source = Source(name=name, kind=kind, url=url, funder_id=funder_row.id if funder_row else None,
-                    schedule=schedule, link_pattern=link_pattern, selectors=selectors or {}, origin=origin)
+                    schedule=schedule, link_pattern=link_pattern, selectors=selectors or {}, origin=origin,
+                    filters=filters or {})
     session.add(source)
     session.flush()
     return source
@@ -82,11 +153,14 @@ def update_source(session: Session, settings: Settings, source: Source, *, name:
                   selectors: dict[str, str] | None = None) -> Source:
     """Change a source added from the CLI or the web; its stored calls and runs stay."""
     _editable(source)
+    url = default_url(kind, url)
     validate_source(name, kind, url, settings.crawl.allow_hosts, link_pattern, schedule)
     other = session.exec(select(Source).where(Source.name == name, Source.id != source.id)).first()
     if other is not None:
         raise SourceError(f"a source named {name!r} already exists")
     funder_row = get_or_create_funder(session, funder)
+    if (source.kind, source.url) != (kind, url):
+        source.window_end = None  # another API: its windows start again from the look-back
     source.name, source.kind, source.url = name, kind, url
     source.funder_id = funder_row.id if funder_row else None
     source.schedule, source.link_pattern, source.selectors = schedule, link_pattern, selectors or {}
@@ -137,16 +211,20 @@ def sync_config_sources(session: Session, settings: Settings) -> list[str]:
 
 
 def _sync_one(session: Session, settings: Settings, cfg: SourceConfig, added: list[str]) -> None:
+    cfg = cfg.model_copy(update={"url": default_url(cfg.kind, cfg.url)})
     validate_source(cfg.name, cfg.kind, cfg.url, settings.crawl.allow_hosts, cfg.link_pattern, cfg.schedule)
     source = session.exec(select(Source).where(Source.name == cfg.name)).first()
     funder = get_or_create_funder(session, cfg.funder)
     if source is None:
         source = Source(name=cfg.name, kind=cfg.kind, url=cfg.url, origin="config")
         added.append(cfg.name)
+    elif (source.kind, source.url) != (cfg.kind, cfg.url):
+        source.window_end = None
     source.kind, source.url = cfg.kind, cfg.url
     source.funder_id = funder.id if funder else None
     source.schedule, source.enabled = cfg.schedule, cfg.enabled
     source.link_pattern, source.selectors = cfg.link_pattern, dict(cfg.selectors)
+    source.filters = check_filters(cfg.name, dict(cfg.filters)) if cfg.kind in TENDER_APIS else {}
     session.add(source)
 
 
@@ -174,6 +252,10 @@ def record_health(session: Session, source: Source, status: str, calls: int, err
     if status != "ok":
         source.healthy = False
         source.health_note = f"last crawl {status}: {error_text.splitlines()[0] if error_text else 'no detail'}"
+    elif calls == 0 and source.kind in TENDER_APIS and not stopped:
+        # a live tender source reads only what is new since its last window: often nothing
+        source.healthy = True
+        source.health_note = f"no new notices matched{why}"
     elif calls == 0 and (source.last_calls or 0) > 0:
         source.healthy = False
         source.health_note = f"went quiet: no calls found (previous crawl found {source.last_calls}){why}"

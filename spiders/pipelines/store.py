@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict
+from datetime import datetime
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
@@ -18,7 +19,7 @@ from spiders.pipelines.writer import Writer
 from spiders.signals import calls_committed
 from tracker.models import Opportunity, Source, utcnow
 from tracker.normalize import Facts
-from tracker.normalize.raw import UnchangedPage
+from tracker.normalize.raw import UnchangedPage, WindowDone
 from tracker.store import upsert_calls
 
 TOUCH_BATCH = 200  # calls of unchanged pages per UPDATE
@@ -56,7 +57,10 @@ class StorePipeline:
         name = getattr(spider, "source_name", None)
         self.source = self.session.exec(select(Source).where(Source.name == name)).first()
 
-    def process_item(self, item: Facts | UnchangedPage) -> Facts | UnchangedPage:
+    def process_item(self, item: Facts | UnchangedPage | WindowDone) -> Facts | UnchangedPage | WindowDone:
+        if isinstance(item, WindowDone):
+            self._window_done(item)
+            return item
         if isinstance(item, UnchangedPage):
             if self.session is None:
                 for raw in item.calls:
@@ -92,6 +96,8 @@ class StorePipeline:
     def _store(self, facts: Facts) -> None:
         if facts.url in self.seen:  # the same call reached twice (listing and feed) in one crawl
             self.stats.inc_value("tracker/duplicate_item")
+            if getattr(self.crawler.spider, "later_wins", False):
+                self._restore(facts)
             return
         self.seen.add(facts.url)
         if self.dry_out:
@@ -105,6 +111,26 @@ class StorePipeline:
         self.batch.append(facts)
         if len(self.batch) >= STORE_BATCH or time.monotonic() - self.batch_started > BATCH_SECONDS:
             self._flush_batch()
+
+    def _restore(self, facts: Facts) -> None:
+        """A later notice of the same call in one crawl (a tender amended within the span read):
+        it replaces the earlier reading, which may be stored already."""
+        if self.dry_out or self.session is None:
+            return
+        self.batch = [f for f in self.batch if f.url != facts.url]
+        if not self.batch:
+            self.batch_started = time.monotonic()
+        self.batch.append(facts)
+
+    def _window_done(self, item: WindowDone) -> None:
+        """Commit the window's calls and, in the same transaction, where the next crawl starts."""
+        if self.session is None or self.source is None:
+            return  # a preview: nothing is stored, the window is read again
+        self._flush_unchanged()
+        self._flush_batch()
+        self.source.window_end = datetime.fromisoformat(item.end)
+        self.session.add(self.source)
+        self.writer.commit()
 
     def _flush_batch(self) -> None:
         batch, self.batch = self.batch, []

@@ -11,12 +11,14 @@ from spiders.sites.find_a_grant import HOST as FIND_A_GRANT_HOST
 from spiders.sites.find_a_grant import FindAGrantSpider
 from spiders.sites.html import GenericHtmlSpider
 from spiders.sites.ocds import OcdsSpider
+from spiders.sites.tenders import ContractsFinderSpider, FindATenderSpider
 from spiders.sites.ukri import HOST as UKRI_HOST
 from spiders.sites.ukri import UkriFeedSpider, UkriHtmlSpider
 
-KINDS = ("html", "rss", "atom", "ocds")
+KINDS = ("html", "rss", "atom", "ocds", "contracts-finder", "find-a-tender")
 _GENERIC: dict[str, type[scrapy.Spider]] = {
     "html": GenericHtmlSpider, "rss": FeedSpider, "atom": FeedSpider, "ocds": OcdsSpider,
+    "contracts-finder": ContractsFinderSpider, "find-a-tender": FindATenderSpider,
 }
 _SITES: dict[tuple[str, str], type[scrapy.Spider]] = {
     (FIND_A_GRANT_HOST, "html"): FindAGrantSpider,
@@ -31,7 +33,7 @@ def _on_host(host: str, site: str) -> bool:
 
 
 def spider_for(kind: str, url: str) -> type[scrapy.Spider]:
-    """The spider class for a source kind (html|rss|atom|ocds) and start URL's host."""
+    """The spider class for a source kind (html|rss|atom|ocds|contracts-finder|find-a-tender) and start URL's host."""
     kind = (kind or "").strip().lower()
     if kind not in _GENERIC:
         raise ValueError(f"unknown source kind {kind!r} (expected one of {', '.join(KINDS)})")
@@ -42,5 +44,6 @@ def spider_for(kind: str, url: str) -> type[scrapy.Spider]:
     return _GENERIC[kind]
 
 
-__all__ = ["FeedSpider", "FindAGrantSpider", "GenericHtmlSpider", "OcdsSpider", "UkriFeedSpider",
+__all__ = ["ContractsFinderSpider", "FeedSpider", "FindATenderSpider",
+           "FindAGrantSpider", "GenericHtmlSpider", "OcdsSpider", "UkriFeedSpider",
            "UkriHtmlSpider", "spider_for"]

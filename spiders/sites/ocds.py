@@ -14,6 +14,21 @@ from spiders.sites.base import TrackerSpider
 from tracker.normalize.raw import RawCall
 
 
+def read_package(spider: TrackerSpider, response: Response) -> dict[str, Any] | None:
+    """The page's OCDS package (a JSON object), or None with the problem said for the source."""
+    if not spider.readable(response):
+        return None
+    try:
+        package = json.loads(response.body)
+    except ValueError as exc:
+        spider.problem(response.url, f"not JSON ({exc})")
+        return None
+    if not isinstance(package, dict):
+        spider.problem(response.url, "not an OCDS package (the JSON is not an object)")
+        return None
+    return package
+
+
 class OcdsSpider(TrackerSpider):
     name = "ocds"
     max_pages = 20
@@ -22,15 +37,8 @@ class OcdsSpider(TrackerSpider):
         yield self.request(self.start_url, self.parse, meta={"tracker_page": 1})
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[RawCall | scrapy.Request]:
-        if not self.readable(response):
-            return
-        try:
-            package = json.loads(response.body)
-        except ValueError as exc:
-            self.problem(response.url, f"not JSON ({exc})")
-            return
-        if not isinstance(package, dict):
-            self.problem(response.url, "not an OCDS package (the JSON is not an object)")
+        package = read_package(self, response)
+        if package is None:
             return
         for release in releases(package):
             # one stable url per ocid: the registered package url, whatever page it came on

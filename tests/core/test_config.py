@@ -97,3 +97,14 @@ def test_pinned_hosts_must_be_addresses(tmp_path: Path) -> None:
         load_settings(cfg)
     cfg.write_text('[crawl]\nhosts = { "grants.example" = ["203.0.113.7"] }\n')
     assert load_settings(cfg).crawl.hosts == {"grants.example": ["203.0.113.7"]}
+
+
+def test_example_config_tender_sources_have_valid_filters() -> None:
+    from tracker.sources import TENDER_APIS, check_filters, default_url
+
+    settings = load_settings(ROOT / "config.example.toml")
+    tenders = [s for s in settings.sources if s.kind in TENDER_APIS]
+    assert {s.kind for s in tenders} == set(TENDER_APIS)
+    checked = {s.kind: check_filters(s.name, dict(s.filters)) for s in tenders}
+    assert checked["contracts-finder"]["regions"] == ["UKH"] and checked["find-a-tender"]["cpv"][0] == "85"
+    assert default_url("contracts-finder", "") == "https://www.contractsfinder.service.gov.uk"

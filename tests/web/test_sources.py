@@ -96,3 +96,24 @@ def test_bad_overrides_are_refused_with_the_line(as_role, crawler: FakeCrawler):
     r = client.post_form("/sources", {**base, "selectors": "deadline=dd.x\njust-a-selector"})
     assert r.status_code == 422 and "selectors line 2" in r.text
     assert crawler.calls == []
+
+
+def test_tender_kinds_are_offered_and_read_the_public_api_by_default(as_role, engine):
+    client = as_role("admin")
+    page = client.get("/sources/new").text
+    assert '<option value="find-a-tender"' in page and '<option value="contracts-finder"' in page
+    r = client.post_form("/sources", {"name": "fts", "kind": "find-a-tender", "url": ""})
+    assert r.status_code == 303
+    with session_scope(engine) as s:
+        source = s.exec(select(Source).where(Source.name == "fts")).one()
+        assert source.url == "https://www.find-tender.service.gov.uk" and source.origin == "web"
+        call = Opportunity(url="https://www.find-tender.service.gov.uk/Notice/104211-2026#ocds-h6vhtk-05a1c2",
+                           title="Youth Diversion and Mentoring Service", source_id=source.id)
+        s.add(call)
+        s.flush()
+        call_id = call.id
+    assert 'id="tender-tag">tender notice, Find a Tender<' in client.get(f"/opportunities/{call_id}").text
+    detail = client.get(f"/sources/{source.id}").text
+    assert "none: every opportunity" in detail and "the first crawl looks back 30 days" in detail
+    r = client.post_form("/sources", {"name": "blank", "kind": "html", "url": ""})
+    assert r.status_code == 422 and "There is a problem" in r.text

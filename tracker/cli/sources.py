@@ -14,6 +14,7 @@ from tracker.cli.common import ConfigOption, Format, console, fail, open_context
 from tracker.models import Source
 from tracker.sources import (
     KINDS,
+    TENDER_APIS,
     SourceError,
     add_source,
     find_source,
@@ -21,6 +22,7 @@ from tracker.sources import (
     last_runs,
     parse_selectors,
     remove_source,
+    tender_filters,
     validate_source,
 )
 
@@ -31,22 +33,33 @@ PREVIEW_PAGES = 40  # pages a `--link-group` re-read of the start page crawls at
 @app.command("add")
 def add(
     name: Annotated[str, typer.Option(help="a short unique name")],
-    kind: Annotated[str, typer.Option(help="html | rss | atom | ocds")],
-    url: Annotated[str, typer.Option(help="start URL (listing page, feed or OCDS endpoint)")],
+    kind: Annotated[str, typer.Option(help="html | rss | atom | ocds | contracts-finder | find-a-tender")],
+    url: Annotated[str | None, typer.Option(
+        help="start URL (listing page, feed or OCDS endpoint); the tender kinds default to the public API")] = None,
     funder: Annotated[str | None, typer.Option(help="the funder's name")] = None,
     schedule: Annotated[str | None, typer.Option(help="cron expression, e.g. '0 6 * * *'")] = None,
     link_pattern: Annotated[str | None, typer.Option(help="regex for call page links (hard sites only)")] = None,
     selector: Annotated[list[str] | None, typer.Option(help="FIELD=CSS-or-XPath override (repeatable)")] = None,
+    keywords: Annotated[list[str] | None, typer.Option(
+        help="tender kinds: keep notices whose title or description has one of these (repeatable, or a,b)")] = None,
+    cpv: Annotated[list[str] | None, typer.Option(help="tender kinds: CPV code prefixes, e.g. 85 or 75240000")] = None,
+    region: Annotated[list[str] | None, typer.Option(
+        help="tender kinds: ITL/NUTS codes (UKH12) or area names (East of England)")] = None,
+    vcse: Annotated[bool, typer.Option("--vcse", help="tender kinds: only notices marked suitable for VCSEs")] = False,
+    sme: Annotated[bool, typer.Option("--sme", help="tender kinds: only notices marked suitable for SMEs")] = False,
     config: ConfigOption = None,
 ) -> None:
-    """Register a source; only its kind and URL are needed."""
+    """Register a source; only its kind and URL are needed (a tender kind needs only its kind)."""
     ctx = open_context(config)
     try:
         selectors = parse_selectors("\n".join(selector or []))
+        filters = tender_filters(name, keywords, cpv, region, vcse, sme)
         with ctx.session() as session:
             source = add_source(session, ctx.settings, name=name, kind=kind, url=url, funder=funder,
-                                schedule=schedule, link_pattern=link_pattern, selectors=selectors)
+                                schedule=schedule, link_pattern=link_pattern, selectors=selectors, filters=filters)
             console.print(styled((source.name, "bold"), f" ({source.kind}) {source.url}"), highlight=False)
+            if source.filters:
+                console.print(f"filters: {json.dumps(source.filters)}", highlight=False, soft_wrap=True)
     except SourceError as exc:
         fail(str(exc))
 
@@ -60,7 +73,8 @@ def list_(config: ConfigOption = None, output: Annotated[Format, typer.Option("-
         rows = [{"name": s.name, "kind": s.kind, "url": s.url, "funder": funder_name(session, s),
                  "enabled": s.enabled, "healthy": s.healthy, "health_note": s.health_note,
                  "last_crawl_at": s.last_crawl_at.isoformat() if s.last_crawl_at else None,
-                 "last_calls": s.last_calls, "schedule": s.schedule or ctx.settings.schedule.crawl}
+                 "last_calls": s.last_calls, "schedule": s.schedule or ctx.settings.schedule.crawl,
+                 "filters": s.filters or {}, "window_end": s.window_end.isoformat() if s.window_end else None}
                 for s in sources]
     if output is Format.json:
         typer.echo(json.dumps(rows, indent=2))
@@ -91,6 +105,11 @@ def show(name: str, config: ConfigOption = None) -> None:
                           f"schedule: {schedule}   origin: {s.origin}", highlight=False)
             note = f": {s.health_note}" if s.health_note else ""
             console.print("health: " + ("ok" if s.healthy else "UNHEALTHY") + note, highlight=False)
+            if s.filters:
+                console.print(f"filters: {json.dumps(s.filters)}", highlight=False, soft_wrap=True)
+            if s.kind in TENDER_APIS:
+                read = f"read up to {s.window_end.isoformat()[:19]} UTC" if s.window_end else "never read to the end"
+                console.print(f"date windows: {read}", highlight=False)
             if s.link_pattern:
                 console.print(f"follows only links matching: {s.link_pattern}", highlight=False, soft_wrap=True)
             table = Table(title="last crawl runs")

@@ -40,3 +40,12 @@ class UnchangedPage:
 
     url: str
     calls: list[RawCall] = field(default_factory=list)
+
+
+@dataclass
+class WindowDone:
+    """A live tender source's date window read to its last page: once its calls are committed,
+    the store records `end` (ISO, UTC) as where the next crawl starts."""
+
+    source_name: str
+    end: str

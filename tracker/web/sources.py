@@ -17,6 +17,7 @@ from tracker.models import Source
 from tracker.schedule_words import DAY_OPTIONS, FREQUENCIES, SimpleSchedule, cron_from_form, simple_form
 from tracker.sources import (
     KINDS,
+    TENDER_APIS,
     SourceError,
     add_source,
     funder_name,
@@ -63,6 +64,8 @@ def _form(name: str = "", kind: str = "html", url: str = "", funder: str = "",
         schedule, problem = cron_from_form(sched.frequency, sched.day, sched.time, sched.cron) or "", ""
     except ValueError as exc:
         schedule, problem = "", f"Schedule: {exc}"
+    if not url.strip() and kind in TENDER_APIS:
+        url = TENDER_APIS[kind]  # the tender kinds read the public API unless told otherwise
     return {"name": name.strip(), "kind": kind, "url": url.strip(), "funder": funder.strip(),
             "schedule": schedule, "schedule_problem": problem, "link_pattern": link_pattern.strip(),
             "selectors": selectors.strip(), "sf": sched if problem else simple_form(schedule or None)}
@@ -156,7 +159,8 @@ def source_detail(request: Request, source_id: DbInt, session: DB, user: Admin) 
     source = get_or_404(session, Source, source_id)
     return render(request, "source.html", {"s": source, "funder": funder_name(session, source),
                                            "runs": last_runs(session, source, limit=10),
-                                           "default_schedule": state(request).settings.schedule.crawl})
+                                           "default_schedule": state(request).settings.schedule.crawl,
+                                           "lookback_days": state(request).settings.tenders.lookback_days})
 
 
 @router.post("/sources/{source_id}/test")
