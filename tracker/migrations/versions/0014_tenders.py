@@ -2,7 +2,7 @@
 (contracts-finder, find-a-tender)
 
 Revision ID: 0014_tenders
-Revises: 0012_grants
+Revises: 0013_funder_links
 Create Date: 2026-12-02 12:45:00
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision = '0014_tenders'
-down_revision = '0012_grants'
+down_revision = '0013_funder_links'
 branch_labels = None
 depends_on = None
 
