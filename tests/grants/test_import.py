@@ -169,6 +169,27 @@ def test_csv_and_xlsx_give_the_same_rows_as_json(engine, tmp_path: Path) -> None
     assert stored(engine) == from_json
 
 
+def test_json_with_a_byte_order_mark(engine, tmp_path: Path) -> None:
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + FILES["community-foundations"].read_bytes())
+    assert import_file(engine, path).new == 154
+
+
+def test_semicolon_csv_as_excel_saves_it_in_europe(engine, tmp_path: Path) -> None:
+    path = tmp_path / "g.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(["Identifier", "Title", "Currency", "Amount Awarded", "Award Date", "Funding Org:Identifier",
+                    "Funding Org:Name", "Recipient Ind:Identifier"])
+        w.writerow(["x1", "Tools, paint; brushes", "GBP", "1,500.50", "01/02/2020", "GB-CHC-1", "Test Trust", "360G-i"])
+    r = import_file(engine, path)
+    assert (r.format, r.new, r.bad_total) == ("csv", 1, 0)
+    row = stored(engine)["x1"]
+    assert (row["title"], row["amount"], row["award_date"]) == ("Tools, paint; brushes", 1501, date(2020, 2, 1))
+    assert (row["recipient_org_id"], row["recipient_name"], row["recipient_type"]) == ("360G-i", "Individual",
+                                                                                        "Individual")
+
+
 def write_with_bad_rows(tmp_path: Path) -> tuple[Path, list[dict]]:
     grants = grants_of("lloyds-bank-foundation")[:30]
     grants[2]["amountAwarded"] = "abc"
