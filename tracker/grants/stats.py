@@ -126,12 +126,8 @@ def area_codes(place: str) -> set[str]:
     area = gaz.find(place.strip())
     if area is None:
         raise UnknownPlace(place, gaz.suggest(place))
-    codes = set()
-    for name in gaz.descendants(area.name):
-        inner = gaz.by_name[name]
-        if not inner.parts and inner.key[:1] in "ENSW" and not inner.key.startswith(("pfa:", "county:")):
-            codes.add(inner.key)
-    return codes
+    # the gazetteer's leaves are exactly the 361 councils with no council inside them
+    return {gaz.by_name[name].key for name in gaz.descendants(area.name) if not gaz.by_name[name].parts}
 
 
 def with_former_codes(codes: Collection[str]) -> set[str]:
