@@ -95,8 +95,9 @@ def district_codes(area: str) -> set[str]:
 class HistoryCache:
     """Figures per (org id, area), computed once; links per funder name, looked up once."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, guess: bool = True) -> None:
         self.session = session
+        self.guess = guess  # False: stored links only (a match run stores them first)
         self._links: dict[str, Link | None] = {}
         self._codes: dict[str, set[str]] = {}
         self._stats: dict[tuple[str, str | None], FunderStats] = {}
@@ -105,7 +106,7 @@ class HistoryCache:
         if not funder:
             return None
         if funder not in self._links:
-            self._links[funder] = current_link(self.session, funder)
+            self._links[funder] = current_link(self.session, funder, self.guess)
         return self._links[funder]
 
     def stats(self, org_id: str, area: str | None) -> FunderStats:

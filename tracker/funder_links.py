@@ -67,7 +67,11 @@ def name_confidence(key: str, other: str) -> float:
     if len(short) >= 2 and all(w in long_ for w in short):
         # every word of the shorter name is in the longer: "X Foundation" / "X Foundation for Wales"
         return round(0.75 + 0.2 * len(short) / len(long_), 2)
-    return round(0.95 * difflib.SequenceMatcher(None, key, other).ratio(), 2)
+    spelling = difflib.SequenceMatcher(None, key, other, autojunk=False)
+    # the cheap upper bounds first: most pairs of names are nowhere near each other
+    if 0.95 * spelling.real_quick_ratio() < MIN_CONFIDENCE or 0.95 * spelling.quick_ratio() < MIN_CONFIDENCE:
+        return 0.0
+    return round(0.95 * spelling.ratio(), 2)
 
 
 def _by_name(session: Session, funder: str) -> LinkGuess | None:
@@ -116,20 +120,21 @@ class Link:
     confirmed_by: str | None
 
 
-def current_link(session: Session, funder: str | None) -> Link | None:
-    """The funder's link: confirmed or stored, else guessed now (read-only; nothing saved)."""
-    if not funder or not name_key(funder):
+def current_link(session: Session, funder: str | None, guess: bool = True) -> Link | None:
+    """The funder's link: confirmed or stored, else (with `guess`) guessed now (read-only;
+    nothing saved)."""
+    key = name_key(funder or "")
+    if not key:
         return None
-    key = name_key(funder)
     row = session.get(FunderLink, key)
     if row is not None:
         org = session.get(FundingOrg, row.org_id) if row.org_id else None
         return Link(key, row.org_id, org.name if org else None, row.method, row.confidence, row.confirmed,
                     row.confirmed_by)
-    guess = guess_link(session, funder)
-    if guess is None:
+    found = guess_link(session, funder) if guess else None
+    if found is None:
         return None
-    return Link(key, guess.org_id, guess.org_name, guess.method, guess.confidence, False, None)
+    return Link(key, found.org_id, found.org_name, found.method, found.confidence, False, None)
 
 
 def refresh_links(session: Session, funders: list[str] | None = None) -> int:

@@ -20,7 +20,7 @@ from tracker.models import FunderLink, GrantRecord, Opportunity
 
 class FunderSignal:
     def __init__(self, session: Session, matcher: Matcher) -> None:
-        self.cache = HistoryCache(session)
+        self.cache = HistoryCache(session, guess=False)
         self.matcher = matcher
 
     def apply(self, need: NeedSpec, results: list[MatchResult]) -> None:

@@ -12,6 +12,7 @@ from tests.funders.grants import LEEDS, PETERBOROUGH, grant
 from tracker.db import session_scope
 from tracker.digest.build import build_digest, recipients
 from tracker.digest.render import render_parts
+from tracker.funder_links import refresh_links
 from tracker.grants.names import name_key
 from tracker.models import FundingOrg, Match, Opportunity
 
@@ -31,6 +32,8 @@ def _grants(engine) -> None:  # noqa: ANN001
                          funder=HOME_OFFICE, funder_name="Home Office", district=district)
                    for i, (amount, district) in enumerate([(4000, PETERBOROUGH), (9000, PETERBOROUGH),
                                                            (20000, PETERBOROUGH), (50000, LEEDS), (1000, LEEDS)])])
+        s.flush()
+        refresh_links(s)  # as the match run after an import does
         youth = s.exec(select(Opportunity).where(Opportunity.title == "Youth Diversion Fund")).one()
         match = s.exec(select(Match).where(Match.opportunity_id == youth.id, Match.need_id == "N1")).one()
         match.reasons = [*match.reasons, "this funder made 3 grants in Peterborough, latest 2022, median £9,000"]

@@ -31,6 +31,8 @@ def tracker(tmp_path: Path, db_url: str) -> Callable[..., subprocess.CompletedPr
         return subprocess.run([TRACKER, *map(str, args)], env=env, cwd=tmp_path, capture_output=True, text=True,
                               timeout=300)
 
+    run.env = env  # type: ignore[attr-defined]
+    run.cwd = tmp_path  # type: ignore[attr-defined]
     return run
 
 

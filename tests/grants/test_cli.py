@@ -4,11 +4,14 @@ figures are checked against values computed here from the JSON files themselves.
 from __future__ import annotations
 
 import json
+import os
+import pty
 import statistics
+import subprocess
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from tests.grants.conftest import FILES, grants_of
+from tests.grants.conftest import FILES, TRACKER, grants_of
 
 
 def pounds(value) -> int:
@@ -30,6 +33,7 @@ def test_import_show_and_list(tracker) -> None:
     for path in FILES.values():
         done = tracker("funders", "import", path)
         assert done.returncode == 0, done.stderr
+        assert done.stderr == ""  # no progress bar when stderr is not a terminal
     assert done.stdout.strip().startswith("Imported 870 grants (870 new, 0 updated) from 1 funder in ")
     assert done.stdout.strip().endswith(" s; 0 bad rows")
     again = tracker("funders", "import", FILES["lloyds-bank-foundation"])
@@ -124,3 +128,28 @@ def test_not_a_360giving_file(tracker, tmp_path: Path) -> None:
                                    "nothing imported")
     done = tracker("funders", "import", tmp_path / "missing.json")
     assert done.returncode == 2 and "missing.json: no such file" in done.stderr
+
+
+def test_progress_bar_on_a_terminal(tracker) -> None:
+    """With stderr on a terminal the import draws a progress bar of bytes read there; the
+    summary still goes to stdout."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen([TRACKER, "funders", "import", str(FILES["lloyds-bank-foundation"])], env=tracker.env,
+                            cwd=tracker.cwd, stdout=subprocess.PIPE, stderr=follower, text=True)
+    os.close(follower)
+    drawn = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed with the child
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(leader)
+    out, _ = proc.communicate(timeout=300)
+    assert proc.returncode == 0
+    assert out.startswith("Imported 4,116 grants (4,116 new, 0 updated)")
+    text = drawn.decode("utf-8", "replace")
+    assert "lloyds-bank-foundation-grants.json" in text
+    assert "3.6 MB" in text  # bytes read of the whole file

@@ -169,6 +169,27 @@ def test_csv_and_xlsx_give_the_same_rows_as_json(engine, tmp_path: Path) -> None
     assert stored(engine) == from_json
 
 
+def test_json_with_a_byte_order_mark(engine, tmp_path: Path) -> None:
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + FILES["community-foundations"].read_bytes())
+    assert import_file(engine, path).new == 154
+
+
+def test_semicolon_csv_as_excel_saves_it_in_europe(engine, tmp_path: Path) -> None:
+    path = tmp_path / "g.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(["Identifier", "Title", "Currency", "Amount Awarded", "Award Date", "Funding Org:Identifier",
+                    "Funding Org:Name", "Recipient Ind:Identifier"])
+        w.writerow(["x1", "Tools, paint; brushes", "GBP", "1,500.50", "01/02/2020", "GB-CHC-1", "Test Trust", "360G-i"])
+    r = import_file(engine, path)
+    assert (r.format, r.new, r.bad_total) == ("csv", 1, 0)
+    row = stored(engine)["x1"]
+    assert (row["title"], row["amount"], row["award_date"]) == ("Tools, paint; brushes", 1501, date(2020, 2, 1))
+    assert (row["recipient_org_id"], row["recipient_name"], row["recipient_type"]) == ("360G-i", "Individual",
+                                                                                        "Individual")
+
+
 def write_with_bad_rows(tmp_path: Path) -> tuple[Path, list[dict]]:
     grants = grants_of("lloyds-bank-foundation")[:30]
     grants[2]["amountAwarded"] = "abc"
@@ -241,3 +262,48 @@ def test_a_file_broken_after_good_grants_changes_nothing(engine, tmp_path: Path)
     with pytest.raises(NotGrantsFile, match="not valid JSON"):
         import_file(engine, path)
     assert stored(engine) == {}
+
+
+def test_batch_commits_check_the_whole_file_first(engine, tmp_path: Path) -> None:
+    """The mode used for large files on SQLite: still nothing imported for a bad row or a file
+    cut short, and the same rows as one transaction otherwise."""
+    import_file(engine, FILES["community-foundations"], batch_commits=True)
+    before = stored(engine)
+    path, _grants = write_with_bad_rows(tmp_path)
+    r = import_file(engine, path, batch_commits=True)
+    assert (r.imported, r.bad_total, len(r.bad)) == (False, 4, 4)
+    text = FILES["lloyds-bank-foundation"].read_text()
+    cut = tmp_path / "cut.json"
+    cut.write_text(text[: len(text) * 9 // 10])
+    with pytest.raises(NotGrantsFile):
+        import_file(engine, cut, batch_commits=True)
+    assert stored(engine) == before
+    r = import_file(engine, path, batch_commits=True, skip_bad=True)
+    assert (r.imported, r.new, r.bad_total) == (True, 26, 4)
+    r = import_file(engine, FILES["lloyds-bank-foundation"], batch_commits=True)
+    assert (r.new, r.updated, r.unchanged) == (4116 - 26, 0, 26)
+    with Session(engine) as s:
+        assert s.get(FundingOrg, "GB-CHC-327114").grants == 4116
+
+
+def test_batch_commits_leave_sqlite_open_to_other_writers(sqlite_engine, tmp_path: Path) -> None:
+    """While a large file is read, another process (the crawler) can still write: a write with
+    no busy wait at all succeeds between the batches."""
+    import sqlite3
+
+    db = sqlite_engine.url.database
+    written: list[int] = []
+
+    def other_writer(done: int) -> None:
+        if len(written) < 3 and done > 2_000_000:  # in the writing pass, after some batches
+            conn = sqlite3.connect(db, timeout=0, isolation_level=None)
+            try:
+                conn.execute("INSERT INTO fundingorg (id, name, name_key, grants) VALUES (?, 'x', 'x', 0)",
+                             (f"other-{len(written)}",))
+                written.append(done)
+            finally:
+                conn.close()
+
+    r = import_file(sqlite_engine, FILES["lloyds-bank-foundation"], batch_commits=True, progress=other_writer)
+    assert r.new == 4116
+    assert len(written) == 3

@@ -18,8 +18,9 @@ CORBY_OLD = "E07000150"  # merged into North Northamptonshire (E06000061) in 202
 
 
 def grant(gid: str, amount: int | None, awarded: date | None, *, funder: str = "GB-CHC-1", district: str | None = None,
-          beneficiaries: list[str] | None = None, rtype: str | None = None) -> GrantRecord:
-    return GrantRecord(id=gid, title=f"Grant {gid}", amount=amount, award_date=awarded, funder_org_id=funder,
+          beneficiaries: list[str] | None = None, rtype: str | None = None, currency: str = "GBP") -> GrantRecord:
+    return GrantRecord(id=gid, title=f"Grant {gid}", amount=amount, currency=currency, award_date=awarded,
+                       funder_org_id=funder,
                        funder_name="Funder", recipient_name=f"Recipient {gid}", recipient_type=rtype,
                        recipient_district_code=district, beneficiary_codes=beneficiaries or [], publisher="Funder")
 
@@ -36,6 +37,7 @@ def session(engine):
             grant("g5", None, date(2024, 2, 2), district=CAMBRIDGE),
             grant("g6", 40_000_000_000, None, district=CORBY_OLD, rtype="Local authority"),
             grant("other", 99, date(2025, 1, 1), funder="GB-CHC-2", district=PETERBOROUGH),
+            grant("dollars", 1_000_000, date(2020, 1, 1), funder="GB-CHC-2", district=PETERBOROUGH, currency="USD"),
         ])
         s.commit()
         yield s
@@ -91,8 +93,14 @@ def test_no_grants_gives_empty_figures(session) -> None:
 
 def test_several_org_ids_of_one_funder_add_up(session) -> None:
     stats = funder_stats(session, ["GB-CHC-1", "GB-CHC-2"], district_codes=[PETERBOROUGH])
-    assert stats.grants == 4
+    assert stats.grants == 5
     assert stats.latest_award["grant_id"] == "other"
+
+
+def test_amounts_in_another_currency_are_not_added_to_pounds(session) -> None:
+    stats = funder_stats(session, ["GB-CHC-2"])
+    assert stats.grants == 2
+    assert (stats.total, stats.median, stats.min, stats.max) == (99, 99, 99, 99)
 
 
 def test_as_json_writes_the_date() -> None:

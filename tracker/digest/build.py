@@ -547,7 +547,8 @@ def _funder_lines(session: Session, cards: list[CallCard], needs: dict[str, Need
     recipient of a batch); the matcher's own reason saying the same is dropped."""
     if not cards or memo(("grants?",), lambda: session.exec(select(GrantRecord.id).limit(1)).first()) is None:
         return
-    history = memo(("history",), lambda: HistoryCache(session))
+    # the links a match run stored (guessing here would cost every funder's names per batch)
+    history = memo(("history",), lambda: HistoryCache(session, guess=False))
     for card in cards:
         area = needs[card.needs[0].need_id].area
         found = history.area_history(card.funder, area) if card.funder != NO_FUNDER else None

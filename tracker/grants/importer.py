@@ -2,7 +2,8 @@
 
 The file is streamed (JSON with ijson, CSV and XLSX row by row) and written in batches inside
 ONE transaction: a bad row without --skip-bad, or a file that breaks half-way, rolls it all
-back. Each batch is an INSERT .. ON CONFLICT (id) DO UPDATE of only the grants that are new or
+back. (A large file on SQLite is checked whole first, then committed batch by batch.)
+Each batch is an INSERT .. ON CONFLICT (id) DO UPDATE of only the grants that are new or
 differ from what is stored, so importing the same file again changes nothing (not even
 imported_at) and a corrected grant is updated in place.
 """
@@ -10,7 +11,7 @@ imported_at) and a corrected grant is updated in place.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,6 +27,7 @@ from tracker.grants.sources import READERS, CountingReader, NotGrantsFile, sniff
 from tracker.models import FundingOrg, GrantRecord
 
 BATCH = 1000
+LARGE = 32 * 1024 * 1024  # bytes: above this, on SQLite, check first and commit batch by batch
 KEEP_BAD = 1000  # bad-row messages kept (the total is always counted): memory stays flat
 
 GRANTS = GrantRecord.__table__
@@ -54,45 +56,83 @@ class _RollBack(Exception):
 
 
 def import_file(engine: Engine, path: Path, *, skip_bad: bool = False,
-                progress: Callable[[int], None] | None = None) -> ImportResult:
+                progress: Callable[[int], None] | None = None, batch_commits: bool | None = None) -> ImportResult:
     """Import a 360Giving JSON, CSV or XLSX file. NotGrantsFile when it is not one (or breaks
     part-way); then nothing is changed. With bad rows and not `skip_bad`, nothing is changed
-    and result.imported is False; `progress` gets the bytes read so far."""
+    and result.imported is False; `progress` gets the bytes done so far (of the file's size).
+
+    `batch_commits` (default: on SQLite for files over 32 MB) reads the file twice: first
+    to check every row, then writing each batch in its own short transaction, because one
+    transaction of several minutes would lock SQLite against the crawler and the web app."""
     started = time.perf_counter()
     kind = sniff(path)
-    result = ImportResult(path=path, format=kind)
     insert = _insert_for(engine)
-    try:
-        with path.open("rb") as fh, engine.begin() as conn:
-            reader = CountingReader(fh, progress)
-            batch: dict[str, dict[str, Any]] = {}
-            for row_number, raw in READERS[kind](reader):
-                try:
-                    record = to_record(raw)
-                except BadRow as exc:
-                    result.bad_total += 1
-                    if len(result.bad) < KEEP_BAD:
-                        hint = f" ({raw.grant_id_hint})" if raw.grant_id_hint else ""
-                        result.bad.append(f"{path}: row {row_number}{hint}: {exc}")
-                    continue
-                result.grants += 1
-                result.with_district += record["recipient_district_code"] is not None
-                result.funders[record["funder_org_id"]] = record["funder_name"]
-                if result.bad_total and not skip_bad:
-                    continue  # nothing will be kept: read on only to list every bad row
-                batch[record["id"]] = record  # a repeated id in one file: the last one wins
-                if len(batch) >= BATCH:
-                    _write(conn, insert, batch, result)
-                    batch = {}
-            if result.bad_total and not skip_bad:
-                raise _RollBack
-            _write(conn, insert, batch, result)
+    size = path.stat().st_size
+    if batch_commits is None:
+        batch_commits = engine.dialect.name == "sqlite" and size > LARGE
+    if batch_commits:
+        checked = ImportResult(path=path, format=kind)
+        for _record in _records(path, kind, checked, None if progress is None else lambda n: progress(n // 2)):
+            pass
+        if checked.bad_total and not skip_bad:
+            checked.seconds = time.perf_counter() - started
+            return checked
+        result = ImportResult(path=path, format=kind)
+        half = None if progress is None else (lambda n: progress((size + n) // 2))
+        for batch in _batches(_records(path, kind, result, half), result, skip_bad):
+            with engine.begin() as conn:
+                _write(conn, insert, batch, result)
+        with engine.begin() as conn:
             _upsert_funders(conn, insert, result)
         result.imported = True
-    except _RollBack:
-        result.new = result.updated = result.unchanged = 0
+    else:
+        result = ImportResult(path=path, format=kind)
+        try:
+            with engine.begin() as conn:
+                for batch in _batches(_records(path, kind, result, progress), result, skip_bad):
+                    _write(conn, insert, batch, result)
+                if result.bad_total and not skip_bad:
+                    raise _RollBack
+                _upsert_funders(conn, insert, result)
+            result.imported = True
+        except _RollBack:
+            result.new = result.updated = result.unchanged = 0
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _records(path: Path, kind: str, result: ImportResult,
+             progress: Callable[[int], None] | None) -> Iterator[dict[str, Any]]:
+    """The file's good grants as grant_record rows; bad ones are counted and listed in result."""
+    with path.open("rb") as fh:
+        for row_number, raw in READERS[kind](CountingReader(fh, progress)):
+            try:
+                record = to_record(raw)
+            except BadRow as exc:
+                result.bad_total += 1
+                if len(result.bad) < KEEP_BAD:
+                    hint = f" ({raw.grant_id_hint})" if raw.grant_id_hint else ""
+                    result.bad.append(f"{path}: row {row_number}{hint}: {exc}")
+                continue
+            result.grants += 1
+            result.with_district += record["recipient_district_code"] is not None
+            result.funders[record["funder_org_id"]] = record["funder_name"]
+            yield record
+
+
+def _batches(records: Iterator[dict[str, Any]], result: ImportResult,
+             skip_bad: bool) -> Iterator[dict[str, dict[str, Any]]]:
+    batch: dict[str, dict[str, Any]] = {}
+    for record in records:
+        if result.bad_total and not skip_bad:
+            batch = {}
+            continue  # nothing will be kept: read on only to list every bad row
+        batch[record["id"]] = record  # a repeated id in one file: the last one wins
+        if len(batch) >= BATCH:
+            yield batch
+            batch = {}
+    if batch and not (result.bad_total and not skip_bad):
+        yield batch
 
 
 def _insert_for(engine: Engine) -> Callable:

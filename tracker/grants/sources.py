@@ -111,6 +111,7 @@ def sniff(path: Path) -> str:
 # --- JSON -------------------------------------------------------------------------------
 
 def read_json(fh: BinaryIO) -> Iterator[tuple[int, Raw]]:
+    _skip_bom(fh)
     try:
         n = 0
         for n, grant in enumerate(ijson.items(fh, "grants.item"), start=1):
@@ -118,9 +119,16 @@ def read_json(fh: BinaryIO) -> Iterator[tuple[int, Raw]]:
     except ijson.JSONError as exc:
         raise NotGrantsFile(f"not valid JSON near byte {_pos(fh)}: {_first_line(exc)}") from None
     if n == 0:
-        fh.seek(0)
+        _skip_bom(fh)
         if not _has_grants_list(fh):
             raise NotGrantsFile('JSON without a "grants" list: not a 360Giving package')
+
+
+def _skip_bom(fh: BinaryIO) -> None:
+    """To the start of the JSON text, past a UTF-8 byte order mark (Windows tools write one)."""
+    fh.seek(0)
+    if fh.read(3) != b"\xef\xbb\xbf":
+        fh.seek(0)
 
 
 def _has_grants_list(fh: BinaryIO) -> bool:

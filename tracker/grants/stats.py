@@ -30,7 +30,8 @@ NOT_STATED = "Not stated"  # recipient_types key for grants whose recipient type
 @dataclass
 class FunderStats:
     """Figures for one funder's grants (or several org ids of the same funder). Amounts are
-    whole pounds; min/max/median are None when no counted grant has an amount.
+    whole pounds: a grant in another currency is counted in ``grants`` but its amount is left
+    out of total/median/min/max, which are None (total 0) when no counted grant has one.
     ``latest_award`` is {date: datetime.date, amount, recipient_name, title, grant_id}."""
 
     grants: int = 0
@@ -67,7 +68,7 @@ def funder_stats(session: Session, funder_org_ids: Collection[str], district_cod
     ids = list(funder_org_ids)
     if not ids:
         return FunderStats()
-    query = select(GrantRecord.id, GrantRecord.amount, GrantRecord.award_date, GrantRecord.title,
+    query = select(GrantRecord.id, GrantRecord.amount, GrantRecord.currency, GrantRecord.award_date, GrantRecord.title,
                    GrantRecord.recipient_name, GrantRecord.recipient_type, GrantRecord.recipient_district_code,
                    GrantRecord.beneficiary_codes).where(GrantRecord.funder_org_id.in_(ids))
     if since is not None:
@@ -85,12 +86,12 @@ def funder_stats(session: Session, funder_org_ids: Collection[str], district_cod
     amounts: list[int] = []
     types: Counter[str] = Counter()
     latest: tuple | None = None
-    for gid, amount, awarded, title, recipient, rtype, district, beneficiaries in session.exec(query):
+    for gid, amount, currency, awarded, title, recipient, rtype, district, beneficiaries in session.exec(query):
         if codes is not None and district not in codes and not codes.intersection(beneficiaries or ()):
             continue
         stats.grants += 1
         types[rtype or NOT_STATED] += 1
-        if amount is not None:
+        if amount is not None and currency == "GBP":
             amounts.append(amount)
         if awarded is not None and (latest is None or (awarded, gid) > (latest[0], latest[1])):
             latest = (awarded, gid, amount, recipient, title)
@@ -125,12 +126,8 @@ def area_codes(place: str) -> set[str]:
     area = gaz.find(place.strip())
     if area is None:
         raise UnknownPlace(place, gaz.suggest(place))
-    codes = set()
-    for name in gaz.descendants(area.name):
-        inner = gaz.by_name[name]
-        if not inner.parts and inner.key[:1] in "ENSW" and not inner.key.startswith(("pfa:", "county:")):
-            codes.add(inner.key)
-    return codes
+    # the gazetteer's leaves are exactly the 361 councils with no council inside them
+    return {gaz.by_name[name].key for name in gaz.descendants(area.name) if not gaz.by_name[name].parts}
 
 
 def with_former_codes(codes: Collection[str]) -> set[str]:
