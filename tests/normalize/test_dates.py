@@ -205,6 +205,9 @@ def test_one_closing_time_for_every_closing_date():
         ("The round is running from 1 March to 30 April 2027.", date(2027, 3, 1), date(2027, 4, 30)),
         ("Round 4 runs between 1 February and 15 March 2027.", date(2027, 2, 1), date(2027, 3, 15)),
         ("Applications open from 4 May until 30 June 2027.", date(2027, 5, 4), date(2027, 6, 30)),
+        # applying itself runs over the range: "you can apply between X and Y"
+        ("You can apply between 4 August 2026 and 3 February 2028.", date(2026, 8, 4), date(2028, 2, 3)),
+        ("Bids can be submitted between 1 May and 30 June 2027.", date(2027, 5, 1), date(2027, 6, 30)),
         # a range alone (a card's line, a table cell) is a window; its start takes the end's year
         ("1 November – 31 January 2027", date(2026, 11, 1), date(2027, 1, 31)),
         ("Grant size: £500 to £5,000; Dates: 9 November 2026 – 26 April 2028", date(2026, 11, 9), date(2028, 4, 26)),
@@ -214,6 +217,7 @@ def test_one_closing_time_for_every_closing_date():
         ("Projects must run between 1 April 2027 and 31 March 2028.", None, None),
         ("Projects must be delivered between 1 April 2027 and 31 March 2028.", None, None),
         ("Drop-in sessions run from 3 May to 7 May 2027.", None, None),
+        ("You can apply for projects that run between 1 April 2027 and 31 March 2028.", None, None),
     ],
 )
 def test_a_date_range_gives_opening_and_deadline(text, opens, deadline):
@@ -285,3 +289,14 @@ def test_a_status_badge_above_dates_is_not_their_label():
     found = dates_from_text("Arts Community Fund 2027\nOpen\nA maximum of £100k\n15 July, 16 August and 25 September",
                             TODAY)
     assert found.opens is None
+
+
+@pytest.mark.parametrize("label", ["Panel deadline(s)", "Panel deadlines", "Committee meeting deadline"])
+def test_a_panels_deadline_is_the_last_day_to_apply_for_that_panel(label):
+    """Funders that decide at quarterly panels give each panel's deadline: the day bids must be in
+    for it. The panel's own dates (when it meets) stay no deadline."""
+    assert dates_from_fields({label: "3 February 2027, 5 May 2027"}, TODAY).deadline == date(2027, 2, 3)
+    found = dates_from_text(f"{label}: 3 February 2027 and 5 May 2027.", TODAY)
+    assert found.deadlines == [date(2027, 2, 3), date(2027, 5, 5)]
+    assert dates_from_text("The panel meets on 3 February 2027.", TODAY).deadline is None
+    assert dates_from_fields({"Panel dates": "3 February 2027"}, TODAY).deadline is None

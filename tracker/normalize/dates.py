@@ -51,8 +51,10 @@ _TIME_BEFORE = re.compile(rf"{_TIME}\s*(?:,?\s*on|,)?\s*$", re.I)
 _IGNORE = (
     r"updated|published|posted|drop[- ]?in|webinar|workshop|information session|briefing|event"
     r"|clarification|questions?|enquir(?:y|ies)|decisions?|outcomes?|notif(?:y|ied)|announce[ds]?"
-    r"|panel|interviews?|spen[dt]|spending|completed|contract|deliver(?:y|ed)?|start date|starts?"
-    r"|begins?|awarded|awards? (?:are|were|will be) (?:made|presented)|ceremony|presented|meets?|meeting"
+    # a panel's or meeting's own deadline ("Panel deadline(s): ...") is the last day to apply for it
+    r"|panel(?!s?\s+(?:deadlines?|closing dates?)\b)|interviews?|spen[dt]|spending|completed|contract"
+    r"|deliver(?:y|ed)?|start date|starts?|begins?|awarded|awards? (?:are|were|will be) (?:made|presented)"
+    r"|ceremony|presented|meets?|meeting(?!s?\s+(?:deadlines?|closing dates?)\b)"
     r"|expires?|period|term|reported|report(?:ing)? by|payments?|paid|funded activity"
     r"|last round|previous round|news"
 )
@@ -62,7 +64,10 @@ _DEADLINE = (
 )
 _OPENS = (
     r"re-?open(?:s|ing|ed)?|open(?:s|ing|ed)?|launch(?:es|ed)?|go(?:es)? live"
-    r"|(?:apply|applications?|accepting|bids?|proposals?)\b[^.;]{0,40}\bfrom"
+    # "you can apply between 1 May and 30 June": applying runs over the range, unless a clause about
+    # something else comes between ("apply for projects that run between ...")
+    r"|(?:apply|applications?|accepting|bids?|proposals?)\b(?:(?!\b(?:that|which|who|projects?|activit(?:y|ies))\b)"
+    r"[^.;]){0,40}\b(?:from|between)"
 )
 _WEAK = r"until|till|\bby\b|before|\bdue\b"
 _CUE_RE = re.compile(
