@@ -403,6 +403,21 @@ def test_fund_cards_with_read_more_links_to_the_funds_own_pages_are_a_listing_no
         "young-peoples-small-grants-2027-28.html", "climate-action-awards-round-3.html"]
 
 
+@pytest.mark.parametrize("leaf", ["index.html", "index.php", "default.aspx"])
+def test_read_more_links_to_each_funds_folder_index_page_are_a_listing_not_sections(leaf):
+    """A fund's page often lives at its folder's index ("/young-peoples-grants/index.html"): the
+    folder, not the file, spells the fund's name, so the card is a teaser to follow."""
+    card = """<div class="card"><h3>{name}</h3><p>From &pound;1,000 up to &pound;15,000. Deadline 26/05/2028.</p>
+      <p><a href="/funding/{slug}/{leaf}">Read more</a></p></div>"""
+    body = "<h1>Grants and funding</h1><div class=cards>" + "".join(card.format(name=n, slug=s, leaf=leaf) for n, s in [
+        ("Young People's Grants Programme 2027-29", "young-peoples-grants-programme-2027-29"),
+        ("Community Hate Crime Grants Programme", "community-hate-crime-grants-programme")]) + "</div>"
+    result = page(body, BASE + "/funding/")
+    assert result.kind == "listing" and not result.calls
+    assert [lk.url.rsplit("/", 2)[1] for lk in result.links] == [
+        "young-peoples-grants-programme-2027-29", "community-hate-crime-grants-programme"]
+
+
 def test_one_fund_card_with_a_read_more_link_is_a_listing_not_a_section():
     result = start("""<h1>Funding</h1><p>Find out about the grants we offer.</p>
       <div class="c"><h3>Young People's Small Grants: Round 6</h3><p>Grant size &pound;2,500 to &pound;150,000</p>
