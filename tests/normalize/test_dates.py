@@ -300,3 +300,16 @@ def test_a_panels_deadline_is_the_last_day_to_apply_for_that_panel(label):
     assert found.deadlines == [date(2027, 2, 3), date(2027, 5, 5)]
     assert dates_from_text("The panel meets on 3 February 2027.", TODAY).deadline is None
     assert dates_from_fields({"Panel dates": "3 February 2027"}, TODAY).deadline is None
+
+
+@pytest.mark.parametrize(("value", "opens", "deadline"), [
+    ("17 May 2027 to midnight on Monday 13 December 2027", date(2027, 5, 17), date(2027, 12, 13)),
+    ("Opens 1 May 2027, closes 30 June 2027", date(2027, 5, 1), date(2027, 6, 30)),
+    ("13 December 2027", None, date(2027, 12, 13)),
+])
+def test_a_label_naming_both_opening_and_closing_leaves_the_value_to_say_which(value, opens, deadline):
+    """"Opening and closing dates: 17 May to 13 December" is a window: the label names both ends, so
+    the first date is not a closing date just because "closing" is in the label."""
+    for label in ("Opening and closing dates", "Open/close dates"):
+        found = dates_from_fields({label: value}, TODAY)
+        assert (found.opens, found.deadline) == (opens, deadline), label

@@ -200,6 +200,8 @@ def _label_role(label: str) -> Role | None:
     kinds = {c.lastgroup for c in _CUE_RE.finditer(label)}
     if "ignore" in kinds:
         return "ignore"
+    if {"deadline", "opens"} <= kinds:
+        return None  # "Opening and closing dates": its value says which is which ("1 May to 30 June")
     for kind in ("deadline", "opens"):
         if kind in kinds:
             return kind  # type: ignore[return-value]
@@ -456,6 +458,9 @@ def dates_from_fields(fields: Mapping[str, str], today: date) -> DateFacts:
         if not _DATE_LABEL_RE.search(label) or role == "ignore":
             continue
         found = scan(value, today, default_role=role)
+        if role is None and {"opens", "deadline"} <= {c.lastgroup for c in _CUE_RE.finditer(label)}:
+            # a date the value leaves unnamed under "Opening and closing dates" is the closing one
+            found = [h if h.role else replace(h, role="deadline") for h in found]
         if not found and role in ("opens", None) and (bare := _PERIOD.fullmatch(f"in {value.strip(' .')}")):
             found = _periods(bare.group(), [], today, role="opens")  # "Next round: May 2027"
         hits.extend(found)
