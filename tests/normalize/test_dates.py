@@ -236,6 +236,9 @@ def test_a_list_of_deadlines_gives_the_next_and_keeps_all():
     ("text", "later"),
     [
         ("Applications will next open in March 2027.", date(2027, 3, 1)),
+        # "opens January 2027" leaves out the "in"
+        ("Opens January 2027", date(2027, 1, 1)),
+        ("The fund reopens spring 2027.", date(2027, 3, 1)),
         ("The fund will reopen in spring 2027.", date(2027, 3, 1)),
         ("We expect the programme to open in late January.", date(2027, 1, 20)),
         ("You may apply from May.", date(2027, 5, 1)),
@@ -313,3 +316,12 @@ def test_a_label_naming_both_opening_and_closing_leaves_the_value_to_say_which(v
     for label in ("Opening and closing dates", "Open/close dates"):
         found = dates_from_fields({label: value}, TODAY)
         assert (found.opens, found.deadline) == (opens, deadline), label
+
+
+def test_a_funds_name_with_its_status_badge_is_no_opening_label_for_the_date_after_it():
+    """A listing row "Heritage Awards 2027-29 Open | £30k | 31 March 2028": "Open" is the fund's badge,
+    so the row's date is not an opening date; a real label ("Applications open") still is one."""
+    row = "Heritage Awards 2027-29 Open | £30k to £75k | Powys | Friday 31 March 2028 | Apply"
+    assert dates_from_text(row, TODAY).opens is None
+    assert dates_from_text("Arts Fund Closed\n31 March 2026", TODAY).opens is None
+    assert dates_from_text("Applications open\n9 July 2027", TODAY).opens == date(2027, 7, 9)

@@ -317,7 +317,9 @@ def _window_start(sentence: str, found: list[tuple[re.Match[str], date, bool]], 
 
 
 _PERIOD = re.compile(
-    rf"\b(?:in|from|during|by|for|after|until|of)\s+(?:the\s+)?(?:(?P<part>early|mid|late|end of|the end of"
+    # "opens January 2027" says "opens in January 2027" without its preposition
+    rf"(?:\b(?:in|from|during|by|for|after|until|of)\s+|(?<=\bopen )|(?<=\bopens )|(?<=\breopen )|(?<=\breopens )"
+    rf"|(?<=\bopening ))(?:the\s+)?(?:(?P<part>early|mid|late|end of|the end of"
     rf"|beginning of|start of)\s*-?\s*)?(?:(?P<m>{_MON})|(?P<s>spring|summer|autumn|fall|winter))\b\.?"
     r"(?:\s+(?P<y>(?:19|20)\d\d))?(?![\d:])",
     re.I,
@@ -360,6 +362,13 @@ def _one_time_for_the_list(hits: list[DateHit]) -> list[DateHit]:
     return hits
 
 
+# A fund's name with its status badge after it ("Heritage Programme Open", "Arts Fund Closed"): a
+# title, not a label over the dates below it
+_TITLE_THEN_BADGE = re.compile(
+    r"\b(?:Funds?|Grants?|Programmes?|Schemes?|Awards?|Competition|Prize|Bursary|Challenge|Initiative)\b"
+    r".*\s(?i:(?:now )?(?:open|closed|opening soon|coming soon|closing soon))\W*$")
+
+
 def _role_from_above(recent: list[tuple[str, Role | None]]) -> Role | None:
     for line, role in reversed(recent):
         if role is not None:
@@ -367,7 +376,9 @@ def _role_from_above(recent: list[tuple[str, Role | None]]) -> Role | None:
         words = len(line.split())
         if words > 12:
             return None
-        if words <= 6 and not BADGE.match(line) and (label := _label_role(line)):  # "Open" is a badge, not a label
+        if BADGE.match(line) or _TITLE_THEN_BADGE.search(line):
+            continue  # "Open" is a badge, not a label
+        if words <= 6 and (label := _label_role(line)):
             return label
     return None
 
