@@ -257,6 +257,9 @@ def test_a_labelled_month_of_the_next_round_is_a_later_opening():
     found = dates_from_fields({"Next round": "May 2027"}, TODAY)
     assert (found.later_opening, found.opens, found.deadline) == (date(2027, 5, 1), None, None)
     assert dates_from_fields({"Closing date": "March 2027"}, TODAY).later_opening is None
+    # the same with the label repeated inside the value under a broader one
+    nested = dates_from_fields({"When to apply": "Next round: May 2027"}, TODAY)
+    assert (nested.later_opening, nested.deadline) == (date(2027, 5, 1), None)
 
 
 def test_a_closed_round_that_says_when_it_reopens_gives_the_reopening():

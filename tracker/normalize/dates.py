@@ -472,7 +472,9 @@ def dates_from_fields(fields: Mapping[str, str], today: date) -> DateFacts:
         if role is None and {"opens", "deadline"} <= {c.lastgroup for c in _CUE_RE.finditer(label)}:
             # a date the value leaves unnamed under "Opening and closing dates" is the closing one
             found = [h if h.role else replace(h, role="deadline") for h in found]
-        if not found and role in ("opens", None) and (bare := _PERIOD.fullmatch(f"in {value.strip(' .')}")):
+        # a month under a label is when it opens, a nested label and all ("When to apply: Next round: May 2027")
+        period = re.sub(r"^(?:[A-Za-z][\w ]{0,30}:\s*)+", "", value.strip(" ."))
+        if not found and role in ("opens", None) and (bare := _PERIOD.fullmatch(f"in {period}")):
             found = _periods(bare.group(), [], today, role="opens")  # "Next round: May 2027"
         hits.extend(found)
         if role == "deadline" or role is None:
