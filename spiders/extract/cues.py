@@ -119,9 +119,20 @@ def has_money(text: str) -> bool:
     return bool(MONEY.search(text))
 
 
+# Two dates joined as a span ("between 21 July and 17 August 2027", "from 1 May to 30 June", "1 May – 30
+# June"): said of applying, it is the window calls are taken in, and its end is the closing date.
+DATE_SPAN = re.compile(
+    rf"\bbetween\s+(?:{DATE.pattern})\s+and\s+(?:{DATE.pattern})"
+    rf"|(?:{DATE.pattern})\s*(?:to|until|till|-|–|—)\s*(?:{DATE.pattern})",
+    re.I,
+)
+
+
 def has_dated_deadline(text: str) -> bool:
-    """A deadline word and a date on the same line."""
+    """A deadline word and a date on the same line, or an application window (apply wording and a span
+    of two dates) on one line."""
     return any(DEADLINE_WORDS.search(line) and (DATE.search(line) or MONTH_YEAR.search(line))
+               or APPLY.search(line) and DATE_SPAN.search(line)
                for line in text.split("\n"))
 
 

@@ -136,6 +136,35 @@ def line_fields(text: str, out: dict[str, str], skip: set[str] | None = None) ->
         _put(out, label, m.group("value"), repeat=False)
 
 
+_LABEL_TAGS = {"span", "strong", "b", "em", "label", "small"}
+
+
+def _lead_label(item: HtmlElement) -> tuple[str, str] | None:
+    """An item that opens with its label set apart in its own inline element and no colon
+    ("<li><span>Grant size</span> Up to £5,000</li>"): (label, value)."""
+    kids = [c for c in item if isinstance(c.tag, str)]
+    if not kids or kids[0].tag not in _LABEL_TAGS or (item.text or "").strip() or len(kids[0]):
+        return None
+    label = inline_text(kids[0])
+    text = inline_text(item)
+    if not label or len(label.split()) > 6 or label[-1] in ".!?" or not text.startswith(label):
+        return None
+    value = text[len(label):].strip(" :")
+    return (label, value) if value else None
+
+
+def lead_label_fields(root: HtmlElement, out: dict[str, str]) -> None:
+    """Lists of facts whose every item leads with its label in an inline element, without a colon
+    (a card's meta list: "Grant size  £500 to £5,000", "Closes  1 May 2027"). A lone such item is
+    as likely a bold word opening a sentence, so two items of that shape side by side are asked."""
+    for parent in root.iter("ul", "ol", "div"):
+        items = [c for c in parent if isinstance(c.tag, str)]
+        pairs = [_lead_label(c) for c in items if c.tag in ("li", "p", "div")]
+        if len(items) >= 2 and len(pairs) == len(items) and all(pairs):
+            for label, value in pairs:  # type: ignore[misc]
+                _put(out, label, value, repeat=False)
+
+
 def labelled_fields(root: HtmlElement, title: str = "") -> dict[str, str]:
     """All labelled facts under an element, first occurrence of a label first. Headings are not
     read as "Label: value" lines, and the call's own title heading is not a label."""
@@ -144,6 +173,7 @@ def labelled_fields(root: HtmlElement, title: str = "") -> dict[str, str]:
     table_fields(root, out)
     headings = {inline_text(h) for h in root.iter(*HEADINGS)}
     line_fields(block_text(root), out, skip=headings)
+    lead_label_fields(root, out)
     heading_fields(root, out, skip={title} if title else None)
     return out
 

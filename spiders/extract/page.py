@@ -221,6 +221,7 @@ def _titled_record(lk: ItemLink, p: _Page) -> bool:
 
 
 _WORDS = re.compile(r"[a-z0-9]+")
+INDEX_PAGE = re.compile(r"(?:index|default)\.\w+", re.I)
 
 
 def _teaser(title: str, box: HtmlElement, url: str) -> bool:
@@ -231,7 +232,11 @@ def _teaser(title: str, box: HtmlElement, url: str) -> bool:
         target = absolute(a.get("href", ""), url)
         if not target or not same_site(target, url) or urldefrag(target)[0] == urldefrag(url)[0]:
             continue
-        last = [seg for seg in urlsplit(target).path.split("/") if seg][-1:] or [""]
+        # a folder's index page is named by its folder ("/young-peoples-grants/index.html")
+        segments = [seg for seg in urlsplit(target).path.split("/") if seg]
+        if segments and INDEX_PAGE.fullmatch(segments[-1]):
+            segments.pop()
+        last = segments[-1:] or [""]
         slug = set(_WORDS.findall(last[0].rsplit(".", 1)[0].lower()))
         if slug <= words and len(slug) >= max(2, len(words) // 2):
             return True  # every word of the address is the fund's: its page, not a sub-page ("…-faqs")

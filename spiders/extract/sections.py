@@ -10,7 +10,7 @@ from urllib.parse import urldefrag
 from lxml.html import HtmlElement
 
 from spiders.extract.content import block_text, parse_fragment, title_and_badge
-from spiders.extract.cues import DATE, MONEY, ROLLING
+from spiders.extract.cues import APPLY, DATE, MONEY, ROLLING
 from spiders.extract.links import absolute, same_site
 from tracker.normalize.dates import ROLLING_RE, TBC_RE
 
@@ -93,6 +93,14 @@ def _details_sections(main: HtmlElement) -> list[Section]:
             named.append(section)
     if not out and len(named) == 1 and not _facts_outside(main, named[0].element):
         return named  # the page's only panel names a fund and the page says nothing else: that fund
+    if len(out) >= 2:
+        # An accordion of funds: a sibling panel that names a fund and says who may apply is one more
+        # fund, though it gives no date or sum (a closed fund: "not currently accepting applications").
+        parents = {id(s.element.getparent()) for s in out}
+        more = [s for s in named if id(s.element.getparent()) in parents and APPLY.search(block_text(s.element))]
+        if more:
+            order = {id(d): i for i, d in enumerate(main.iter("details"))}
+            out = sorted(out + more, key=lambda s: order[id(s.element)])
     return out
 
 

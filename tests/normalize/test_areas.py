@@ -2,6 +2,9 @@ import pytest
 
 from tracker.normalize.areas import areas_from_fields, areas_in, resolve
 
+LEICS_BUT_MELTON = ["Blaby", "Charnwood", "Harborough", "Hinckley and Bosworth", "North West Leicestershire",
+                    "Oadby and Wigston", "Leicester"]
+
 
 def resolved(text: str) -> list[str]:
     found, excluded = areas_in(text)
@@ -111,6 +114,10 @@ def test_funder_named_after_an_area_is_not_the_area():
         # place names that are everyday words count only where a place is meant
         ("Reading groups for older people.", []),
         ("Bring your NI number.", []),
+        # ... and after the words that carve a place out of a wider area
+        ("The fund covers Leicestershire but not Melton, which has its own scheme.", LEICS_BUT_MELTON),
+        ("Leicestershire (excluding Melton)", LEICS_BUT_MELTON),
+        ("All of Leicestershire apart from Melton", LEICS_BUT_MELTON),
     ],
 )
 def test_places_anywhere_in_the_uk(text, areas):

@@ -343,3 +343,16 @@ def test_a_labelled_area_on_the_listing_card_beats_a_place_in_the_funds_name():
     assert norm(raw, funder="East Sussex Community Foundation").areas == ["Brighton and Hove", "Hastings"]
     raw.listing_fields, raw.listing_text = {}, ""
     assert norm(raw, funder="East Sussex Community Foundation").areas == ["East Sussex"]
+
+
+def test_a_place_in_the_funds_name_gives_way_to_the_place_its_text_says_it_serves():
+    """ "Kent Victims' Fund ... only work that benefits residents of Thanet": the name heading the page
+    text is not where the fund is open; it is the fallback when the text names no place."""
+    text = ("Kent Victims' Services Challenge Fund\nWe have £750,000 to give. We can only fund work that benefits "
+            "residents of Thanet. The closing date is 9 December 2027.")
+    raw = RawCall(url="https://pcc.example/grants/kent-victims.html", title="Kent Victims' Services Challenge Fund",
+                  text=text)
+    assert norm(raw, funder=None).areas == ["Thanet"]
+    unplaced = RawCall(url=raw.url, title=raw.title, text=text.replace(" We can only fund work that benefits "
+                                                                       "residents of Thanet.", ""))
+    assert norm(unplaced, funder=None).areas == ["Kent"]

@@ -205,6 +205,9 @@ def test_one_closing_time_for_every_closing_date():
         ("The round is running from 1 March to 30 April 2027.", date(2027, 3, 1), date(2027, 4, 30)),
         ("Round 4 runs between 1 February and 15 March 2027.", date(2027, 2, 1), date(2027, 3, 15)),
         ("Applications open from 4 May until 30 June 2027.", date(2027, 5, 4), date(2027, 6, 30)),
+        # applying itself runs over the range: "you can apply between X and Y"
+        ("You can apply between 4 August 2026 and 3 February 2028.", date(2026, 8, 4), date(2028, 2, 3)),
+        ("Bids can be submitted between 1 May and 30 June 2027.", date(2027, 5, 1), date(2027, 6, 30)),
         # a range alone (a card's line, a table cell) is a window; its start takes the end's year
         ("1 November – 31 January 2027", date(2026, 11, 1), date(2027, 1, 31)),
         ("Grant size: £500 to £5,000; Dates: 9 November 2026 – 26 April 2028", date(2026, 11, 9), date(2028, 4, 26)),
@@ -214,6 +217,7 @@ def test_one_closing_time_for_every_closing_date():
         ("Projects must run between 1 April 2027 and 31 March 2028.", None, None),
         ("Projects must be delivered between 1 April 2027 and 31 March 2028.", None, None),
         ("Drop-in sessions run from 3 May to 7 May 2027.", None, None),
+        ("You can apply for projects that run between 1 April 2027 and 31 March 2028.", None, None),
     ],
 )
 def test_a_date_range_gives_opening_and_deadline(text, opens, deadline):
@@ -232,6 +236,9 @@ def test_a_list_of_deadlines_gives_the_next_and_keeps_all():
     ("text", "later"),
     [
         ("Applications will next open in March 2027.", date(2027, 3, 1)),
+        # "opens January 2027" leaves out the "in"
+        ("Opens January 2027", date(2027, 1, 1)),
+        ("The fund reopens spring 2027.", date(2027, 3, 1)),
         ("The fund will reopen in spring 2027.", date(2027, 3, 1)),
         ("We expect the programme to open in late January.", date(2027, 1, 20)),
         ("You may apply from May.", date(2027, 5, 1)),
@@ -250,6 +257,9 @@ def test_a_labelled_month_of_the_next_round_is_a_later_opening():
     found = dates_from_fields({"Next round": "May 2027"}, TODAY)
     assert (found.later_opening, found.opens, found.deadline) == (date(2027, 5, 1), None, None)
     assert dates_from_fields({"Closing date": "March 2027"}, TODAY).later_opening is None
+    # the same with the label repeated inside the value under a broader one
+    nested = dates_from_fields({"When to apply": "Next round: May 2027"}, TODAY)
+    assert (nested.later_opening, nested.deadline) == (date(2027, 5, 1), None)
 
 
 def test_a_closed_round_that_says_when_it_reopens_gives_the_reopening():
@@ -285,3 +295,36 @@ def test_a_status_badge_above_dates_is_not_their_label():
     found = dates_from_text("Arts Community Fund 2027\nOpen\nA maximum of £100k\n15 July, 16 August and 25 September",
                             TODAY)
     assert found.opens is None
+
+
+@pytest.mark.parametrize("label", ["Panel deadline(s)", "Panel deadlines", "Committee meeting deadline"])
+def test_a_panels_deadline_is_the_last_day_to_apply_for_that_panel(label):
+    """Funders that decide at quarterly panels give each panel's deadline: the day bids must be in
+    for it. The panel's own dates (when it meets) stay no deadline."""
+    assert dates_from_fields({label: "3 February 2027, 5 May 2027"}, TODAY).deadline == date(2027, 2, 3)
+    found = dates_from_text(f"{label}: 3 February 2027 and 5 May 2027.", TODAY)
+    assert found.deadlines == [date(2027, 2, 3), date(2027, 5, 5)]
+    assert dates_from_text("The panel meets on 3 February 2027.", TODAY).deadline is None
+    assert dates_from_fields({"Panel dates": "3 February 2027"}, TODAY).deadline is None
+
+
+@pytest.mark.parametrize(("value", "opens", "deadline"), [
+    ("17 May 2027 to midnight on Monday 13 December 2027", date(2027, 5, 17), date(2027, 12, 13)),
+    ("Opens 1 May 2027, closes 30 June 2027", date(2027, 5, 1), date(2027, 6, 30)),
+    ("13 December 2027", None, date(2027, 12, 13)),
+])
+def test_a_label_naming_both_opening_and_closing_leaves_the_value_to_say_which(value, opens, deadline):
+    """"Opening and closing dates: 17 May to 13 December" is a window: the label names both ends, so
+    the first date is not a closing date just because "closing" is in the label."""
+    for label in ("Opening and closing dates", "Open/close dates"):
+        found = dates_from_fields({label: value}, TODAY)
+        assert (found.opens, found.deadline) == (opens, deadline), label
+
+
+def test_a_funds_name_with_its_status_badge_is_no_opening_label_for_the_date_after_it():
+    """A listing row "Heritage Awards 2027-29 Open | £30k | 31 March 2028": "Open" is the fund's badge,
+    so the row's date is not an opening date; a real label ("Applications open") still is one."""
+    row = "Heritage Awards 2027-29 Open | £30k to £75k | Powys | Friday 31 March 2028 | Apply"
+    assert dates_from_text(row, TODAY).opens is None
+    assert dates_from_text("Arts Fund Closed\n31 March 2026", TODAY).opens is None
+    assert dates_from_text("Applications open\n9 July 2027", TODAY).opens == date(2027, 7, 9)

@@ -52,3 +52,20 @@ def test_list_items_ending_in_semicolons_are_joined_once():
     got = fields("<main><h2>Who can apply</h2><ul><li>district and city councils;</li>"
                  "<li>registered charities;</li><li>community groups.</li></ul></main>")
     assert got["Who can apply"] == "district and city councils; registered charities; community groups."
+
+
+def test_a_list_whose_items_lead_with_a_label_element_and_no_colon_gives_fields():
+    """A card's meta list sets each label apart in its own element, with no colon: the label is the
+    element, the value what follows it (so "When to apply  1 May to 30 June" is a dated field)."""
+    out = fields("""<ul class="meta"><li><span>Grant size</span> Between £500 and £5,000</li>
+      <li><span>Area</span> All of Durham apart from Darlington</li>
+      <li><span>When to apply</span> 4 September 2026 to 1 March 2028</li></ul>""")
+    assert out == {"Grant size": "Between £500 and £5,000", "Area": "All of Durham apart from Darlington",
+                   "When to apply": "4 September 2026 to 1 March 2028"}
+
+
+def test_bold_words_opening_list_items_are_not_labels_unless_every_item_is_so_led():
+    out = fields("""<ul><li><strong>Charities</strong> with an income under £1m</li>
+      <li>Community groups with a constitution</li></ul>
+      <p><strong>Note</strong> the fund is popular.</p>""")
+    assert out == {}

@@ -403,6 +403,21 @@ def test_fund_cards_with_read_more_links_to_the_funds_own_pages_are_a_listing_no
         "young-peoples-small-grants-2027-28.html", "climate-action-awards-round-3.html"]
 
 
+@pytest.mark.parametrize("leaf", ["index.html", "index.php", "default.aspx"])
+def test_read_more_links_to_each_funds_folder_index_page_are_a_listing_not_sections(leaf):
+    """A fund's page often lives at its folder's index ("/young-peoples-grants/index.html"): the
+    folder, not the file, spells the fund's name, so the card is a teaser to follow."""
+    card = """<div class="card"><h3>{name}</h3><p>From &pound;1,000 up to &pound;15,000. Deadline 26/05/2028.</p>
+      <p><a href="/funding/{slug}/{leaf}">Read more</a></p></div>"""
+    body = "<h1>Grants and funding</h1><div class=cards>" + "".join(card.format(name=n, slug=s, leaf=leaf) for n, s in [
+        ("Young People's Grants Programme 2027-29", "young-peoples-grants-programme-2027-29"),
+        ("Community Hate Crime Grants Programme", "community-hate-crime-grants-programme")]) + "</div>"
+    result = page(body, BASE + "/funding/")
+    assert result.kind == "listing" and not result.calls
+    assert [lk.url.rsplit("/", 2)[1] for lk in result.links] == [
+        "young-peoples-grants-programme-2027-29", "community-hate-crime-grants-programme"]
+
+
 def test_one_fund_card_with_a_read_more_link_is_a_listing_not_a_section():
     result = start("""<h1>Funding</h1><p>Find out about the grants we offer.</p>
       <div class="c"><h3>Young People's Small Grants: Round 6</h3><p>Grant size &pound;2,500 to &pound;150,000</p>
@@ -506,3 +521,39 @@ def test_a_fund_page_whose_only_date_is_a_month_and_year_is_a_call():
     undated = body.replace(" in January 2027", " later")
     page = analyse_page(f"<html><body>{undated}</body></html>", "https://trust.example/funding/creative/")
     assert page.kind != "call"
+
+
+def test_a_fund_page_whose_only_date_is_its_application_window_is_a_call():
+    """ "You can apply between 21 July 2026 and 17 August 2027" names no deadline word, yet a span of
+    two dates said of applying is the window the fund takes bids in: the page is the call, reached by
+    a plain link in a sentence, with no amount given."""
+    body = ("<main><h1>Arts Fund 2026-28</h1><p>The aim of the programme is to fund creative arts.</p>"
+            "<p>You can apply between 21 July 2026 and 17 August 2027.</p>"
+            "<h2>Who can apply</h2><ul><li>Schools</li><li>CICs</li></ul></main>")
+    url = "https://trust.example/what-we-do/funding/arts-fund.html"
+    result = analyse_page(f"<html><body>{body}</body></html>", url)
+    assert result.kind == "call" and result.calls[0].title == "Arts Fund 2026-28"
+    for other in ("from 1 May 2027 to 30 June 2027", "1 May 2027 – 30 June 2027"):
+        page = analyse_page(f"<html><body>{body.replace('between 21 July 2026 and 17 August 2027', other)}"
+                            "</body></html>", url)
+        assert page.kind == "call", other
+    # a span that is the project's, not the applications', is no window to apply in
+    project = body.replace("You can apply between", "Projects run between")
+    assert analyse_page(f"<html><body>{project}</body></html>", url).kind != "call"
+
+
+def test_a_closed_funds_panel_among_fund_panels_is_a_fund_without_a_date_or_sum():
+    """An accordion of funds on a listing page: a closed fund's panel often gives neither a date nor a
+    sum ("We are not currently accepting applications"), yet it names a fund and says who may apply,
+    like its siblings. A panel beside them that names no fund stays out."""
+    result = page("""<h1>Current funding opportunities</h1>
+      <details id="safety"><summary>Community Safety Grant Scheme 2027</summary>
+        <p>Grants from &pound;1,000. You can apply between 4 August 2026 and 3 February 2028.</p></details>
+      <details id="active"><summary>Active Communities Grants 2024-26</summary>
+        <p>This fund is closed.</p><h3>Status</h3><p>We are not currently accepting applications.</p>
+        <h4>Who can apply</h4><p>The fund is open to faith groups and CICs.</p></details>
+      <details id="youth"><summary>Youth Activities Fund</summary>
+        <p>A maximum of &pound;750. Opens 21 July 2026, closes 22 Dec 2027.</p></details>
+      <details id="help"><summary>Help with your application</summary>
+        <p>Call us before you apply.</p></details>""", BASE + "/funding/page-2.html")
+    assert [c.url.rsplit("#")[1] for c in result.calls] == ["safety", "active", "youth"]

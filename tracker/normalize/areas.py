@@ -27,7 +27,9 @@ _PLACE_AFTER = re.compile(r"^(?:'s)?\s*(?:area|boundar|district|footprint)", re.
 _COMMON_WORDS = frozenset({"Reading", "Hart", "Rugby", "Bury", "Boston", "Melton", "Wyre", "Swale", "Rother",
                            "Arun", "Halton",
                            "Angus", "Highland", "GB", "NI"})
-_PLACE_BEFORE = re.compile(r"(?:\b(?:in|of|across|to|within|throughout|covering|from|and|or)|,)\s+(?:the\s+)?$")
+# (a word that carves a place out of the area introduces a place too: "Leicestershire but not Melton")
+_PLACE_BEFORE = re.compile(r"(?:\b(?:in|of|across|to|within|throughout|covering|from|and|or|but not|excluding"
+                           r"|except(?: for)?|apart from|other than)|,)\s+(?:the\s+)?$")
 _LIST_AFTER = re.compile(r"\s*(?:,|and|or|&)\s+(?:the\s+)?[A-Z][a-z]")
 # kinds that are a union of nations or an administrative overlay: stated as their parts
 _SPLIT_KINDS = frozenset({"country_group"})

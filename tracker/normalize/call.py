@@ -171,7 +171,10 @@ def _areas(raw: RawCall, title: str, detail: str, funder: str | None) -> list[st
     its listing card's), the page's sentences, the fund's name, the card's text, the funder's name."""
     labelled, labelled_ex = area_mod.areas_from_fields(raw.fields)
     card_labelled, card_ex = area_mod.areas_from_fields(raw.listing_fields)
-    prose, prose_ex = area_mod.areas_in(detail)
+    # the fund's name heads its own text, but a name is no statement of where it is open ("Kent Victims'
+    # Fund ... benefits residents of Thanet"): it counts below, after the sentences
+    titles = {title.strip(), raw.title.strip()}
+    prose, prose_ex = area_mod.areas_in("\n".join(line for line in detail.split("\n") if line.strip() not in titles))
     named, named_ex = area_mod.areas_in(title)
     excluded = labelled_ex + card_ex + prose_ex + named_ex
     for found in (labelled, card_labelled, prose, named, area_mod.areas_in(raw.listing_text)[0]):

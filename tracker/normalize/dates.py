@@ -51,8 +51,10 @@ _TIME_BEFORE = re.compile(rf"{_TIME}\s*(?:,?\s*on|,)?\s*$", re.I)
 _IGNORE = (
     r"updated|published|posted|drop[- ]?in|webinar|workshop|information session|briefing|event"
     r"|clarification|questions?|enquir(?:y|ies)|decisions?|outcomes?|notif(?:y|ied)|announce[ds]?"
-    r"|panel|interviews?|spen[dt]|spending|completed|contract|deliver(?:y|ed)?|start date|starts?"
-    r"|begins?|awarded|awards? (?:are|were|will be) (?:made|presented)|ceremony|presented|meets?|meeting"
+    # a panel's or meeting's own deadline ("Panel deadline(s): ...") is the last day to apply for it
+    r"|panel(?!s?\s+(?:deadlines?|closing dates?)\b)|interviews?|spen[dt]|spending|completed|contract"
+    r"|deliver(?:y|ed)?|start date|starts?|begins?|awarded|awards? (?:are|were|will be) (?:made|presented)"
+    r"|ceremony|presented|meets?|meeting(?!s?\s+(?:deadlines?|closing dates?)\b)"
     r"|expires?|period|term|reported|report(?:ing)? by|payments?|paid|funded activity"
     r"|last round|previous round|news"
 )
@@ -62,7 +64,10 @@ _DEADLINE = (
 )
 _OPENS = (
     r"re-?open(?:s|ing|ed)?|open(?:s|ing|ed)?|launch(?:es|ed)?|go(?:es)? live"
-    r"|(?:apply|applications?|accepting|bids?|proposals?)\b[^.;]{0,40}\bfrom"
+    # "you can apply between 1 May and 30 June": applying runs over the range, unless a clause about
+    # something else comes between ("apply for projects that run between ...")
+    r"|(?:apply|applications?|accepting|bids?|proposals?)\b(?:(?!\b(?:that|which|who|projects?|activit(?:y|ies))\b)"
+    r"[^.;]){0,40}\b(?:from|between)"
 )
 _WEAK = r"until|till|\bby\b|before|\bdue\b"
 _CUE_RE = re.compile(
@@ -195,6 +200,8 @@ def _label_role(label: str) -> Role | None:
     kinds = {c.lastgroup for c in _CUE_RE.finditer(label)}
     if "ignore" in kinds:
         return "ignore"
+    if {"deadline", "opens"} <= kinds:
+        return None  # "Opening and closing dates": its value says which is which ("1 May to 30 June")
     for kind in ("deadline", "opens"):
         if kind in kinds:
             return kind  # type: ignore[return-value]
@@ -310,7 +317,9 @@ def _window_start(sentence: str, found: list[tuple[re.Match[str], date, bool]], 
 
 
 _PERIOD = re.compile(
-    rf"\b(?:in|from|during|by|for|after|until|of)\s+(?:the\s+)?(?:(?P<part>early|mid|late|end of|the end of"
+    # "opens January 2027" says "opens in January 2027" without its preposition
+    rf"(?:\b(?:in|from|during|by|for|after|until|of)\s+|(?<=\bopen )|(?<=\bopens )|(?<=\breopen )|(?<=\breopens )"
+    rf"|(?<=\bopening ))(?:the\s+)?(?:(?P<part>early|mid|late|end of|the end of"
     rf"|beginning of|start of)\s*-?\s*)?(?:(?P<m>{_MON})|(?P<s>spring|summer|autumn|fall|winter))\b\.?"
     r"(?:\s+(?P<y>(?:19|20)\d\d))?(?![\d:])",
     re.I,
@@ -353,6 +362,13 @@ def _one_time_for_the_list(hits: list[DateHit]) -> list[DateHit]:
     return hits
 
 
+# A fund's name with its status badge after it ("Heritage Programme Open", "Arts Fund Closed"): a
+# title, not a label over the dates below it
+_TITLE_THEN_BADGE = re.compile(
+    r"\b(?:Funds?|Grants?|Programmes?|Schemes?|Awards?|Competition|Prize|Bursary|Challenge|Initiative)\b"
+    r".*\s(?i:(?:now )?(?:open|closed|opening soon|coming soon|closing soon))\W*$")
+
+
 def _role_from_above(recent: list[tuple[str, Role | None]]) -> Role | None:
     for line, role in reversed(recent):
         if role is not None:
@@ -360,7 +376,9 @@ def _role_from_above(recent: list[tuple[str, Role | None]]) -> Role | None:
         words = len(line.split())
         if words > 12:
             return None
-        if words <= 6 and not BADGE.match(line) and (label := _label_role(line)):  # "Open" is a badge, not a label
+        if BADGE.match(line) or _TITLE_THEN_BADGE.search(line):
+            continue  # "Open" is a badge, not a label
+        if words <= 6 and (label := _label_role(line)):
             return label
     return None
 
@@ -451,7 +469,12 @@ def dates_from_fields(fields: Mapping[str, str], today: date) -> DateFacts:
         if not _DATE_LABEL_RE.search(label) or role == "ignore":
             continue
         found = scan(value, today, default_role=role)
-        if not found and role in ("opens", None) and (bare := _PERIOD.fullmatch(f"in {value.strip(' .')}")):
+        if role is None and {"opens", "deadline"} <= {c.lastgroup for c in _CUE_RE.finditer(label)}:
+            # a date the value leaves unnamed under "Opening and closing dates" is the closing one
+            found = [h if h.role else replace(h, role="deadline") for h in found]
+        # a month under a label is when it opens, a nested label and all ("When to apply: Next round: May 2027")
+        period = re.sub(r"^(?:[A-Za-z][\w ]{0,30}:\s*)+", "", value.strip(" ."))
+        if not found and role in ("opens", None) and (bare := _PERIOD.fullmatch(f"in {period}")):
             found = _periods(bare.group(), [], today, role="opens")  # "Next round: May 2027"
         hits.extend(found)
         if role == "deadline" or role is None:
