@@ -151,6 +151,21 @@ class PlanningSettings(_Section):
     signoff_working_days: int = Field(15, ge=0, le=250)
 
 
+class WorkersSettings(_Section):
+    """Where scheduled jobs run: in the scheduler's process ("inline", one machine, SQLite or
+    PostgreSQL) or on a PostgreSQL task queue that `tracker worker` processes on any number of
+    machines take jobs from ("queue")."""
+
+    mode: Literal["inline", "queue"] = "inline"
+    # Sources of these kinds call rate-limited APIs: their crawls go to the "crawl-api" queue and
+    # run one at a time across all workers.
+    api_kinds: list[SourceKind] = Field(default_factory=lambda: ["ocds"])
+    heartbeat_seconds: float = Field(10, gt=0)  # how often a worker says it is alive
+    # A worker silent this long is taken as dead: its jobs go back on the queue for another.
+    stalled_after_seconds: float = Field(30, gt=0)
+    sweep_seconds: float = Field(10, gt=0)  # how often each worker looks for such jobs
+
+
 class SourceConfig(_Section):
     name: str = Field(min_length=1)
     kind: SourceKind
@@ -172,6 +187,7 @@ class Settings(_Section):
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     planning: PlanningSettings = Field(default_factory=PlanningSettings)
+    workers: WorkersSettings = Field(default_factory=WorkersSettings)
     sources: list[SourceConfig] = Field(default_factory=list)
     config_path: Path | None = Field(default=None, exclude=True)
 
@@ -280,4 +296,9 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
     if os.environ.get("TRACKER_DATABASE_URL"):
         settings.database_url = os.environ["TRACKER_DATABASE_URL"]
     settings.config_path = config_path
+    if settings.workers.mode == "queue" and not settings.db_url.startswith("postgres"):
+        line = _line_of(text, "mode")
+        where = f"{config_path or 'built-in defaults'}: key 'workers.mode'" + (f" (line {line})" if line else "")
+        raise ConfigError(where + ': "queue" needs PostgreSQL (database_url or TRACKER_DATABASE_URL); '
+                          'this database is SQLite: use mode = "inline"')
     return settings
