@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import uuid
-from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,7 +16,6 @@ from sqlmodel import Session
 
 from jobs.queue import make_app
 from spiders.hostrate import SharedHostRate
-from tests.conftest import _pg_schema_url
 from tests.loopback import wait_until
 from tracker.config import ConfigError, load_settings
 from tracker.db import make_engine, upgrade
@@ -26,18 +23,6 @@ from tracker.models import Match, Need, Opportunity, User
 
 TRACKER = str(Path(sys.executable).with_name("tracker"))
 RECIPIENTS = ["ada@council.example", "sam@council.example", "val@council.example"]
-
-
-@pytest.fixture
-def pg_url(pg_admin) -> Iterator[str]:  # noqa: ANN001
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    with pg_admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield _pg_schema_url(schema)
-    finally:
-        with pg_admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
 def _queue_config(path: Path, db_url: str, extra: str = "") -> Path:
