@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from jobs.queue import make_app
 from spiders.hostrate import SharedHostRate
 from tests.loopback import wait_until
 from tracker.config import ConfigError, load_settings
 from tracker.db import make_engine, upgrade
-from tracker.models import Match, Need, Opportunity, User
+from tracker.models import CrawlRun, Match, Need, Opportunity, User
 
 TRACKER = str(Path(sys.executable).with_name("tracker"))
 RECIPIENTS = ["ada@council.example", "sam@council.example", "val@council.example"]
@@ -112,3 +112,81 @@ def test_queue_mode_on_sqlite_is_refused_in_one_line(tmp_path: Path) -> None:
                           cwd=tmp_path, timeout=120)
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert "workers.mode" in done.stderr and "PostgreSQL" in done.stderr
+
+
+def test_the_scheduler_s_jobs_are_queued_not_run(pg_url: str, tmp_path: Path) -> None:
+    from jobs import tasks
+    from tracker.models import Source
+
+    config = _queue_config(tmp_path / "config.toml", pg_url)
+    settings = load_settings(config)
+    engine = make_engine(pg_url)
+    upgrade(engine)
+    with Session(engine) as s:
+        s.add_all([Source(name="Fen Valley", kind="html", url="https://funder.example/funds"),
+                   Source(name="Contracts Finder", kind="ocds", url="https://ocds.example/api")])
+        s.commit()
+        ids = {src.name: src.id for src in s.exec(select(Source))}
+    tasks.configure(settings, engine)
+    try:
+        said = [tasks.crawl("Fen Valley"), tasks.crawl("Contracts Finder"), tasks.crawl("Fen Valley"),
+                tasks.weekly_digest(), tasks.match_all()]
+    finally:
+        tasks._state.pop("queue_app").close()
+    assert all(line.startswith("queued as job ") for line in said), said
+    assert said[0] == said[2]  # still waiting: not queued twice
+    with engine.connect() as conn:
+        jobs = [tuple(r) for r in conn.execute(text(
+            "SELECT task_name, queue_name, lock, args->>'source_name' FROM procrastinate_jobs ORDER BY id"))]
+    assert jobs == [("tracker:crawl", "crawl", f"source:{ids['Fen Valley']}", "Fen Valley"),
+                    ("tracker:crawl", "crawl-api", "crawl-api", "Contracts Finder"),
+                    ("tracker:digest", "digest", "digest:weekly", None),
+                    ("tracker:match", "match", "match:all", None)]
+    with Session(engine) as s:  # nothing was crawled here
+        assert s.exec(select(CrawlRun)).all() == []
+    engine.dispose()
+
+
+def test_crawl_wait_prints_the_summary_of_the_workers_crawls(pg_url: str, tmp_path: Path) -> None:
+    from bench.workers_throughput import build_sites, sites_server, start_worker, stop, write_config
+
+    starts = build_sites(tmp_path / "sites", 2, 3)
+    with sites_server(tmp_path / "sites", latency=0) as server:
+        config = write_config(tmp_path / "config.toml", pg_url, server, starts, heartbeat=1, stalled=3, sweep=1,
+                              delay=0)
+        upgrade(make_engine(pg_url))  # before the processes: two first starts would both create the schema
+        worker = start_worker(config, 2, tmp_path / "worker.log")
+        try:
+            done = subprocess.run([TRACKER, "crawl", "--wait", "--config", str(config)], capture_output=True,
+                                  text=True, env=dict(os.environ, COLUMNS="200"), timeout=600)
+        finally:
+            stop([worker])
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "queued 2 crawl(s)" in done.stdout and "Crawl summary" in done.stdout
+    rows = [line.split("│")[1:-1] for line in done.stdout.splitlines() if line.startswith("│ f0")]
+    assert [[cell.strip() for cell in row][:4] for row in rows] == [["f000", "ok", "4", "3"],
+                                                                   ["f001", "ok", "4", "3"]], done.stdout
+
+
+def test_services_starting_together_on_a_new_database_all_start(pg_url: str) -> None:
+    """A compose file starts the scheduler, workers and web replicas at once: each migrates on
+    start, and none may fail because another was creating the same tables."""
+    import threading
+
+    errors: list[str] = []
+
+    def start_one() -> None:
+        engine = make_engine(pg_url)
+        try:
+            upgrade(engine)
+        except Exception as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+        finally:
+            engine.dispose()
+
+    threads = [threading.Thread(target=start_one) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)  # without the migration lock they can also wait on each other for ever
+    assert errors == [] and not any(thread.is_alive() for thread in threads), errors
