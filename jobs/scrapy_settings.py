@@ -38,6 +38,8 @@ def scrapy_settings(settings: Settings, *, dry_run_out: str | None = None) -> di
                                    # see the response / the failed lookup first
                                    "spiders.redirects.RedirectLoopMiddleware": 610,
                                    "spiders.guard.RefusedLookupMiddleware": 950,
+                                   # after the guard: a refused request claims no slot
+                                   "spiders.hostrate.SharedHostRate": 60,
                                    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
                                    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,
                                    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
@@ -52,6 +54,8 @@ def scrapy_settings(settings: Settings, *, dry_run_out: str | None = None) -> di
             "spiders.pipelines.store.StorePipeline": 200,
         },
         "TRACKER_DATABASE_URL": settings.db_url,
+        # queue mode: workers on several machines keep one pace per host between them
+        "TRACKER_SHARED_HOST_RATE": settings.workers.mode == "queue" and not dry_run_out,
         "DEFAULT_REQUEST_HEADERS": {
             "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
             "Accept-Language": "en-GB,en;q=0.8",

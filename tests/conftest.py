@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,7 +59,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'tracker.db'}"
         return
-    admin: Engine = request.getfixturevalue("pg_admin")
+    with _fresh_schema(request.getfixturevalue("pg_admin")) as url:
+        yield url
+
+
+@contextmanager
+def _fresh_schema(admin: Engine) -> Iterator[str]:
     schema = f"t_{uuid.uuid4().hex[:12]}"
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
@@ -67,6 +73,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     finally:
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+@pytest.fixture
+def pg_url(pg_admin: Engine) -> Iterator[str]:
+    """A URL for an empty PostgreSQL schema, for tests of what only PostgreSQL does (queue mode)."""
+    with _fresh_schema(pg_admin) as url:
+        yield url
 
 
 @pytest.fixture

@@ -168,6 +168,21 @@ class TenderSettings(_Section):
     max_wait_seconds: float = Field(900.0, ge=0)  # under [crawl] timeout_minutes: the crawl ends itself
 
 
+class WorkersSettings(_Section):
+    """Where scheduled jobs run: in the scheduler's process ("inline", one machine, SQLite or
+    PostgreSQL) or on a PostgreSQL task queue that `tracker worker` processes on any number of
+    machines take jobs from ("queue")."""
+
+    mode: Literal["inline", "queue"] = "inline"
+    # Sources of these kinds call rate-limited APIs: their crawls go to the "crawl-api" queue and
+    # run one at a time across all workers.
+    api_kinds: list[SourceKind] = Field(default_factory=lambda: ["ocds", "contracts-finder", "find-a-tender"])
+    heartbeat_seconds: float = Field(10, gt=0)  # how often a worker says it is alive
+    # A worker silent this long is taken as dead: its jobs go back on the queue for another.
+    stalled_after_seconds: float = Field(30, gt=0)
+    sweep_seconds: float = Field(10, gt=0)  # how often each worker looks for such jobs
+
+
 class SourceConfig(_Section):
     name: str = Field(min_length=1)
     kind: SourceKind
@@ -192,6 +207,7 @@ class Settings(_Section):
     web: WebSettings = Field(default_factory=WebSettings)
     planning: PlanningSettings = Field(default_factory=PlanningSettings)
     tenders: TenderSettings = Field(default_factory=TenderSettings)
+    workers: WorkersSettings = Field(default_factory=WorkersSettings)
     sources: list[SourceConfig] = Field(default_factory=list)
     config_path: Path | None = Field(default=None, exclude=True)
 
@@ -300,4 +316,9 @@ def load_settings(path: str | os.PathLike | None = None) -> Settings:
     if os.environ.get("TRACKER_DATABASE_URL"):
         settings.database_url = os.environ["TRACKER_DATABASE_URL"]
     settings.config_path = config_path
+    if settings.workers.mode == "queue" and not settings.db_url.startswith("postgres"):
+        line = _line_of(text, "mode")
+        where = f"{config_path or 'built-in defaults'}: key 'workers.mode'" + (f" (line {line})" if line else "")
+        raise ConfigError(where + ': "queue" needs PostgreSQL (database_url or TRACKER_DATABASE_URL); '
+                          'this database is SQLite: use mode = "inline"')
     return settings

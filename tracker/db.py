@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, create_engine
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x7472_6B31  # "trk1": the advisory lock held while migrating on PostgreSQL
 
 
 def normalise_url(url: str) -> str:
@@ -70,6 +71,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            # Many services (workers, web replicas, the scheduler) may start at once on a new
+            # database: one migrates, the others wait here and then find it done. (SQLite's
+            # BEGIN IMMEDIATE already serialises them.)
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 

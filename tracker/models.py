@@ -278,6 +278,24 @@ class SchedulerLease(SQLModel, table=True):
     acquired_at: datetime = Field(default_factory=utcnow)
 
 
+class HostSlot(SQLModel, table=True):
+    """Politeness shared by every crawl process on every machine (queue mode): the earliest
+    moment, in epoch seconds by the database's clock, the next request to this host may start."""
+
+    __tablename__ = "host_slot"
+    host: str = Field(primary_key=True)
+    next_at: float = 0.0
+
+
+class QueueWorker(SQLModel, table=True):
+    """A `tracker worker` process by the id the task queue gave it, so listings can name it."""
+
+    __tablename__ = "queue_worker"
+    id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    name: str = ""
+    seen_at: datetime = Field(default_factory=utcnow)
+
+
 class JobRun(SQLModel, table=True):
     """One run of a scheduled (or run-now) job: start, end, outcome, error."""
 

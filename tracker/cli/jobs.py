@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 from sqlmodel import select
 
 from tracker.cli.common import ConfigOption, console, fail, open_context
@@ -24,6 +25,29 @@ def scheduler(config: ConfigOption = None) -> None:
 
     ctx = open_context(config)
     run_scheduler(ctx.engine, ctx.settings, say=lambda m: console.print(m, highlight=False))
+
+
+def worker(
+    concurrency: Annotated[int, typer.Option(min=1, max=64,
+                                             help="jobs run at once (each crawl in its own process)")] = 1,
+    queues: Annotated[str | None, typer.Option(help="comma-separated queues to take jobs from "
+                                                    "(crawl, crawl-api, match, digest); default all")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Run queued jobs ([workers] mode = "queue", PostgreSQL); start as many as you like, anywhere."""
+    from jobs.queue import QUEUES
+    from jobs.worker import run_worker
+
+    ctx = open_context(config, sync=False)
+    if ctx.settings.workers.mode != "queue":
+        fail('tracker worker needs [workers] mode = "queue" in the config (PostgreSQL); '
+             "in inline mode the scheduler runs every job itself")
+    chosen = [q.strip() for q in queues.split(",") if q.strip()] if queues else None
+    unknown = [q for q in chosen or [] if q not in QUEUES]
+    if unknown:
+        fail(f"--queues: unknown queue(s) {', '.join(unknown)}; queues: {', '.join(QUEUES)}")
+    run_worker(ctx.settings, ctx.engine, concurrency=concurrency, queues=chosen,
+               say=lambda m: console.print(m, highlight=False))
 
 
 def run(host: Annotated[str, typer.Option()] = "127.0.0.1", port: Annotated[int, typer.Option()] = 8000,
@@ -110,6 +134,27 @@ def list_(config: ConfigOption = None) -> None:
     console.print(table)
 
 
+@app.command("queue")
+def queue_(config: ConfigOption = None) -> None:
+    """Queued, running and failed jobs of the task queue (queue mode), with their worker."""
+    from jobs.queue import list_queue, make_app
+
+    ctx = open_context(config, sync=False)
+    if ctx.settings.workers.mode != "queue":
+        fail('no task queue: [workers] mode is "inline" (the scheduler runs jobs itself; see `tracker jobs history`)')
+    rows = list_queue(make_app(ctx.settings), ctx.engine)
+    table = Table(title="task queue")
+    for col in ("job", "queue", "task", "for", "status", "attempts", "worker", "since"):
+        table.add_column(col, overflow="fold")
+    shown = {"todo": "queued", "doing": "running", "failed": "failed"}
+    for r in rows:
+        table.add_row(str(r.id), r.queue, r.task, Text(r.what), shown.get(r.status, r.status), str(r.attempts),
+                      Text(r.worker or "-"), r.since.isoformat(timespec="seconds") if r.since else "-")
+    console.print(table)
+    counts = {s: sum(r.status == s for r in rows) for s in shown}
+    console.print(", ".join(f"{n} {shown[s]}" for s, n in counts.items()), highlight=False)
+
+
 @app.command("run-now")
 def run_now(job: str, config: ConfigOption = None) -> None:
     """Run a job now, in this process, and record it in the history."""
@@ -121,8 +166,13 @@ def run_now(job: str, config: ConfigOption = None) -> None:
         fail(f"no job {job!r}; jobs: {', '.join(wanted)}")
     tasks.configure(ctx.settings, ctx.engine)
     try:
+        # here, not on the task queue, whatever [workers] mode says
         if job.startswith("crawl:"):
-            detail = tasks.crawl(job.split(":", 1)[1], trigger="run-now")
+            detail = tasks.crawl_now(job.split(":", 1)[1], trigger="run-now")
+        elif job.startswith("digest:"):
+            detail = tasks.digest_now(job.split(":", 1)[1], trigger="run-now")
+        elif job == "match:all":
+            detail = tasks.match_now(trigger="run-now")
         else:
             detail = getattr(tasks, RUNNERS[job])(trigger="run-now")
     except Exception as exc:  # noqa: BLE001 - recorded in the history; shown plainly here

@@ -2,14 +2,14 @@
 PostgreSQL's 32-bit integer and failed the crawl's batch). SQLite's INTEGER is 64-bit already.
 
 Revision ID: 0017_big_amounts
-Revises: 0014_tenders
+Revises: 0015_workers
 Create Date: 2026-12-02 13:10:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0017_big_amounts'
-down_revision = '0014_tenders'
+down_revision = '0015_workers'
 branch_labels = None
 depends_on = None
 
