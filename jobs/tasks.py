@@ -162,7 +162,7 @@ def team_mail_retry(trigger: str = "schedule") -> str:
     """Send assignment and @mention emails that could not be sent from the web request."""
     from tracker.team_mail import send_queued
 
-    settings, engine = _ctx()
+    settings, engine = context()
     with recorded(engine, "mail:retry", trigger) as log, Session(engine) as session:
         report = send_queued(session, settings)
         parts = ([f"{len(report.sent)} team email(s) sent"] if report.sent else []) + (
