@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,7 +10,7 @@ import numpy as np
 
 from tracker.matching.synonyms import themes_in
 from tracker.matching.table import NO_DATE, OppTable
-from tracker.matching.text import _term, _words, proper_nouns, tokens
+from tracker.matching.text import Bm25Index, _term, _words, proper_nouns, tokens
 from tracker.matching.types import NeedSpec
 
 # Area verdicts for an opportunity's list of areas against the need's area.
@@ -139,13 +138,24 @@ class NeedQuery:
     text_max: float | None = None  # best BM25 over the corpus
     term_of: dict[int, str] = field(default_factory=dict)  # term id -> index term
 
+    _dense: np.ndarray | None = None  # `q` as one weight per index term, built when first needed
+
     def refresh(self, table: OppTable) -> NeedQuery:
         """Pick up need words that newly appended documents brought into the index."""
         if len(self.q) < len(self.words):
             vocab = table.index.vocab
-            self.q = {vocab[t]: w for t, w in self.words.items() if t in vocab}
+            q = {vocab[t]: w for t, w in self.words.items() if t in vocab}
+            if len(q) > len(self.q):
+                self._dense = None
+            self.q = q
             self.term_of = {vocab[t]: t for t in self.words if t in vocab}
         return self
+
+    def dense(self, index: Bm25Index) -> np.ndarray:
+        """`q` as a dense vector over the index's terms (terms added since read as 0)."""
+        if self._dense is None or len(self._dense) < len(index.vocab):
+            self._dense = index.dense_query(self.q)
+        return self._dense
 
 
 def prepare(table: OppTable, need: NeedSpec) -> NeedQuery:
@@ -198,9 +208,12 @@ def evaluate(table: OppTable, need: NeedSpec, nq: NeedQuery, today: date,
 
 def shared_words(table: OppTable, row: int, nq: NeedQuery, k: int = 3) -> list[str]:
     """The need's words (as the need wrote them) that weigh most in this opportunity's text."""
-    idx, q = table.index, nq.q
+    idx = table.index
     s, e = idx.indptr[row], idx.indptr[row + 1]
-    hits = [(w * q[t], t) for t, w in zip(idx.terms[s:e].tolist(), idx.weights[s:e].tolist(), strict=True)
-            if t in q]
-    words = (nq.surface.get(nq.term_of[t]) for _, t in heapq.nlargest(2 * k, hits))
+    terms = idx.terms[s:e]
+    contrib = nq.dense(idx)[terms] * idx.weights[s:e]
+    hit = np.flatnonzero(contrib)
+    # heaviest first; of equal weight the later term id first (as heapq.nlargest over (weight, id))
+    best = hit[np.lexsort((-terms[hit], -contrib[hit]))[: 2 * k]]
+    words = (nq.surface.get(nq.term_of[t]) for t in terms[best].tolist())
     return [w for w in words if w][:k]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from itertools import chain
 
 import numpy as np
 
@@ -114,18 +115,24 @@ class Bm25Index:
         return len(self.indptr) - 1
 
     def _rows(self, docs: list[Counter[str]] | list[list[str]]) -> tuple[np.ndarray, ...]:
-        vocab, terms, tfs, n_terms, lengths = self.vocab, [], [], [], []
-        for doc in docs:
-            c = doc if isinstance(doc, Counter) else Counter(doc)
-            for t in c:
-                if t not in vocab:
-                    vocab[t] = len(vocab)
-            terms.extend(map(vocab.__getitem__, c))
-            tfs.extend(c.values())
-            n_terms.append(len(c))
-            lengths.append(sum(c.values()))
-        return (np.asarray(terms, dtype=np.int32), np.asarray(tfs, dtype=np.float64),
-                np.asarray(n_terms, dtype=np.int64), np.asarray(lengths, dtype=np.float64))
+        """Flat (term id, tf) pairs row by row; new terms get ids in order of first use.
+        Done over the whole batch with C-level iteration (chain, map, fromiter): a Python
+        loop per document was a third of the index build."""
+        counts = [doc if isinstance(doc, Counter) else Counter(doc) for doc in docs]
+        vocab = self.vocab
+        keys = list(chain.from_iterable(counts))
+        for t in dict.fromkeys(keys):  # first-use order, as a loop over the documents gives
+            if t not in vocab:
+                vocab[t] = len(vocab)
+        n_terms = np.fromiter(map(len, counts), dtype=np.int64, count=len(counts))
+        terms = np.fromiter(map(vocab.__getitem__, keys), dtype=np.int32, count=len(keys))
+        tfs = np.fromiter(chain.from_iterable(c.values() for c in counts), dtype=np.float64, count=len(keys))
+        lengths = np.zeros(len(counts), dtype=np.float64)
+        filled = n_terms > 0
+        if len(tfs):
+            starts = np.concatenate([[0], np.cumsum(n_terms)[:-1]])
+            lengths[filled] = np.add.reduceat(tfs, starts[filled])
+        return terms, tfs, n_terms, lengths
 
     def _add(self, tid: np.ndarray, tf: np.ndarray, n_terms: np.ndarray, doc_len: np.ndarray) -> None:
         norm = np.repeat(self.k1 * (1 - self.b + self.b * doc_len / self.avgdl), n_terms)
@@ -175,11 +182,17 @@ class Bm25Index:
 
     def scores_rows(self, q: dict[int, float], rows: np.ndarray) -> np.ndarray:
         """BM25 for the given rows only (same numbers as `scores`)."""
-        dense = np.zeros(len(self.vocab), dtype=np.float64)
-        for tid, qn in q.items():
-            dense[tid] = qn
+        dense = self.dense_query(q)
         out = np.zeros(len(rows), dtype=np.float64)
-        for i, r in enumerate(rows):
+        for i, r in enumerate(rows.tolist()):
             s, e = self.indptr[r], self.indptr[r + 1]
             out[i] = float(dense[self.terms[s:e]] @ self.weights[s:e])
         return out
+
+    def dense_query(self, q: dict[int, float]) -> np.ndarray:
+        """The query as one weight per vocabulary term (0 for terms it lacks)."""
+        dense = np.zeros(len(self.vocab), dtype=np.float64)
+        if q:
+            dense[np.fromiter(q.keys(), dtype=np.int64, count=len(q))] = np.fromiter(q.values(), dtype=np.float64,
+                                                                                        count=len(q))
+        return dense
