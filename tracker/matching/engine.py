@@ -86,14 +86,16 @@ class Matcher:
         rows = v.rows[keep]
         has_theme = (self.table.themes[rows][:, order] > 0).tolist() if order else [[] for _ in keep]
         names = [self.table.theme_keys[t] for t in order]
-        for i, row, score, eligible, tight, hit in zip(keep.tolist(), rows.tolist(), v.score[keep].tolist(),
-                                                       v.eligible[keep].tolist(), v.too_tight[keep].tolist(),
-                                                       has_theme, strict=True):
+        row_list = rows.tolist()
+        shared_of = [[name for name, h in zip(names, hit, strict=True) if h] for hit in has_theme]
+        # no theme in common: say which of the need's words the call uses
+        wordless = [row for row, shared in zip(row_list, shared_of, strict=True) if not shared]
+        words_of = dict(zip(wordless, rules.shared_words_many(self.table, wordless, nq), strict=True))
+        for i, row, score, eligible, tight, shared in zip(keep.tolist(), row_list, v.score[keep].tolist(),
+                                                          v.eligible[keep].tolist(), v.too_tight[keep].tolist(),
+                                                          shared_of, strict=True):
             opp = self.table.opps[row]
-            shared = [name for name, h in zip(names, hit, strict=True) if h]
-            words = None
-            if not shared:  # no theme in common: say which of the need's words the call uses
-                words = rules.shared_words(self.table, row, nq)
+            words = None if shared else words_of[row]
             primary = self._primary(opp)
             out.append(MatchResult(
                 need_id=need.id, opp_key=opp.key, score=score, eligible=eligible, too_tight=tight,

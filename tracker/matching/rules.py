@@ -208,12 +208,31 @@ def evaluate(table: OppTable, need: NeedSpec, nq: NeedQuery, today: date,
 
 def shared_words(table: OppTable, row: int, nq: NeedQuery, k: int = 3) -> list[str]:
     """The need's words (as the need wrote them) that weigh most in this opportunity's text."""
+    return shared_words_many(table, [row], nq, k)[0]
+
+
+def shared_words_many(table: OppTable, rows: list[int], nq: NeedQuery, k: int = 3) -> list[list[str]]:
+    """`shared_words` for many rows in one vectorised pass (per-row numpy calls cost more
+    than the arithmetic when a need's results mostly share no theme)."""
+    if not rows:
+        return []
     idx = table.index
-    s, e = idx.indptr[row], idx.indptr[row + 1]
-    terms = idx.terms[s:e]
-    contrib = nq.dense(idx)[terms] * idx.weights[s:e]
+    r = np.asarray(rows, dtype=np.int64)
+    starts, lens = idx.indptr[r], idx.indptr[r + 1] - idx.indptr[r]
+    pos = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
+    owner = np.repeat(np.arange(len(r)), lens)
+    terms = idx.terms[pos]
+    contrib = nq.dense(idx)[terms] * idx.weights[pos]
     hit = np.flatnonzero(contrib)
-    # heaviest first; of equal weight the later term id first (as heapq.nlargest over (weight, id))
-    best = hit[np.lexsort((-terms[hit], -contrib[hit]))[: 2 * k]]
-    words = (nq.surface.get(nq.term_of[t]) for t in terms[best].tolist())
-    return [w for w in words if w][:k]
+    owner, terms, contrib = owner[hit], terms[hit], contrib[hit]
+    # per row, heaviest first; of equal weight the later term id first (as heapq.nlargest over (weight, id))
+    order = np.lexsort((-terms, -contrib, owner))
+    owner, terms = owner[order], terms[order]
+    rank = np.arange(len(owner)) - np.searchsorted(owner, owner, side="left")
+    top = rank < 2 * k
+    out: list[list[str]] = [[] for _ in rows]
+    for o, t in zip(owner[top].tolist(), terms[top].tolist(), strict=True):
+        word = nq.surface.get(nq.term_of[t])
+        if word and len(out[o]) < k:
+            out[o].append(word)
+    return out
