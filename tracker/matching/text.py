@@ -183,11 +183,12 @@ class Bm25Index:
     def scores_rows(self, q: dict[int, float], rows: np.ndarray) -> np.ndarray:
         """BM25 for the given rows only (same numbers as `scores`)."""
         dense = self.dense_query(q)
-        out = np.zeros(len(rows), dtype=np.float64)
-        for i, r in enumerate(rows.tolist()):
-            s, e = self.indptr[r], self.indptr[r + 1]
-            out[i] = float(dense[self.terms[s:e]] @ self.weights[s:e])
-        return out
+        rows = np.asarray(rows, dtype=np.int64)
+        starts, lens = self.indptr[rows], self.indptr[rows + 1] - self.indptr[rows]
+        # every row's postings in one gather (a loop of small dot products cost 1 ms a need per 100 rows)
+        pos = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
+        owner = np.repeat(np.arange(len(rows)), lens)
+        return np.bincount(owner, weights=dense[self.terms[pos]] * self.weights[pos], minlength=len(rows))
 
     def dense_query(self, q: dict[int, float]) -> np.ndarray:
         """The query as one weight per vocabulary term (0 for terms it lacks)."""
