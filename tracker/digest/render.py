@@ -11,6 +11,7 @@ import textwrap
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
+from functools import lru_cache
 
 import css_inline
 import nh3
@@ -113,16 +114,23 @@ _ATTR = re.compile(r'\s+([^\s=/>]+)(?:="([^"]*)")?')
 _STYLE_GAP = re.compile(r"\s*([:;])\s*")
 
 
-def _compact_tag(m: re.Match[str]) -> str:
-    attrs = []
-    for a in _ATTR.finditer(m.group(2)):
+@lru_cache(maxsize=512)
+def _compact_attrs(attrs: str) -> str:
+    """A tag's attributes without class and with its style tight; the same few attribute
+    strings recur on every card, so each is worked out once."""
+    out = []
+    for a in _ATTR.finditer(attrs):
         name, value = a.group(1), a.group(2)
         if name == "class":
             continue  # the classes only told the CSS inliner where each style goes
         if name == "style" and value is not None:
             value = _STYLE_GAP.sub(r"\1", value).strip(" ;")
-        attrs.append(f' {name}="{value}"' if value is not None else f" {name}")
-    return f"<{m.group(1)}{''.join(attrs)}{m.group(3)}>"
+        out.append(f' {name}="{value}"' if value is not None else f" {name}")
+    return "".join(out)
+
+
+def _compact_tag(m: re.Match[str]) -> str:
+    return f"<{m.group(1)}{_compact_attrs(m.group(2))}{m.group(3)}>"
 
 
 def compact_html(html: str) -> str:
