@@ -2,7 +2,7 @@ import re
 
 from tests.digest.conftest import ADA, HOSTILE_TITLES, VAL
 from tests.digest.test_build import build
-from tracker.digest.render import render_message, render_parts, summary_html, summary_text
+from tracker.digest.render import compact_html, render_message, render_parts, summary_html, summary_text
 
 
 def parts(engine, email):
@@ -66,3 +66,15 @@ def test_message_is_multipart_alternative(engine, seeded):
     assert [p.get_content_type() for p in msg.iter_parts()] == ["text/plain", "text/html"]
     assert msg["Message-ID"] == "<m1@council.example>"
     assert msg["To"] == "Ada Admin <ada@council.example>"
+
+
+def test_tightened_html_keeps_text_and_links_as_written():
+    """Dropping the inliner's classes and tightening styles touches tags only: words in the
+    text that look like attributes, and link addresses, stay exactly as they were."""
+    html = ('<p class="meta" style="margin: 0 0 6px; color: #505a5f;">Say class="x" style="a : b"; ok</p>'
+            '<a class="t" href="https://f.example/a?b=1&amp;c= class=2" style="font-size: 16px;">'
+            'Fund &lt;b class="y"&gt;</a><br><img alt="" src="https://f.example/i.png">')
+    assert compact_html(html) == (
+        '<p style="margin:0 0 6px;color:#505a5f">Say class="x" style="a : b"; ok</p>'
+        '<a href="https://f.example/a?b=1&amp;c= class=2" style="font-size:16px">'
+        'Fund &lt;b class="y"&gt;</a><br><img alt="" src="https://f.example/i.png">')

@@ -81,19 +81,26 @@ class Matcher:
         stated = [ix[t] for t in need.themes if t in ix]  # the need's own order first
         order = stated + [t for t in np.argsort(-weights, kind="stable") if weights[t] > 0 and t not in stated]
         out: list[MatchResult] = []
-        for i in self._keep(v):
-            row = int(v.rows[i])
+        keep = self._keep(v)
+        # per kept row as plain Python values: numpy scalar indexing in this loop cost more than the scoring
+        rows = v.rows[keep]
+        has_theme = (self.table.themes[rows][:, order] > 0).tolist() if order else [[] for _ in keep]
+        names = [self.table.theme_keys[t] for t in order]
+        row_list = rows.tolist()
+        shared_of = [[name for name, h in zip(names, hit, strict=True) if h] for hit in has_theme]
+        # no theme in common: say which of the need's words the call uses
+        wordless = [row for row, shared in zip(row_list, shared_of, strict=True) if not shared]
+        words_of = dict(zip(wordless, rules.shared_words_many(self.table, wordless, nq), strict=True))
+        for i, row, score, eligible, tight, shared in zip(keep.tolist(), row_list, v.score[keep].tolist(),
+                                                          v.eligible[keep].tolist(), v.too_tight[keep].tolist(),
+                                                          shared_of, strict=True):
             opp = self.table.opps[row]
-            shared = [self.table.theme_keys[t] for t in order if self.table.themes[row, t] > 0]
-            words = None
-            if not shared:  # no theme in common: say which of the need's words the call uses
-                words = rules.shared_words(self.table, row, nq)
+            words = None if shared else words_of[row]
             primary = self._primary(opp)
             out.append(MatchResult(
-                need_id=need.id, opp_key=opp.key, score=float(v.score[i]), eligible=bool(v.eligible[i]),
-                too_tight=bool(v.too_tight[i]),
-                reasons=explain.reasons(v, int(i), need, opp, self.today, shared, primary, words),
-                rank=-1 if v.eligible[i] and primary is None else None,
+                need_id=need.id, opp_key=opp.key, score=score, eligible=eligible, too_tight=tight,
+                reasons=explain.reasons(v, i, need, opp, self.today, shared, primary, words),
+                rank=-1 if eligible and primary is None else None,
             ))
         out.sort(key=lambda r: (r.rank is None, not r.eligible, -r.score, r.opp_key))
         for n, r in enumerate(x for x in out if x.rank is not None):

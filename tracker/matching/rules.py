@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,7 +10,7 @@ import numpy as np
 
 from tracker.matching.synonyms import themes_in
 from tracker.matching.table import NO_DATE, OppTable
-from tracker.matching.text import _term, _words, proper_nouns, tokens
+from tracker.matching.text import Bm25Index, _term, _words, proper_nouns, tokens
 from tracker.matching.types import NeedSpec
 
 # Area verdicts for an opportunity's list of areas against the need's area.
@@ -139,13 +138,24 @@ class NeedQuery:
     text_max: float | None = None  # best BM25 over the corpus
     term_of: dict[int, str] = field(default_factory=dict)  # term id -> index term
 
+    _dense: np.ndarray | None = None  # `q` as one weight per index term, built when first needed
+
     def refresh(self, table: OppTable) -> NeedQuery:
         """Pick up need words that newly appended documents brought into the index."""
         if len(self.q) < len(self.words):
             vocab = table.index.vocab
-            self.q = {vocab[t]: w for t, w in self.words.items() if t in vocab}
+            q = {vocab[t]: w for t, w in self.words.items() if t in vocab}
+            if len(q) > len(self.q):
+                self._dense = None
+            self.q = q
             self.term_of = {vocab[t]: t for t in self.words if t in vocab}
         return self
+
+    def dense(self, index: Bm25Index) -> np.ndarray:
+        """`q` as a dense vector over the index's terms (terms added since read as 0)."""
+        if self._dense is None or len(self._dense) < len(index.vocab):
+            self._dense = index.dense_query(self.q)
+        return self._dense
 
 
 def prepare(table: OppTable, need: NeedSpec) -> NeedQuery:
@@ -198,9 +208,31 @@ def evaluate(table: OppTable, need: NeedSpec, nq: NeedQuery, today: date,
 
 def shared_words(table: OppTable, row: int, nq: NeedQuery, k: int = 3) -> list[str]:
     """The need's words (as the need wrote them) that weigh most in this opportunity's text."""
-    idx, q = table.index, nq.q
-    s, e = idx.indptr[row], idx.indptr[row + 1]
-    hits = [(w * q[t], t) for t, w in zip(idx.terms[s:e].tolist(), idx.weights[s:e].tolist(), strict=True)
-            if t in q]
-    words = (nq.surface.get(nq.term_of[t]) for _, t in heapq.nlargest(2 * k, hits))
-    return [w for w in words if w][:k]
+    return shared_words_many(table, [row], nq, k)[0]
+
+
+def shared_words_many(table: OppTable, rows: list[int], nq: NeedQuery, k: int = 3) -> list[list[str]]:
+    """`shared_words` for many rows in one vectorised pass (per-row numpy calls cost more
+    than the arithmetic when a need's results mostly share no theme)."""
+    if not rows:
+        return []
+    idx = table.index
+    r = np.asarray(rows, dtype=np.int64)
+    starts, lens = idx.indptr[r], idx.indptr[r + 1] - idx.indptr[r]
+    pos = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
+    owner = np.repeat(np.arange(len(r)), lens)
+    terms = idx.terms[pos]
+    contrib = nq.dense(idx)[terms] * idx.weights[pos]
+    hit = np.flatnonzero(contrib)
+    owner, terms, contrib = owner[hit], terms[hit], contrib[hit]
+    # per row, heaviest first; of equal weight the later term id first (as heapq.nlargest over (weight, id))
+    order = np.lexsort((-terms, -contrib, owner))
+    owner, terms = owner[order], terms[order]
+    rank = np.arange(len(owner)) - np.searchsorted(owner, owner, side="left")
+    top = rank < 2 * k
+    out: list[list[str]] = [[] for _ in rows]
+    for o, t in zip(owner[top].tolist(), terms[top].tolist(), strict=True):
+        word = nq.surface.get(nq.term_of[t])
+        if word and len(out[o]) < k:
+            out[o].append(word)
+    return out

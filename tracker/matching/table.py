@@ -95,7 +95,9 @@ class OppTable:
         for i, o in enumerate(opps):
             # No themes from normalisation: fall back to the synonym table over its text.
             keys = o.themes or themes_in(f"{o.title}\n{o.summary}\n{o.text}")
-            main = set(keys[:1]) | set(themes_in(o.title))  # the first-named and the title's themes
+            main = set(keys[:1])  # the first-named and the title's themes (reading a title costs)
+            if len(keys) > 1:
+                main |= set(themes_in(o.title))
             for t in keys:
                 if t in self.theme_ix:
                     themes[i, self.theme_ix[t]] = 1.0 if t in main else SECONDARY_THEME
