@@ -105,6 +105,7 @@ class TenderSpider(TrackerSpider):
         self.known: dict[str, str] = dict(self.overrides.get("known") or {})
         self.spans: list[tuple[datetime, datetime]] = []
         self.waited = 0.0
+        self.current = 0  # the window being read when a rate limit stops the crawl
         self.stopped = ""
         self.base = self.start_url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
         if self.path and self.base.lower().endswith(self.path.lower()):
@@ -195,8 +196,6 @@ class TenderSpider(TrackerSpider):
         if wait:
             await asyncio.sleep(wait)
         return response.request.replace(dont_filter=True)
-
-    current = 0
 
 
 class FindATenderSpider(TenderSpider):
