@@ -153,10 +153,27 @@ def list_queue(app: App, engine, statuses: tuple[str, ...] = ("todo", "doing", "
     return rows[::-1]
 
 
-def wait_for(app: App, job_ids: list[int], *, timeout: float | None = None, every: float = 1.0) -> dict[int, str]:
-    """Block until every job has finished (succeeded, failed, ...); their final statuses."""
+class NoWorker(RuntimeError):
+    """Jobs are waiting but no `tracker worker` has sent a heartbeat for a while."""
+
+
+def live_workers(app: App, within: float) -> int:
+    """How many workers sent a heartbeat in the last `within` seconds."""
+    row = app.connector.get_sync_connector().execute_query_one(
+        "SELECT count(*) AS n FROM procrastinate_workers "
+        "WHERE last_heartbeat > now() - make_interval(secs => %(within)s)", within=within)
+    return int(row["n"])
+
+
+def wait_for(app: App, job_ids: list[int], *, timeout: float | None = None, every: float = 1.0,
+             no_worker_after: float | None = None) -> dict[int, str]:
+    """Block until every job has finished (succeeded, failed, ...); their final statuses.
+
+    With `no_worker_after`, give up (NoWorker) once no worker has been alive for that long while
+    jobs still wait: waiting on an empty queue room would otherwise never end. The jobs stay queued."""
     statuses: dict[int, str] = {}
     deadline = None if timeout is None else time.monotonic() + timeout
+    alone_since: float | None = None
     pending = set(job_ids)
     while pending:
         for job_id in list(pending):
@@ -167,7 +184,16 @@ def wait_for(app: App, job_ids: list[int], *, timeout: float | None = None, ever
                 statuses[job_id] = status
                 pending.discard(job_id)
         if pending:
-            if deadline is not None and time.monotonic() > deadline:
+            now = time.monotonic()
+            if deadline is not None and now > deadline:
                 raise TimeoutError(f"{len(pending)} job(s) still queued or running")
+            if no_worker_after is not None:
+                if live_workers(app, no_worker_after):
+                    alone_since = None
+                elif alone_since is None:
+                    alone_since = now
+                elif now - alone_since >= no_worker_after:
+                    raise NoWorker(f"{len(pending)} job(s) still queued, and no `tracker worker` has been "
+                                   f"alive for {no_worker_after:g} s")
             time.sleep(every)
     return statuses

@@ -102,6 +102,22 @@ def test_jobs_queue_lists_waiting_jobs(pg_url: str, tmp_path: Path) -> None:
     assert again.returncode == 0
 
 
+def test_crawl_wait_without_any_worker_stops_with_one_line_and_keeps_the_crawls(pg_url: str, tmp_path: Path) -> None:
+    config = _queue_config(tmp_path / "config.toml", pg_url,
+                           '[[sources]]\nname = "Fen Valley"\nkind = "html"\nurl = "https://funder.example/funds"\n')
+    done = subprocess.run([TRACKER, "crawl", "--wait", "--config", str(config)], capture_output=True, text=True,
+                          env=dict(os.environ, COLUMNS="200"), timeout=120)  # for ever before
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "no `tracker worker` has been alive for 3 s" in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    engine = make_engine(pg_url)
+    with engine.connect() as conn:  # still there for the first worker that starts
+        waiting = conn.execute(text("SELECT args->>'source_name' FROM procrastinate_jobs "
+                                    "WHERE status::text = 'todo'")).scalars().all()
+    engine.dispose()
+    assert waiting == ["Fen Valley"]
+
+
 def test_queue_mode_on_sqlite_is_refused_in_one_line(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text('[workers]\nmode = "queue"\n', encoding="utf-8")

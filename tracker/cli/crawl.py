@@ -82,7 +82,7 @@ def queue_crawls(ctx: Context, names: list[str] | None, wait: bool):  # noqa: AN
     """Queue mode: a crawl job per source for the workers; with `wait`, their results once all
     have finished (read from the crawl runs the workers recorded)."""
     from jobs.crawl_runner import CrawlOutcome
-    from jobs.queue import enqueue_crawls, make_app, wait_for
+    from jobs.queue import NoWorker, enqueue_crawls, make_app, wait_for
     from tracker.models import utcnow
 
     sources = chosen_sources(ctx, names)
@@ -95,7 +95,10 @@ def queue_crawls(ctx: Context, names: list[str] | None, wait: bool):  # noqa: AN
         if not wait:
             return None
         with console.status(f"waiting for {len(ids)} crawl(s)"):
-            wait_for(app, ids)
+            try:
+                wait_for(app, ids, no_worker_after=ctx.settings.workers.stalled_after_seconds)
+            except NoWorker as exc:
+                fail(f"crawl --wait: {exc}; start one with `tracker worker` (the crawls stay queued)")
     finally:
         app.close()
     return CrawlOutcome(results=results_since(ctx, sources, started))
