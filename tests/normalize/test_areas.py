@@ -32,6 +32,10 @@ def resolved(text: str) -> list[str]:
         ("Since 2025 Cambridgeshire Constabulary has worked on Lincoln Road in Peterborough.", ["Peterborough"]),
         ("The Police and Crime Commissioner for Cambridgeshire and Peterborough runs it.", []),
         ("Apply on Sport England's website or ask Arts Council England.", []),
+        ("Community Foundation for Staffordshire\nThe fund is for projects in Stoke-on-Trent.", ["Stoke-on-Trent"]),
+        ("The Trust for Surrey funds groups in Woking.", ["Woking"]),
+        ("We fund work anywhere in Berkshire outside Reading.",  # a place that is also a word, after "outside"
+         ["Bracknell Forest", "Slough", "West Berkshire", "Windsor and Maidenhead", "Wokingham"]),
         ("Groups in Millfield and New England can apply.", []),
         (
             "Rural parishes in East Cambridgeshire and South Cambridgeshire",

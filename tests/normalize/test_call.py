@@ -356,3 +356,21 @@ def test_a_place_in_the_funds_name_gives_way_to_the_place_its_text_says_it_serve
     unplaced = RawCall(url=raw.url, title=raw.title, text=text.replace(" We can only fund work that benefits "
                                                                        "residents of Thanet.", ""))
     assert norm(unplaced, funder=None).areas == ["Kent"]
+
+
+def test_places_a_listing_card_carves_out_in_its_own_text_are_left_out():
+    """The card's text is the only place the area is stated, in a line of other facts."""
+    raw = RawCall(url="https://pcc.example/funding/child-exploitation.html", title="Child Exploitation Awards",
+                  text="We want to fund local projects that protect children from exploitation.",
+                  listing_text="Child Exploitation Awards – Area: All of Staffordshire apart from Cannock Chase; "
+                               "Deadline: Dates to be confirmed")
+    areas = norm(raw, funder=None).areas
+    assert "Cannock Chase" not in areas and "Staffordshire" not in areas
+    assert {"Tamworth", "Lichfield", "Stoke-on-Trent"} <= set(areas)
+
+
+def test_a_place_in_the_funds_heading_with_a_badge_gives_way_to_the_place_its_text_names():
+    raw = RawCall(url="https://cf.example/grants/safe-at-home.html", title="Staffordshire Safe at Home Fund",
+                  text="Staffordshire Safe at Home Fund Opening soon\nGrants for families affected by domestic abuse.\n"
+                       "The fund is for projects in Stoke-on-Trent.")
+    assert norm(raw, funder=None).areas == ["Stoke-on-Trent"]

@@ -328,3 +328,13 @@ def test_a_funds_name_with_its_status_badge_is_no_opening_label_for_the_date_aft
     assert dates_from_text(row, TODAY).opens is None
     assert dates_from_text("Arts Fund Closed\n31 March 2026", TODAY).opens is None
     assert dates_from_text("Applications open\n9 July 2027", TODAY).opens == date(2027, 7, 9)
+
+
+@pytest.mark.parametrize(("value", "window"), [
+    ("05/05/2027 to 25 November 2027", (date(2027, 5, 5), date(2027, 11, 25), None)),
+    ("Thursday, 29 April 2027 to 4 October 2027 (midday)", (date(2027, 4, 29), date(2027, 10, 4), time(12, 0))),
+    ("1 May – 30 June 2027", (date(2027, 5, 1), date(2027, 6, 30), None)),
+])
+def test_a_range_that_is_the_whole_value_under_a_deadline_label_is_the_window(value, window):
+    found = dates_from_fields({"Deadline": value}, TODAY)
+    assert (found.opens, found.deadline, found.deadline_time) == window

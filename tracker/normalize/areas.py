@@ -29,7 +29,7 @@ _COMMON_WORDS = frozenset({"Reading", "Hart", "Rugby", "Bury", "Boston", "Melton
                            "Angus", "Highland", "GB", "NI"})
 # (a word that carves a place out of the area introduces a place too: "Leicestershire but not Melton")
 _PLACE_BEFORE = re.compile(r"(?:\b(?:in|of|across|to|within|throughout|covering|from|and|or|but not|excluding"
-                           r"|except(?: for)?|apart from|other than)|,)\s+(?:the\s+)?$")
+                           r"|except(?: for)?|apart from|other than|outside(?: of)?)|,)\s+(?:the\s+)?$")
 _LIST_AFTER = re.compile(r"\s*(?:,|and|or|&)\s+(?:the\s+)?[A-Z][a-z]")
 # kinds that are a union of nations or an administrative overlay: stated as their parts
 _SPLIT_KINDS = frozenset({"country_group"})
@@ -44,6 +44,8 @@ _ORG_AFTER = re.compile(
 _ORG_BEFORE = re.compile(
     r"(?:Commissioner(?:'s)? for|Commissioner of|Sport|Council|Historic|Natural|Public Health|NHS|Safer|Bank of"
     r"|Visit|Active|New"
+    # "Community Foundation for Staffordshire", "the Trust for Surrey": who runs it, not where it is open
+    r"|Foundation for|Trust for"
     # "funded by the UK Shared Prosperity Fund": the name of who pays, not where the call is open
     r"|(?:funded|supported|financed|backed|paid for) (?:by|through|from)(?: the)?)\s+$"
 )

@@ -166,6 +166,12 @@ def _call_areas(structured: Any, raw: RawCall, title: str, detail: str, funder: 
     return text if inside else given
 
 
+def _heading(line: str, titles: set[str]) -> bool:
+    """The fund's name as its page's heading, a status badge beside it or not ("Kent Fund Opening soon")."""
+    line = line.strip()
+    return any(line == t or (line.startswith(t) and len(line[len(t):].split()) <= 3) for t in titles)
+
+
 def _areas(raw: RawCall, title: str, detail: str, funder: str | None) -> list[str]:
     """Where the call is open, from the most explicit statement: a labelled area (the page's, then
     its listing card's), the page's sentences, the fund's name, the card's text, the funder's name."""
@@ -173,11 +179,13 @@ def _areas(raw: RawCall, title: str, detail: str, funder: str | None) -> list[st
     card_labelled, card_ex = area_mod.areas_from_fields(raw.listing_fields)
     # the fund's name heads its own text, but a name is no statement of where it is open ("Kent Victims'
     # Fund ... benefits residents of Thanet"): it counts below, after the sentences
-    titles = {title.strip(), raw.title.strip()}
-    prose, prose_ex = area_mod.areas_in("\n".join(line for line in detail.split("\n") if line.strip() not in titles))
+    titles = {t for t in (title.strip(), raw.title.strip()) if t}
+    prose, prose_ex = area_mod.areas_in("\n".join(line for line in detail.split("\n") if not _heading(line, titles)))
     named, named_ex = area_mod.areas_in(title)
-    excluded = labelled_ex + card_ex + prose_ex + named_ex
-    for found in (labelled, card_labelled, prose, named, area_mod.areas_in(raw.listing_text)[0]):
+    # the card's own text carves out places too ("Area: All of Staffordshire apart from Cannock Chase")
+    card_text, card_text_ex = area_mod.areas_in(raw.listing_text)
+    excluded = labelled_ex + card_ex + prose_ex + named_ex + card_text_ex
+    for found in (labelled, card_labelled, prose, named, card_text):
         if found:
             return area_mod.resolve(found, excluded)
     if funder:

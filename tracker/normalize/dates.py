@@ -240,7 +240,10 @@ def scan(text: str, today: date, default_role: Role | None = None) -> list[DateH
                     # no deadline lies between two dates; "Opening and closing dates: X to Y" names both
                     both = re.search(r"\bbetween\s*$", prefix, re.I) or {"opens", "deadline"} <= {
                         c.lastgroup for c in _CUE_RE.finditer(prefix)}
-                    if (role in (None, "opens") and default_role != "deadline" or both) and _window_start(
+                    # under a deadline label only a range that is the whole value is a window: a deadline
+                    # is one day, so "Deadline: 5 May to 25 November" gives when it opens and closes
+                    alone = not sentence[: m.start()].strip(" :–-")
+                    if (role in (None, "opens") and (default_role != "deadline" or alone) or both) and _window_start(
                             sentence, found, i):
                         role = "opens"  # "The round runs from 1 May to 30 June": the range is the window
                     role = role or prev_role
