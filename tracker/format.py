@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -40,6 +41,12 @@ def long_date(value: date | datetime | str | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = value.date()
+    return _long_day(value)
+
+
+@lru_cache(maxsize=4096)
+def _long_day(value: date) -> str:
+    # strftime is slow next to a lookup, and a list page writes a date on every row
     return f"{value.day} {value:%B %Y}"
 
 

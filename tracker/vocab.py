@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from tracker.gazetteer import Area, Gazetteer, load_gazetteer
@@ -52,10 +52,15 @@ class Vocabulary:
 
     def area_choices(self) -> list[str]:
         """Area names for a picker: the UK, nations and regions first, then every other area A to Z."""
+        return list(self._area_choices)
+
+    @cached_property
+    def _area_choices(self) -> tuple[str, ...]:
+        # ~500 areas sorted: worked out once, not on every page with an area picker
         wide = ("state", "country_group", "nation", "region")
         areas = list(self.gazetteer.by_key.values())
         first = [a.name for kind in wide for a in areas if a.kind == kind]
-        return first + sorted((a.name for a in areas if a.kind not in wide), key=str.casefold)
+        return (*first, *sorted((a.name for a in areas if a.kind not in wide), key=str.casefold))
 
 
 def search_areas(query: str, limit: int = 50) -> list[Area]:

@@ -39,18 +39,24 @@ def safe_url(url: str | None) -> str:
     return text if text.lower().startswith(("http://", "https://")) else "#"
 
 
-@lru_cache(maxsize=64)
-def _option_tags(pairs: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((value, f'<option value="{escape(value)}">{escape(label)}</option>') for value, label in pairs)
-
-
 def options(items: Iterable[Any], selected: Any = "", blank: str | None = "Any") -> Markup:
-    """<option> tags for a <select>, escaped once per list (long funder lists are on every page)."""
-    pairs = tuple((str(i[0]), str(i[1])) if isinstance(i, tuple) else (str(i), str(i)) for i in items)
+    """<option> tags for a <select>. The funder and area lists (hundreds of options) are on
+    every list page, so each list's HTML is kept for the value chosen."""
     chosen = "" if selected is None else str(selected)
+    items = tuple(items)
+    try:
+        return _options_html(items, chosen, blank)
+    except TypeError:  # unhashable items: built each time
+        return _options_html.__wrapped__(items, chosen, blank)
+
+
+@lru_cache(maxsize=256)
+def _options_html(items: tuple[Any, ...], chosen: str, blank: str | None) -> Markup:
     parts = [f'<option value="">{escape(blank)}</option>'] if blank is not None else []
-    for value, tag in _option_tags(pairs):
-        parts.append(tag.replace("<option ", "<option selected ", 1) if value == chosen else tag)
+    for item in items:
+        value, label = (str(item[0]), str(item[1])) if isinstance(item, tuple) else (str(item), str(item))
+        selected = " selected" if value == chosen else ""
+        parts.append(f'<option{selected} value="{escape(value)}">{escape(label)}</option>')
     return Markup("".join(parts))
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import String, cast, func, or_
-from sqlalchemy.orm import defer, load_only
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from tracker.bounds import db_int
@@ -144,9 +144,11 @@ class OppFilter:
 
 
 def search(session: Session, flt: OppFilter, *, paginate: bool = True,
-           only: tuple[Any, ...] = ()) -> tuple[list[Opportunity], int]:
+           only: tuple[Any, ...] = ()) -> tuple[list[Any], int]:
     """(opportunities on the requested page, total matching). The page is chosen by id
-    first (a narrow sort), then only its rows are loaded."""
+    first (a narrow sort), then only its rows are loaded. With `only`, a row is a plain
+    result row of id and those columns (read by attribute as an Opportunity is), not an
+    ORM object: building and tracking objects cost a list page more than its queries."""
     conds = flt.conditions(session.get_bind().dialect.name)
     total = _count(session, flt, conds)
     query = select(Opportunity.id).where(*conds).order_by(*SORTS[flt.sort])
@@ -157,7 +159,7 @@ def search(session: Session, flt: OppFilter, *, paginate: bool = True,
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         # the page text (up to 8 KB a call, kept for matching) is not shown in lists
-        query = select(Opportunity).options(load_only(*only) if only else defer(Opportunity.body))
+        query = (select(Opportunity.id, *only) if only else select(Opportunity).options(defer(Opportunity.body)))
         query = query.where(col(Opportunity.id).in_(chunk))
         rows.update((o.id, o) for o in session.exec(query))
     return [rows[i] for i in ids], int(total)
