@@ -1,25 +1,31 @@
-"""Digest content → email.message.EmailMessage: Jinja2 templates (subject, text, HTML),
-HTML autoescaped with CSS inlined; the plain-text part is its own template."""
+"""Digest content → a message: Jinja2 templates (subject, text, HTML), HTML autoescaped
+with CSS inlined; the plain-text part is its own template.
+
+A batch renders each call's card (and each entry of the later sections) once and reuses
+it for every recipient whose digest shows the same card (Blocks): only the action links
+differ, and they are filled into slots per recipient."""
 
 from __future__ import annotations
 
-import binascii
 import html
 import re
 import secrets
 import textwrap
+from dataclasses import fields, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 from functools import lru_cache
+from pathlib import Path
 
 import css_inline
 import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from tracker.digest.build import DigestContent
+from tracker.digest.build import CallCard, DigestContent, Entry, Link, NeedTag
 from tracker.digest.format import short_date
+from tracker.digest.mime import Mail
 
 SUMMARY_CHARS = 300
 SHORT_SUMMARY_CHARS = 160  # a card's summary in the HTML part: a line or two at 390 px
@@ -91,6 +97,63 @@ def _env() -> Environment:
 ENV = _env()
 
 
+CSS = (Path(__file__).parent / "templates" / "digest.css").read_text(encoding="utf-8")
+# Unguessable for this process, so no scraped text can hold a slot or a block marker.
+MARK = secrets.token_hex(8)
+_SLOT = re.compile(rf"{MARK}\.(\d+)\.")
+_MARKER = f"<x-{MARK}></x-{MARK}>"  # where a block goes in the inlined HTML skeleton
+BLOCK_TEMPLATES = {CallCard: "digest_card", Entry: "digest_entry"}
+BLOCK_LIMIT = 20_000  # blocks kept per batch (a batch shows a few hundred distinct ones)
+
+
+def _frozen(value: object) -> object:
+    """A hashable copy of a block's content; its action links by label only."""
+    if isinstance(value, CallCard | Entry | NeedTag):
+        return (type(value).__name__, *(
+            tuple(a.label for a in value.actions) if f.name == "actions" else _frozen(getattr(value, f.name))
+            for f in fields(value)))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
+
+
+def _attribute(url: str) -> str:
+    """A URL as the HTML serializer writes an attribute value."""
+    return url.replace("&", "&amp;").replace("\xa0", "&nbsp;").replace('"', "&quot;")
+
+
+class Blocks:
+    """Cards and entries rendered once and reused by every digest of a batch that shows
+    them. A block is keyed by all it shows but its action links (its whole content, so a
+    new field cannot be missed), rendered with numbered slots where the links go, and
+    filled with each recipient's own links."""
+
+    def __init__(self) -> None:
+        self.pieces: dict[tuple[bool, object], list[str]] = {}
+
+    def _pieces(self, block: CallCard | Entry, html: bool) -> list[str]:
+        key = (html, _frozen(block))
+        pieces = self.pieces.get(key)
+        if pieces is None:
+            stub = replace(block, actions=[Link(a.label, f"{MARK}.{i}.") for i, a in enumerate(block.actions)])
+            name = BLOCK_TEMPLATES[type(block)]
+            if html:
+                out = compact_html(_INLINER.inline_fragment(ENV.get_template(f"{name}.html").render(c=stub, e=stub),
+                                                            CSS))
+            else:
+                out = ENV.get_template(f"{name}.txt").render(c=stub, e=stub)
+            pieces = _SLOT.split(out)  # text, slot number, text, ...
+            if len(self.pieces) >= BLOCK_LIMIT:
+                self.pieces.clear()
+            self.pieces[key] = pieces
+        return pieces
+
+    def render(self, block: CallCard | Entry, html: bool) -> str:
+        pieces = self._pieces(block, html)
+        urls = [_attribute(a.url) if html else a.url for a in block.actions]
+        return "".join(urls[int(p)] if i % 2 else p for i, p in enumerate(pieces))
+
+
 def _context(content: DigestContent, prefix: str) -> dict:
     week_start = short_date(content.today - timedelta(days=content.today.weekday()))
     daily = content.frequency == "daily"
@@ -99,14 +162,29 @@ def _context(content: DigestContent, prefix: str) -> dict:
     return {"content": content, "prefix": prefix, "week_start": week_start, "when": when, "title": title}
 
 
-def render_parts(content: DigestContent, prefix: str = "Funding digest") -> tuple[str, str, str]:
-    """(subject, plain text, HTML with CSS inlined)."""
+def render_parts(content: DigestContent, prefix: str = "Funding digest",
+                 blocks: Blocks | None = None) -> tuple[str, str, str]:
+    """(subject, plain text, HTML with CSS inlined). Pass the same `blocks` for every
+    digest of a batch."""
+    blocks = blocks or Blocks()
     ctx = _context(content, prefix)
     subject = oneline(ENV.get_template("digest.subject.txt").render(ctx))
-    text = ENV.get_template("digest.txt").render(ctx)
+    text = ENV.get_template("digest.txt").render(ctx, block=lambda b: blocks.render(b, html=False))
     text = re.sub(r"\n{3,}", "\n\n", text)
-    html = compact_html(_INLINER.inline(ENV.get_template("digest.html").render(ctx)))
-    return subject, text, html
+    shown: list[CallCard | Entry] = []
+
+    def marker(block: CallCard | Entry) -> Markup:
+        shown.append(block)
+        return Markup(_MARKER)  # noqa: S704 - our own constant
+
+    skeleton = compact_html(_INLINER.inline(ENV.get_template("digest.html").render(ctx, block=marker)))
+    parts = skeleton.split(_MARKER)
+    if len(parts) != len(shown) + 1:
+        raise RuntimeError("a block marker was lost in the HTML skeleton")
+    out = [parts[0]]
+    for block, after in zip(shown, parts[1:], strict=True):
+        out += [blocks.render(block, html=True), after]
+    return subject, text, "".join(out)
 
 
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s=/>]+(?:=\"[^\"]*\")?)*)(\s*/?)>")
@@ -150,35 +228,28 @@ def new_message_id(from_address: str, period: str, user_id: int | None) -> str:
     return f"<digest.{period}.{user_id}.{secrets.token_hex(8)}@{domain_of(from_address)}>"
 
 
+def render_mail(content: DigestContent, *, from_address: str, message_id: str, now: datetime,
+                prefix: str = "Funding digest", blocks: Blocks | None = None) -> Mail:
+    """A multipart/alternative message (text/plain, then text/html) for one recipient."""
+    subject, text, html = render_parts(content, prefix, blocks)
+    headers = [
+        ("Subject", subject),
+        ("From", ("Funding tracker", from_address)),
+        ("To", (oneline(content.name), content.email)),
+        ("Date", format_datetime(now)),
+        ("Message-ID", message_id),
+        ("Auto-Submitted", "auto-generated"),
+        ("X-Auto-Response-Suppress", "All"),
+        ("X-Tracker-Digest", content.period),
+    ]
+    if content.unsubscribe_url:  # RFC 2369 and RFC 8058: the mail client's own one-click unsubscribe
+        headers += [("List-Unsubscribe", f"<{content.unsubscribe_url}>"),
+                    ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")]
+    headers.append(("MIME-Version", "1.0"))
+    return Mail(headers, text, html)
+
+
 def render_message(content: DigestContent, *, from_address: str, message_id: str, now: datetime,
                    prefix: str = "Funding digest") -> EmailMessage:
-    """A multipart/alternative message (text/plain, then text/html) for one recipient."""
-    subject, text, html = render_parts(content, prefix)
-    msg = EmailMessage()
-    msg["Subject"] = subject
-    msg["From"] = formataddr(("Funding tracker", from_address))
-    msg["To"] = formataddr((oneline(content.name), content.email))
-    msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = message_id
-    msg["Auto-Submitted"] = "auto-generated"
-    msg["X-Auto-Response-Suppress"] = "All"
-    msg["X-Tracker-Digest"] = content.period
-    if content.unsubscribe_url:  # RFC 2369 and RFC 8058: the mail client's own one-click unsubscribe
-        msg["List-Unsubscribe"] = f"<{content.unsubscribe_url}>"
-        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    msg["MIME-Version"] = "1.0"
-    msg["Content-Type"] = "multipart/alternative"
-    msg.attach(_text_part(text, "plain"))
-    msg.attach(_text_part(html, "html"))
-    return msg
-
-
-def _text_part(body: str, subtype: str) -> EmailMessage:
-    """A UTF-8 quoted-printable part, encoded in C (binascii): the email package's own
-    encoder is pure Python and took most of the time for a large digest."""
-    part = EmailMessage()
-    part["Content-Type"] = f"text/{subtype}; charset=utf-8"
-    part["Content-Transfer-Encoding"] = "quoted-printable"
-    lines = body.replace("\r\n", "\n").encode("utf-8")
-    part.set_payload(binascii.b2a_qp(lines, istext=True).decode("ascii"))
-    return part
+    """render_mail's message read back as an email.message.EmailMessage."""
+    return render_mail(content, from_address=from_address, message_id=message_id, now=now, prefix=prefix).parsed()

@@ -33,8 +33,9 @@ from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.digest.build import MAX_PER_NEED, DigestContent, build_digest, recipients
 from tracker.digest.format import frequency_of, period_for
+from tracker.digest.mime import Mail
 from tracker.digest.refusals import RefusalJudge, Verdict
-from tracker.digest.render import new_message_id, render_message
+from tracker.digest.render import Blocks, new_message_id, render_mail
 from tracker.digest.tokens import load_secret
 from tracker.digest.transports import (
     OutboxTransport,
@@ -108,7 +109,7 @@ def make_transport(settings: Settings) -> Transport:
     return OutboxTransport(settings.outbox_dir)
 
 
-def deliver(transport: Transport, msg: EmailMessage, recipient: str, options: SendOptions) -> str:
+def deliver(transport: Transport, msg: EmailMessage | Mail, recipient: str, options: SendOptions) -> str:
     """Send with retries and exponential backoff on transient failures; the last error is raised."""
     delay = options.backoff
     for attempt in range(1, options.attempts + 1):
@@ -126,7 +127,7 @@ def _find(session: Session, email: str, period: str) -> Digest | None:
     return session.exec(select(Digest).where(Digest.recipient == email, Digest.period == period)).first()
 
 
-def _record_and_claim(engine: Engine, content: DigestContent, msg: EmailMessage, transport: str,
+def _record_and_claim(engine: Engine, content: DigestContent, msg: Mail, transport: str,
                       lease: timedelta, claimable: tuple[str, ...] = CLAIMABLE) -> Digest | None:
     """In one transaction: the recipient's Digest row for the period, created as pending
     (Message-ID, subject, match ids) if there is none, then claimed by a conditional UPDATE
@@ -227,6 +228,7 @@ class Batch:
             self.report.outbox_dir = self.transport.directory
         self.refusals: RefusalJudge[Digest] = RefusalJudge()
         self.cache: dict = {}  # team-wide digest sections, read once per batch
+        self.blocks = Blocks()  # cards and entries, rendered once per batch
 
     def run(self, users: list[User]) -> SendReport:
         report = self.report
@@ -274,8 +276,8 @@ class Batch:
             return
         from_address = self.settings.smtp.from_address
         message_id = existing.message_id if existing else new_message_id(from_address, report.period, user.id)
-        msg = render_message(content, from_address=from_address, message_id=message_id, now=self.now,
-                             prefix=cfg.subject_prefix)
+        msg = render_mail(content, from_address=from_address, message_id=message_id, now=self.now,
+                          prefix=cfg.subject_prefix, blocks=self.blocks)
         if report.dry_run:
             report.sent += 1
             report.lines.append(f"{email}: would send \"{msg['Subject']}\"")
