@@ -8,6 +8,7 @@ differ, and they are filled into slots per recipient."""
 from __future__ import annotations
 
 import html
+import pickle
 import re
 import secrets
 import textwrap
@@ -23,7 +24,7 @@ import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from tracker.digest.build import CallCard, DigestContent, Entry, Link, NeedTag
+from tracker.digest.build import CallCard, DigestContent, Entry, Link
 from tracker.digest.format import short_date
 from tracker.digest.mime import Mail
 
@@ -87,6 +88,7 @@ def _env() -> Environment:
         loader=PackageLoader("tracker.digest", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True, default=False),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,  # a template is read once a process, not checked on every use
     )
     env.filters.update(summary_html=summary_html, summary_text=summary_text, summary_short=summary_short, closes=closes,
                        oneline=oneline, wrap=wrap,
@@ -106,15 +108,17 @@ BLOCK_TEMPLATES = {CallCard: "digest_card", Entry: "digest_entry"}
 BLOCK_LIMIT = 20_000  # blocks kept per batch (a batch shows a few hundred distinct ones)
 
 
-def _frozen(value: object) -> object:
-    """A hashable copy of a block's content; its action links by label only."""
-    if isinstance(value, CallCard | Entry | NeedTag):
-        return (type(value).__name__, *(
-            tuple(a.label for a in value.actions) if f.name == "actions" else _frozen(getattr(value, f.name))
-            for f in fields(value)))
-    if isinstance(value, list | tuple):
-        return tuple(_frozen(v) for v in value)
-    return value
+@lru_cache(maxsize=8)
+def _shown_fields(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind) if f.name != "actions")
+
+
+def block_key(block: CallCard | Entry) -> bytes:
+    """All a block holds but its action links' URLs, as pickle writes it: every field,
+    nested ones too, so a field added later cannot be left out of the key, and equal bytes
+    mean equal content."""
+    shown = [getattr(block, name) for name in _shown_fields(type(block))]
+    return pickle.dumps((type(block).__name__, shown, [a.label for a in block.actions]), 5)
 
 
 def _attribute(url: str) -> str:
@@ -124,15 +128,21 @@ def _attribute(url: str) -> str:
 
 class Blocks:
     """Cards and entries rendered once and reused by every digest of a batch that shows
-    them. A block is keyed by all it shows but its action links (its whole content, so a
-    new field cannot be missed), rendered with numbered slots where the links go, and
-    filled with each recipient's own links."""
+    them. A block is keyed by all it shows but its action links (block_key), rendered with
+    numbered slots where the links go, and filled with each recipient's own links."""
 
     def __init__(self) -> None:
-        self.pieces: dict[tuple[bool, object], list[str]] = {}
+        self.pieces: dict[tuple[bool, bytes], list[str]] = {}
+        self.keys: dict[int, tuple[CallCard | Entry, bytes]] = {}  # the digest being rendered: each block's key
+
+    def _key(self, block: CallCard | Entry) -> bytes:
+        known = self.keys.get(id(block))
+        if known is None or known[0] is not block:
+            known = self.keys[id(block)] = (block, block_key(block))
+        return known[1]
 
     def _pieces(self, block: CallCard | Entry, html: bool) -> list[str]:
-        key = (html, _frozen(block))
+        key = (html, self._key(block))
         pieces = self.pieces.get(key)
         if pieces is None:
             stub = replace(block, actions=[Link(a.label, f"{MARK}.{i}.") for i, a in enumerate(block.actions)])
@@ -150,6 +160,8 @@ class Blocks:
 
     def render(self, block: CallCard | Entry, html: bool) -> str:
         pieces = self._pieces(block, html)
+        if len(pieces) == 1:
+            return pieces[0]
         urls = [_attribute(a.url) if html else a.url for a in block.actions]
         return "".join(urls[int(p)] if i % 2 else p for i, p in enumerate(pieces))
 
@@ -167,6 +179,7 @@ def render_parts(content: DigestContent, prefix: str = "Funding digest",
     """(subject, plain text, HTML with CSS inlined). Pass the same `blocks` for every
     digest of a batch."""
     blocks = blocks or Blocks()
+    blocks.keys.clear()
     ctx = _context(content, prefix)
     subject = oneline(ENV.get_template("digest.subject.txt").render(ctx))
     text = ENV.get_template("digest.txt").render(ctx, block=lambda b: blocks.render(b, html=False))
