@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import timedelta
 
@@ -14,7 +15,7 @@ from tracker.db import session_scope
 from tracker.digest import SendOptions, digest_status, send_digests
 from tracker.digest.tokens import verify_action
 from tracker.digest.transports import SmtpTransport
-from tracker.models import Digest, DigestItem, Match, Opportunity
+from tracker.models import Digest, DigestItem, Match, Opportunity, User
 
 ALL = [ADA, SAM, VAL]
 
@@ -58,6 +59,28 @@ def test_sends_one_parsed_message_per_recipient_with_working_links(engine, seede
     assert {r.status for r in ledger.values()} == {"sent"}
     assert ada["Message-ID"] == ledger[ADA].message_id
     assert items(engine, ADA) == set(ledger[ADA].match_ids) and len(ledger[ADA].match_ids) == 5
+
+
+def test_each_digest_carries_only_its_recipients_own_action_links(engine, seeded, settings, smtp_server):
+    """A batch renders a card once and reuses it for every digest that shows it: the action
+    links in it must still be each recipient's own, the same in both parts, and nobody else's."""
+    send(engine, settings)
+    with session_scope(engine) as s:
+        ids = {u.email: u.id for u in s.exec(select(User))}
+    tokens: dict[str, set[str]] = {}
+    for msg, (_f, (rcpt,)) in zip(smtp_server.handler.messages, smtp_server.handler.envelopes, strict=True):
+        text = msg.get_body(("plain",)).get_content()
+        html = msg.get_body(("html",)).get_content()
+        found = [set(re.findall(r"/actions/([A-Za-z0-9_\-]+)", part)) for part in (text, html)]
+        assert found[0] == found[1], rcpt
+        assert all(verify_action(SECRET, t).user_id == ids[rcpt] for t in found[0]), rcpt
+        tokens[rcpt] = found[0]
+    assert tokens[ADA] and tokens[SAM] and not tokens[VAL]  # val is a viewer
+    assert not tokens[ADA] & tokens[SAM]
+    shared = {"Youth Diversion Fund", "Safer Streets round 6"}  # N1's calls: in both digests
+    for rcpt in (ADA, SAM):
+        text = smtp_server.handler.to(rcpt)[0].get_body(("plain",)).get_content()
+        assert all(title in text for title in shared)
 
 
 def test_second_run_in_the_same_week_sends_nothing(engine, seeded, settings, smtp_server):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from tracker.digest import format as fmt
@@ -20,6 +20,7 @@ from tracker.models import (
     Bid,
     Digest,
     DigestItem,
+    Follow,
     GrantRecord,
     Match,
     Need,
@@ -171,6 +172,34 @@ def last_delivered(session: Session, email: str, period: str) -> datetime | None
     return session.exec(stmt).one()
 
 
+def _last_delivered(session: Session, email: str, period: str, memo: _Memo) -> datetime | None:
+    """last_delivered, read for every recipient at once in a batch (a recipient's own rows
+    change only when their digest goes)."""
+    if memo.cache is None:
+        return last_delivered(session, email, period)
+
+    def read() -> dict[str, datetime]:
+        stmt = (select(Digest.recipient, func.max(Digest.sent_at))
+                .where(col(Digest.status).in_(DELIVERED), Digest.period != period).group_by(Digest.recipient))
+        return dict(session.exec(stmt).all())
+
+    return memo(("last delivered", period), read).get(email)
+
+
+def _followed_calls(session: Session, user: User, memo: _Memo) -> tuple[int, ...]:
+    """The calls `user` follows (team.followed_ids), read for every user at once in a batch."""
+    if memo.cache is None:
+        return tuple(sorted(followed_ids(session, user.id)))
+
+    def read() -> dict[int, tuple[int, ...]]:
+        out: dict[int, list[int]] = defaultdict(list)
+        for user_id, opp_id in session.exec(select(Follow.user_id, Follow.opportunity_id)):
+            out[user_id].append(opp_id)
+        return {u: tuple(sorted(ids)) for u, ids in out.items()}
+
+    return memo(("followed",), read).get(user.id, ())
+
+
 @dataclass(frozen=True)
 class NeedInfo:
     title: str
@@ -178,11 +207,15 @@ class NeedInfo:
     area: str = ""
 
 
-def _followed(session: Session, user: User) -> dict[str, NeedInfo]:
-    stmt = select(Need.id, Need.title, Need.prep_days, Need.area).where(col(Need.active).is_(True))
-    if user.followed_needs:
-        stmt = stmt.where(col(Need.id).in_(user.followed_needs))
-    return {i: NeedInfo(t, p or 0, a) for i, t, p, a in session.exec(stmt.order_by(Need.id)).all()}
+def _followed(session: Session, user: User, memo: _Memo) -> dict[str, NeedInfo]:
+    """The active needs `user` follows (all of them if none is chosen), in id order."""
+    def read() -> dict[str, NeedInfo]:
+        stmt = select(Need.id, Need.title, Need.prep_days, Need.area).where(col(Need.active).is_(True))
+        return {i: NeedInfo(t, p or 0, a) for i, t, p, a in session.exec(stmt.order_by(Need.id)).all()}
+
+    active = memo(("active needs",), read)
+    chosen = set(user.followed_needs or [])
+    return {i: info for i, info in active.items() if not chosen or i in chosen}
 
 
 def start_by(deadline: date | None, prep_days: int, today: date, signoff_days: int = 0) -> str:
@@ -230,134 +263,221 @@ OPP_COLS = (Opportunity.id, Opportunity.title, Opportunity.funder, Opportunity.d
             Opportunity.deadline_time)
 
 
-def _new_conditions(user: User, needs: dict[str, NeedInfo], today: date) -> tuple:
-    """Eligible, undismissed matches of live calls for these needs, not yet sent to `user`."""
-    sent = exists().where(DigestItem.recipient == user.email, DigestItem.match_id == Match.id)
-    return (col(Match.need_id).in_(list(needs)), col(Match.eligible).is_(True), col(Match.dismissed).is_(False),
-            ~sent, *_live(today))
+@dataclass(frozen=True)
+class _Candidate:
+    """An eligible, undismissed match of a live call: what a digest may list as new."""
+
+    match_id: int
+    need_id: str
+    opportunity_id: int
+    score: float
+
+
+@dataclass
+class _Candidates:
+    """Every candidate match of the batch, per need in the digest's ranking order (best
+    score, then the earlier deadline, then the older match: ordered by the database, so
+    that calls without a deadline sort where it puts them), and per call."""
+
+    by_need: dict[str, list[_Candidate]]
+    by_opp: dict[int, dict[str, _Candidate]]
+
+
+def _candidates(session: Session, today: date) -> _Candidates:
+    stmt = (select(Match.id, Match.need_id, Match.opportunity_id, Match.score)
+            .join(Opportunity, Opportunity.id == Match.opportunity_id)
+            .where(col(Match.eligible).is_(True), col(Match.dismissed).is_(False), *_live(today))
+            .order_by(col(Match.score).desc(), Opportunity.deadline, Match.id))
+    found = _Candidates(defaultdict(list), defaultdict(dict))
+    for row in session.execute(stmt):
+        c = _Candidate(*row)
+        found.by_need[c.need_id].append(c)
+        found.by_opp[c.opportunity_id][c.need_id] = c
+    return found
+
+
+def _sent(session: Session, email: str, today: date, memo: _Memo) -> set[int]:
+    """The candidate matches already sent to `email` (DigestItem). In a batch they are read
+    for every recipient at once: each recipient's are only written when their own digest
+    goes, after it is built."""
+    def read(recipient: str | None) -> dict[str, set[int]]:
+        stmt = (select(DigestItem.recipient, DigestItem.match_id)
+                .join(Match, Match.id == DigestItem.match_id)
+                .join(Opportunity, Opportunity.id == Match.opportunity_id)
+                .where(col(Match.eligible).is_(True), col(Match.dismissed).is_(False), *_live(today)))
+        if recipient is not None:
+            stmt = stmt.where(DigestItem.recipient == recipient)
+        out: dict[str, set[int]] = defaultdict(set)
+        for who, match_id in session.execute(stmt):
+            out[who].add(match_id)
+        return out
+
+    if memo.cache is None:
+        return read(email).get(email, set())
+    return memo(("sent", today), lambda: read(None)).get(email, set())
 
 
 def _new_matches(session: Session, user: User, needs: dict[str, NeedInfo], today: date, links: _Links,
-                 top: int) -> tuple[list[NeedSection], int]:
-    """The best `top` new calls per need (ranked in SQL), each as one card under the need it
-    fits best and naming every need it matches; and how many distinct new calls there are."""
-    where = _new_conditions(user, needs, today)
-    order = (col(Match.score).desc(), Opportunity.deadline, Match.id)
-    ranked = (
-        select(Match.need_id, Match.opportunity_id,
-               func.row_number().over(partition_by=Match.need_id, order_by=order).label("rank"),
-               func.count().over(partition_by=Match.need_id).label("total"))
-        .join(Opportunity, Opportunity.id == Match.opportunity_id).where(*where).subquery()
-    )
-    tops: dict[str, list[int]] = defaultdict(list)
+                 top: int, memo: _Memo) -> tuple[list[NeedSection], int]:
+    """The best `top` new calls per need, each as one card under the need it fits best and
+    naming every need it matches; and how many distinct new calls there are."""
+    found = memo(("candidates", today), lambda: _candidates(session, today))
+    sent = _sent(session, user.email, today, memo)
+    tops: dict[str, list[int]] = {}
     totals: dict[str, int] = {}
-    for row in session.execute(select(ranked).where(ranked.c.rank <= top).order_by(ranked.c.rank)):
-        tops[row.need_id].append(row.opportunity_id)
-        totals[row.need_id] = row.total
+    every: set[int] = set()
+    for need_id in needs:
+        rows = found.by_need.get(need_id, [])
+        if sent:
+            rows = [c for c in rows if c.match_id not in sent]
+        if rows:
+            tops[need_id] = [c.opportunity_id for c in rows[:top]]
+            totals[need_id] = len(rows)
+            every.update(c.opportunity_id for c in rows)
     if not tops:
         return [], 0
-    # Counted over the same rows the ranking read (SQLite plans a bare COUNT(DISTINCT) over
-    # this join badly: 140 ms instead of 25 on 20,000 calls).
-    every = select(ranked.c.opportunity_id).distinct().subquery()
-    new_total = session.exec(select(func.count()).select_from(every)).one()
     listed = {o for ids in tops.values() for o in ids}
-    matches: dict[int, dict[str, Any]] = defaultdict(dict)  # call -> need -> its new match
-    for m in session.execute(select(Match.id, Match.need_id, Match.opportunity_id, Match.score, Match.reasons)
-                             .join(Opportunity, Opportunity.id == Match.opportunity_id)
-                             .where(*where, col(Match.opportunity_id).in_(listed))):
-        matches[m.opportunity_id][m.need_id] = m
-    opps = {o.id: o for o in session.execute(
-        select(*OPP_COLS, Opportunity.url, Opportunity.summary, Opportunity.amount_min, Opportunity.amount_max)
-        .where(col(Opportunity.id).in_(listed)))}
+    facts = _call_facts(session, listed, today, memo)
     order_of = {n: i for i, n in enumerate(needs)}
-    placed: dict[str, list[CallCard]] = defaultdict(list)
+    homes: dict[int, tuple[str, dict[str, _Candidate]]] = {}
     for opp_id in listed:
-        homes = [n for n in needs if opp_id in tops.get(n, ())]
-        home = max(homes, key=lambda n: (matches[opp_id][n].score, -order_of[n]))
-        placed[home].append(_card(opps[opp_id], matches[opp_id], home, needs, today, links))
+        by_need = {n: c for n, c in found.by_opp[opp_id].items() if n in needs and c.match_id not in sent}
+        home = max((n for n in needs if opp_id in tops.get(n, ())), key=lambda n: (by_need[n].score, -order_of[n]))
+        homes[opp_id] = home, by_need
+    reasons = _reasons(session, [by_need[home].match_id for home, by_need in homes.values()], memo)
+    placed: dict[str, list[CallCard]] = defaultdict(list)
+    for opp_id, (home, by_need) in homes.items():
+        card = _card(facts[opp_id], by_need, home, needs, today, links, memo)
+        card.reasons = list(reasons[card.match_id])
+        placed[home].append(card)
     sections = []
     for need_id, info in needs.items():
         if need_id not in tops:
             continue
-        cards = sorted(placed.get(need_id, []), key=lambda c: (-c.score, opps[c.opportunity_id].deadline
+        cards = sorted(placed.get(need_id, []), key=lambda c: (-c.score, facts[c.opportunity_id].deadline
                                                                 or date.max, c.opportunity_id))
         shown = len(tops[need_id])
         sections.append(NeedSection(need_id, info.title, cards, totals[need_id], elsewhere=shown - len(cards),
                                     more=totals[need_id] - shown,
                                     more_url=f"{links.base}/opportunities?need={need_id}"))
-    return sections, int(new_total)
+    return sections, len(every)
 
 
-def _card(o: Any, by_need: dict[str, Any], home: str, needs: dict[str, NeedInfo], today: date,
-          links: _Links) -> CallCard:
+@dataclass(frozen=True)
+class _CallFacts:
+    """What a card says about its call, the same for every recipient of a batch."""
+
+    id: int
+    title: str
+    funder: str
+    source_url: str
+    amount: str
+    deadline: date | None
+    deadline_words: str
+    summary: str
+    closing_soon: bool
+
+
+def _call_facts(session: Session, ids: set[int], today: date, memo: _Memo) -> dict[int, _CallFacts]:
+    known: dict[int, _CallFacts] = memo(("call facts", today), dict)
+    missing = [i for i in ids if i not in known]
+    if missing:
+        for o in session.execute(select(*OPP_COLS, Opportunity.url, Opportunity.summary, Opportunity.amount_min,
+                                        Opportunity.amount_max).where(col(Opportunity.id).in_(missing))):
+            soon = o.deadline is not None and today <= o.deadline <= today + timedelta(days=CLOSING_DAYS)
+            known[o.id] = _CallFacts(o.id, o.title, o.funder or NO_FUNDER, o.url,
+                                     fmt.amount_range(o.amount_min, o.amount_max), o.deadline,
+                                     fmt.deadline_text(o.deadline, today, o.rolling, o.deadline_time),
+                                     o.summary or "", soon)
+    return {i: known[i] for i in ids}
+
+
+def _reasons(session: Session, match_ids: list[int], memo: _Memo) -> dict[int, list[str]]:
+    """Each match's reasons as a card shows them: the deadline is stated once, by the card,
+    so the matcher's own dated timing line is dropped."""
+    known: dict[int, list[str]] = memo(("reasons",), dict)
+    missing = [m for m in match_ids if m not in known]
+    if missing:
+        for match_id, reasons in session.execute(select(Match.id, Match.reasons)
+                                                 .where(col(Match.id).in_(missing))):
+            known[match_id] = [str(x) for x in (reasons or []) if not states_timing(str(x))]
+    return {m: known[m] for m in match_ids}
+
+
+def _card(o: _CallFacts, by_need: dict[str, _Candidate], home: str, needs: dict[str, NeedInfo], today: date,
+          links: _Links, memo: _Memo) -> CallCard:
     first = by_need[home]
     others = [n for n in needs if n in by_need and n != home]
-    soon = o.deadline is not None and today <= o.deadline <= today + timedelta(days=CLOSING_DAYS)
+    starts: dict[tuple, str] = memo(("start by", today, links.signoff_days), dict)
+    tags = []
+    for n in [home, *others]:
+        key = (o.deadline, needs[n].prep_days)
+        if key not in starts:
+            starts[key] = start_by(o.deadline, needs[n].prep_days, today, links.signoff_days)
+        tags.append(NeedTag(n, needs[n].title, starts[key]))
     return CallCard(
-        opportunity_id=o.id, title=o.title, funder=o.funder or NO_FUNDER, url=links.opportunity(o.id),
-        source_url=o.url, amount=fmt.amount_range(o.amount_min, o.amount_max),
-        deadline=fmt.deadline_text(o.deadline, today, o.rolling, o.deadline_time), score=first.score,
-        # The deadline is stated once, by the card: drop the matcher's own dated timing line.
-        reasons=[str(x) for x in (first.reasons or []) if not states_timing(str(x))],
-        summary=o.summary or "",
-        needs=[NeedTag(n, needs[n].title, start_by(o.deadline, needs[n].prep_days, today, links.signoff_days))
-               for n in [home, *others]],
-        match_ids=[by_need[n].id for n in [home, *others]], closing_soon=soon,
-        actions=links.actions("match", first.id, MATCH_ACTIONS),
+        opportunity_id=o.id, title=o.title, funder=o.funder, url=links.opportunity(o.id), source_url=o.source_url,
+        amount=o.amount, deadline=o.deadline_words, score=first.score,
+        reasons=[], summary=o.summary,
+        needs=tags, match_ids=[by_need[n].match_id for n in [home, *others]], closing_soon=o.closing_soon,
+        actions=links.actions("match", first.match_id, MATCH_ACTIONS),
     )
 
 
-def _matched_ids(needs: dict[str, NeedInfo]):  # noqa: ANN202 - a SQL subquery
-    return select(Match.opportunity_id).where(
-        col(Match.need_id).in_(list(needs)), col(Match.eligible).is_(True), col(Match.dismissed).is_(False)
-    )
-
-
-def _closing(session: Session, needs: dict[str, NeedInfo], today: date, links: _Links) -> list[Entry]:
-    end = today + timedelta(days=CLOSING_DAYS)
+def _closing(session: Session, needs: dict[str, NeedInfo], today: date, links: _Links,
+             memo: _Memo) -> list[Entry]:
+    """Calls closing within CLOSING_DAYS that match these needs or have a team bid being
+    prepared, soonest first (what every recipient reads is read once a batch)."""
+    matched, bids = memo(("closing rows", today), lambda: _closing_rows(session, today))
     why: dict[int, list[str]] = defaultdict(list)
     fits: dict[int, list[str]] = defaultdict(list)
-    soon = (col(Opportunity.deadline) >= today, col(Opportunity.deadline) <= end, *_live(today))
-    matched = (
-        select(Opportunity.id, Match.need_id).join(Match, Match.opportunity_id == Opportunity.id)
-        .where(col(Match.need_id).in_(list(needs)), col(Match.eligible).is_(True),
-               col(Match.dismissed).is_(False), *soon)
-    )
-    for opp_id, need_id in session.exec(matched.order_by(Match.need_id)):
-        fits[opp_id].append(needs[need_id].title)
+    for opp_id, need_id in matched:
+        if need_id in needs:
+            fits[opp_id].append(needs[need_id].title)
     for opp_id, titles in fits.items():
         why[opp_id].append("For: " + "; ".join(titles))
-    bids = select(Opportunity.id, Bid.status).join(Bid, Bid.opportunity_id == Opportunity.id).where(
-        col(Bid.status).in_(("interested", "preparing")), *soon
-    )
-    for opp_id, status in session.exec(bids):
+    for opp_id, status in bids:
         why[opp_id].append(f"Team bid: {status}")
     if not why:
         return []
-    opps = session.execute(select(*OPP_COLS).where(col(Opportunity.id).in_(list(why)))).all()
-    opps = sorted(opps, key=lambda o: (o.deadline, o.title))
+    opps = sorted(_call_rows(session, why, memo), key=lambda o: (o.deadline, o.title, o.id))
     return [_entry(o, today, links, why[o.id]) for o in opps]
 
 
-def _expected(session: Session, funds: list[Fund], needs: dict[str, NeedInfo], today: date,
-              links: _Links) -> list[Entry]:
+def _closing_rows(session: Session, today: date) -> tuple[list, list]:
+    """(call, need) of every eligible, undismissed match closing soon, by need id; (call,
+    status) of every team bid being prepared for a call closing soon."""
+    end = today + timedelta(days=CLOSING_DAYS)
+    soon = (col(Opportunity.deadline) >= today, col(Opportunity.deadline) <= end, *_live(today))
+    matched = (
+        select(Opportunity.id, Match.need_id).join(Match, Match.opportunity_id == Opportunity.id)
+        .where(col(Match.eligible).is_(True), col(Match.dismissed).is_(False), *soon)
+        .order_by(Match.need_id)
+    )
+    bids = select(Opportunity.id, Bid.status).join(Bid, Bid.opportunity_id == Opportunity.id).where(
+        col(Bid.status).in_(("interested", "preparing")), *soon
+    )
+    return session.exec(matched).all(), session.exec(bids).all()
+
+
+def _call_rows(session: Session, ids: Iterable[int], memo: _Memo) -> list[Any]:
+    """OPP_COLS of these calls, each read once a batch."""
+    known: dict[int, Any] = memo(("call rows",), dict)
+    missing = [i for i in ids if i not in known]
+    if missing:
+        for o in session.execute(select(*OPP_COLS).where(col(Opportunity.id).in_(missing))):
+            known[o.id] = o
+    return [known[i] for i in ids if i in known]
+
+
+def _expected(session: Session, needs: dict[str, NeedInfo], today: date, links: _Links,
+              memo: _Memo) -> list[Entry]:
     """Funds forecast to reopen within EXPECTED_DAYS whose earlier rounds matched these needs
     (or had the team's bid for one of them)."""
-    soon = [f for f in funds if f.forecast.expected <= today + timedelta(days=EXPECTED_DAYS)]
-    ids = [r.id for f in soon for r in f.rounds]
-    if not ids:
-        return []
-    fits: dict[int, set[str]] = defaultdict(set)
-    for opp_id, need_id in session.exec(select(Match.opportunity_id, Match.need_id).where(
-            col(Match.opportunity_id).in_(ids), col(Match.need_id).in_(list(needs)),
-            col(Match.dismissed).is_(False), Match.score > 0)):
-        fits[opp_id].add(need_id)
-    for opp_id, need_id in session.exec(select(Bid.opportunity_id, Bid.need_id).where(  # we bid last time
-            col(Bid.opportunity_id).in_(ids), col(Bid.need_id).in_(list(needs)))):
-        fits[opp_id].add(need_id)
+    soon, fits = memo(("expected rounds", today), lambda: _expected_rounds(session, today, memo))
     entries = []
     for fund in soon:
-        matched = set().union(*(fits.get(r.id, set()) for r in fund.rounds))
+        matched = set().union(*(fits.get(r.id, set()) for r in fund.rounds)) & needs.keys()
         if matched:
             last = fund.latest
             opened = ", ".join(f"{r.opened:%B %Y}" for r in fund.rounds if r.opened)
@@ -366,6 +486,24 @@ def _expected(session: Session, funds: list[Fund], needs: dict[str, NeedInfo], t
                                   "For: " + "; ".join(needs[n].title for n in needs if n in matched)],
                                  opportunity_id=last.id))
     return entries
+
+
+def _expected_rounds(session: Session, today: date, memo: _Memo) -> tuple[list[Fund], dict[int, set[str]]]:
+    """The funds forecast to reopen soon, and per earlier round the needs it matched or
+    that the team bid for."""
+    funds = memo(("funds", today), lambda: forecast_funds(session, today))
+    soon = [f for f in funds if f.forecast.expected <= today + timedelta(days=EXPECTED_DAYS)]
+    ids = [r.id for f in soon for r in f.rounds]
+    fits: dict[int, set[str]] = defaultdict(set)
+    if not ids:
+        return soon, fits
+    for opp_id, need_id in session.exec(select(Match.opportunity_id, Match.need_id).where(
+            col(Match.opportunity_id).in_(ids), col(Match.dismissed).is_(False), Match.score > 0)):
+        fits[opp_id].add(need_id)
+    for opp_id, need_id in session.exec(select(Bid.opportunity_id, Bid.need_id).where(  # we bid last time
+            col(Bid.opportunity_id).in_(ids), col(Bid.need_id).is_not(None))):
+        fits[opp_id].add(need_id)
+    return soon, fits
 
 
 def _entry(o: Any, today: date, links: _Links, notes: list[str]) -> Entry:
@@ -420,30 +558,43 @@ def _merge(revisions: list[dict]) -> dict:
 
 
 def _changed(session: Session, needs: dict[str, NeedInfo], since: datetime, today: date,
-             links: _Links, followed: tuple[int, ...] = ()) -> list[Entry]:
+             links: _Links, memo: _Memo, followed: tuple[int, ...] = ()) -> list[Entry]:
     """Calls that changed since the last digest: those matching the needs, with a team bid,
     or that the recipient follows."""
-    team_bids = select(Bid.opportunity_id).where(Bid.status != "withdrawn")
-    stmt = (
-        select(OpportunityRevision.opportunity_id, OpportunityRevision.changes)
-        .where(OpportunityRevision.seen_at >= since,
-               col(OpportunityRevision.opportunity_id).in_(_matched_ids(needs))
-               | col(OpportunityRevision.opportunity_id).in_(team_bids)
-               | col(OpportunityRevision.opportunity_id).in_(followed))
-        .order_by(OpportunityRevision.seen_at, OpportunityRevision.id)
-    )
+    revisions, matched, team = memo(("revisions", since), lambda: _revisions(session, since))
     per_opp: dict[int, list[dict]] = defaultdict(list)
-    for opp_id, changes in session.exec(stmt):
-        per_opp[opp_id].append(changes or {})
+    for opp_id, changes in revisions:
+        if opp_id in team or opp_id in followed or not matched.get(opp_id, set()).isdisjoint(needs):
+            per_opp[opp_id].append(changes or {})
     notes = {k: describe_changes(_merge(v)) for k, v in per_opp.items()}
     notes = {k: v for k, v in notes.items() if v}
     if not notes:
         return []
-    opps = session.execute(select(*OPP_COLS).where(col(Opportunity.id).in_(list(notes)))).all()
-    entries = [_entry(o, today, links, notes[o.id]) for o in sorted(opps, key=lambda o: o.title)]
+    opps = sorted(_call_rows(session, notes, memo), key=lambda o: (o.title, o.id))
+    entries = [_entry(o, today, links, notes[o.id]) for o in opps]
     for e in entries:  # said inside a new call's card, which states the deadline itself
         e.card_notes = describe_changes(_merge(per_opp[e.opportunity_id]), new_deadline=False)
     return entries
+
+
+def _revisions(session: Session, since: datetime) -> tuple[list, dict[int, set[str]], set[int]]:
+    """Every revision since `since`, oldest first; the needs each revised call matches
+    (eligible, undismissed); the revised calls with a team bid."""
+    stmt = (select(OpportunityRevision.opportunity_id, OpportunityRevision.changes)
+            .where(OpportunityRevision.seen_at >= since)
+            .order_by(OpportunityRevision.seen_at, OpportunityRevision.id))
+    revisions = session.exec(stmt).all()
+    revised = sorted({opp_id for opp_id, _changes in revisions})
+    matched: dict[int, set[str]] = defaultdict(set)
+    team: set[int] = set()
+    for chunk in (revised[i:i + 5000] for i in range(0, len(revised), 5000)):
+        for opp_id, need_id in session.exec(select(Match.opportunity_id, Match.need_id).where(
+                col(Match.opportunity_id).in_(chunk), col(Match.eligible).is_(True),
+                col(Match.dismissed).is_(False))):
+            matched[opp_id].add(need_id)
+        team.update(session.exec(select(Bid.opportunity_id).where(
+            col(Bid.opportunity_id).in_(chunk), Bid.status != "withdrawn")))
+    return revisions, matched, team
 
 
 def _bid_rows(session: Session, now: datetime) -> list:
@@ -509,10 +660,10 @@ def build_digest(session: Session, user: User, *, now: datetime, timezone: str, 
     team-wide sections are then read once. `signoff_days` is `[planning] signoff_working_days`."""
     period = fmt.period_for(now, timezone, frequency)
     today = fmt.local_today(now, timezone)
-    since = last_delivered(session, user.email, period) or now - fmt.PERIOD_LENGTH[frequency]
-    links = _Links(base_url, secret, user, signoff_days)
     memo = _Memo(cache)
-    needs = memo(("needs", tuple(sorted(user.followed_needs or []))), lambda: _followed(session, user))
+    since = _last_delivered(session, user.email, period, memo) or now - fmt.PERIOD_LENGTH[frequency]
+    links = _Links(base_url, secret, user, signoff_days)
+    needs = memo(("needs", tuple(sorted(user.followed_needs or []))), lambda: _followed(session, user, memo))
     content = DigestContent(user.id, user.email, user.name, user.role, period, today, since, links.base,
                             frequency=frequency)
     if secret:
@@ -521,17 +672,16 @@ def build_digest(session: Session, user: User, *, now: datetime, timezone: str, 
         content.unsubscribe_url = f"{links.base}/email/unsubscribe/{token}"
     key = tuple(needs)
     if needs:
-        content.needs, content.new_total = _new_matches(session, user, needs, today, links, max_per_need)
+        content.needs, content.new_total = _new_matches(session, user, needs, today, links, max_per_need, memo)
         _funder_lines(session, content.cards, needs, memo)
-        closing = memo(("closing", key, today), lambda: _closing(session, needs, today, links))
+        closing = memo(("closing", key, today), lambda: _closing(session, needs, today, links, memo))
         listed = {c.opportunity_id for c in content.cards}
         content.closing_total = len(closing)
         content.closing = [e for e in closing if e.opportunity_id not in listed]  # each call once
-        funds = memo(("funds", today), lambda: forecast_funds(session, today))
-        content.expected = memo(("expected", key, today), lambda: _expected(session, funds, needs, today, links))
-        followed = tuple(sorted(followed_ids(session, user.id)))
+        content.expected = memo(("expected", key, today), lambda: _expected(session, needs, today, links, memo))
+        followed = _followed_calls(session, user, memo)
         changed = memo(("changed", key, since, today, followed),
-                       lambda: _changed(session, needs, since, today, links, followed))
+                       lambda: _changed(session, needs, since, today, links, memo, followed))
         content.changed = _fold_into_cards(changed, content.cards)
     rows = memo(("bids", now), lambda: _bid_rows(session, now))
     content.bids = {status: kept for status, entries in _bids(rows, today, links).items()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from tracker import format as shared
@@ -26,6 +27,7 @@ def days_left(deadline: date, today: date) -> int:
     return (deadline - today).days
 
 
+@lru_cache(maxsize=4096)  # a batch of digests states the same few hundred deadlines thousands of times
 def deadline_text(deadline: date | None, today: date, rolling: bool = False, time: str | None = None) -> str:
     """'14 March 2027 (108 days)', '2 December 2026 at 17:00 (today)', 'Rolling (no fixed deadline)'."""
     if deadline is None:

@@ -17,6 +17,7 @@ from email.message import EmailMessage
 
 import httpx
 
+from tracker.digest.mime import Mail
 from tracker.digest.transports import PermanentError, TransientError, TransportUnavailable
 
 DEFAULT_BASE_URL = "https://api.notifications.service.gov.uk"
@@ -67,7 +68,7 @@ class NotifyTransport:
     def open(self) -> None:
         self.client = httpx.Client(base_url=self.base_url, timeout=self.timeout, trust_env=False)
 
-    def send(self, msg: EmailMessage, recipient: str) -> str:
+    def send(self, msg: EmailMessage | Mail, recipient: str) -> str:
         if self.client is None:
             self.open()
         assert self.client is not None

@@ -1,25 +1,32 @@
-"""Digest content → email.message.EmailMessage: Jinja2 templates (subject, text, HTML),
-HTML autoescaped with CSS inlined; the plain-text part is its own template."""
+"""Digest content → a message: Jinja2 templates (subject, text, HTML), HTML autoescaped
+with CSS inlined; the plain-text part is its own template.
+
+A batch renders each call's card (and each entry of the later sections) once and reuses
+it for every recipient whose digest shows the same card (Blocks): only the action links
+differ, and they are filled into slots per recipient."""
 
 from __future__ import annotations
 
-import binascii
 import html
+import pickle
 import re
 import secrets
 import textwrap
+from dataclasses import fields, replace
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import format_datetime
 from functools import lru_cache
+from pathlib import Path
 
 import css_inline
 import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from tracker.digest.build import DigestContent
+from tracker.digest.build import CallCard, DigestContent, Entry, Link
 from tracker.digest.format import short_date
+from tracker.digest.mime import Mail
 
 SUMMARY_CHARS = 300
 SHORT_SUMMARY_CHARS = 160  # a card's summary in the HTML part: a line or two at 390 px
@@ -81,6 +88,7 @@ def _env() -> Environment:
         loader=PackageLoader("tracker.digest", "templates"),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=True, default=False),
         undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,  # a template is read once a process, not checked on every use
     )
     env.filters.update(summary_html=summary_html, summary_text=summary_text, summary_short=summary_short, closes=closes,
                        oneline=oneline, wrap=wrap,
@@ -91,6 +99,73 @@ def _env() -> Environment:
 ENV = _env()
 
 
+CSS = (Path(__file__).parent / "templates" / "digest.css").read_text(encoding="utf-8")
+# Unguessable for this process, so no scraped text can hold a slot or a block marker.
+MARK = secrets.token_hex(8)
+_SLOT = re.compile(rf"{MARK}\.(\d+)\.")
+_MARKER = f"<x-{MARK}></x-{MARK}>"  # where a block goes in the inlined HTML skeleton
+BLOCK_TEMPLATES = {CallCard: "digest_card", Entry: "digest_entry"}
+BLOCK_LIMIT = 20_000  # blocks kept per batch (a batch shows a few hundred distinct ones)
+
+
+@lru_cache(maxsize=8)
+def _shown_fields(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind) if f.name != "actions")
+
+
+def block_key(block: CallCard | Entry) -> bytes:
+    """All a block holds but its action links' URLs, as pickle writes it: every field,
+    nested ones too, so a field added later cannot be left out of the key, and equal bytes
+    mean equal content."""
+    shown = [getattr(block, name) for name in _shown_fields(type(block))]
+    return pickle.dumps((type(block).__name__, shown, [a.label for a in block.actions]), 5)
+
+
+def _attribute(url: str) -> str:
+    """A URL as the HTML serializer writes an attribute value."""
+    return url.replace("&", "&amp;").replace("\xa0", "&nbsp;").replace('"', "&quot;")
+
+
+class Blocks:
+    """Cards and entries rendered once and reused by every digest of a batch that shows
+    them. A block is keyed by all it shows but its action links (block_key), rendered with
+    numbered slots where the links go, and filled with each recipient's own links."""
+
+    def __init__(self) -> None:
+        self.pieces: dict[tuple[bool, bytes], list[str]] = {}
+        self.keys: dict[int, tuple[CallCard | Entry, bytes]] = {}  # the digest being rendered: each block's key
+
+    def _key(self, block: CallCard | Entry) -> bytes:
+        known = self.keys.get(id(block))
+        if known is None or known[0] is not block:
+            known = self.keys[id(block)] = (block, block_key(block))
+        return known[1]
+
+    def _pieces(self, block: CallCard | Entry, html: bool) -> list[str]:
+        key = (html, self._key(block))
+        pieces = self.pieces.get(key)
+        if pieces is None:
+            stub = replace(block, actions=[Link(a.label, f"{MARK}.{i}.") for i, a in enumerate(block.actions)])
+            name = BLOCK_TEMPLATES[type(block)]
+            if html:
+                out = compact_html(_INLINER.inline_fragment(ENV.get_template(f"{name}.html").render(c=stub, e=stub),
+                                                            CSS))
+            else:
+                out = ENV.get_template(f"{name}.txt").render(c=stub, e=stub)
+            pieces = _SLOT.split(out)  # text, slot number, text, ...
+            if len(self.pieces) >= BLOCK_LIMIT:
+                self.pieces.clear()
+            self.pieces[key] = pieces
+        return pieces
+
+    def render(self, block: CallCard | Entry, html: bool) -> str:
+        pieces = self._pieces(block, html)
+        if len(pieces) == 1:
+            return pieces[0]
+        urls = [_attribute(a.url) if html else a.url for a in block.actions]
+        return "".join(urls[int(p)] if i % 2 else p for i, p in enumerate(pieces))
+
+
 def _context(content: DigestContent, prefix: str) -> dict:
     week_start = short_date(content.today - timedelta(days=content.today.weekday()))
     daily = content.frequency == "daily"
@@ -99,14 +174,30 @@ def _context(content: DigestContent, prefix: str) -> dict:
     return {"content": content, "prefix": prefix, "week_start": week_start, "when": when, "title": title}
 
 
-def render_parts(content: DigestContent, prefix: str = "Funding digest") -> tuple[str, str, str]:
-    """(subject, plain text, HTML with CSS inlined)."""
+def render_parts(content: DigestContent, prefix: str = "Funding digest",
+                 blocks: Blocks | None = None) -> tuple[str, str, str]:
+    """(subject, plain text, HTML with CSS inlined). Pass the same `blocks` for every
+    digest of a batch."""
+    blocks = blocks or Blocks()
+    blocks.keys.clear()
     ctx = _context(content, prefix)
     subject = oneline(ENV.get_template("digest.subject.txt").render(ctx))
-    text = ENV.get_template("digest.txt").render(ctx)
+    text = ENV.get_template("digest.txt").render(ctx, block=lambda b: blocks.render(b, html=False))
     text = re.sub(r"\n{3,}", "\n\n", text)
-    html = compact_html(_INLINER.inline(ENV.get_template("digest.html").render(ctx)))
-    return subject, text, html
+    shown: list[CallCard | Entry] = []
+
+    def marker(block: CallCard | Entry) -> Markup:
+        shown.append(block)
+        return Markup(_MARKER)  # noqa: S704 - our own constant
+
+    skeleton = compact_html(_INLINER.inline(ENV.get_template("digest.html").render(ctx, block=marker)))
+    parts = skeleton.split(_MARKER)
+    if len(parts) != len(shown) + 1:
+        raise RuntimeError("a block marker was lost in the HTML skeleton")
+    out = [parts[0]]
+    for block, after in zip(shown, parts[1:], strict=True):
+        out += [blocks.render(block, html=True), after]
+    return subject, text, "".join(out)
 
 
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s=/>]+(?:=\"[^\"]*\")?)*)(\s*/?)>")
@@ -150,35 +241,28 @@ def new_message_id(from_address: str, period: str, user_id: int | None) -> str:
     return f"<digest.{period}.{user_id}.{secrets.token_hex(8)}@{domain_of(from_address)}>"
 
 
+def render_mail(content: DigestContent, *, from_address: str, message_id: str, now: datetime,
+                prefix: str = "Funding digest", blocks: Blocks | None = None) -> Mail:
+    """A multipart/alternative message (text/plain, then text/html) for one recipient."""
+    subject, text, html = render_parts(content, prefix, blocks)
+    headers = [
+        ("Subject", subject),
+        ("From", ("Funding tracker", from_address)),
+        ("To", (oneline(content.name), content.email)),
+        ("Date", format_datetime(now)),
+        ("Message-ID", message_id),
+        ("Auto-Submitted", "auto-generated"),
+        ("X-Auto-Response-Suppress", "All"),
+        ("X-Tracker-Digest", content.period),
+    ]
+    if content.unsubscribe_url:  # RFC 2369 and RFC 8058: the mail client's own one-click unsubscribe
+        headers += [("List-Unsubscribe", f"<{content.unsubscribe_url}>"),
+                    ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")]
+    headers.append(("MIME-Version", "1.0"))
+    return Mail(headers, text, html)
+
+
 def render_message(content: DigestContent, *, from_address: str, message_id: str, now: datetime,
                    prefix: str = "Funding digest") -> EmailMessage:
-    """A multipart/alternative message (text/plain, then text/html) for one recipient."""
-    subject, text, html = render_parts(content, prefix)
-    msg = EmailMessage()
-    msg["Subject"] = subject
-    msg["From"] = formataddr(("Funding tracker", from_address))
-    msg["To"] = formataddr((oneline(content.name), content.email))
-    msg["Date"] = format_datetime(now)
-    msg["Message-ID"] = message_id
-    msg["Auto-Submitted"] = "auto-generated"
-    msg["X-Auto-Response-Suppress"] = "All"
-    msg["X-Tracker-Digest"] = content.period
-    if content.unsubscribe_url:  # RFC 2369 and RFC 8058: the mail client's own one-click unsubscribe
-        msg["List-Unsubscribe"] = f"<{content.unsubscribe_url}>"
-        msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    msg["MIME-Version"] = "1.0"
-    msg["Content-Type"] = "multipart/alternative"
-    msg.attach(_text_part(text, "plain"))
-    msg.attach(_text_part(html, "html"))
-    return msg
-
-
-def _text_part(body: str, subtype: str) -> EmailMessage:
-    """A UTF-8 quoted-printable part, encoded in C (binascii): the email package's own
-    encoder is pure Python and took most of the time for a large digest."""
-    part = EmailMessage()
-    part["Content-Type"] = f"text/{subtype}; charset=utf-8"
-    part["Content-Transfer-Encoding"] = "quoted-printable"
-    lines = body.replace("\r\n", "\n").encode("utf-8")
-    part.set_payload(binascii.b2a_qp(lines, istext=True).decode("ascii"))
-    return part
+    """render_mail's message read back as an email.message.EmailMessage."""
+    return render_mail(content, from_address=from_address, message_id=message_id, now=now, prefix=prefix).parsed()

@@ -22,19 +22,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, exists, insert, literal, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import col, select
 
 from tracker import clock
 from tracker.config import Settings
 from tracker.db import session_scope
 from tracker.digest.build import MAX_PER_NEED, DigestContent, build_digest, recipients
 from tracker.digest.format import frequency_of, period_for
+from tracker.digest.mime import Mail
 from tracker.digest.refusals import RefusalJudge, Verdict
-from tracker.digest.render import new_message_id, render_message
+from tracker.digest.render import Blocks, new_message_id, render_mail
 from tracker.digest.tokens import load_secret
 from tracker.digest.transports import (
     OutboxTransport,
@@ -108,7 +110,7 @@ def make_transport(settings: Settings) -> Transport:
     return OutboxTransport(settings.outbox_dir)
 
 
-def deliver(transport: Transport, msg: EmailMessage, recipient: str, options: SendOptions) -> str:
+def deliver(transport: Transport, msg: EmailMessage | Mail, recipient: str, options: SendOptions) -> str:
     """Send with retries and exponential backoff on transient failures; the last error is raised."""
     delay = options.backoff
     for attempt in range(1, options.attempts + 1):
@@ -122,69 +124,86 @@ def deliver(transport: Transport, msg: EmailMessage, recipient: str, options: Se
     raise AssertionError("unreachable")
 
 
-def _find(session: Session, email: str, period: str) -> Digest | None:
-    return session.exec(select(Digest).where(Digest.recipient == email, Digest.period == period)).first()
+@dataclass(frozen=True)
+class Claim:
+    """A Digest row this run has claimed (moved to `sending`)."""
+
+    id: int
+    recipient: str
+    message_id: str
 
 
-def _record_and_claim(engine: Engine, content: DigestContent, msg: EmailMessage, transport: str,
-                      lease: timedelta, claimable: tuple[str, ...] = CLAIMABLE) -> Digest | None:
+def _rows(engine: Engine, period: str) -> dict[str, Any]:
+    """Each recipient's Digest row for the period (id, status, message_id, error), read once
+    a run. A row another run changes after this is still safe: the claim decides."""
+    with engine.connect() as conn:
+        stmt = select(Digest.id, Digest.recipient, Digest.status, Digest.message_id, Digest.error).where(
+            Digest.period == period)
+        return {r.recipient: r for r in conn.execute(stmt)}
+
+
+def _record_and_claim(engine: Engine, content: DigestContent, msg: Mail, transport: str,
+                      lease: timedelta, claimable: tuple[str, ...] = CLAIMABLE) -> Claim | None:
     """In one transaction: the recipient's Digest row for the period, created as pending
     (Message-ID, subject, match ids) if there is none, then claimed by a conditional UPDATE
     pending (or another `claimable` status) → sending, or a `sending` row whose lease ran
     out. None if another run has it."""
+    table = Digest.__table__
+    subject = str(msg["Subject"])
     for attempt in (1, 2):
         try:
-            with session_scope(engine) as s:
-                row = _find(s, content.email, content.period)
+            with engine.begin() as conn:
+                row = conn.execute(select(Digest.id, Digest.message_id).where(
+                    Digest.recipient == content.email, Digest.period == content.period)).first()
                 if row is None:
-                    row = Digest(recipient=content.email, user_id=content.user_id, period=content.period,
-                                 message_id=str(msg["Message-ID"]), subject=str(msg["Subject"]),
-                                 status="pending", match_ids=content.match_ids, created_at=utcnow())
-                    s.add(row)
-                    s.flush()
+                    created = conn.execute(insert(table).values(
+                        recipient=content.email, user_id=content.user_id, period=content.period,
+                        message_id=str(msg["Message-ID"]), subject=subject, status="pending", attempts=0,
+                        error="", match_ids=content.match_ids, created_at=utcnow(), transport=""))
+                    row = (created.inserted_primary_key[0], str(msg["Message-ID"]))
                 claimed = utcnow()
                 claim = (
-                    update(Digest)
-                    .where(col(Digest.id) == row.id,
-                           col(Digest.status).in_(claimable)
-                           | ((col(Digest.status) == "sending") & (col(Digest.claimed_at) < claimed - lease)))
-                    .values(status="sending", claimed_at=claimed, attempts=Digest.attempts + 1,
-                            match_ids=content.match_ids, subject=str(msg["Subject"]), transport=transport)
+                    update(table)
+                    .where(table.c.id == row[0],
+                           table.c.status.in_(claimable)
+                           | ((table.c.status == "sending") & (table.c.claimed_at < claimed - lease)))
+                    .values(status="sending", claimed_at=claimed, attempts=table.c.attempts + 1,
+                            match_ids=content.match_ids, subject=subject, transport=transport)
                 )
-                won = s.exec(claim).rowcount == 1  # type: ignore[call-overload]
-            return row if won else None
+                won = conn.execute(claim).rowcount == 1
+            return Claim(row[0], content.email, row[1]) if won else None
         except IntegrityError:  # PostgreSQL: another sender inserted the row first; look again
             if attempt == 2:
                 raise
     return None
 
 
-def _finish(engine: Engine, row: Digest, status: str, error: str, now: datetime,
+def _finish(engine: Engine, row: Claim, status: str, error: str, now: datetime,
             match_ids: list[int] | None = None, expect: str | None = None) -> bool:
     """Record the outcome (if the row is still in status `expect`, when given; False if it
     was not); for a delivery, add the DigestItems in the same transaction."""
-    with session_scope(engine) as s:
+    table = Digest.__table__
+    with engine.begin() as conn:
         values: dict = {"status": status, "error": error[:2000]}
         if match_ids is not None:
             values["sent_at"] = now
-        where = [col(Digest.id) == row.id] + ([col(Digest.status) == expect] if expect else [])
-        if s.exec(update(Digest).where(*where).values(**values)).rowcount != 1:  # type: ignore[call-overload]
+        where = [table.c.id == row.id] + ([table.c.status == expect] if expect else [])
+        if conn.execute(update(table).where(*where).values(**values)).rowcount != 1:
             return False
-        if match_ids:
-            live = set(s.exec(select(Match.id).where(col(Match.id).in_(match_ids))))
-            done = set(s.exec(select(DigestItem.match_id).where(
-                DigestItem.recipient == row.recipient, col(DigestItem.match_id).in_(match_ids))))
-            new = [{"digest_id": row.id, "recipient": row.recipient, "match_id": m}
-                   for m in match_ids if m in live and m not in done]
-            if new:
-                s.execute(insert(DigestItem), new)
+        if match_ids:  # each match still there and not yet recorded for the recipient, in one statement
+            done = select(DigestItem.id).where(DigestItem.recipient == row.recipient,
+                                               DigestItem.match_id == Match.id)
+            new = select(literal(row.id), literal(row.recipient), Match.id).where(
+                col(Match.id).in_(match_ids), ~exists(done)).order_by(Match.id)
+            conn.execute(insert(DigestItem.__table__).from_select(["digest_id", "recipient", "match_id"], new))
     return True
 
 
-def _drop_pending(engine: Engine, row: Digest) -> None:
+def _drop_pending(engine: Engine, row_id: int) -> None:
     """A pending (never accepted) digest that has become empty: forget it."""
-    with session_scope(engine) as s:
-        s.exec(delete(Digest).where(col(Digest.id) == row.id, col(Digest.status) == "pending"))  # type: ignore[call-overload]
+    with engine.begin() as conn:
+        conn.execute(delete(Digest.__table__).where(Digest.__table__.c.id == row_id,
+                                                    Digest.__table__.c.status == "pending"))
 
 
 SKIP = {"sent": "already sent this period", "outbox": "already written to the outbox this period",
@@ -225,11 +244,14 @@ class Batch:
         self.report = SendReport(period, self.transport.name, dry_run)
         if isinstance(self.transport, OutboxTransport):
             self.report.outbox_dir = self.transport.directory
-        self.refusals: RefusalJudge[Digest] = RefusalJudge()
+        self.refusals: RefusalJudge[Claim] = RefusalJudge()
+        self.existing: dict[str, Any] = {}
         self.cache: dict = {}  # team-wide digest sections, read once per batch
+        self.blocks = Blocks()  # cards and entries, rendered once per batch
 
     def run(self, users: list[User]) -> SendReport:
         report = self.report
+        self.existing = _rows(self.engine, report.period)
         if not report.dry_run:
             self.transport.open()
         try:
@@ -255,12 +277,12 @@ class Batch:
 
     def one(self, user: User) -> None:
         cfg, email, report = self.settings.digest, user.email, self.report
+        existing = self.existing.get(email)
+        if existing is not None and existing.status in self.skip:
+            report.skipped += 1
+            report.lines.append(f"{email}: {self.skip[existing.status]} {existing.error}".rstrip())
+            return
         with session_scope(self.engine) as s:
-            existing = _find(s, email, report.period)
-            if existing is not None and existing.status in self.skip:
-                report.skipped += 1
-                report.lines.append(f"{email}: {self.skip[existing.status]} {existing.error}".rstrip())
-                return
             content = build_digest(s, user, now=self.now, timezone=cfg.timezone, base_url=cfg.base_url,
                                    secret=self.secret, max_per_need=self.options.max_per_need, cache=self.cache,
                                    frequency=frequency_of(report.period),
@@ -270,12 +292,12 @@ class Batch:
             report.skipped_empty += 1
             report.lines.append(f"{email}: nothing new, not sent")
             if existing is not None and not report.dry_run:
-                _drop_pending(self.engine, existing)
+                _drop_pending(self.engine, existing.id)
             return
         from_address = self.settings.smtp.from_address
         message_id = existing.message_id if existing else new_message_id(from_address, report.period, user.id)
-        msg = render_message(content, from_address=from_address, message_id=message_id, now=self.now,
-                             prefix=cfg.subject_prefix)
+        msg = render_mail(content, from_address=from_address, message_id=message_id, now=self.now,
+                          prefix=cfg.subject_prefix, blocks=self.blocks)
         if report.dry_run:
             report.sent += 1
             report.lines.append(f"{email}: would send \"{msg['Subject']}\"")
@@ -312,7 +334,7 @@ class Batch:
         for held, held_reply in self.refusals.accept():
             self.failed(held, held_reply, expect="pending")
 
-    def refused(self, row: Digest, reply: str) -> None:
+    def refused(self, row: Claim, reply: str) -> None:
         """A 5xx for this recipient: failed, held until the server takes another message, or
         (the same refusal as one held) the server refusing everyone: stop, keep all pending."""
         verdict = self.refusals.judge(row, reply)
@@ -331,7 +353,7 @@ class Batch:
                                "none: it refuses everyone, not these addresses; all left pending for "
                                "`tracker digest send` once the server settings are fixed")
 
-    def failed(self, row: Digest, reply: str, expect: str | None = None) -> None:
+    def failed(self, row: Claim, reply: str, expect: str | None = None) -> None:
         if not _finish(self.engine, row, "failed", reply, self.now, expect=expect):
             return  # another run has claimed it since it was held
         self.report.failed += 1

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from tracker.config import SmtpSettings
 from tracker.digest.format import safe_name
+from tracker.digest.mime import Mail
 
 
 class DeliveryError(Exception):
@@ -45,7 +46,7 @@ class Transport(Protocol):
 
     def open(self) -> None: ...
 
-    def send(self, msg: EmailMessage, recipient: str) -> str:
+    def send(self, msg: EmailMessage | Mail, recipient: str) -> str:
         """Hand over one message; return the server's acceptance (reply text or a path)."""
         ...
 
@@ -112,11 +113,14 @@ class SmtpTransport:
             raise TransportUnavailable(f"cannot connect to {self.host}:{self.port}: {exc}", True) from exc
         return conn
 
-    def send(self, msg: EmailMessage, recipient: str) -> str:
+    def send(self, msg: EmailMessage | Mail, recipient: str) -> str:
         if self.conn is None:
             self.conn = self._connect()
         try:
-            refused = self.conn.send_message(msg, from_addr=self.from_address, to_addrs=[recipient])
+            if isinstance(msg, Mail):  # a digest: its bytes are written already
+                refused = self.conn.sendmail(self.from_address, [recipient], msg.smtp_bytes())
+            else:
+                refused = self.conn.send_message(msg, from_addr=self.from_address, to_addrs=[recipient])
         except smtplib.SMTPRecipientsRefused as exc:
             self.close()
             code, text = next(iter(exc.recipients.values()))
@@ -159,7 +163,7 @@ class OutboxTransport:
     def open(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
 
-    def path_for(self, msg: EmailMessage, recipient: str) -> Path:
+    def path_for(self, msg: EmailMessage | Mail, recipient: str) -> Path:
         """Digests: <period>-<email>.eml; other mail (e.g. reminders): <email>-<message id>.eml."""
         period = msg.get("X-Tracker-Digest")
         if period:
@@ -167,7 +171,7 @@ class OutboxTransport:
         local = str(msg.get("Message-ID", "")).strip("<>").partition("@")[0] or str(time.time_ns())
         return self.directory / f"{safe_name(recipient)}-{safe_name(local)}.eml"
 
-    def send(self, msg: EmailMessage, recipient: str) -> str:
+    def send(self, msg: EmailMessage | Mail, recipient: str) -> str:
         self.directory.mkdir(parents=True, exist_ok=True)
         path = self.path_for(msg, recipient)
         tmp = path.with_name(path.name + ".tmp")
