@@ -130,3 +130,35 @@ def test_cache_shares_team_sections_between_recipients(engine, seeded):
     for a, b in zip(built, plain, strict=True):
         assert a.closing == b.closing and a.changed == b.changed and a.sources == b.sources
         assert [e.title for g in a.bids.values() for e in g] == [e.title for g in b.bids.values() for e in g]
+
+
+def test_a_team_with_many_bids_gets_the_ten_that_matter_and_a_count_with_a_link(engine, seeded):
+    """Sam's own bid and the bids still to send on open calls are listed; the bids whose call
+    closed before they were sent are the ones counted under "more"."""
+    from tracker.digest.build import MAX_BIDS
+    from tracker.digest.render import render_message
+    from tracker.models import Bid, Opportunity
+
+    today = NOW.date()
+    with session_scope(engine) as s:
+        sam = s.exec(User.__table__.select().where(User.email == SAM)).first()
+        for n in range(14):  # 10 open, 4 whose call has closed; a far-off one is Sam's
+            opp = Opportunity(url=f"https://funder.example/bid-{n}", title=f"Bid call {n:02d}", status="open",
+                              deadline=today + timedelta(days=(200 if n == 13 else 20 + n) if n < 10 or n == 13
+                                                         else -10 - n))
+            s.add(opp)
+            s.flush()
+            s.add(Bid(opportunity_id=opp.id, status="interested", owner_id=sam.id if n == 13 else None))
+    content = build(engine, SAM)
+    listed = [e.title for group in content.bids.values() for e in group]
+    assert len(listed) == MAX_BIDS == 10
+    assert "Bid call 13" in listed  # Sam's own, though it closes last
+    assert not any(f"Bid call {n}" in listed for n in (10, 11, 12))  # their calls closed unsent
+    # the fixture's two bids (preparing, applied; neither call is new for Sam's need) and the 14
+    # here: 16 in all, 6 not listed
+    assert content.bids_more == 16 - MAX_BIDS and content.bids_url == f"{BASE_URL}/bids"
+    message = render_message(content, from_address="tracker@council.example", message_id="<d@x>", now=NOW)
+    html = message.get_body(("html",)).get_content()
+    text = message.get_body(("plain",)).get_content()
+    assert f'<a href="{BASE_URL}/bids"' in html and "and 6 more team bids on the web" in html
+    assert f"...and 6 more team bids on the web: {BASE_URL}/bids" in text

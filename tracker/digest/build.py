@@ -37,6 +37,7 @@ NO_FUNDER = "Funder not stated"
 EXPECTED_DAYS = 92  # a fund forecast to reopen in a month starting within this is "expected to open soon"
 MAX_PER_NEED = 5  # the top calls per need are listed; the rest are linked (the web list)
 BID_ORDER = ("interested", "preparing", "applied", "awarded", "unsuccessful")
+MAX_BIDS = 10  # team bids listed in full in a digest
 OUTCOME_DAYS = 90  # awarded/unsuccessful bids stay in the digest this long
 DELIVERED = ("sent", "outbox")
 
@@ -132,6 +133,8 @@ class DigestContent:
     expected: list[Entry] = field(default_factory=list)  # funds for their needs forecast to reopen soon
     changed: list[Entry] = field(default_factory=list)
     bids: dict[str, list[Entry]] = field(default_factory=dict)
+    bids_more: int = 0  # team bids not listed (past MAX_BIDS): counted, with a link to the bids page
+    bids_url: str = ""
     sources: list[Entry] = field(default_factory=list)
     preferences_url: str = ""
     unsubscribe_url: str = ""
@@ -610,14 +613,44 @@ def _bid_rows(session: Session, now: datetime) -> list:
     return list(session.execute(stmt))
 
 
-def _bids(rows: list, today: date, links: _Links) -> dict[str, list[Entry]]:
-    groups: dict[str, list[Entry]] = {s: [] for s in BID_ORDER}
+def _bid_entries(rows: list, today: date, links: _Links) -> list[tuple[Any, Entry]]:
+    out = []
     for row in rows:
         entry = _entry(row, today, links, [f"Owner: {row.email}"] if row.email else [])
         if row.status in ("interested", "preparing"):
             entry.actions = links.actions("bid", row.bid_id, {"applied": "Mark applied"})
-        groups[row.status].append(entry)
-    return {s: e for s, e in groups.items() if e}
+        out.append((row, entry))
+    return out
+
+
+def _bid_priority(row: Any, email: str, today: date) -> tuple:
+    """Which team bids a digest lists in full: the recipient's own first, then the ones still to
+    send whose call is open (soonest first), then sent ones and outcomes, then bids whose call
+    closed before they were sent."""
+    to_send = row.status in ("interested", "preparing")
+    if to_send and row.deadline is not None and row.deadline >= today:
+        bucket = 0
+    elif to_send and row.deadline is not None:
+        bucket = 2
+    else:
+        bucket = 1
+    return (row.email != email, bucket, row.deadline or date.max)
+
+
+def _team_bids(rows: list, today: date, links: _Links, email: str,
+               cards: list[CallCard]) -> tuple[dict[str, list[Entry]], int]:
+    """The team bids listed (by status, in deadline order) and how many more there are: a bid on a
+    call listed as new goes into its card; at most MAX_BIDS are listed, the rest counted with a
+    link to the bids page, so a team with many bids in flight still gets a short digest."""
+    kept = [(row, e) for row, e in _bid_entries(rows, today, links)
+            if _fold_into_cards([e], cards, f"Team bid: {row.status}")]
+    chosen = sorted(range(len(kept)), key=lambda i: _bid_priority(kept[i][0], email, today))[:MAX_BIDS]
+    shown = set(chosen)
+    groups: dict[str, list[Entry]] = {s: [] for s in BID_ORDER}
+    for i, (row, entry) in enumerate(kept):
+        if i in shown:
+            groups[row.status].append(entry)
+    return {s: e for s, e in groups.items() if e}, len(kept) - len(shown)
 
 
 def _unhealthy(session: Session) -> list[Entry]:
@@ -684,8 +717,8 @@ def build_digest(session: Session, user: User, *, now: datetime, timezone: str, 
                        lambda: _changed(session, needs, since, today, links, memo, followed))
         content.changed = _fold_into_cards(changed, content.cards)
     rows = memo(("bids", now), lambda: _bid_rows(session, now))
-    content.bids = {status: kept for status, entries in _bids(rows, today, links).items()
-                    if (kept := _fold_into_cards(entries, content.cards, f"Team bid: {status}"))}
+    content.bids, content.bids_more = _team_bids(rows, today, links, user.email, content.cards)
+    content.bids_url = f"{links.base}/bids"
     content.bids_due = _bids_due(rows, user, today)
     if user.role == "admin":
         content.sources = memo(("sources",), lambda: _unhealthy(session))
