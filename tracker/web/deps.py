@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
@@ -90,8 +90,11 @@ def site_url(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-def get_db(request: Request) -> Iterator[Session]:
-    """A session for this request: read-only (deferred, query-only) for GET and HEAD."""
+async def get_db(request: Request) -> AsyncIterator[Session]:
+    """A session for this request: read-only (deferred, query-only) for GET and HEAD.
+
+    An async dependency, though the session is not: it only opens a session (no query) and
+    closes it, and a sync dependency would cost a hop to the thread pool and back on every request."""
     web = state(request)
     with session_scope(web.read_engine if request.method in ("GET", "HEAD") else web.engine) as session:
         yield session
@@ -100,9 +103,10 @@ def get_db(request: Request) -> Iterator[Session]:
 DB = Annotated[Session, Depends(get_db)]
 
 
-def current_user(request: Request, session: DB) -> User | None:
+async def current_user(request: Request, session: DB) -> User | None:
     """The user of a live session: the session's epoch must equal the user's, so logging
-    out (which bumps the epoch) ends every copy of the cookie."""
+    out (which bumps the epoch) ends every copy of the cookie. (Async for the same reason as
+    get_db: one primary-key read is cheaper than the thread pool hop.)"""
     uid, epoch = request.session.get("uid"), request.session.get("ep")
     user = session.get(User, uid) if isinstance(uid, int) else None
     if user is None or not user.active or user.session_epoch != epoch:
@@ -112,7 +116,7 @@ def current_user(request: Request, session: DB) -> User | None:
 
 
 def require(role: str):  # noqa: ANN201 - a FastAPI dependency
-    def dependency(user: Annotated[User | None, Depends(current_user)]) -> User:
+    async def dependency(user: Annotated[User | None, Depends(current_user)]) -> User:
         if user is None:
             raise LoginRequired()
         if ROLE_LEVEL.get(user.role, -1) < ROLE_LEVEL[role]:
