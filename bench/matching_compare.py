@@ -103,6 +103,16 @@ def run_cases(data: dict) -> dict[str, list]:
     real = Matcher(data["real"], data["real_today"], min_relevance=0.0, max_results=None)
     out["real every row"] = [rows(real.score(n)) for n in data["dev_needs"]]
     out["tokens"] = [(tokens(t), list(term_counts(t).items()), sorted(proper_nouns(t))) for t in data["texts"]]
+    # the index itself over odd text, as it is and in ASCII only: vocabulary in id order, each
+    # row's terms in order and their weights
+    out["index"] = []
+    for texts in (data["texts"], [t.encode("ascii", "ignore").decode() for t in data["texts"]]):
+        odd = [replace(opps[i], key=f"odd{i}", title=texts[i - 1], summary=texts[i][:200], text=texts[i][200:])
+               for i in range(1, len(texts))]
+        odd_matcher = Matcher(odd[: len(odd) // 2], today)
+        odd_matcher.upsert(odd[len(odd) // 2:])  # appended rows: new words, terms the corpus lacked
+        index = odd_matcher.table.index
+        out["index"] += [list(index.vocab), index.indptr.tolist(), index.terms.tolist(), index.weights.tolist()]
     return out
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 
 import numpy as np
 
 from tracker.matching.synonyms import themes_in
-from tracker.matching.text import Bm25Index, term_counts
+from tracker.matching.text import Bm25Index
 from tracker.matching.types import OppSpec
 from tracker.vocab import Vocabulary
 
@@ -25,12 +24,12 @@ def _num(v: int | None) -> float:
     return float(v) if v is not None else np.nan
 
 
-def opp_words(o: OppSpec) -> Counter[str]:
-    """Index term counts: the title counts twice, then summary and body text."""
-    counts = term_counts(f"{o.summary}\n{o.text}")
-    for t, n in term_counts(o.title).items():
-        counts[t] += 2 * n
-    return counts
+TITLE_WEIGHT = 2  # a word of the title counts as two of the summary and body
+
+
+def opp_fields(o: OppSpec) -> tuple[str, str]:
+    """The index's text fields of a call: summary and body, then title."""
+    return f"{o.summary}\n{o.text}", o.title
 
 
 class OppTable:
@@ -55,7 +54,7 @@ class OppTable:
         self.col: dict[str, np.ndarray] = {c: np.zeros(0) for c in cols}
         self.alive = np.zeros(0, dtype=bool)
         self.themes = np.zeros((0, len(self.theme_keys)), dtype=np.float32)
-        self.index = Bm25Index([opp_words(o) for o in opps])
+        self.index = Bm25Index([opp_fields(o) for o in opps], field_weights=(1, TITLE_WEIGHT))
         self._add_columns(opps)
 
     def __len__(self) -> int:
@@ -119,7 +118,7 @@ class OppTable:
 
     def upsert(self, opps: list[OppSpec]) -> list[int]:
         """Add new or changed opportunities; returns their rows."""
-        self.index.append([opp_words(o) for o in opps])
+        self.index.append([opp_fields(o) for o in opps])
         self._add_columns(opps)
         return [self.row_of[o.key] for o in opps]
 
