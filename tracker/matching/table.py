@@ -108,6 +108,10 @@ class OppTable:
         vals = np.take_along_axis(self.themes, order, axis=1)
         self.theme_ids = np.where(vals > 0, order, len(self.theme_keys))
         self.theme_vals = vals
+        # per theme, the rows that have it (as a main theme; at all) when it is not an umbrella theme
+        specific = ~self.broad_theme[: len(self.theme_keys)]
+        self.main_theme_rows = np.ascontiguousarray(((self.themes >= 1.0) & specific).T)
+        self.side_theme_rows = np.ascontiguousarray(((self.themes > 0) & specific).T)
         self.alive = np.concatenate([self.alive, np.ones(len(opps), dtype=bool)])
         for o in opps:
             old = self.row_of.get(o.key)
