@@ -276,14 +276,13 @@ class Bm25Index:
     def scores(self, q: dict[int, float]) -> np.ndarray:
         """BM25 of the query against every row."""
         ptr = self.post_ptr
-        posted = [(tid, qn) for tid, qn in q.items() if tid + 1 < len(ptr)]
-        tids = np.array([t for t, _ in posted], dtype=np.int64)
-        starts, lens = ptr[tids], ptr[tids + 1] - ptr[tids]
-        # the query terms' postings in one gather, summed by bincount in the same order as
-        # adding term by term would (a scatter-add per term cost 3 passes over each list)
-        pos = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
-        weights = self.post_w[pos] * np.repeat(np.array([qn for _, qn in posted], dtype=np.float64), lens)
-        out = np.bincount(self.post_rows[pos], weights=weights, minlength=self.n_rows)
+        tids = np.array([tid for tid in q if tid + 1 < len(ptr)], dtype=np.int64)
+        posted = list(zip(ptr[tids].tolist(), ptr[tids + 1].tolist(), [q[t] for t in tids.tolist()], strict=True))
+        # the query terms' postings one after another (slices: memory copies, not a gather), summed
+        # by bincount in the same order as adding term by term would
+        weights = np.concatenate([self.post_w[a:b] * qn for a, b, qn in posted] or [np.zeros(0)])
+        rows = np.concatenate([self.post_rows[a:b] for a, b, _ in posted] or [np.zeros(0, dtype=np.int32)])
+        out = np.bincount(rows, weights=weights, minlength=self.n_rows)
         if self.n_rows > self.n_posted:
             tail = np.arange(self.n_posted, self.n_rows)
             out[tail] = self.scores_rows(q, tail)
