@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from datetime import date, timedelta
+from operator import attrgetter
 
 import numpy as np
 
@@ -152,19 +153,22 @@ def topic(overlap: list[str], words: list[str] | None) -> str:
     return topic
 
 
-def _keys(rows: np.ndarray, codes: np.ndarray, same_for_every_call: tuple[int, ...]) -> list[int]:
-    """A memo key per (row, verdict code) (codes 0-3); codes whose reason does not depend on
-    the call get one key each."""
-    return np.where(np.isin(codes, same_for_every_call), -1 - codes, rows * 4 + codes).tolist()
+# The call fields each part of a reason reads: calls alike in them share the part's text.
+ALIKE: dict[str, Callable[[OppSpec], Hashable]] = {
+    "area": lambda o: tuple(o.areas),
+    "who": lambda o: (tuple(o.eligible_org_types), tuple(o.excluded_org_types)),
+    "amount": attrgetter("amount_min", "amount_max", "total_pot"),
+    "timing": attrgetter("deadline", "status", "opens", "rolling"),
+}
 
 
 class Explainer:
     """`reasons` for many rows of one need at once, for one table of calls and one day.
 
     Each part (place, who may apply, money, timing) is a function of the need's fields it
-    reads and the row (rows never change), so it is made by the one-row function the first
-    time and looked up after: across a team's needs most parts repeat (a call's dates read
-    the same for every need with the same preparation time)."""
+    reads, the verdict code and the call's fields in `ALIKE`, so it is made by the one-row
+    function the first time and looked up after: across a team's needs and calls most parts
+    repeat (the same dates, the same grant sizes)."""
 
     MAX_REMEMBERED = 1_000_000  # parts kept before starting afresh (bounded memory)
 
@@ -172,6 +176,26 @@ class Explainer:
         self.opps, self.today = opps, today
         self._memo: dict[tuple, dict[int, str]] = {}
         self._remembered = 0
+        self._alike: dict[str, dict[Hashable, int]] = {part: {} for part in ALIKE}
+        self._alike_ids: dict[str, np.ndarray] = {part: np.zeros(0, dtype=np.int64) for part in ALIKE}
+
+    def _ids(self, part: str, rows: np.ndarray) -> np.ndarray:
+        """Per row, an id shared by the calls alike in what `part` reads."""
+        ids = self._alike_ids[part]
+        if len(ids) < len(self.opps):  # rows appended since: give them ids
+            seen = self._alike[part]
+            new = [seen.setdefault(v, len(seen)) for v in map(ALIKE[part], self.opps[len(ids):])]
+            ids = self._alike_ids[part] = np.concatenate([ids, np.array(new, dtype=np.int64)])
+        return ids[rows]
+
+    def _keys(self, part: str, rows: np.ndarray, codes: np.ndarray, n_codes: int,
+              same_for_every_call: tuple[int, ...] = ()) -> list[int]:
+        """A memo key per (calls alike, verdict code); codes whose text does not depend on the
+        call get one key each."""
+        keys = self._ids(part, rows) * n_codes + codes
+        if same_for_every_call:
+            keys = np.where(np.isin(codes, same_for_every_call), -1 - codes, keys)
+        return keys.tolist()
 
     def _parts(self, context: tuple, keys: list[int], make: Callable[[int], str]) -> list[str]:
         """The part for each key (`make(i)` for the i-th when first seen) in this context."""
@@ -193,16 +217,19 @@ class Explainer:
             self._remembered = 0
         at = keep.tolist()
         rows = v.rows[keep]
-        opps = [self.opps[r] for r in rows.tolist()]
-        area = self._parts(("area", need.area), _keys(rows, v.area[keep], (rules.COVERS, rules.NO_AREA)),
-                           lambda i: area_reason(int(v.area[at[i]]), need, opps[i]))
+        row_list = rows.tolist()
+        opps, today = self.opps, self.today
+        area = self._parts(("area", need.area),
+                           self._keys("area", rows, v.area[keep], 4, (rules.COVERS, rules.NO_AREA)),
+                           lambda i: area_reason(int(v.area[at[i]]), need, opps[row_list[i]]))
         who = self._parts(("who", need.applicant, tuple(need.partners)),
-                          _keys(rows, v.who[keep], (rules.DIRECT, rules.DIRECT_UNLISTED)),
-                          lambda i: who_reason(int(v.who[at[i]]), need, opps[i]))
-        amount = self._parts(("amount", need.amount_min, need.amount_max), (rows * 2 + v.amount_ok[keep]).tolist(),
-                             lambda i: amount_reason(bool(v.amount_ok[at[i]]), need, opps[i]))
-        timing = self._parts(("timing", need.prep_days, self.today), rows.tolist(),
-                             lambda i: timing_reason(v, at[i], need, opps[i], self.today))
+                          self._keys("who", rows, v.who[keep], 4, (rules.DIRECT, rules.DIRECT_UNLISTED)),
+                          lambda i: who_reason(int(v.who[at[i]]), need, opps[row_list[i]]))
+        amount = self._parts(("amount", need.amount_min, need.amount_max),
+                             self._keys("amount", rows, v.amount_ok[keep].astype(np.int64), 2),
+                             lambda i: amount_reason(bool(v.amount_ok[at[i]]), need, opps[row_list[i]]))
+        timing = self._parts(("timing", need.prep_days, today), self._keys("timing", rows, 0, 1),
+                             lambda i: timing_reason(v, at[i], need, opps[row_list[i]], today))
         late = (v.closed[keep] | v.too_tight[keep]).tolist()
         away = (v.area[keep] == rules.NOT_COVERED).tolist()
         barred = (v.who[keep] == rules.NOBODY).tolist()
