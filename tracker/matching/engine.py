@@ -96,20 +96,23 @@ class Matcher:
         words = rules.shared_words_many(self.table, [row_list[i] for i in wordless], nq)
         for i, w in zip(wordless, words, strict=True):
             topics[i] = explain.topic([], w)
-        opps = self.table.opps
-        keys = [opps[r].key for r in row_list]
-        primaries = [self._primary(opps[r]) for r in row_list]
-        if self._explainer.today != self.today or self._explainer.opps is not opps:
-            self._explainer = explain.Explainer(opps, self.today)
+        calls = list(map(self.table.opps.__getitem__, row_list))
+        keys = [o.key for o in calls]
+        primaries = [self._primary(o) if o.duplicate_of else None for o in calls]
+        if self._explainer.today != self.today:
+            self._explainer = explain.Explainer(self.table.opps, self.today)
         reasons = self._explainer.reasons(v, keep, need, topics, primaries)
-        out = [MatchResult(need_id=need.id, opp_key=key, score=score, eligible=eligible, too_tight=tight,
-                           reasons=why, rank=-1 if eligible and primary is None else None)
-               for key, score, eligible, tight, why, primary in zip(
-                   keys, v.score[keep].tolist(), v.eligible[keep].tolist(), v.too_tight[keep].tolist(), reasons,
-                   primaries, strict=True)]
-        out.sort(key=lambda r: (r.rank is None, not r.eligible, -r.score, r.opp_key))
-        for n, r in enumerate(x for x in out if x.rank is not None):
-            r.rank = n + 1
+        scores, eligible = v.score[keep].tolist(), v.eligible[keep].tolist()
+        ranked = [e and p is None for e, p in zip(eligible, primaries, strict=True)]
+        # ranked first, then the other eligible, then by score and key (tuples made and compared in C)
+        order = sorted(zip([not r for r in ranked], [not e for e in eligible], [-x for x in scores], keys,
+                           range(len(keys)), strict=True))
+        tight = v.too_tight[keep].tolist()
+        out, rank = [], 0
+        for *_, i in order:
+            rank += ranked[i]
+            out.append(MatchResult(need.id, keys[i], scores[i], eligible[i], tight[i], reasons[i],
+                                   rank if ranked[i] else None))
         return out
 
 
