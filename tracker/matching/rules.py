@@ -64,15 +64,17 @@ def need_words(need: NeedSpec) -> list[str]:
 
 
 def area_codes(table: OppTable, need_area: str) -> np.ndarray:
-    """One verdict per distinct area set in the table (memoised per need area)."""
+    """One verdict per distinct area set in the table (memoised per need area; area sets
+    appended since are judged on their own, not the whole list again)."""
     vocab = table.vocab
     area = vocab.canonical_area(need_area) or need_area
-    cached = table.area_cache.get(area)
-    if cached is not None and len(cached) == len(table.area_sets):
+    cached = table.area_cache.get(area, np.zeros(0, dtype=np.int8))
+    if len(cached) == len(table.area_sets):
         return cached
-    out = np.empty(len(table.area_sets), dtype=np.int8)
+    out = np.concatenate([cached, np.empty(len(table.area_sets) - len(cached), dtype=np.int8)])
     table.area_cache[area] = out
-    for i, areas in enumerate(table.area_sets):
+    for i in range(len(cached), len(out)):
+        areas = table.area_sets[i]
         if not areas:
             out[i] = NO_AREA
         elif any(vocab.covers(a, area) for a in areas):
