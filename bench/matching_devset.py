@@ -25,6 +25,8 @@ def page_text(site: Path, url: str) -> str:
     """The call's main content as plain text (what the pipeline's extractor would keep)."""
     path, _, frag = url.partition("#")
     file = site / path.lstrip("/")
+    if file.is_dir():  # a directory url (the holdouts' sites): its index page
+        file = file / "index.html"
     if not file.exists():
         return ""
     if file.suffix == ".json":
@@ -33,7 +35,12 @@ def page_text(site: Path, url: str) -> str:
                 t = rel.get("tender") or rel.get("planning") or {}
                 return f"{t.get('title', '')}\n{t.get('description', '')}"
         return ""
-    soup = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+    raw = file.read_bytes()
+    try:
+        html = raw.decode("utf-8")
+    except UnicodeDecodeError:  # a holdout site's Windows-1252 page
+        html = raw.decode("cp1252", errors="replace")
+    soup = BeautifulSoup(html, "html.parser")
     node = soup.find(id=frag) if frag else None
     if node is None:
         node = soup.find("article") or soup.find("main") or soup.body or soup
@@ -43,9 +50,9 @@ def page_text(site: Path, url: str) -> str:
     return node.get_text("\n", strip=True)
 
 
-def load(devset: Path, with_text: bool) -> tuple[list[NeedSpec], list[OppSpec], dict, date]:
+def load_opps(devset: Path, with_text: bool) -> tuple[list[OppSpec], date]:
+    """The set's calls as its truth.json states them, with their page text; and its as_of date."""
     truth = json.loads((devset / "truth.json").read_text())
-    today = date.fromisoformat(truth["as_of"])
     opps = []
     for o in truth["opportunities"]:
         d = {k: o.get(k) for k in ("title", "funder", "rolling", "status", "amount_min", "amount_max",
@@ -56,6 +63,11 @@ def load(devset: Path, with_text: bool) -> tuple[list[NeedSpec], list[OppSpec], 
             deadline=date.fromisoformat(o["deadline"]) if o.get("deadline") else None,
             opens=date.fromisoformat(o["opens"]) if o.get("opens") else None, **d,
         ))
+    return opps, date.fromisoformat(truth["as_of"])
+
+
+def load(devset: Path, with_text: bool) -> tuple[list[NeedSpec], list[OppSpec], dict, date]:
+    opps, today = load_opps(devset, with_text)
     needs = [NeedSpec(id=n["id"], title=n["title"], description=n.get("description", ""),
                       keywords=n.get("keywords", []), themes=n.get("themes", []), area=n["area"],
                       applicant=n.get("applicant", "local_authority"), partners=n.get("partners", []),

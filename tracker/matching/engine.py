@@ -30,6 +30,7 @@ class Matcher:
         self.max_results = max_results
         self.table = OppTable(opps, vocab or load_vocabulary())
         self._needs: dict[tuple, rules.NeedQuery] = {}  # prepared queries, by need content
+        self._explainer = explain.Explainer(self.table.opps, today)
 
     def _prepare(self, need: NeedSpec) -> rules.NeedQuery:
         key = (need.id, need.title, need.description, tuple(need.keywords), tuple(need.themes))
@@ -71,7 +72,7 @@ class Matcher:
         for mask, key in ((relevant & v.eligible, v.score), (relevant & ~v.eligible, v.relevance)):
             idx = np.flatnonzero(mask)
             if self.max_results is not None and len(idx) > self.max_results:
-                idx = idx[np.argsort(-key[idx], kind="stable")[: self.max_results]]
+                idx = _top(idx, key[idx], self.max_results)
             picked.append(idx)
         return np.concatenate(picked)
 
@@ -80,32 +81,47 @@ class Matcher:
         ix = {t: i for i, t in enumerate(self.table.theme_keys)}
         stated = [ix[t] for t in need.themes if t in ix]  # the need's own order first
         order = stated + [t for t in np.argsort(-weights, kind="stable") if weights[t] > 0 and t not in stated]
-        out: list[MatchResult] = []
         keep = self._keep(v)
         # per kept row as plain Python values: numpy scalar indexing in this loop cost more than the scoring
         rows = v.rows[keep]
-        has_theme = (self.table.themes[rows][:, order] > 0).tolist() if order else [[] for _ in keep]
-        names = [self.table.theme_keys[t] for t in order]
         row_list = rows.tolist()
-        shared_of = [[name for name, h in zip(names, hit, strict=True) if h] for hit in has_theme]
+        names = [self.table.theme_keys[t] for t in order]
+        # the themes each row shares (in the order above), put in words once per distinct set
+        sets, set_of = np.unique(self.table.themes[rows][:, order] > 0, axis=0, return_inverse=True)
+        named = [explain.topic([n for n, has in zip(names, hit, strict=True) if has], None) if any(hit) else None
+                 for hit in sets.tolist()]
+        topics = [named[k] for k in set_of.reshape(-1).tolist()]
         # no theme in common: say which of the need's words the call uses
-        wordless = [row for row, shared in zip(row_list, shared_of, strict=True) if not shared]
-        words_of = dict(zip(wordless, rules.shared_words_many(self.table, wordless, nq), strict=True))
-        for i, row, score, eligible, tight, shared in zip(keep.tolist(), row_list, v.score[keep].tolist(),
-                                                          v.eligible[keep].tolist(), v.too_tight[keep].tolist(),
-                                                          shared_of, strict=True):
-            opp = self.table.opps[row]
-            words = None if shared else words_of[row]
-            primary = self._primary(opp)
-            out.append(MatchResult(
-                need_id=need.id, opp_key=opp.key, score=score, eligible=eligible, too_tight=tight,
-                reasons=explain.reasons(v, i, need, opp, self.today, shared, primary, words),
-                rank=-1 if eligible and primary is None else None,
-            ))
-        out.sort(key=lambda r: (r.rank is None, not r.eligible, -r.score, r.opp_key))
-        for n, r in enumerate(x for x in out if x.rank is not None):
-            r.rank = n + 1
+        wordless = [i for i, t in enumerate(topics) if t is None]
+        words = rules.shared_words_many(self.table, [row_list[i] for i in wordless], nq)
+        for i, w in zip(wordless, words, strict=True):
+            topics[i] = explain.topic([], w)
+        calls = list(map(self.table.opps.__getitem__, row_list))
+        keys = [o.key for o in calls]
+        primaries = [self._primary(o) if o.duplicate_of else None for o in calls]
+        if self._explainer.today != self.today:
+            self._explainer = explain.Explainer(self.table.opps, self.today)
+        reasons = self._explainer.reasons(v, keep, need, topics, primaries)
+        scores, eligible = v.score[keep].tolist(), v.eligible[keep].tolist()
+        ranked = [e and p is None for e, p in zip(eligible, primaries, strict=True)]
+        # ranked first, then the other eligible, then by score and key (tuples made and compared in C)
+        order = sorted(zip([not r for r in ranked], [not e for e in eligible], [-x for x in scores], keys,
+                           range(len(keys)), strict=True))
+        tight = v.too_tight[keep].tolist()
+        out, rank = [], 0
+        for *_, i in order:
+            rank += ranked[i]
+            out.append(MatchResult(need.id, keys[i], scores[i], eligible[i], tight[i], reasons[i],
+                                   rank if ranked[i] else None))
         return out
+
+
+def _top(idx: np.ndarray, key: np.ndarray, k: int) -> np.ndarray:
+    """The k of `idx` with the highest `key`, the first of equal keys first (as a stable sort
+    would pick them, in no particular order): a partition, not a sort of every relevant row."""
+    kth = np.partition(key, len(key) - k)[len(key) - k]
+    above = idx[key > kth]
+    return np.concatenate([above, idx[key == kth][: k - len(above)]])
 
 
 def match_all(needs: list[NeedSpec], opps: list[OppSpec], today: date) -> list[MatchResult]:

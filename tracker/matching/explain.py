@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import date, timedelta
+from operator import attrgetter
+
+import numpy as np
 
 from tracker.format import amount_range, long_date, money
 from tracker.matching import rules
@@ -32,12 +36,15 @@ THEME_LABEL = {
 
 
 def org(key: str, plural: bool = False) -> str:
-    label = ORG_LABEL.get(key, (key.replace("_", " "), key.replace("_", " ") + "s"))
+    label = ORG_LABEL.get(key)
+    if label is None:
+        label = (key.replace("_", " "), key.replace("_", " ") + "s")
     return label[1] if plural else label[0]
 
 
 def theme(key: str) -> str:
-    return THEME_LABEL.get(key, key.replace("_", " "))
+    label = THEME_LABEL.get(key)
+    return key.replace("_", " ") if label is None else label
 
 
 def day(d: date) -> str:
@@ -77,8 +84,6 @@ def who_reason(code: int, need: NeedSpec, opp: OppSpec) -> str:
 
 
 def amount_reason(ok: bool, need: NeedSpec, opp: OppSpec) -> str:
-    theirs = amount_range(opp.amount_min, opp.amount_max, "amount not stated")
-    ours = amount_range(need.amount_min, need.amount_max, "amount not stated")
     if not ok:
         cap = opp.amount_max if opp.amount_max is not None else opp.total_pot
         return f"at most {money(cap or 0)}, below the {money(need.amount_min or 0)} needed"
@@ -88,7 +93,8 @@ def amount_reason(ok: bool, need: NeedSpec, opp: OppSpec) -> str:
     lo, hi = need.amount_min or 0, need.amount_max if need.amount_max is not None else float("inf")
     olo, ohi = opp.amount_min or 0, opp.amount_max if opp.amount_max is not None else float("inf")
     verb = "overlaps" if olo <= hi and ohi >= lo else "does not fit"
-    return f"{theirs} {verb} {ours}"
+    theirs = amount_range(opp.amount_min, opp.amount_max, "amount not stated")
+    return f"{theirs} {verb} {amount_range(need.amount_min, need.amount_max, 'amount not stated')}"
 
 
 def timing_reason(v: rules.Verdicts, i: int, need: NeedSpec, opp: OppSpec, today: date) -> str:
@@ -118,23 +124,114 @@ def states_timing(reason: str) -> bool:
 def reasons(v: rules.Verdicts, i: int, need: NeedSpec, opp: OppSpec, today: date,
             overlap: list[str], duplicate_of: str | None, words: list[str] | None = None) -> list[str]:
     """Failed rules first (for ineligible matches), then fit, place, who, money and time."""
-    area = area_reason(int(v.area[i]), need, opp)
-    who = who_reason(int(v.who[i]), need, opp)
-    amount = amount_reason(bool(v.amount_ok[i]), need, opp)
-    timing = timing_reason(v, i, need, opp, today)
-    fails = []
-    if v.closed[i] or v.too_tight[i]:
-        fails.append(timing)
-    if v.area[i] == rules.NOT_COVERED:
-        fails.append(area)
-    if v.who[i] == rules.NOBODY:
-        fails.append(who)
-    if not v.amount_ok[i]:
-        fails.append(amount)
-    topic = "themes " + " + ".join(theme(t) for t in overlap) if overlap else "no shared theme"
-    if words:
-        topic += "; mentions " + ", ".join(words)
-    out = fails + [r for r in (topic, area, who, amount, timing) if r not in fails]
+    return _assemble(
+        bool(v.closed[i] or v.too_tight[i]), v.area[i] == rules.NOT_COVERED, v.who[i] == rules.NOBODY,
+        not v.amount_ok[i], topic(overlap, words), area_reason(int(v.area[i]), need, opp),
+        who_reason(int(v.who[i]), need, opp), amount_reason(bool(v.amount_ok[i]), need, opp),
+        timing_reason(v, i, need, opp, today), duplicate_of,
+    )
+
+
+def _assemble(late: bool, away: bool, barred: bool, short: bool, topic: str, area: str, who: str,
+              amount: str, timing: str, duplicate_of: str | None) -> list[str]:
+    """The parts in order, the failed rules (timing, place, who, money) first."""
+    if late or away or barred or short:
+        fails = [part for part, failed in ((timing, late), (area, away), (who, barred), (amount, short)) if failed]
+        out = fails + [r for r in (topic, area, who, amount, timing) if r not in fails]
+    else:
+        out = [topic, area, who, amount, timing]
     if duplicate_of:
         out.append(f"same call as {duplicate_of}")
     return out
+
+
+def topic(overlap: list[str], words: list[str] | None) -> str:
+    """What the need and the call share: themes, else the need's words the call uses."""
+    topic = "themes " + " + ".join(theme(t) for t in overlap) if overlap else "no shared theme"
+    if words:
+        topic += "; mentions " + ", ".join(words)
+    return topic
+
+
+# The call fields each part of a reason reads: calls alike in them share the part's text.
+ALIKE: dict[str, Callable[[OppSpec], Hashable]] = {
+    "area": lambda o: tuple(o.areas),
+    "who": lambda o: (tuple(o.eligible_org_types), tuple(o.excluded_org_types)),
+    "amount": attrgetter("amount_min", "amount_max", "total_pot"),
+    "timing": attrgetter("deadline", "status", "opens", "rolling"),
+}
+
+
+class Explainer:
+    """`reasons` for many rows of one need at once, for one table of calls and one day.
+
+    Each part (place, who may apply, money, timing) is a function of the need's fields it
+    reads, the verdict code and the call's fields in `ALIKE`, so it is made by the one-row
+    function the first time and looked up after: across a team's needs and calls most parts
+    repeat (the same dates, the same grant sizes)."""
+
+    MAX_REMEMBERED = 1_000_000  # parts kept before starting afresh (bounded memory)
+
+    def __init__(self, opps: list[OppSpec], today: date) -> None:
+        self.opps, self.today = opps, today
+        self._memo: dict[tuple, dict[int, str]] = {}
+        self._remembered = 0
+        self._alike: dict[str, dict[Hashable, int]] = {part: {} for part in ALIKE}
+        self._alike_ids: dict[str, np.ndarray] = {part: np.zeros(0, dtype=np.int64) for part in ALIKE}
+
+    def _ids(self, part: str, rows: np.ndarray) -> np.ndarray:
+        """Per row, an id shared by the calls alike in what `part` reads."""
+        ids = self._alike_ids[part]
+        if len(ids) < len(self.opps):  # rows appended since: give them ids
+            seen = self._alike[part]
+            new = [seen.setdefault(v, len(seen)) for v in map(ALIKE[part], self.opps[len(ids):])]
+            ids = self._alike_ids[part] = np.concatenate([ids, np.array(new, dtype=np.int64)])
+        return ids[rows]
+
+    def _keys(self, part: str, rows: np.ndarray, codes: np.ndarray, n_codes: int,
+              same_for_every_call: tuple[int, ...] = ()) -> list[int]:
+        """A memo key per (calls alike, verdict code); codes whose text does not depend on the
+        call get one key each."""
+        keys = self._ids(part, rows) * n_codes + codes
+        if same_for_every_call:
+            keys = np.where(np.isin(codes, same_for_every_call), -1 - codes, keys)
+        return keys.tolist()
+
+    def _parts(self, context: tuple, keys: list[int], make: Callable[[int], str]) -> list[str]:
+        """The part for each key (`make(i)` for the i-th when first seen) in this context."""
+        memo = self._memo.setdefault(context, {})
+        got = list(map(memo.get, keys))
+        for i in [i for i, part in enumerate(got) if part is None]:
+            part = memo.get(keys[i])  # a key may come twice in one call
+            if part is None:
+                part = memo[keys[i]] = make(i)
+                self._remembered += 1
+            got[i] = part
+        return got
+
+    def reasons(self, v: rules.Verdicts, keep: np.ndarray, need: NeedSpec, topics: list[str],
+                duplicates_of: list[str | None]) -> list[list[str]]:
+        """`reasons(v, i, ...)` for each i in `keep`, given its `topic` and duplicate."""
+        if self._remembered > self.MAX_REMEMBERED:
+            self._memo.clear()
+            self._remembered = 0
+        at = keep.tolist()
+        rows = v.rows[keep]
+        row_list = rows.tolist()
+        opps, today = self.opps, self.today
+        area = self._parts(("area", need.area),
+                           self._keys("area", rows, v.area[keep], 4, (rules.COVERS, rules.NO_AREA)),
+                           lambda i: area_reason(int(v.area[at[i]]), need, opps[row_list[i]]))
+        who = self._parts(("who", need.applicant, tuple(need.partners)),
+                          self._keys("who", rows, v.who[keep], 4, (rules.DIRECT, rules.DIRECT_UNLISTED)),
+                          lambda i: who_reason(int(v.who[at[i]]), need, opps[row_list[i]]))
+        amount = self._parts(("amount", need.amount_min, need.amount_max),
+                             self._keys("amount", rows, v.amount_ok[keep].astype(np.int64), 2),
+                             lambda i: amount_reason(bool(v.amount_ok[at[i]]), need, opps[row_list[i]]))
+        timing = self._parts(("timing", need.prep_days, today), self._keys("timing", rows, 0, 1),
+                             lambda i: timing_reason(v, at[i], need, opps[row_list[i]], today))
+        late = (v.closed[keep] | v.too_tight[keep]).tolist()
+        away = (v.area[keep] == rules.NOT_COVERED).tolist()
+        barred = (v.who[keep] == rules.NOBODY).tolist()
+        short = (~v.amount_ok[keep]).tolist()
+        return list(map(_assemble, late, away, barred, short, topics, area, who, amount, timing, duplicates_of))

@@ -64,15 +64,17 @@ def need_words(need: NeedSpec) -> list[str]:
 
 
 def area_codes(table: OppTable, need_area: str) -> np.ndarray:
-    """One verdict per distinct area set in the table (memoised per need area)."""
+    """One verdict per distinct area set in the table (memoised per need area; area sets
+    appended since are judged on their own, not the whole list again)."""
     vocab = table.vocab
     area = vocab.canonical_area(need_area) or need_area
-    cached = table.area_cache.get(area)
-    if cached is not None and len(cached) == len(table.area_sets):
+    cached = table.area_cache.get(area, np.zeros(0, dtype=np.int8))
+    if len(cached) == len(table.area_sets):
         return cached
-    out = np.empty(len(table.area_sets), dtype=np.int8)
+    out = np.concatenate([cached, np.empty(len(table.area_sets) - len(cached), dtype=np.int8)])
     table.area_cache[area] = out
-    for i, areas in enumerate(table.area_sets):
+    for i in range(len(cached), len(out)):
+        areas = table.area_sets[i]
         if not areas:
             out[i] = NO_AREA
         elif any(vocab.covers(a, area) for a in areas):
@@ -84,7 +86,7 @@ def area_codes(table: OppTable, need_area: str) -> np.ndarray:
     return out
 
 
-def who_may_apply(table: OppTable, rows: np.ndarray, need: NeedSpec) -> np.ndarray:
+def who_may_apply(table: OppTable, rows: np.ndarray | slice, need: NeedSpec) -> np.ndarray:
     elig, excl = table.col["elig"][rows], table.col["excl"][rows]
     me = table.org_bit.get(need.applicant, 0)
     partners = table._bits(need.partners)
@@ -109,20 +111,20 @@ def amount_fit(amin: np.ndarray, amax: np.ndarray, need: NeedSpec) -> np.ndarray
     return fit
 
 
-def theme_match(table: OppTable, rows: np.ndarray, weights: np.ndarray) -> np.ndarray | None:
+def theme_match(table: OppTable, rows: np.ndarray | slice, weights: np.ndarray) -> np.ndarray | None:
     """Cosine of need and opportunity theme weights (an opportunity's main themes weigh more),
     discounted when none of its main themes is one the need states; None when the need
-    names no theme at all."""
+    names no theme at all. `rows`: row numbers, or slice(None) for every row."""
     if weights.sum() == 0:
         return None
     ids, vals = table.theme_ids[rows], table.theme_vals[rows]
-    w = np.append(weights, 0.0)[ids]
-    hit = (w * vals).sum(axis=1)
+    hit = (np.append(weights, 0.0)[ids] * vals).sum(axis=1)
+    stated = np.flatnonzero(weights >= 0.5)  # themes the need states (not only read into its prose)
     # a main theme the need states; an umbrella theme (community safety) alone does not make it on purpose
-    on_purpose = ((w >= 0.5) & (vals >= 1.0) & ~table.broad_theme[ids]).any(axis=1)
+    on_purpose = table.main_theme_rows[stated][:, rows].any(axis=0)
     # any specific theme the need states, main or side; without one the overlap is only an umbrella
     # theme or themes read into the need's prose
-    on_topic = ((w >= 0.5) & (vals > 0) & ~table.broad_theme[ids]).any(axis=1)
+    on_topic = table.side_theme_rows[stated][:, rows].any(axis=0)
     cosine = hit / np.maximum(table.theme_norm[rows] * float(np.sqrt(weights @ weights)), 1e-9)
     return cosine * np.where(on_purpose, 1.0, np.where(on_topic, OFF_PURPOSE, OFF_TOPIC))
 
@@ -174,30 +176,34 @@ def evaluate(table: OppTable, need: NeedSpec, nq: NeedQuery, today: date,
              rows: np.ndarray | None = None) -> Verdicts:
     """Verdicts for `rows` (all live rows when None). Text relevance is BM25 over the best
     BM25 in the corpus, kept in `nq.text_max` (computed by a whole-corpus pass if unknown)."""
+    every = rows is None and bool(table.alive.all())
     if rows is None or nq.text_max is None:
         full = table.index.scores(nq.q)
-        nq.text_max = float(full[table.alive].max(initial=0.0))
-    if rows is None:
-        rows = np.flatnonzero(table.alive)
+        nq.text_max = float((full if every else full[table.alive]).max(initial=0.0))
+    if every:  # every row live: the columns themselves, not a copy gathered row by row
+        rows, pick, bm25 = np.arange(len(table)), slice(None), full
+    elif rows is None:
+        rows = pick = np.flatnonzero(table.alive)
         bm25 = full[rows]
     else:
+        pick = rows
         bm25 = table.index.scores_rows(nq.q, rows)
         nq.text_max = max(nq.text_max, float(bm25.max(initial=0.0)))
     text_max = nq.text_max
-    c = {k: v[rows] for k, v in table.col.items()}
+    c = {k: v[pick] for k, v in table.col.items()}
     t0 = today.toordinal()
     has_deadline = c["deadline"] != NO_DATE
     days_left = np.where(has_deadline, c["deadline"] - t0, 10**6)
     closed = (c["status"] == 2) | (has_deadline & (days_left < 0))
     too_tight = ~closed & has_deadline & (days_left < need.prep_days)
     area = area_codes(table, need.area)[c["area"]]
-    who = who_may_apply(table, rows, need)
+    who = who_may_apply(table, pick, need)
     floor = float(need.amount_min or 0)
     amount_ok = ~(c["amax"] < floor) & ~(np.isnan(c["amax"]) & (c["pot"] < floor))
     eligible = (area != NOT_COVERED) & ~closed & ~too_tight & (who != NOBODY) & amount_ok
 
     text = bm25 / text_max if text_max > 0 else np.zeros(len(rows))
-    theme = theme_match(table, rows, nq.weights)
+    theme = theme_match(table, pick, nq.weights)
     relevance = text if theme is None else W_THEME * theme + W_TEXT * text
     urgency = np.where(c["rolling"], 0.5, np.exp(-np.maximum(days_left - need.prep_days, 0) / 365.0))
     timing = (0.95 + 0.05 * urgency) * np.where(c["status"] == 1, 0.95, 1.0)

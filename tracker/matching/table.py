@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 
 import numpy as np
 
 from tracker.matching.synonyms import themes_in
-from tracker.matching.text import Bm25Index, term_counts
+from tracker.matching.text import Bm25Index
 from tracker.matching.types import OppSpec
 from tracker.vocab import Vocabulary
 
@@ -25,12 +24,12 @@ def _num(v: int | None) -> float:
     return float(v) if v is not None else np.nan
 
 
-def opp_words(o: OppSpec) -> Counter[str]:
-    """Index term counts: the title counts twice, then summary and body text."""
-    counts = term_counts(f"{o.summary}\n{o.text}")
-    for t, n in term_counts(o.title).items():
-        counts[t] += 2 * n
-    return counts
+TITLE_WEIGHT = 2  # a word of the title counts as two of the summary and body
+
+
+def opp_fields(o: OppSpec) -> tuple[str, str]:
+    """The index's text fields of a call: summary and body, then title."""
+    return f"{o.summary}\n{o.text}", o.title
 
 
 class OppTable:
@@ -55,7 +54,7 @@ class OppTable:
         self.col: dict[str, np.ndarray] = {c: np.zeros(0) for c in cols}
         self.alive = np.zeros(0, dtype=bool)
         self.themes = np.zeros((0, len(self.theme_keys)), dtype=np.float32)
-        self.index = Bm25Index([opp_words(o) for o in opps])
+        self.index = Bm25Index([opp_fields(o) for o in opps], field_weights=(1, TITLE_WEIGHT))
         self._add_columns(opps)
 
     def __len__(self) -> int:
@@ -109,6 +108,10 @@ class OppTable:
         vals = np.take_along_axis(self.themes, order, axis=1)
         self.theme_ids = np.where(vals > 0, order, len(self.theme_keys))
         self.theme_vals = vals
+        # per theme, the rows that have it (as a main theme; at all) when it is not an umbrella theme
+        specific = ~self.broad_theme[: len(self.theme_keys)]
+        self.main_theme_rows = np.ascontiguousarray(((self.themes >= 1.0) & specific).T)
+        self.side_theme_rows = np.ascontiguousarray(((self.themes > 0) & specific).T)
         self.alive = np.concatenate([self.alive, np.ones(len(opps), dtype=bool)])
         for o in opps:
             old = self.row_of.get(o.key)
@@ -119,7 +122,7 @@ class OppTable:
 
     def upsert(self, opps: list[OppSpec]) -> list[int]:
         """Add new or changed opportunities; returns their rows."""
-        self.index.append([opp_words(o) for o in opps])
+        self.index.append([opp_fields(o) for o in opps])
         self._add_columns(opps)
         return [self.row_of[o.key] for o in opps]
 

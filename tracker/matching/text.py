@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from itertools import chain
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -91,13 +91,66 @@ def term_counts(text: str) -> Counter[str]:
     return out  # type: ignore[return-value]
 
 
+_SEP = b"\x01"  # a word of its own between the texts of a batch (no text keeps one: see _batch_words)
+_KEEP = bytes(c if c in b"abcdefghijklmnopqrstuvwxyz0123456789\x01" else 32 for c in range(256))
+_BATCH_CHARS = 250_000  # text read per batch: its words are Python objects until counted, its arrays stay in cache
+
+
+def _batch_words(texts: list[str]) -> list[bytes]:
+    """`_words` of the texts, in order, with the word `_SEP` between texts: the same steps
+    over one joined string (bytes.split makes no match objects), so per-text counts cost
+    C-level passes instead of a regex and a Counter per text."""
+    big = " \x01 ".join(t.replace("\x01", " ") for t in texts)  # every step maps \x01 to a gap
+    if big.isascii():  # casefold of ASCII is lower(); no curly quote to straighten
+        data = big.encode("ascii").lower()
+    else:  # letters casefold may turn into ASCII (ß, ﬁ) count; others become "?", a gap
+        data = big.casefold().replace("’", "'").encode("ascii", "replace")
+    return data.replace(b"'s", b"").translate(_KEEP).split()
+
+
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """`np.argsort(keys, kind="stable")` for non-negative int32 keys, as one `np.sort` of
+    (key, index) pairs packed into int64: several times faster than a stable argsort."""
+    if len(keys) >= 2**32:
+        return np.argsort(keys, kind="stable")
+    packed = (keys.astype(np.int64) << 32) | np.arange(len(keys), dtype=np.int64)
+    packed.sort()
+    return packed & 0xFFFFFFFF
+
+
+class _WordIds(dict):
+    """Word -> id, a new word getting the next id (looked up in C by `map`); `new` lists
+    the words added since it was last emptied."""
+
+    def __init__(self) -> None:
+        super().__init__({_SEP: 0})
+        self.new: list[bytes] = []
+
+    def __missing__(self, word: bytes) -> int:
+        self[word] = n = len(self)
+        self.new.append(word)
+        return n
+
+
 class Bm25Index:
     """Okapi BM25 with precomputed term weights. IDF and average length are fixed when the
-    index is built; appended rows (new or changed documents) reuse them."""
+    index is built; appended rows (new or changed documents) reuse them.
 
-    def __init__(self, docs: list[Counter[str]] | list[list[str]], k1: float = 1.2, b: float = 0.5) -> None:
+    A document is a tuple of text fields, a word of the i-th counting `field_weights[i]` times
+    (a call: summary and body once, title twice). Its terms are `tokens` of its fields, in
+    order of first use across the fields; term ids are given in order of first use too."""
+
+    def __init__(self, docs: Sequence[Sequence[str]], field_weights: Sequence[int] = (1,),
+                 k1: float = 1.2, b: float = 0.5) -> None:
         self.k1, self.b = k1, b
+        self.field_weights = np.asarray(field_weights, dtype=np.int64)
         self.vocab: dict[str, int] = {}
+        # word -> word id -> term key (-1: no term) -> vocabulary id (-1: not used yet)
+        self._word_ids = _WordIds()
+        self._word_key = np.full(1, -1, dtype=np.int64)
+        self._keys: dict[str, int] = {}
+        self._key_terms: list[str] = []
+        self._key_vid = np.zeros(0, dtype=np.int64)
         self.indptr = np.zeros(1, dtype=np.int64)
         self.terms = np.zeros(0, dtype=np.int32)
         self.weights = np.zeros(0, dtype=np.float64)
@@ -114,25 +167,78 @@ class Bm25Index:
     def n_rows(self) -> int:
         return len(self.indptr) - 1
 
-    def _rows(self, docs: list[Counter[str]] | list[list[str]]) -> tuple[np.ndarray, ...]:
-        """Flat (term id, tf) pairs row by row; new terms get ids in order of first use.
-        Done over the whole batch with C-level iteration (chain, map, fromiter): a Python
-        loop per document was a third of the index build."""
-        counts = [doc if isinstance(doc, Counter) else Counter(doc) for doc in docs]
-        vocab = self.vocab
-        keys = list(chain.from_iterable(counts))
-        for t in dict.fromkeys(keys):  # first-use order, as a loop over the documents gives
-            if t not in vocab:
-                vocab[t] = len(vocab)
-        n_terms = np.fromiter(map(len, counts), dtype=np.int64, count=len(counts))
-        terms = np.fromiter(map(vocab.__getitem__, keys), dtype=np.int32, count=len(keys))
-        tfs = np.fromiter(chain.from_iterable(c.values() for c in counts), dtype=np.float64, count=len(keys))
-        lengths = np.zeros(len(counts), dtype=np.float64)
-        filled = n_terms > 0
-        if len(tfs):
-            starts = np.concatenate([[0], np.cumsum(n_terms)[:-1]])
-            lengths[filled] = np.add.reduceat(tfs, starts[filled])
-        return terms, tfs, n_terms, lengths
+    def _rows(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
+        """Flat (term id, tf) pairs row by row, the row lengths and their sums: a batch of
+        documents at a time (a batch's words are Python objects until counted)."""
+        parts = [(np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0))]
+        start, size = 0, 0
+        for i, doc in enumerate(docs):
+            size += sum(map(len, doc))
+            if size >= _BATCH_CHARS or i == len(docs) - 1:
+                parts.append(self._count(docs[start: i + 1]))
+                start, size = i + 1, 0
+        return tuple(np.concatenate(p) for p in zip(*parts, strict=True))
+
+    def _word_ids_of(self, words: list[bytes]) -> np.ndarray:
+        """Ids of the words; a word not seen before gets its term key, read once."""
+        ids = np.fromiter(map(self._word_ids.__getitem__, words), dtype=np.int64, count=len(words))
+        if self._word_ids.new:
+            new = [self._key(w.decode("ascii")) for w in self._word_ids.new]
+            self._word_ids.new = []
+            self._word_key = np.concatenate([self._word_key, np.array(new, dtype=np.int64)])
+            self._key_vid = np.concatenate([self._key_vid, np.full(len(self._keys) - len(self._key_vid), -1)])
+        return ids
+
+    def _key(self, word: str) -> int:
+        term = _term(word)
+        if term is None:
+            return -1
+        key = self._keys.get(term)
+        if key is None:
+            key = self._keys[term] = len(self._key_terms)
+            self._key_terms.append(term)
+        return key
+
+    def _count(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
+        """`_rows` of one batch: the words' term keys, grouped by (term, row) with one sort."""
+        n_fields = len(self.field_weights)
+        ids = self._word_ids_of(_batch_words([text for doc in docs for text in doc]))
+        field = np.cumsum(ids == 0)  # texts are numbered by the separators before them
+        key = self._word_key[ids]
+        del ids
+        used = key >= 0
+        key, field = key[used], field[used]
+        n = len(key)
+        if n == 0:
+            return (np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(len(docs), dtype=np.int64),
+                    np.zeros(len(docs)))
+        doc = field // n_fields
+        pos = _stable_order(key)  # each term's uses together, in order: a (term, row) run each
+        key, doc = key[pos], doc[pos]
+        starts = np.flatnonzero(np.concatenate([[True], (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])]))
+        tf = np.add.reduceat(self.field_weights[field[pos] % n_fields], starts).astype(np.float64)
+        # the (term, row) runs in order of first use: first positions are distinct, so a scatter orders them
+        slot = np.full(n, -1, dtype=np.int64)
+        slot[pos[starts]] = np.arange(len(starts))
+        order = slot[slot >= 0]
+        key, doc, tf = key[starts][order], doc[starts][order], tf[order]
+        return (self._vocab_ids(key).astype(np.int32), tf, np.bincount(doc, minlength=len(docs)),
+                np.bincount(doc, weights=tf, minlength=len(docs)))
+
+    def _vocab_ids(self, keys: np.ndarray) -> np.ndarray:
+        """Vocabulary ids of term keys in order of use; terms used for the first time join
+        the vocabulary in that order."""
+        vid = self._key_vid[keys]
+        fresh = keys[vid < 0]
+        if len(fresh):
+            order = _stable_order(fresh)
+            grouped = fresh[order]
+            uniq = fresh[np.sort(order[np.concatenate([[True], grouped[1:] != grouped[:-1]])])]
+            self._key_vid[uniq] = np.arange(len(self.vocab), len(self.vocab) + len(uniq))
+            for k in uniq.tolist():
+                self.vocab[self._key_terms[k]] = len(self.vocab)
+            vid = self._key_vid[keys]
+        return vid
 
     def _add(self, tid: np.ndarray, tf: np.ndarray, n_terms: np.ndarray, doc_len: np.ndarray) -> None:
         norm = np.repeat(self.k1 * (1 - self.b + self.b * doc_len / self.avgdl), n_terms)
@@ -141,7 +247,7 @@ class Bm25Index:
         self.weights = np.concatenate([self.weights, weights])
         self.indptr = np.concatenate([self.indptr, self.indptr[-1] + np.cumsum(n_terms)])
 
-    def append(self, docs: list[Counter[str]] | list[list[str]]) -> None:
+    def append(self, docs: Sequence[Sequence[str]]) -> None:
         """Add rows using the frozen statistics; they are scored row by row until `compact`.
         Terms the corpus never had get the rarest idf."""
         rows = self._rows(docs)
@@ -153,7 +259,7 @@ class Bm25Index:
         """Term-major copy of the rows indexed so far (for whole-corpus queries)."""
         self.n_posted = self.n_rows
         nnz = int(self.indptr[self.n_posted])
-        order = np.argsort(self.terms[:nnz], kind="stable")
+        order = _stable_order(self.terms[:nnz])
         rows = np.repeat(np.arange(self.n_posted, dtype=np.int32), np.diff(self.indptr[: self.n_posted + 1]))
         self.post_ptr = np.zeros(len(self.vocab) + 1, dtype=np.int64)
         np.cumsum(np.bincount(self.terms[:nnz], minlength=len(self.vocab)), out=self.post_ptr[1:])
@@ -170,14 +276,13 @@ class Bm25Index:
     def scores(self, q: dict[int, float]) -> np.ndarray:
         """BM25 of the query against every row."""
         ptr = self.post_ptr
-        posted = [(tid, qn) for tid, qn in q.items() if tid + 1 < len(ptr)]
-        tids = np.array([t for t, _ in posted], dtype=np.int64)
-        starts, lens = ptr[tids], ptr[tids + 1] - ptr[tids]
-        # the query terms' postings in one gather, summed by bincount in the same order as
-        # adding term by term would (a scatter-add per term cost 3 passes over each list)
-        pos = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
-        weights = self.post_w[pos] * np.repeat(np.array([qn for _, qn in posted], dtype=np.float64), lens)
-        out = np.bincount(self.post_rows[pos], weights=weights, minlength=self.n_rows)
+        tids = np.array([tid for tid in q if tid + 1 < len(ptr)], dtype=np.int64)
+        posted = list(zip(ptr[tids].tolist(), ptr[tids + 1].tolist(), [q[t] for t in tids.tolist()], strict=True))
+        # the query terms' postings one after another (slices: memory copies, not a gather), summed
+        # by bincount in the same order as adding term by term would
+        weights = np.concatenate([self.post_w[a:b] * qn for a, b, qn in posted] or [np.zeros(0)])
+        rows = np.concatenate([self.post_rows[a:b] for a, b, _ in posted] or [np.zeros(0, dtype=np.int32)])
+        out = np.bincount(rows, weights=weights, minlength=self.n_rows)
         if self.n_rows > self.n_posted:
             tail = np.arange(self.n_posted, self.n_rows)
             out[tail] = self.scores_rows(q, tail)
