@@ -180,7 +180,7 @@ def main() -> None:
     print(f"{len(ms)} requests, {args.clients} concurrent clients, {args.workers} worker(s): "
           f"{len(ms) / elapsed:.0f} req/s")
     print(f"latency ms: p50 {q[49]:.0f}  p95 {q[94]:.0f}  p99 {q[98]:.0f}  max {ms[-1]:.0f}  "
-          f"(target p95 < 200)")
+          f"(target p95 < 100, issue 17)")
     if server_cpu:
         print(f"server CPU: {server_cpu * 1000 / len(ms):.1f} ms per request (all its processes)")
     if errors:
