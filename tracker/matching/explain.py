@@ -121,17 +121,6 @@ def states_timing(reason: str) -> bool:
     return reason.startswith(TIMING_STARTS)
 
 
-def reasons(v: rules.Verdicts, i: int, need: NeedSpec, opp: OppSpec, today: date,
-            overlap: list[str], duplicate_of: str | None, words: list[str] | None = None) -> list[str]:
-    """Failed rules first (for ineligible matches), then fit, place, who, money and time."""
-    return _assemble(
-        bool(v.closed[i] or v.too_tight[i]), v.area[i] == rules.NOT_COVERED, v.who[i] == rules.NOBODY,
-        not v.amount_ok[i], topic(overlap, words), area_reason(int(v.area[i]), need, opp),
-        who_reason(int(v.who[i]), need, opp), amount_reason(bool(v.amount_ok[i]), need, opp),
-        timing_reason(v, i, need, opp, today), duplicate_of,
-    )
-
-
 def _assemble(late: bool, away: bool, barred: bool, short: bool, topic: str, area: str, who: str,
               amount: str, timing: str, duplicate_of: str | None) -> list[str]:
     """The parts in order, the failed rules (timing, place, who, money) first."""
@@ -163,12 +152,12 @@ ALIKE: dict[str, Callable[[OppSpec], Hashable]] = {
 
 
 class Explainer:
-    """`reasons` for many rows of one need at once, for one table of calls and one day.
+    """The reasons for many rows of one need at once, for one table of calls and one day.
 
     Each part (place, who may apply, money, timing) is a function of the need's fields it
-    reads, the verdict code and the call's fields in `ALIKE`, so it is made by the one-row
-    function the first time and looked up after: across a team's needs and calls most parts
-    repeat (the same dates, the same grant sizes)."""
+    reads, the verdict code and the call's fields in `ALIKE`, so it is made by its one-row
+    function (area_reason, who_reason, ...) the first time and looked up after: across a
+    team's needs and calls most parts repeat (the same dates, the same grant sizes)."""
 
     MAX_REMEMBERED = 1_000_000  # parts kept before starting afresh (bounded memory)
 
@@ -211,7 +200,8 @@ class Explainer:
 
     def reasons(self, v: rules.Verdicts, keep: np.ndarray, need: NeedSpec, topics: list[str],
                 duplicates_of: list[str | None]) -> list[list[str]]:
-        """`reasons(v, i, ...)` for each i in `keep`, given its `topic` and duplicate."""
+        """Each kept row's reasons, failed rules first (for ineligible matches), then fit,
+        place, who, money and time, given its `topic` and duplicate."""
         if self._remembered > self.MAX_REMEMBERED:
             self._memo.clear()
             self._remembered = 0

@@ -212,14 +212,10 @@ def evaluate(table: OppTable, need: NeedSpec, nq: NeedQuery, today: date,
     return Verdicts(rows, area, closed, too_tight, who, amount_ok, eligible, relevance, score, days_left)
 
 
-def shared_words(table: OppTable, row: int, nq: NeedQuery, k: int = 3) -> list[str]:
-    """The need's words (as the need wrote them) that weigh most in this opportunity's text."""
-    return shared_words_many(table, [row], nq, k)[0]
-
-
 def shared_words_many(table: OppTable, rows: list[int], nq: NeedQuery, k: int = 3) -> list[list[str]]:
-    """`shared_words` for many rows in one vectorised pass (per-row numpy calls cost more
-    than the arithmetic when a need's results mostly share no theme)."""
+    """Per row, the need's words (as the need wrote them) that weigh most in the opportunity's
+    text, in one vectorised pass (per-row numpy calls cost more than the arithmetic when a
+    need's results mostly share no theme)."""
     if not rows:
         return []
     idx = table.index
