@@ -264,6 +264,7 @@ MATCH_ACTIONS = {"interested": "Interested", "not_relevant": "Not relevant", "ap
 # Only the columns a digest shows: loading whole rows would decode every JSON column.
 OPP_COLS = (Opportunity.id, Opportunity.title, Opportunity.funder, Opportunity.deadline, Opportunity.rolling,
             Opportunity.deadline_time)
+CARD_COLS = (*OPP_COLS, Opportunity.url, Opportunity.summary, Opportunity.amount_min, Opportunity.amount_max)
 
 
 @dataclass(frozen=True)
@@ -383,15 +384,12 @@ class _CallFacts:
 
 def _call_facts(session: Session, ids: set[int], today: date, memo: _Memo) -> dict[int, _CallFacts]:
     known: dict[int, _CallFacts] = memo(("call facts", today), dict)
-    missing = [i for i in ids if i not in known]
-    if missing:
-        for o in session.execute(select(*OPP_COLS, Opportunity.url, Opportunity.summary, Opportunity.amount_min,
-                                        Opportunity.amount_max).where(col(Opportunity.id).in_(missing))):
-            soon = o.deadline is not None and today <= o.deadline <= today + timedelta(days=CLOSING_DAYS)
-            known[o.id] = _CallFacts(o.id, o.title, o.funder or NO_FUNDER, o.url,
-                                     fmt.amount_range(o.amount_min, o.amount_max), o.deadline,
-                                     fmt.deadline_text(o.deadline, today, o.rolling, o.deadline_time),
-                                     o.summary or "", soon)
+    for o in _call_rows(session, [i for i in ids if i not in known], memo):
+        soon = o.deadline is not None and today <= o.deadline <= today + timedelta(days=CLOSING_DAYS)
+        known[o.id] = _CallFacts(o.id, o.title, o.funder or NO_FUNDER, o.url,
+                                 fmt.amount_range(o.amount_min, o.amount_max), o.deadline,
+                                 fmt.deadline_text(o.deadline, today, o.rolling, o.deadline_time),
+                                 o.summary or "", soon)
     return {i: known[i] for i in ids}
 
 
@@ -464,11 +462,11 @@ def _closing_rows(session: Session, today: date) -> tuple[list, list]:
 
 
 def _call_rows(session: Session, ids: Iterable[int], memo: _Memo) -> list[Any]:
-    """OPP_COLS of these calls, each read once a batch."""
+    """What entries and cards show of these calls (CARD_COLS), each read once a batch."""
     known: dict[int, Any] = memo(("call rows",), dict)
     missing = [i for i in ids if i not in known]
     if missing:
-        for o in session.execute(select(*OPP_COLS).where(col(Opportunity.id).in_(missing))):
+        for o in session.execute(select(*CARD_COLS).where(col(Opportunity.id).in_(missing))):
             known[o.id] = o
     return [known[i] for i in ids if i in known]
 
