@@ -64,6 +64,10 @@ class ErrorLog(logging.Handler):
         if spider is None:
             return
         message = record.getMessage().splitlines()[0][:300]
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None:  # Scrapy's "Spider error processing <url>" says where, the exception what
+            what = str(exc).splitlines()[0][:300] if str(exc) else ""
+            message += f" ({type(exc).__name__}{': ' + what if what else ''})"
         self.by_spider.setdefault(id(spider), []).append(message)
 
 

@@ -14,7 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tracker.db import use_wal
+
 COMMIT_EVERY = 200
+BUSY_TIMEOUT = 30.0  # seconds
 # Statements, or functions of the connection (upgrades that look before they change).
 Schema = tuple[str | Callable[[sqlite3.Connection], None], ...]
 
@@ -25,8 +28,8 @@ class SqliteFile:
     def __init__(self, path: Path, schema: Schema) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: no transaction is opened behind our back; write() opens them.
-        self.conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT, isolation_level=None)
+        use_wal(self.conn, BUSY_TIMEOUT)
         self.conn.execute("PRAGMA synchronous=NORMAL")
         with self.write() as conn:  # one process at a time creates or upgrades the file
             for step in schema:
@@ -73,3 +76,4 @@ class SqliteFile:
     def flush_all(cls) -> None:
         for db in cls._open.values():
             db.flush()
+

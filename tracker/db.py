@@ -3,6 +3,8 @@ BEGIN IMMEDIATE write transactions (deferred BEGIN loses to 'database is locked'
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,12 +37,29 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
+def use_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Switch an SQLite file to WAL, waiting up to `timeout` seconds for other processes:
+    SQLite refuses the switch at once, without asking its busy handler, while another
+    connection holds the file (processes opening a new file together)."""
+    deadline = time.monotonic() + timeout
+    pause = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
+
+
 def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001
         dbapi_conn.isolation_level = None  # let the "begin" hook below issue BEGIN
+        use_wal(dbapi_conn, 30.0)
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA synchronous=NORMAL")
