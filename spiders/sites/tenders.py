@@ -49,6 +49,9 @@ def retry_after(value: bytes | str | None, default: float, now: datetime | None 
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+MIN_WINDOW = timedelta(minutes=1)  # narrower windows than this are not asked for (times are to the second)
+
+
 def windows(start: datetime, end: datetime, days: float) -> list[tuple[datetime, datetime]]:
     """[start, end] cut into consecutive windows of at most `days`."""
     step = timedelta(days=days)
@@ -162,14 +165,32 @@ class TenderSpider(TrackerSpider):
         link = next_page(package, response.url)
         if link and link != response.url:
             if page >= self.max_pages:
-                self.stop(response.url, f"window {self.span_text(index)} has more than {self.max_pages} pages; "
-                          "lower [tenders] window_days")
+                if self.narrow(index):
+                    yield self.page_request(self.window_url(index), index, 1)
+                else:
+                    self.stop(response.url, f"window {self.span_text(index)} has more than {self.max_pages} "
+                              "pages however narrow; raise [tenders] page_size or [crawl] max_listing_pages")
                 return
             yield self.page_request(link, index, page + 1)
             return
         yield WindowDone(self.source_name, self.spans[index][1].replace(tzinfo=UTC).isoformat())
         if index + 1 < len(self.spans):
             yield self.page_request(self.window_url(index + 1), index + 1, 1)
+
+    def narrow(self, index: int) -> bool:
+        """A window with more pages than the limit: read it, and the windows after it, in
+        windows half as long (a busy week makes its neighbours likely busy too). The pages
+        already read are read again under the narrower window; their calls are the same calls.
+        False when the window is already as narrow as MIN_WINDOW."""
+        left, right = self.spans[index]
+        if right - left < 2 * MIN_WINDOW:
+            return False
+        half = max(timedelta(seconds=(right - left).total_seconds() // 2), MIN_WINDOW)  # whole seconds
+        self.spans[index:] = windows(left, self.spans[-1][1], half.total_seconds() / 86400)
+        self.count("tracker/windows_narrowed")
+        self.logger.info("window %s to %s has more than %d pages: reading it in windows of %s",
+                         api_time(left), api_time(right), self.max_pages, half)
+        return True
 
     def span_text(self, index: int) -> str:
         left, right = self.spans[index]

@@ -13,6 +13,7 @@ import pytest
 from sqlmodel import Session, select
 
 from jobs.crawl_runner import run_crawl
+from spiders.sites.tenders import FindATenderSpider
 from tests.tender_api import FakeTenderApi, fixture_releases, serve_api, spread
 from tracker.models import Opportunity, Source
 from tracker.sources import add_source, tender_filters
@@ -86,6 +87,29 @@ def test_find_a_tender_windows_and_pages_give_each_opportunity_once(tender_setti
 
 
 
+def test_a_window_with_more_pages_than_the_limit_is_read_in_narrower_windows(tender_settings, engine, api) -> None:
+    tender_settings.tenders.window_days = 30  # one window of four pages, over a limit of two
+    tender_settings.crawl.max_listing_pages = 2
+    _add(engine, tender_settings, "fts", "find-a-tender", api.url)
+    result = run_crawl(tender_settings, ["fts"]).results[0]
+    assert result.status == "ok", result.error_text
+    assert {url.rsplit("#", 1)[1] for url in _stored(engine, "fts")} == FTS_CALLS
+    (wide, *narrow) = api.windows("find-a-tender")
+    assert len(narrow) >= 2 and narrow[0][0] == wide[0] and narrow[-1][1] == wide[1]
+    assert all(a[1] == b[0] for a, b in zip(narrow, narrow[1:], strict=False))  # nothing left out
+    source = _source(engine, "fts")
+    assert source.healthy and source.window_end.strftime("%Y-%m-%dT%H:%M:%S") == wide[1]
+
+
+def test_a_window_is_not_narrowed_below_a_minute() -> None:
+    spider = FindATenderSpider(source_name="fts", start_url="http://127.0.0.1:1")
+    start = datetime(2026, 11, 30, 12, 0, 0)
+    spider.spans = [(start, start + timedelta(seconds=90))]
+    assert not spider.narrow(0) and len(spider.spans) == 1
+    spider.spans = [(start, start + timedelta(days=1)), (start + timedelta(days=1), start + timedelta(days=2))]
+    assert spider.narrow(0)
+    assert spider.spans[0] == (start, start + timedelta(hours=12)) and len(spider.spans) == 4
+    assert spider.spans[-1][1] == start + timedelta(days=2)
 
 
 def _ocids(stored: dict[str, Opportunity]) -> list[str]:
