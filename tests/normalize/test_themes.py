@@ -192,3 +192,54 @@ def test_learning_a_project_improves_is_education():
 def test_research_as_the_way_the_work_is_done():
     assert set(themes_in("The aim of the programme is to test new ideas through research.")) == {"research_innovation"}
     assert themes_in("Grants towards market research and translation") == []
+
+
+# Texts read in one batch must read as they do alone: terms at a text's edges, look-arounds that
+# would see the next text, addresses, NULs, and letters whose lower case is longer (İ -> i̇).
+EDGE_TEXTS = [
+    "Women's", "safety of women", "girls' safety", "road", "safety", "disorder", "s in the park",
+    "Contact help@example.org about youth", "www.example.org/knife-crime", "crime", "and disorder",
+    "İİİ knife crime İ and CCTV", "ASB", "\x00youth\x00", "", "   ", "knife", "crime prevention",
+    "make our town centre safer", "drug-related crime", "Violence in teenage relationships",
+    "Safer streets for women and girls at night; CCTV and lighting", "CSE", "cost of living crisis",
+]
+
+
+def test_a_batch_reads_each_text_as_it_is_read_alone():
+    from tracker.matching import synonyms
+    from tracker.normalize.themes import terms_many, themes_in_many
+
+    alone = [terms_many([t])[0] for t in EDGE_TEXTS]
+    assert terms_many(EDGE_TEXTS) == alone
+    assert terms_many(EDGE_TEXTS[::-1]) == alone[::-1]
+    assert themes_in_many(EDGE_TEXTS) == [themes_in(t) for t in EDGE_TEXTS]
+    assert synonyms.themes_in_many(EDGE_TEXTS) == [synonyms.themes_in(t) for t in EDGE_TEXTS]
+    # what a text says alone, said at the end of one text and the start of the next, is not read
+    assert themes_in_many(["work on road", "safety schemes"]) == [[], ["community_safety"]]
+    assert themes_in("work on road safety schemes") == ["road_safety"]
+    assert synonyms.themes_in_many(["street", "lighting", "cctv"]) == [[], ["situational_prevention"],
+                                                                       ["situational_prevention"]]
+    assert synonyms.themes_in_many(["drug", "dealing"]) == [["drugs_alcohol"], []]
+    assert synonyms.themes_in("drug dealing") == ["organised_crime"]
+
+
+def test_a_term_inside_a_longer_one_or_overlapping_an_earlier_one_is_not_read():
+    import random
+
+    from tracker.normalize.themes import _kept
+
+    def reference(found):  # the definition: inside a strictly longer term, or overlapping the one kept before
+        inside = {f for f in found if any(x <= f[0] and f[1] <= y and (y - x) > (f[1] - f[0]) for x, y, _ in found)}
+        kept = []
+        for term in sorted(found):
+            if term not in inside and not (kept and term[0] < kept[-1][1]):
+                kept.append(term)
+        return kept
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        found = set()
+        for _ in range(rng.randint(0, 8)):
+            start = rng.randint(0, 12)
+            found.add((start, start + rng.randint(1, 6), rng.choice("ab")))
+        assert _kept(found) == reference(found)

@@ -95,22 +95,38 @@ def _pattern() -> tuple[re.Pattern[str], dict[str, list[str]]]:
     return re.compile(r"(?<= )(" + "|".join(re.escape(a) for a in alts) + r")(?= )"), owners
 
 
-def _local_themes(text: str) -> list[str]:
+def _local_themes(texts: list[str]) -> list[list[str]]:
+    """This table's themes in each text, first mention first, in one regex pass over the batch
+    (normalised texts hold only words and spaces, so no phrase reads across the line between)."""
     pattern, owners = _pattern()
-    found: dict[str, None] = {}
-    for m in pattern.finditer(_norm(text)):
+    normed = [_norm(t) for t in texts]
+    starts, at = [], 0
+    for n in normed:
+        starts.append(at)
+        at += len(n) + 1
+    found: list[dict[str, None]] = [{} for _ in texts]
+    i = 0
+    for m in pattern.finditer("\n".join(normed)):
+        while i + 1 < len(starts) and m.start() >= starts[i + 1]:
+            i += 1
         for theme in owners[m.group(1)]:
-            found.setdefault(theme, None)
-    return list(found)
+            found[i].setdefault(theme, None)
+    return [list(f) for f in found]
 
 
 def themes_in(text: str) -> list[str]:
     """Vocabulary theme keys named or implied in free text, first mention first."""
-    found = dict.fromkeys(_local_themes(text))
+    return themes_in_many([text])[0]
+
+
+def themes_in_many(texts: list[str]) -> list[list[str]]:
+    """`themes_in` of each text (one pass over them all: much faster for many short texts)."""
+    out = [dict.fromkeys(local) for local in _local_themes(texts)]
     try:  # the normaliser's table, when that module exists
-        from tracker.normalize.themes import themes_in as normalizer_themes_in
+        from tracker.normalize.themes import themes_in_many as normalizer_themes_in_many
     except ImportError:
-        return list(found)
-    for theme in normalizer_themes_in(text):
-        found.setdefault(theme, None)
-    return list(found)
+        return [list(found) for found in out]
+    for found, themes in zip(out, normalizer_themes_in_many(texts), strict=True):
+        for theme in themes:
+            found.setdefault(theme, None)
+    return [list(found) for found in out]

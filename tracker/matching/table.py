@@ -6,7 +6,7 @@ from datetime import date
 
 import numpy as np
 
-from tracker.matching.synonyms import themes_in
+from tracker.matching.synonyms import themes_in_many
 from tracker.matching.text import Bm25Index
 from tracker.matching.types import OppSpec
 from tracker.vocab import Vocabulary
@@ -91,12 +91,16 @@ class OppTable:
         for name, arr in new.items():
             self.col[name] = np.concatenate([self.col[name].astype(arr.dtype), arr])
         themes = np.zeros((len(opps), len(self.theme_keys)), dtype=np.float32)
-        for i, o in enumerate(opps):
-            # No themes from normalisation: fall back to the synonym table over its text.
-            keys = o.themes or themes_in(f"{o.title}\n{o.summary}\n{o.text}")
-            main = set(keys[:1])  # the first-named and the title's themes (reading a title costs)
-            if len(keys) > 1:
-                main |= set(themes_in(o.title))
+        # No themes from normalisation: fall back to the synonym table over its text.
+        untagged = [i for i, o in enumerate(opps) if not o.themes]
+        read = dict(zip(untagged, themes_in_many([f"{opps[i].title}\n{opps[i].summary}\n{opps[i].text}"
+                                                  for i in untagged]), strict=True))
+        all_keys = [o.themes or read[i] for i, o in enumerate(opps)]
+        # the first-named and the title's themes are main (a title is read only when it could matter)
+        titled = [i for i, keys in enumerate(all_keys) if len(keys) > 1]
+        title_themes = dict(zip(titled, themes_in_many([opps[i].title for i in titled]), strict=True))
+        for i, keys in enumerate(all_keys):
+            main = set(keys[:1]) | set(title_themes.get(i, ()))
             for t in keys:
                 if t in self.theme_ix:
                     themes[i, self.theme_ix[t]] = 1.0 if t in main else SECONDARY_THEME

@@ -318,11 +318,14 @@ def _group(terms: list[str]) -> str:
 
 @lru_cache(maxsize=1)
 def _scanner() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """One pass over the text finds candidate terms; `_themes_of` says which themes each belongs to."""
+    """One pass over the text finds candidate terms; `_themes_of` says which themes each belongs to.
+    At each word start the term read is the one `re.match` would read there: the lookahead
+    makes every word start a match of its own, overlapping terms included."""
     terms = [t for ts in THEME_TERMS.values() for t in ts]
     plain = [t for t in terms if not _CASED.match(t)]
     cased = [t for t in terms if _CASED.match(t)]
-    return re.compile(rf"\b(?:{_group(plain)})"), re.compile(_group(cased))
+    return (re.compile(rf"\b(?=\w)(?=((?:{_group(plain)})))"),
+            re.compile(rf"\b(?=\w)(?=((?:{_group(cased)})))"))
 
 
 @lru_cache(maxsize=1)
@@ -339,22 +342,67 @@ def _themes_of(term: str) -> tuple[str, ...]:
 
 
 _ADDRESS = re.compile(r"\S+@\S+|\b(?:https?://|www\.)\S+", re.I)  # an email or web address is not prose
-_WORD_START = re.compile(r"\b\w")
+# Between the texts of a batch: no term, address or look-around reads across a line break and a
+# NUL (a NUL in a text becomes \x01, which every term treats alike: neither word, space nor letter).
+_GAP = "\n\x00\n"
 
 
 def _terms(text: str) -> list[tuple[int, int, str]]:
     """(start, end, term) of each theme term in `text`. A word inside a longer term is read as
     that term ("disorder" in "crime and disorder" is not anti-social behaviour on its own), and
     of two terms sharing words the first read keeps them ("knife crime | prevention")."""
-    text = _ADDRESS.sub(lambda m: " " * len(m.group()), text)
+    return terms_many([text])[0]
+
+
+def terms_many(texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    """`_terms` of each text, read in one regex pass over the batch (a pass per text costs more
+    in Python than in the regex when texts are short, as titles are)."""
+    found: list[set[tuple[int, int, str]]] = [set() for _ in texts]
+    crossed: set[int] = set()
+    joined = _GAP.join(t.replace("\x00", "\x01") for t in texts)
+    joined = _ADDRESS.sub(lambda m: " " * len(m.group()), joined)
     plain, cased = _scanner()
-    found: set[tuple[int, int, str]] = set()
-    for rx, haystack in ((plain, text.lower()), (cased, text)):
-        for w in _WORD_START.finditer(haystack):
-            m = rx.match(haystack, w.start())
-            if m and m.end() > m.start():
-                found.add((m.start(), m.end(), m.group()))
-    inside = {f for f in found if any(x <= f[0] and f[1] <= y and (y - x) > (f[1] - f[0]) for x, y, _ in found)}
+    for rx, haystack in ((plain, joined.lower()), (cased, joined)):
+        starts = _starts(haystack, len(texts))  # lower() may change a text's length
+        ends = [s - len(_GAP) for s in starts[1:]] + [len(haystack)]
+        i = 0
+        for m in rx.finditer(haystack):
+            s, e = m.span(1)
+            while s > ends[i]:
+                i += 1
+            if e > s:
+                if e > ends[i]:
+                    crossed.add(i)
+                found[i].add((s - starts[i], e - starts[i], m.group(1)))
+    out = [_kept(f) for f in found]
+    for i in crossed if len(texts) > 1 else ():  # a term read across the gap (none now can): read that text alone
+        out[i] = terms_many([texts[i]])[0]
+    return out
+
+
+def _starts(haystack: str, n: int) -> list[int]:
+    starts, at = [0], 0
+    for _ in range(n - 1):
+        at = haystack.index(_GAP, at) + len(_GAP)
+        starts.append(at)
+    return starts
+
+
+def _kept(found: set[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The terms not inside a longer one, and of overlapping terms the first."""
+    if not found:
+        return []
+    # a term is inside another when one starting earlier reaches its end, or one starting with it ends later
+    inside: set[tuple[int, int, str]] = set()
+    reach = -1  # furthest end of the terms starting before the current start
+    group: list[tuple[int, int, str]] = []
+    for term in sorted(found, key=lambda f: (f[0], -f[1])) + [(-1, -1, "")]:
+        if group and term[0] != group[0][0]:
+            longest = group[0][1]
+            inside.update(g for g in group if reach >= g[1] or longest > g[1])
+            reach = max(reach, longest)
+            group = []
+        group.append(term)
     kept: list[tuple[int, int, str]] = []
     for term in sorted(found):  # of two terms that share words, the one read first keeps them
         if term not in inside and not (kept and term[0] < kept[-1][1]):
@@ -364,8 +412,12 @@ def _terms(text: str) -> list[tuple[int, int, str]]:
 
 def theme_hits(text: str) -> dict[str, int]:
     """How often each theme's terms occur in `text`."""
+    return _hits(_terms(text))
+
+
+def _hits(terms: list[tuple[int, int, str]]) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for _, _, term in _terms(text):
+    for _, _, term in terms:
         for theme in _themes_of(term):
             counts[theme] = counts.get(theme, 0) + 1
     return counts
@@ -373,8 +425,16 @@ def theme_hits(text: str) -> dict[str, int]:
 
 def themes_in(text: str) -> list[str]:
     """Theme keys named in `text`, most mentioned first."""
-    counts = theme_hits(text)
-    return sorted(counts, key=lambda t: -counts[t])
+    return themes_in_many([text])[0]
+
+
+def themes_in_many(texts: list[str]) -> list[list[str]]:
+    """`themes_in` of each text, read in one pass."""
+    out = []
+    for terms in terms_many(texts):
+        counts = _hits(terms)
+        out.append(sorted(counts, key=lambda t: -counts[t]))
+    return out
 
 
 # --- a call's themes: what the call is for, not every word on its page -------------------------
