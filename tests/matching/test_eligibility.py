@@ -125,3 +125,37 @@ def test_amount_wording() -> None:
 def test_unknown_applicant_type_with_no_list() -> None:
     r = result(opp(eligible_org_types=[]), need(applicant="parish_meeting", partners=[]))
     assert not r.eligible and r.reasons[0] == "parish meetings not eligible"
+
+
+def test_needs_scored_one_after_another_get_what_each_gets_alone() -> None:
+    """Verdicts shared between needs with the same area, applicant, sums or preparation time
+    are made once per matcher: a later need with other values must not get the earlier ones,
+    and calls added since must be judged too."""
+    calls = filler() + [
+        opp("/calls/soon", deadline=date(2026, 12, 10)),
+        opp("/calls/big", amount_min=100000, amount_max=200000),
+        opp("/calls/charities", eligible_org_types=["charity"]),
+        opp("/calls/cumbria", areas=["Cumbria"]),
+        opp("/calls/pot", amount_min=None, amount_max=None, total_pot=15000),
+    ]
+    needs = [
+        need(prep_days=5),
+        need(id="n2", prep_days=30),  # /calls/soon is now too tight
+        need(id="n3", area="Cumbria", amount_min=150000, amount_max=None),
+        need(id="n4", partners=[], applicant="charity"),
+        need(id="n5", amount_min=None),
+        need(prep_days=5),
+    ]
+    shared = Matcher(calls, TODAY)
+    together = [shared.score(n) for n in needs]
+    assert together == [Matcher(calls, TODAY).score(n) for n in needs]
+    assert {r.opp_key for r in together[1] if r.too_tight} == {"/calls/soon"}
+    assert not any(r.too_tight for r in together[0])
+
+    added = [opp("/calls/new", deadline=date(2026, 11, 29), areas=["Peterborough"])]
+    shared.upsert(added)
+    fresh = Matcher(calls + added, TODAY, max_results=None)
+    for n in needs:
+        got = {r.opp_key: r for r in shared.score(n)}
+        assert got["/calls/new"] == {r.opp_key: r for r in fresh.score(n)}["/calls/new"]
+    assert {r.opp_key: r for r in shared.score(needs[0])}["/calls/new"].too_tight

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -191,25 +193,50 @@ def evaluate(table: OppTable, need: NeedSpec, nq: NeedQuery, today: date,
         nq.text_max = max(nq.text_max, float(bm25.max(initial=0.0)))
     text_max = nq.text_max
     c = {k: v[pick] for k, v in table.col.items()}
-    t0 = today.toordinal()
-    has_deadline = c["deadline"] != NO_DATE
-    days_left = np.where(has_deadline, c["deadline"] - t0, 10**6)
-    closed = (c["status"] == 2) | (has_deadline & (days_left < 0))
-    too_tight = ~closed & has_deadline & (days_left < need.prep_days)
-    area = area_codes(table, need.area)[c["area"]]
-    who = who_may_apply(table, pick, need)
+    # Over the whole corpus, each column below depends on one or two of the need's fields, which a
+    # team's needs share (the same area, applicant, sums, preparation time): made once, then looked up.
+    memo = table.whole_corpus_memo(today) if isinstance(pick, slice) else _NoMemo()
+    days_left, closed = memo.get("days", lambda: _days(c, today))
+    too_tight, timing = memo.get(("prep", need.prep_days), lambda: _timing(c, days_left, closed, need.prep_days))
+    area = memo.get(("area", need.area), lambda: area_codes(table, need.area)[c["area"]])
+    who, who_factor = memo.get(("who", need.applicant, tuple(need.partners)), lambda: _who(table, pick, need))
     floor = float(need.amount_min or 0)
-    amount_ok = ~(c["amax"] < floor) & ~(np.isnan(c["amax"]) & (c["pot"] < floor))
+    amount_ok = memo.get(("floor", floor), lambda: ~(c["amax"] < floor) & ~(np.isnan(c["amax"]) & (c["pot"] < floor)))
+    money = memo.get(("money", need.amount_min, need.amount_max),
+                     lambda: 0.6 + 0.4 * amount_fit(c["amin"], c["amax"], need))
     eligible = (area != NOT_COVERED) & ~closed & ~too_tight & (who != NOBODY) & amount_ok
 
     text = bm25 / text_max if text_max > 0 else np.zeros(len(rows))
     theme = theme_match(table, pick, nq.weights)
     relevance = text if theme is None else W_THEME * theme + W_TEXT * text
-    urgency = np.where(c["rolling"], 0.5, np.exp(-np.maximum(days_left - need.prep_days, 0) / 365.0))
-    timing = (0.95 + 0.05 * urgency) * np.where(c["status"] == 1, 0.95, 1.0)
-    fit = WHO_FACTOR[who] * (0.6 + 0.4 * amount_fit(c["amin"], c["amax"], need)) * timing
+    fit = who_factor * money * timing
     score = np.round(100.0 * np.clip(relevance, 0.0, 1.0) * fit, 1)
     return Verdicts(rows, area, closed, too_tight, who, amount_ok, eligible, relevance, score, days_left)
+
+
+class _NoMemo:
+    def get(self, key: object, make: Callable[[], Any]) -> Any:
+        return make()
+
+
+def _days(c: dict[str, np.ndarray], today: date) -> tuple[np.ndarray, np.ndarray]:
+    """Days to the deadline (10**6 without one) and whether the call is closed."""
+    has_deadline = c["deadline"] != NO_DATE
+    days_left = np.where(has_deadline, c["deadline"] - today.toordinal(), 10**6)
+    return days_left, (c["status"] == 2) | (has_deadline & (days_left < 0))
+
+
+def _timing(c: dict[str, np.ndarray], days_left: np.ndarray, closed: np.ndarray,
+            prep_days: int) -> tuple[np.ndarray, np.ndarray]:
+    """Too tight to prepare a bid, and the score factor for timing."""
+    too_tight = ~closed & (days_left != 10**6) & (days_left < prep_days)
+    urgency = np.where(c["rolling"], 0.5, np.exp(-np.maximum(days_left - prep_days, 0) / 365.0))
+    return too_tight, (0.95 + 0.05 * urgency) * np.where(c["status"] == 1, 0.95, 1.0)
+
+
+def _who(table: OppTable, pick: np.ndarray | slice, need: NeedSpec) -> tuple[np.ndarray, np.ndarray]:
+    who = who_may_apply(table, pick, need)
+    return who, WHO_FACTOR[who]
 
 
 def shared_words_many(table: OppTable, rows: list[int], nq: NeedQuery, k: int = 3) -> list[list[str]]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -32,6 +34,23 @@ def opp_fields(o: OppSpec) -> tuple[str, str]:
     return f"{o.summary}\n{o.text}", o.title
 
 
+class ColumnMemo:
+    """Values made once per key; at most `LIMIT` kept (about 160 KB each at 20,000 calls)."""
+
+    LIMIT = 256
+
+    def __init__(self, today: date | None, n_rows: int) -> None:
+        self.today, self.n_rows = today, n_rows
+        self._values: dict[object, Any] = {}
+
+    def get(self, key: object, make: Callable[[], Any]) -> Any:
+        if key not in self._values:
+            if len(self._values) >= self.LIMIT:
+                self._values.clear()
+            self._values[key] = make()
+        return self._values[key]
+
+
 class OppTable:
     """Rows are appended; a changed opportunity gets a new row and its old row goes dead."""
 
@@ -54,8 +73,16 @@ class OppTable:
         self.col: dict[str, np.ndarray] = {c: np.zeros(0) for c in cols}
         self.alive = np.zeros(0, dtype=bool)
         self.themes = np.zeros((0, len(self.theme_keys)), dtype=np.float32)
+        self._memo = ColumnMemo(None, 0)
         self.index = Bm25Index([opp_fields(o) for o in opps], field_weights=(1, TITLE_WEIGHT))
         self._add_columns(opps)
+
+    def whole_corpus_memo(self, today: date) -> ColumnMemo:
+        """Columns derived from the whole corpus and a few need fields, for `today` (made anew
+        when rows are added or the day changes)."""
+        if self._memo.today != today or self._memo.n_rows != len(self):
+            self._memo = ColumnMemo(today, len(self))
+        return self._memo
 
     def __len__(self) -> int:
         return len(self.opps)
