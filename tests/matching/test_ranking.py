@@ -127,3 +127,21 @@ def test_an_umbrella_theme_alone_is_not_on_purpose() -> None:
                    text="Charities and councils may apply.", themes=["victims", "vawg"])
     scores = {r.opp_key: r.score for r in Matcher([umbrella, specific, *filler()], TODAY).score(nd)}
     assert scores["/specific"] > scores.get("/umbrella", 0)
+
+
+def test_a_call_sharing_no_theme_says_which_of_the_needs_words_it_uses() -> None:
+    """At most three (of the need's words, as it spells them), the words that weigh most in the call first."""
+    needy = need(title="Allotments", description="Gardening plots, Allotments and composting for tenants.",
+                 themes=["heritage"], keywords=[])
+    calls = [
+        opp("/garden", title="Composting and gardening", summary="Gardening, gardening and composting.",
+            text="Plots for tenants.", themes=["environment_climate"]),
+        opp("/one", title="Tenants fund", summary="For tenants.", text="Any tenants group.", themes=["youth"]),
+        opp("/none", title="Swimming pools", summary="Pool repairs.", text="Pools.",
+            themes=["sport_physical_activity"]),
+        *filler(),
+    ]
+    got = {r.opp_key: r.reasons for r in Matcher(calls, TODAY, min_relevance=0.0, max_results=None).score(needy)}
+    assert "no shared theme; mentions gardening, composting, plots" in got["/garden"]
+    assert "no shared theme; mentions tenants" in got["/one"]
+    assert "no shared theme" in got["/none"]

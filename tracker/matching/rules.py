@@ -143,6 +143,7 @@ class NeedQuery:
     term_of: dict[int, str] = field(default_factory=dict)  # term id -> index term
 
     _dense: np.ndarray | None = None  # `q` as one weight per index term, built when first needed
+    _by_id: dict[int, str] | None = None
 
     def refresh(self, table: OppTable) -> NeedQuery:
         """Pick up need words that newly appended documents brought into the index."""
@@ -153,7 +154,14 @@ class NeedQuery:
                 self._dense = None
             self.q = q
             self.term_of = {vocab[t]: t for t in self.words if t in vocab}
+            self._by_id = None
         return self
+
+    def words_by_id(self) -> dict[int, str]:
+        """Index term id -> the need's own word for it, for the terms it has a word for."""
+        if self._by_id is None:
+            self._by_id = {t: w for t, term in self.term_of.items() if (w := self.surface.get(term))}
+        return self._by_id
 
     def dense(self, index: Bm25Index) -> np.ndarray:
         """`q` as a dense vector over the index's terms (terms added since read as 0)."""
@@ -258,10 +266,14 @@ def shared_words_many(table: OppTable, rows: list[int], nq: NeedQuery, k: int = 
     order = np.lexsort((-terms, -contrib, owner))
     owner, terms = owner[order], terms[order]
     rank = np.arange(len(owner)) - np.searchsorted(owner, owner, side="left")
-    top = rank < 2 * k
-    out: list[list[str]] = [[] for _ in rows]
-    for o, t in zip(owner[top].tolist(), terms[top].tolist(), strict=True):
-        word = nq.surface.get(nq.term_of[t])
-        if word and len(out[o]) < k:
-            out[o].append(word)
+    top = rank < 2 * k  # of a row's 2k heaviest terms, the first k the need has a word for
+    owner, terms = owner[top], terms[top]
+    words = list(map(nq.words_by_id().get, terms.tolist()))
+    said = np.array([w is not None for w in words], dtype=bool)
+    owner = owner[said]
+    rank = np.arange(len(owner)) - np.searchsorted(owner, owner, side="left")
+    keep = np.flatnonzero(rank < k)
+    kept = [words[i] for i in np.flatnonzero(said)[keep].tolist()]
+    bounds = np.searchsorted(owner[keep], np.arange(len(rows) + 1)).tolist()
+    out = [kept[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
     return out
