@@ -80,38 +80,50 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _norm(text: str) -> str:
+_WORD = re.compile(r"[a-z0-9&]+")
+
+
+def _norm_words(text: str) -> list[str]:
     text = text.casefold().replace("’", "'").replace("'s", "s").replace("'", "")
-    return " " + " ".join(re.findall(r"[a-z0-9&]+", text)) + " "
+    return _WORD.findall(text)
 
 
 @lru_cache(maxsize=1)
-def _pattern() -> tuple[re.Pattern[str], dict[str, list[str]]]:
-    owners: dict[str, list[str]] = {}
+def _phrases() -> tuple[dict[tuple[str, ...], list[str]], dict[str, int]]:
+    """Each phrase (as words) with the themes it names, and per first word the most words a
+    phrase starting with it has."""
+    owners: dict[tuple[str, ...], list[str]] = {}
     for theme, phrases in SYNONYMS.items():
         for phrase in phrases:
-            owners.setdefault(_norm(phrase).strip(), []).append(theme)
-    alts = sorted(owners, key=len, reverse=True)
-    return re.compile(r"(?<= )(" + "|".join(re.escape(a) for a in alts) + r")(?= )"), owners
+            owners.setdefault(tuple(_norm_words(phrase)), []).append(theme)
+    longest: dict[str, int] = {}
+    for words in owners:
+        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return owners, longest
 
 
 def _local_themes(texts: list[str]) -> list[list[str]]:
-    """This table's themes in each text, first mention first, in one regex pass over the batch
-    (normalised texts hold only words and spaces, so no phrase reads across the line between)."""
-    pattern, owners = _pattern()
-    normed = [_norm(t) for t in texts]
-    starts, at = [], 0
-    for n in normed:
-        starts.append(at)
-        at += len(n) + 1
-    found: list[dict[str, None]] = [{} for _ in texts]
-    i = 0
-    for m in pattern.finditer("\n".join(normed)):
-        while i + 1 < len(starts) and m.start() >= starts[i + 1]:
-            i += 1
-        for theme in owners[m.group(1)]:
-            found[i].setdefault(theme, None)
-    return [list(f) for f in found]
+    """This table's themes in each text, first mention first. Phrases are read word by word
+    from the left, the longest phrase at a word first, and a word is read once ("knife crime"
+    is serious violence, not also a knife)."""
+    owners, longest = _phrases()
+    out = []
+    for text in texts:
+        words = _norm_words(text)
+        found: dict[str, None] = {}
+        i, n = 0, len(words)
+        while i < n:
+            step = 1
+            for k in range(min(longest.get(words[i], 0), n - i), 0, -1):
+                themes = owners.get(tuple(words[i:i + k]))
+                if themes:
+                    for theme in themes:
+                        found.setdefault(theme, None)
+                    step = k
+                    break
+            i += step
+        out.append(list(found))
+    return out
 
 
 def themes_in(text: str) -> list[str]:
