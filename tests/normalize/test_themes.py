@@ -243,3 +243,41 @@ def test_a_term_inside_a_longer_one_or_overlapping_an_earlier_one_is_not_read():
             start = rng.randint(0, 12)
             found.add((start, start + rng.randint(1, 6), rng.choice("ab")))
         assert _kept(found) == reference(found)
+
+
+def test_first_chars_never_leaves_out_a_character_a_match_can_start_with():
+    from tracker.normalize.themes import first_chars
+
+    assert first_chars(r"(?<!road )(?<!fire )safety(?! of)") == {"s"}
+    assert first_chars(r"football|basketball|\bVRU\b") == {"f", "b", "V"}
+    assert first_chars(r"(?:re|repeat )-?offending") == {"r"}
+    assert first_chars(r"(?:(?<!x)a|b+)c") == {"a", "b"}
+    assert first_chars(r"\.net") == {"."}
+    for unknown in (r"x?y", r"(?:street )?lighting", r"\w+-related", r"[ab]c", r".x", r"(?i)x", r"", r"\bx*"):
+        assert first_chars(unknown) is None, unknown
+
+
+def test_the_scanner_reads_at_each_word_start_the_term_the_plain_alternation_reads():
+    import random
+    import re
+
+    from tracker.normalize.themes import _CASED, _group, _scanner
+
+    terms = [t for ts in THEME_TERMS.values() for t in ts]
+    references = [re.compile(rf"\b(?:{_group([t for t in terms if bool(_CASED.match(t)) == cased])})")
+                  for cased in (False, True)]
+    words = re.findall(r"[A-Za-z&'’-]+", " ".join(terms)) + ["the", "road", "fire", "work", "of", "and", "x"]
+    rng = random.Random(5)
+    for _ in range(1500):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 15)))
+        for scanner, reference, haystack in zip(_scanner(), references, (text.lower(), text), strict=True):
+            read = [(m.start(1), m.group(1)) for m in scanner.finditer(haystack) if m.group(1)]
+            want = [(w.start(), m.group()) for w in re.finditer(r"\b\w", haystack)
+                    if (m := reference.match(haystack, w.start())) and m.group()]
+            assert read == want, text
+
+
+def test_web_and_email_addresses_are_not_read_for_themes():
+    assert themes_in("See WWW.Knife-Crime.org or email youth@example.org") == []
+    assert themes_in("See HTTPS://knife-crime.example/youth") == []
+    assert themes_in("knife crime and youth, see www.example.org") == ["serious_violence", "youth"]

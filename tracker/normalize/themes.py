@@ -316,6 +316,88 @@ def _group(terms: list[str]) -> str:
     return "|".join(sorted(terms, key=len, reverse=True))
 
 
+def _split_top(rx: str) -> list[str]:
+    """The branches of `rx` at its top level (its `|` outside groups and classes)."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(rx):
+        c = rx[i]
+        if c == "\\":
+            i += 1
+        elif c == "[":
+            i = rx.index("]", i + 2 if rx.startswith("[^", i) else i + 1)
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            out.append(rx[start:i])
+            start = i + 1
+        i += 1
+    return [*out, rx[start:]]
+
+
+def _close(rx: str, i: int) -> int:
+    """The index of the `)` closing the group opened at `rx[i]`."""
+    depth = 0
+    while True:
+        c = rx[i]
+        if c == "\\":
+            i += 1
+        elif c == "[":
+            i = rx.index("]", i + 2 if rx.startswith("[^", i) else i + 1)
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+
+
+def first_chars(rx: str) -> set[str] | None:
+    """The characters a match of `rx` can start with, or None when it cannot tell (any
+    character, or an optional start): a cautious reading, never too few."""
+    out: set[str] = set()
+    for branch in _split_top(rx):
+        i = 0
+        while branch.startswith(("(?<!", "(?<=", "(?!", "(?=", "\\b"), i):  # zero-width
+            i = i + 2 if branch.startswith("\\b", i) else _close(branch, i) + 1
+        if i >= len(branch) or branch[i] in "[.^$|?*+{)":
+            return None
+        if branch[i] == "(":
+            end = _close(branch, i)
+            inner = branch[i + 3: end] if branch.startswith("(?:", i) else branch[i + 1: end]
+            if branch.startswith("(?", i) and not branch.startswith("(?:", i):
+                return None  # a flag group or a named group: not read here
+            found, after = first_chars(inner), end + 1
+        else:
+            if branch[i] == "\\":
+                if i + 1 >= len(branch) or branch[i + 1].isalnum():
+                    return None  # \w, \d, \s ...: a class
+                i += 1
+            found, after = {branch[i]}, i + 1
+        if found is None or (after < len(branch) and branch[after] in "?*{"):
+            return None  # what it starts with may be skipped
+        out |= found
+    return out
+
+
+def _dispatched(terms: list[str]) -> str:
+    """`_group(terms)` as one branch per first character, each holding the terms that can start
+    with it in the same order: at a word start the regex tries a few terms, not all of them, and
+    reads the same term there (only terms that can start with that character could match)."""
+    ordered = sorted(terms, key=len, reverse=True)
+    firsts = [first_chars(t) for t in ordered]
+    chars = sorted(set().union(*(f for f in firsts if f is not None)))
+    pairs = list(zip(ordered, firsts, strict=True))
+    branches = [f"(?={re.escape(c)})(?:{'|'.join(t for t, f in pairs if f is None or c in f)})" for c in chars]
+    anywhere = [t for t, f in pairs if f is None]
+    if anywhere:
+        guard = f"(?![{''.join(re.escape(c) for c in chars)}])" if chars else ""
+        branches.append(f"{guard}(?:{'|'.join(anywhere)})")
+    return "|".join(branches)
+
+
 @lru_cache(maxsize=1)
 def _scanner() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """One pass over the text finds candidate terms; `_themes_of` says which themes each belongs to.
@@ -324,8 +406,8 @@ def _scanner() -> tuple[re.Pattern[str], re.Pattern[str]]:
     terms = [t for ts in THEME_TERMS.values() for t in ts]
     plain = [t for t in terms if not _CASED.match(t)]
     cased = [t for t in terms if _CASED.match(t)]
-    return (re.compile(rf"\b(?=\w)(?=((?:{_group(plain)})))"),
-            re.compile(rf"\b(?=\w)(?=((?:{_group(cased)})))"))
+    return (re.compile(rf"\b(?=\w)(?=((?:{_dispatched(plain)})))"),
+            re.compile(rf"\b(?=\w)(?=((?:{_dispatched(cased)})))"))
 
 
 @lru_cache(maxsize=1)
@@ -360,9 +442,12 @@ def terms_many(texts: list[str]) -> list[list[tuple[int, int, str]]]:
     found: list[set[tuple[int, int, str]]] = [set() for _ in texts]
     crossed: set[int] = set()
     joined = _GAP.join(t.replace("\x00", "\x01") for t in texts)
-    joined = _ADDRESS.sub(lambda m: " " * len(m.group()), joined)
+    lower = joined.lower()
+    if "@" in joined or "www." in lower or "http" in lower:  # else no address to blank (the regex costs)
+        joined = _ADDRESS.sub(lambda m: " " * len(m.group()), joined)
+        lower = joined.lower()
     plain, cased = _scanner()
-    for rx, haystack in ((plain, joined.lower()), (cased, joined)):
+    for rx, haystack in ((plain, lower), (cased, joined)):
         starts = _starts(haystack, len(texts))  # lower() may change a text's length
         ends = [s - len(_GAP) for s in starts[1:]] + [len(haystack)]
         i = 0
