@@ -7,7 +7,7 @@ themes named in any text (call pages, or a need's description for matching).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 THEME_TERMS: dict[str, tuple[str, ...]] = {
@@ -316,42 +316,31 @@ def _group(terms: list[str]) -> str:
     return "|".join(sorted(terms, key=len, reverse=True))
 
 
-def _split_top(rx: str) -> list[str]:
-    """The branches of `rx` at its top level (its `|` outside groups and classes)."""
-    out, depth, start, i = [], 0, 0, 0
+def _structure(rx: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, group depth after it) of `rx`'s characters from `start` that are
+    syntax: escapes and character classes are stepped over."""
+    depth, i = 0, start
     while i < len(rx):
         c = rx[i]
         if c == "\\":
             i += 1
         elif c == "[":
             i = rx.index("]", i + 2 if rx.startswith("[^", i) else i + 1)
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-        elif c == "|" and depth == 0:
-            out.append(rx[start:i])
-            start = i + 1
+        else:
+            depth += (c == "(") - (c == ")")
+            yield i, c, depth
         i += 1
-    return [*out, rx[start:]]
+
+
+def _split_top(rx: str) -> list[str]:
+    """The branches of `rx` at its top level (its `|` outside groups and classes)."""
+    cuts = [i for i, c, depth in _structure(rx) if c == "|" and depth == 0]
+    return [rx[a + 1: b] for a, b in zip([-1, *cuts], [*cuts, len(rx)], strict=True)]
 
 
 def _close(rx: str, i: int) -> int:
     """The index of the `)` closing the group opened at `rx[i]`."""
-    depth = 0
-    while True:
-        c = rx[i]
-        if c == "\\":
-            i += 1
-        elif c == "[":
-            i = rx.index("]", i + 2 if rx.startswith("[^", i) else i + 1)
-        elif c == "(":
-            depth += 1
-        elif c == ")":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
+    return next(j for j, c, depth in _structure(rx, i) if c == ")" and depth == 0)
 
 
 def first_chars(rx: str) -> set[str] | None:
