@@ -91,21 +91,108 @@ def term_counts(text: str) -> Counter[str]:
     return out  # type: ignore[return-value]
 
 
-_SEP = b"\x01"  # a word of its own between the texts of a batch (no text keeps one: see _batch_words)
+_SEP = b"\x01"  # a word of its own between the texts of a batch (no text keeps one: see _batch_bytes)
 _KEEP = bytes(c if c in b"abcdefghijklmnopqrstuvwxyz0123456789\x01" else 32 for c in range(256))
-_BATCH_CHARS = 250_000  # text read per batch: its words are Python objects until counted, its arrays stay in cache
+_BATCH_CHARS = 250_000  # text read per batch: its arrays stay in cache
 
 
-def _batch_words(texts: list[str]) -> list[bytes]:
-    """`_words` of the texts, in order, with the word `_SEP` between texts: the same steps
-    over one joined string (bytes.split makes no match objects), so per-text counts cost
-    C-level passes instead of a regex and a Counter per text."""
+def _batch_bytes(texts: list[str]) -> bytes:
+    """`_words` of the texts, in order, with the word `_SEP` between texts, as one bytes
+    string of words and spaces: the same steps over one joined string, so per-text counts
+    cost C-level passes instead of a regex and a Counter per text."""
     big = " \x01 ".join(t.replace("\x01", " ") for t in texts)  # every step maps \x01 to a gap
     if big.isascii():  # casefold of ASCII is lower(); no curly quote to straighten
         data = big.encode("ascii").lower()
     else:  # letters casefold may turn into ASCII (ß, ﬁ) count; others become "?", a gap
         data = big.casefold().replace("’", "'").encode("ascii", "replace")
-    return data.replace(b"'s", b"").translate(_KEEP).split()
+    return data.replace(b"'s", b"").translate(_KEEP)
+
+
+_SHORT = 16  # longest word held by its packed bytes (two uint64); longer ones are looked up in Python
+_MASKS = np.array([(1 << 8 * n) - 1 for n in range(9)], dtype=np.uint64)  # the first n bytes of a little-endian word
+
+
+def _spans(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Start and length of every word (run of bytes other than space) of `_batch_bytes`."""
+    inside = np.zeros(len(data) + 2, dtype=bool)
+    np.not_equal(np.frombuffer(data, dtype=np.uint8), 32, out=inside[1:-1])
+    edges = np.flatnonzero(inside[1:] != inside[:-1])
+    return edges[0::2], edges[1::2] - edges[0::2]
+
+
+def _packed(data: bytes, starts: np.ndarray, lens: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bytes 0-7 and 8-15 of each word, zero past its end. No word has a zero byte, so the
+    pair is the word itself for words up to `_SHORT` bytes long."""
+    padded = data + bytes(16)  # the 16 bytes from a word's start exist even at the end
+    # one unaligned gather per half: faster than assembling each from aligned reads, and fewer
+    # temporary arrays (each batch's are fresh memory, and page faults cost as much as the work)
+    win = np.ndarray((len(padded) - 7,), dtype="<u8", buffer=padded, strides=(1,))
+    lo = win.take(starts)
+    lo &= _MASKS[np.minimum(lens, 8)]
+    hi = win.take(starts + 8)
+    hi &= _MASKS[np.clip(lens - 8, 0, 8)]
+    return lo, hi
+
+
+def _hash(lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of packed words: its top and its bottom bits pick a word's two slots."""
+    h = (lo ^ (hi * np.uint64(0xC2B2AE3D27D4EB4F))) * np.uint64(0x9E3779B97F4A7C15)
+    h ^= h >> np.uint64(29)  # a product's low bits see only the factors' low bits
+    return h
+
+
+class _WordTable:
+    """Packed short word -> word id, so a batch's words are looked up in a few vectorised
+    passes. Each word has two slots (two-choice hashing: a lookup is two gathers, no probe
+    loop) and sits in the first that was free when it came; a word with neither free is left
+    out, to the `_WordIds` dict every word is in. A slot holds a word id + 1 (0: free) and a
+    word matches only when both packed halves are equal: the hash affects speed, never ids."""
+
+    _SPREAD = 16  # slots per word: few words find both of their slots taken
+
+    def __init__(self) -> None:
+        self.lo = np.zeros(1, dtype=np.uint64)  # by word id + 1; entry 0 (free) packs to 0, as no word does
+        self.hi = np.zeros(1, dtype=np.uint64)
+        self._slots(1 << 12)
+
+    def _slots(self, size: int) -> None:
+        self.slot = np.zeros(size, dtype=np.int32)
+        self.top = np.uint64(64 - size.bit_length() + 1)
+
+    def _first(self, h: np.ndarray) -> np.ndarray:
+        return (h >> self.top).view(np.int64)
+
+    def _second(self, h: np.ndarray) -> np.ndarray:
+        return (h & np.uint64(len(self.slot) - 1)).view(np.int64)
+
+    def find(self, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+        """Each word's id, -1 for words the table lacks (new, left out or with lo = 0)."""
+        h = _hash(lo, hi)
+        ids = self.slot[self._first(h)]
+        miss = np.flatnonzero((self.lo[ids] != lo) | (self.hi[ids] != hi))
+        if len(miss):
+            again = self.slot[self._second(h[miss])]
+            hit = (self.lo[again] == lo[miss]) & (self.hi[again] == hi[miss])
+            ids[miss] = np.where(hit, again, 0)
+        return ids.astype(np.int64) - 1
+
+    def add(self, lo: np.ndarray, hi: np.ndarray) -> None:
+        """Take in the words with the next ids, in order (lo = 0: a word kept out, as a long one)."""
+        first = len(self.lo)
+        self.lo, self.hi = np.concatenate([self.lo, lo]), np.concatenate([self.hi, hi])
+        if len(self.lo) * self._SPREAD > len(self.slot):
+            self._slots(1 << (len(self.lo) * self._SPREAD - 1).bit_length())
+            first = 1  # every word again, in order of id: the first seen (mostly the commonest) first
+        ids = np.arange(first, len(self.lo), dtype=np.int32)
+        ids = ids[self.lo[ids] != 0]
+        h = _hash(self.lo[ids], self.hi[ids])
+        for choice in (self._first, self._second):
+            at = choice(h)
+            free = np.flatnonzero(self.slot[at] == 0)
+            taken, pick = np.unique(at[free], return_index=True)  # one word per free slot, the first
+            self.slot[taken] = ids[free[pick]]
+            left = self.slot[at] != ids
+            ids, h = ids[left], h[left]
 
 
 def _stable_order(keys: np.ndarray) -> np.ndarray:
@@ -119,8 +206,8 @@ def _stable_order(keys: np.ndarray) -> np.ndarray:
 
 
 class _WordIds(dict):
-    """Word -> id, a new word getting the next id (looked up in C by `map`); `new` lists
-    the words added since it was last emptied."""
+    """Word -> id, a new word getting the next id; `new` lists the words added since it was
+    last emptied. Every word is here; `_WordTable` finds most of them faster."""
 
     def __init__(self) -> None:
         super().__init__({_SEP: 0})
@@ -147,6 +234,8 @@ class Bm25Index:
         self.vocab: dict[str, int] = {}
         # word -> word id -> term key (-1: no term) -> vocabulary id (-1: not used yet)
         self._word_ids = _WordIds()
+        self._table = _WordTable()
+        self._table.add(*_packed(_SEP, np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int64)))
         self._word_key = np.full(1, -1, dtype=np.int64)
         self._keys: dict[str, int] = {}
         self._key_terms: list[str] = []
@@ -169,7 +258,7 @@ class Bm25Index:
 
     def _rows(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
         """Flat (term id, tf) pairs row by row, the row lengths and their sums: a batch of
-        documents at a time (a batch's words are Python objects until counted)."""
+        documents at a time (a batch's arrays stay small)."""
         parts = [(np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0))]
         start, size = 0, 0
         for i, doc in enumerate(docs):
@@ -179,10 +268,22 @@ class Bm25Index:
                 start, size = i + 1, 0
         return tuple(np.concatenate(p) for p in zip(*parts, strict=True))
 
-    def _word_ids_of(self, words: list[bytes]) -> np.ndarray:
-        """Ids of the words; a word not seen before gets its term key, read once."""
-        ids = np.fromiter(map(self._word_ids.__getitem__, words), dtype=np.int64, count=len(words))
+    def _word_ids_of(self, data: bytes) -> np.ndarray:
+        """Ids of the words of `_batch_bytes`, found by their packed bytes in `_table`: only
+        new, long and left-out words are sliced out and looked up in `_word_ids`. A word not
+        seen before gets its term key, read once."""
+        starts, lens = _spans(data)
+        lo, hi = _packed(data, starts, lens)
+        lo[lens > _SHORT] = 0  # packed, a long word is only its first 16 bytes: never to be found
+        ids = self._table.find(lo, hi)
+        missing = np.flatnonzero(ids < 0)
+        if len(missing):
+            spans = zip(starts[missing].tolist(), (starts[missing] + lens[missing]).tolist(), strict=True)
+            ids[missing] = [self._word_ids[data[a:b]] for a, b in spans]
         if self._word_ids.new:
+            at = missing[ids[missing] >= len(self._word_key)]
+            _, first = np.unique(ids[at], return_index=True)  # new words by id, one use each
+            self._table.add(lo[at[first]], hi[at[first]])
             new = [self._key(w.decode("ascii")) for w in self._word_ids.new]
             self._word_ids.new = []
             self._word_key = np.concatenate([self._word_key, np.array(new, dtype=np.int64)])
@@ -202,7 +303,7 @@ class Bm25Index:
     def _count(self, docs: Sequence[Sequence[str]]) -> tuple[np.ndarray, ...]:
         """`_rows` of one batch: the words' term keys, grouped by (term, row) with one sort."""
         n_fields = len(self.field_weights)
-        ids = self._word_ids_of(_batch_words([text for doc in docs for text in doc]))
+        ids = self._word_ids_of(_batch_bytes([text for doc in docs for text in doc]))
         field = np.cumsum(ids == 0)  # texts are numbered by the separators before them
         key = self._word_key[ids]
         del ids
