@@ -44,6 +44,12 @@ def odd_texts(rng: random.Random, n: int = 400) -> list[str]:
     return out
 
 
+def at_once(matcher: object, needs: list, keys: list[str]) -> list:
+    """Every need's `score_subset` (in one call where the matcher has one)."""
+    many = getattr(matcher, "score_subset_many", None)
+    return many(needs, keys) if many else [matcher.score_subset(n, keys) for n in needs]  # type: ignore[attr-defined]
+
+
 def make_cases(args: argparse.Namespace) -> dict:
     sys.path.insert(0, str(ROOT / "bench"))
     import matching_devset  # noqa: PLC0415
@@ -94,6 +100,12 @@ def run_cases(data: dict) -> dict[str, list]:
     keys = [o.key for o in data["changed"]] + new_keys + [o.key for o in opps[:50]]
     out["subset changed"] = [rows(m.score_subset(n, keys)) for n in needs[:20]]
     out["score changed"] = [rows(m.score(n)) for n in needs[:10]]
+    out["subset changed, needs at once"] = [rows(r) for r in at_once(m, needs, keys)]
+    fresh = Matcher(opps[:3000], today)  # needs never scored over the whole corpus
+    fresh.upsert(data["new"] + data["changed"])
+    out["subset at once, needs new"] = [rows(r) for r in at_once(fresh, needs[::-1], keys + keys[:5])]
+    capped = Matcher(opps[:2000], today, max_results=7)
+    out["subset at once, capped"] = [rows(r) for r in at_once(capped, needs[:15], [o.key for o in opps[:900]])]
     every = Matcher(opps[:1500], today, min_relevance=0.0, max_results=None)
     out["every row"] = [rows(every.score(n)) for n in needs[:8]]
     small = Matcher(opps[:1000], today)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 
 import numpy as np
@@ -51,14 +52,21 @@ class Matcher:
     def score(self, need: NeedSpec) -> list[MatchResult]:
         """Every relevant opportunity for the need: eligible ones ranked first, then the rest."""
         nq = self._prepare(need)
-        return self._results(need, nq, rules.evaluate(self.table, need, nq, self.today))
+        v = rules.evaluate(self.table, need, nq, self.today)
+        return self._results([need], [nq], _one_need(v))[0]
 
     def score_subset(self, need: NeedSpec, keys: list[str]) -> list[MatchResult]:
         """Re-score only these opportunities (e.g. new or changed after a crawl): the same
         numbers `score` gives them. Ranks are local to the subset; merge to re-rank."""
-        nq = self._prepare(need)
+        return self.score_subset_many([need], keys)[0]
+
+    def score_subset_many(self, needs: list[NeedSpec], keys: list[str]) -> list[list[MatchResult]]:
+        """`score_subset` of each need, all at once (the calls a crawl brought, for every need)."""
+        if not needs:
+            return []
+        nqs = [self._prepare(n) for n in needs]
         rows = self.table.rows_for(keys)
-        return self._results(need, nq, rules.evaluate(self.table, need, nq, self.today, rows))
+        return self._results(needs, nqs, rules.evaluate_many(self.table, needs, nqs, self.today, rows))
 
     def _primary(self, opp: OppSpec) -> str | None:
         """The key this opportunity collapses onto, if that call is in the corpus."""
@@ -66,54 +74,81 @@ class Matcher:
         return dup if dup and dup != opp.key and dup in self.table.row_of else None
 
     def _keep(self, v: rules.Verdicts) -> np.ndarray:
-        """Relevant rows; at most `max_results` eligible (by score) and ineligible (by relevance)."""
+        """Per need, relevant rows; at most `max_results` eligible (by score) and ineligible (by relevance)."""
         relevant = v.relevance >= self.min_relevance
-        picked = []
+        keep = np.zeros(relevant.shape, dtype=bool)
         for mask, key in ((relevant & v.eligible, v.score), (relevant & ~v.eligible, v.relevance)):
-            idx = np.flatnonzero(mask)
-            if self.max_results is not None and len(idx) > self.max_results:
-                idx = _top(idx, key[idx], self.max_results)
-            picked.append(idx)
-        return np.concatenate(picked)
+            keep |= mask
+            if self.max_results is None:
+                continue
+            for n in np.flatnonzero(mask.sum(axis=1) > self.max_results).tolist():
+                idx = np.flatnonzero(mask[n])
+                keep[n, idx] = False
+                keep[n, _top(idx, key[n, idx], self.max_results)] = True
+        return keep
 
-    def _results(self, need: NeedSpec, nq: rules.NeedQuery, v: rules.Verdicts) -> list[MatchResult]:
-        weights = nq.weights
-        ix = {t: i for i, t in enumerate(self.table.theme_keys)}
-        stated = [ix[t] for t in need.themes if t in ix]  # the need's own order first
-        order = stated + [t for t in np.argsort(-weights, kind="stable") if weights[t] > 0 and t not in stated]
-        keep = self._keep(v)
-        # per kept row as plain Python values: numpy scalar indexing in this loop cost more than the scoring
-        rows = v.rows[keep]
-        row_list = rows.tolist()
-        names = [self.table.theme_keys[t] for t in order]
-        # the themes each row shares (in the order above), put in words once per distinct set
-        sets, set_of = np.unique(self.table.themes[rows][:, order] > 0, axis=0, return_inverse=True)
-        named = [explain.topic([n for n, has in zip(names, hit, strict=True) if has], None) if any(hit) else None
-                 for hit in sets.tolist()]
-        topics = [named[k] for k in set_of.reshape(-1).tolist()]
+    def _topics(self, needs: list[NeedSpec], nqs: list[rules.NeedQuery], which: np.ndarray,
+                rows: np.ndarray) -> list[str | None]:
+        """Per (need, row) pair, the themes they share in words (the need's own order first), or
+        None when they share none; put in words once per need and set of themes."""
+        n_themes = len(self.table.theme_keys)
+        bit = np.left_shift(1, np.arange(n_themes, dtype=np.int64))
+        need_bits = (np.stack([nq.weights for nq in nqs]) > 0) @ bit
+        shared = ((self.table.themes[rows] > 0) @ bit) & need_bits[which]
+        sets, set_of = np.unique(which * (1 << n_themes) + shared, return_inverse=True)
+        ix = self.table.theme_ix
+        named: list[str | None] = []
+        orders: dict[int, list[int]] = {}
+        for key in sets.tolist():
+            n, has = divmod(key, 1 << n_themes)
+            if not has:
+                named.append(None)
+                continue
+            if n not in orders:
+                weights = nqs[n].weights
+                stated = [ix[t] for t in needs[n].themes if t in ix]  # the need's own order first
+                orders[n] = stated + [t for t in np.argsort(-weights, kind="stable").tolist()
+                                      if weights[t] > 0 and t not in stated]
+            named.append(explain.topic([self.table.theme_keys[t] for t in orders[n] if has >> t & 1], None))
+        return [named[k] for k in set_of.reshape(-1).tolist()]
+
+    def _results(self, needs: list[NeedSpec], nqs: list[rules.NeedQuery], v: rules.Verdicts) -> list[list[MatchResult]]:
+        """Each need's results from its row of the (needs x rows) verdicts."""
+        # per kept pair as plain Python values: numpy scalar indexing in this loop cost more than the scoring
+        which, cols = np.nonzero(self._keep(v))
+        rows = v.rows[cols]
+        topics = self._topics(needs, nqs, which, rows)
         # no theme in common: say which of the need's words the call uses
-        wordless = [i for i, t in enumerate(topics) if t is None]
-        words = rules.shared_words_many(self.table, [row_list[i] for i in wordless], nq)
-        for i, w in zip(wordless, words, strict=True):
+        wordless = np.array([i for i, t in enumerate(topics) if t is None], dtype=np.int64)
+        words = rules.shared_words_many(self.table, rows[wordless], which[wordless], nqs)
+        for i, w in zip(wordless.tolist(), words, strict=True):
             topics[i] = explain.topic([], w)
-        calls = list(map(self.table.opps.__getitem__, row_list))
+        calls = list(map(self.table.opps.__getitem__, rows.tolist()))
         keys = [o.key for o in calls]
         primaries = [self._primary(o) if o.duplicate_of else None for o in calls]
         if self._explainer.today != self.today:
             self._explainer = explain.Explainer(self.table.opps, self.today)
-        reasons = self._explainer.reasons(v, keep, need, topics, primaries)
-        scores, eligible = v.score[keep].tolist(), v.eligible[keep].tolist()
-        ranked = [e and p is None for e, p in zip(eligible, primaries, strict=True)]
-        # ranked first, then the other eligible, then by score and key (tuples made and compared in C)
-        order = sorted(zip([not r for r in ranked], [not e for e in eligible], [-x for x in scores], keys,
-                           range(len(keys)), strict=True))
-        tight = v.too_tight[keep].tolist()
-        out, rank = [], 0
-        for *_, i in order:
-            rank += ranked[i]
-            out.append(MatchResult(need.id, keys[i], scores[i], eligible[i], tight[i], reasons[i],
-                                   rank if ranked[i] else None))
-        return out
+        reasons = self._explainer.reasons(v, which, cols, needs, topics, primaries)
+        score, eligible = v.score[which, cols], v.eligible[which, cols]
+        ranked = eligible & np.array([p is None for p in primaries], dtype=bool)
+        # per need: ranked first, then the other eligible, then by score and key
+        key_rank = {k: i for i, k in enumerate(sorted(set(keys)))}
+        order = np.lexsort((np.array([key_rank[k] for k in keys], dtype=np.int64), -score, ~eligible, ~ranked, which))
+        rank = np.cumsum(ranked[order])
+        starts = np.searchsorted(which[order], np.arange(len(needs) + 1))
+        rank -= np.concatenate([[0], rank])[starts[:-1]][which[order]]  # counted from each need's start
+        args = zip([needs[n].id for n in which[order].tolist()], [keys[i] for i in order.tolist()],
+                   score[order].tolist(), eligible[order].tolist(), v.too_tight[which, cols][order].tolist(),
+                   [reasons[i] for i in order.tolist()], np.where(ranked[order], rank, 0).tolist(), strict=True)
+        out = [MatchResult(need, key, sc, el, tight, why, r or None) for need, key, sc, el, tight, why, r in args]
+        bounds = starts.tolist()
+        return [out[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def _one_need(v: rules.Verdicts) -> rules.Verdicts:
+    """One need's verdicts as a (1 x rows) grid."""
+    grid = {f.name: getattr(v, f.name)[None, :] for f in fields(v) if f.name != "rows"}
+    return rules.Verdicts(rows=v.rows, **grid)
 
 
 def _top(idx: np.ndarray, key: np.ndarray, k: int) -> np.ndarray:

@@ -97,11 +97,11 @@ def amount_reason(ok: bool, need: NeedSpec, opp: OppSpec) -> str:
     return f"{theirs} {verb} {amount_range(need.amount_min, need.amount_max, 'amount not stated')}"
 
 
-def timing_reason(v: rules.Verdicts, i: int, need: NeedSpec, opp: OppSpec, today: date) -> str:
-    if v.closed[i]:
+def timing_reason(closed: bool, left: int, too_tight: bool, need: NeedSpec, opp: OppSpec, today: date) -> str:
+    """`left`: days to the deadline."""
+    if closed:
         return "closed"
-    left = int(v.days_left[i])
-    if v.too_tight[i]:
+    if too_tight:
         return f"too tight: closes in {left} days, needs {need.prep_days} days to prepare"
     closes = f"closes {day(today + timedelta(days=left))} ({left} days)" if opp.deadline else ""
     if opp.status == "upcoming":
@@ -177,7 +177,7 @@ class Explainer:
             ids = self._alike_ids[part] = np.concatenate([ids, np.array(new, dtype=np.int64)])
         return ids[rows]
 
-    def _keys(self, part: str, rows: np.ndarray, codes: np.ndarray, n_codes: int,
+    def _keys(self, part: str, rows: np.ndarray, codes: np.ndarray | int, n_codes: int,
               same_for_every_call: tuple[int, ...] = ()) -> list[int]:
         """A memo key per (calls alike, verdict code); codes whose text does not depend on the
         call get one key each."""
@@ -186,42 +186,62 @@ class Explainer:
             keys = np.where(np.isin(codes, same_for_every_call), -1 - codes, keys)
         return keys.tolist()
 
-    def _parts(self, context: tuple, keys: list[int], make: Callable[[int], str]) -> list[str]:
-        """The part for each key (`make(i)` for the i-th when first seen) in this context."""
-        memo = self._memo.setdefault(context, {})
-        got = list(map(memo.get, keys))
-        for i in [i for i, part in enumerate(got) if part is None]:
-            part = memo.get(keys[i])  # a key may come twice in one call
-            if part is None:
-                part = memo[keys[i]] = make(i)
-                self._remembered += 1
-            got[i] = part
-        return got
+    def _parts(self, context_of: Callable[[NeedSpec], tuple], needs: list[NeedSpec], which: list[int],
+               keys: list[int], make: Callable[[int, NeedSpec], str]) -> list[str]:
+        """The part for each pair (`make(i, need)` for the i-th when its key is first seen in its
+        need's context): pairs whose needs share a context share one memo."""
+        contexts = [context_of(n) for n in needs]
+        first = {c: i for i, c in reversed(list(enumerate(contexts)))}  # a need per context
+        if len(first) == 1:
+            groups = [(contexts[0], list(range(len(keys))))]
+        else:
+            members: dict[tuple, list[int]] = {c: [] for c in first}
+            for j, n in enumerate(which):
+                members[contexts[n]].append(j)
+            groups = list(members.items())
+        out: list[str] = [""] * len(keys)
+        for context, at in groups:
+            memo = self._memo.setdefault(context, {})
+            need = needs[first[context]]
+            for j in at:
+                part = memo.get(keys[j])
+                if part is None:
+                    part = memo[keys[j]] = make(j, need)
+                    self._remembered += 1
+                out[j] = part
+        return out
 
-    def reasons(self, v: rules.Verdicts, keep: np.ndarray, need: NeedSpec, topics: list[str],
-                duplicates_of: list[str | None]) -> list[list[str]]:
-        """Each kept row's reasons, failed rules first (for ineligible matches), then fit,
-        place, who, money and time, given its `topic` and duplicate."""
+    def reasons(self, v: rules.Verdicts, which: np.ndarray, cols: np.ndarray, needs: list[NeedSpec],
+                topics: list[str], duplicates_of: list[str | None]) -> list[list[str]]:
+        """The reasons of each (need, row) pair: `needs[which[i]]` against the row in column
+        `cols[i]` of the (needs x rows) verdicts. Failed rules first (for ineligible matches),
+        then fit, place, who, money and time, given its `topic` and duplicate."""
         if self._remembered > self.MAX_REMEMBERED:
             self._memo.clear()
             self._remembered = 0
-        at = keep.tolist()
-        rows = v.rows[keep]
-        row_list = rows.tolist()
+        rows = v.rows[cols]
+        row_list, need_of = rows.tolist(), which.tolist()
+        area, who, amount_ok = v.area[which, cols], v.who[which, cols], v.amount_ok[which, cols]
+        closed, too_tight = v.closed[which, cols], v.too_tight[which, cols]
+        area_l, who_l, ok_l, closed_l, tight_l = (x.tolist() for x in (area, who, amount_ok, closed, too_tight))
+        left_l = v.days_left[which, cols].tolist()
         opps, today = self.opps, self.today
-        area = self._parts(("area", need.area),
-                           self._keys("area", rows, v.area[keep], 4, (rules.COVERS, rules.NO_AREA)),
-                           lambda i: area_reason(int(v.area[at[i]]), need, opps[row_list[i]]))
-        who = self._parts(("who", need.applicant, tuple(need.partners)),
-                          self._keys("who", rows, v.who[keep], 4, (rules.DIRECT, rules.DIRECT_UNLISTED)),
-                          lambda i: who_reason(int(v.who[at[i]]), need, opps[row_list[i]]))
-        amount = self._parts(("amount", need.amount_min, need.amount_max),
-                             self._keys("amount", rows, v.amount_ok[keep].astype(np.int64), 2),
-                             lambda i: amount_reason(bool(v.amount_ok[at[i]]), need, opps[row_list[i]]))
-        timing = self._parts(("timing", need.prep_days, today), self._keys("timing", rows, 0, 1),
-                             lambda i: timing_reason(v, at[i], need, opps[row_list[i]], today))
-        late = (v.closed[keep] | v.too_tight[keep]).tolist()
-        away = (v.area[keep] == rules.NOT_COVERED).tolist()
-        barred = (v.who[keep] == rules.NOBODY).tolist()
-        short = (~v.amount_ok[keep]).tolist()
-        return list(map(_assemble, late, away, barred, short, topics, area, who, amount, timing, duplicates_of))
+        area_part = self._parts(lambda n: ("area", n.area), needs, need_of,
+                                self._keys("area", rows, area.astype(np.int64), 4, (rules.COVERS, rules.NO_AREA)),
+                                lambda i, need: area_reason(area_l[i], need, opps[row_list[i]]))
+        who_part = self._parts(lambda n: ("who", n.applicant, tuple(n.partners)), needs, need_of,
+                               self._keys("who", rows, who.astype(np.int64), 4, (rules.DIRECT, rules.DIRECT_UNLISTED)),
+                               lambda i, need: who_reason(who_l[i], need, opps[row_list[i]]))
+        amount_part = self._parts(lambda n: ("amount", n.amount_min, n.amount_max), needs, need_of,
+                                  self._keys("amount", rows, amount_ok.astype(np.int64), 2),
+                                  lambda i, need: amount_reason(ok_l[i], need, opps[row_list[i]]))
+        timing_part = self._parts(lambda n: ("timing", n.prep_days, today), needs, need_of,
+                                  self._keys("timing", rows, 0, 1),
+                                  lambda i, need: timing_reason(closed_l[i], left_l[i], tight_l[i], need,
+                                                                opps[row_list[i]], today))
+        late = (closed | too_tight).tolist()
+        away = (area == rules.NOT_COVERED).tolist()
+        barred = (who == rules.NOBODY).tolist()
+        short = (~amount_ok).tolist()
+        return list(map(_assemble, late, away, barred, short, topics, area_part, who_part, amount_part,
+                        timing_part, duplicates_of))

@@ -10,9 +10,10 @@ from typing import Any
 
 import numpy as np
 
+from tracker.matching import sorting
 from tracker.matching.synonyms import themes_in
 from tracker.matching.table import NO_DATE, OppTable
-from tracker.matching.text import Bm25Index, _term, _words, proper_nouns, tokens
+from tracker.matching.text import QueryValues, _term, _words, proper_nouns, tokens
 from tracker.matching.types import NeedSpec
 
 # Area verdicts for an opportunity's list of areas against the need's area.
@@ -117,17 +118,26 @@ def theme_match(table: OppTable, rows: np.ndarray | slice, weights: np.ndarray) 
     """Cosine of need and opportunity theme weights (an opportunity's main themes weigh more),
     discounted when none of its main themes is one the need states; None when the need
     names no theme at all. `rows`: row numbers, or slice(None) for every row."""
-    if weights.sum() == 0:
+    if not weights.any():
         return None
+    return theme_match_many(table, rows, weights[None, :])[0]
+
+
+def theme_match_many(table: OppTable, rows: np.ndarray | slice, weights: np.ndarray) -> np.ndarray:
+    """`theme_match` for many needs' theme weights (needs x themes) at once: needs x rows
+    (0 for a need without themes)."""
     ids, vals = table.theme_ids[rows], table.theme_vals[rows]
-    hit = (np.append(weights, 0.0)[ids] * vals).sum(axis=1)
-    stated = np.flatnonzero(weights >= 0.5)  # themes the need states (not only read into its prose)
+    padded = np.concatenate([weights, np.zeros((len(weights), 1))], axis=1)  # id T: no theme
+    hit = (padded[:, ids] * vals).sum(axis=2)
+    stated = weights >= 0.5  # themes the need states (not only read into its prose)
     # a main theme the need states; an umbrella theme (community safety) alone does not make it on purpose
-    on_purpose = table.main_theme_rows[stated][:, rows].any(axis=0)
+    on_purpose = stated @ table.main_theme_rows[:, rows]
     # any specific theme the need states, main or side; without one the overlap is only an umbrella
     # theme or themes read into the need's prose
-    on_topic = table.side_theme_rows[stated][:, rows].any(axis=0)
-    cosine = hit / np.maximum(table.theme_norm[rows] * float(np.sqrt(weights @ weights)), 1e-9)
+    on_topic = stated @ table.side_theme_rows[:, rows]
+    # each need's norm in float32, as a Python float times a float32 array is
+    norm = np.array([np.sqrt(w @ w) for w in weights], dtype=np.float32)
+    cosine = hit / np.maximum(table.theme_norm[rows][None, :] * norm[:, None], 1e-9)
     return cosine * np.where(on_purpose, 1.0, np.where(on_topic, OFF_PURPOSE, OFF_TOPIC))
 
 
@@ -142,32 +152,30 @@ class NeedQuery:
     text_max: float | None = None  # best BM25 over the corpus
     term_of: dict[int, str] = field(default_factory=dict)  # term id -> index term
 
-    _dense: np.ndarray | None = None  # `q` as one weight per index term, built when first needed
     _by_id: dict[int, str] | None = None
+    _arrays: tuple[np.ndarray, np.ndarray, list[str | None]] | None = None
 
     def refresh(self, table: OppTable) -> NeedQuery:
         """Pick up need words that newly appended documents brought into the index."""
         if len(self.q) < len(self.words):
             vocab = table.index.vocab
-            q = {vocab[t]: w for t, w in self.words.items() if t in vocab}
-            if len(q) > len(self.q):
-                self._dense = None
-            self.q = q
+            self.q = {vocab[t]: w for t, w in self.words.items() if t in vocab}
             self.term_of = {vocab[t]: t for t in self.words if t in vocab}
-            self._by_id = None
+            self._by_id = self._arrays = None
         return self
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+        """`q` as ascending term ids and their weights, with the need's own word for each."""
+        if self._arrays is None:
+            ids, weights = QueryValues.sorted(self.q)
+            self._arrays = ids, weights, list(map(self.words_by_id().get, ids.tolist()))
+        return self._arrays
 
     def words_by_id(self) -> dict[int, str]:
         """Index term id -> the need's own word for it, for the terms it has a word for."""
         if self._by_id is None:
             self._by_id = {t: w for t, term in self.term_of.items() if (w := self.surface.get(term))}
         return self._by_id
-
-    def dense(self, index: Bm25Index) -> np.ndarray:
-        """`q` as a dense vector over the index's terms (terms added since read as 0)."""
-        if self._dense is None or len(self._dense) < len(index.vocab):
-            self._dense = index.dense_query(self.q)
-        return self._dense
 
 
 def prepare(table: OppTable, need: NeedSpec) -> NeedQuery:
@@ -209,7 +217,7 @@ def evaluate(table: OppTable, need: NeedSpec, nq: NeedQuery, today: date,
     area = memo.get(("area", need.area), lambda: area_codes(table, need.area)[c["area"]])
     who, who_factor = memo.get(("who", need.applicant, tuple(need.partners)), lambda: _who(table, pick, need))
     floor = float(need.amount_min or 0)
-    amount_ok = memo.get(("floor", floor), lambda: ~(c["amax"] < floor) & ~(np.isnan(c["amax"]) & (c["pot"] < floor)))
+    amount_ok = memo.get(("floor", floor), lambda: _amount_ok(c, floor))
     money = memo.get(("money", need.amount_min, need.amount_max),
                      lambda: 0.6 + 0.4 * amount_fit(c["amin"], c["amax"], need))
     eligible = (area != NOT_COVERED) & ~closed & ~too_tight & (who != NOBODY) & amount_ok
@@ -220,6 +228,56 @@ def evaluate(table: OppTable, need: NeedSpec, nq: NeedQuery, today: date,
     fit = who_factor * money * timing
     score = np.round(100.0 * np.clip(relevance, 0.0, 1.0) * fit, 1)
     return Verdicts(rows, area, closed, too_tight, who, amount_ok, eligible, relevance, score, days_left)
+
+
+def evaluate_many(table: OppTable, needs: list[NeedSpec], nqs: list[NeedQuery], today: date,
+                  rows: np.ndarray) -> Verdicts:
+    """`evaluate` of each need for the same rows, as (needs x rows) arrays (the calls a crawl
+    brought, for every need at once): the same numbers, in a few passes instead of a few per need."""
+    rows = np.asarray(rows, dtype=np.int64)
+    for nq in nqs:
+        if nq.text_max is None:  # never scored over the whole corpus: its best BM25 there
+            nq.text_max = float(table.index.scores(nq.q)[table.alive].max(initial=0.0))
+    bm25 = table.index.scores_rows_many(queries(nqs), rows)
+    for nq, best in zip(nqs, bm25.max(axis=1, initial=0.0).tolist(), strict=True):
+        nq.text_max = max(nq.text_max or 0.0, best)
+    text_max = np.array([nq.text_max for nq in nqs], dtype=np.float64)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        text = np.where(text_max > 0, bm25 / text_max, 0.0)
+    c = {k: v[rows] for k, v in table.col.items()}
+    days_left, closed = _days(c, today)
+    # each column depends on a few need fields, which a team's needs share: made once per value
+    made: dict[object, Any] = {}
+
+    def per_need(field: Callable[[NeedSpec], object], make: Callable[[NeedSpec], Any]) -> list[Any]:
+        keys = [(make, field(n)) for n in needs]
+        for key, n in zip(keys, needs, strict=True):
+            if key not in made:
+                made[key] = make(n)
+        return [made[k] for k in keys]
+
+    timing = per_need(lambda n: n.prep_days, lambda n: _timing(c, days_left, closed, n.prep_days))
+    too_tight, timing_factor = (np.stack(x) for x in zip(*timing, strict=True))
+    area = np.stack(per_need(lambda n: n.area, lambda n: area_codes(table, n.area)[c["area"]]))
+    who_fit = per_need(lambda n: (n.applicant, tuple(n.partners)), lambda n: _who(table, rows, n))
+    who, who_factor = (np.stack(x) for x in zip(*who_fit, strict=True))
+    amount_ok = np.stack(per_need(lambda n: float(n.amount_min or 0),
+                                  lambda n: _amount_ok(c, float(n.amount_min or 0))))
+    money = np.stack(per_need(lambda n: (n.amount_min, n.amount_max),
+                              lambda n: 0.6 + 0.4 * amount_fit(c["amin"], c["amax"], n)))
+    closed2, days2 = (np.broadcast_to(x, area.shape) for x in (closed, days_left))
+    eligible = (area != NOT_COVERED) & ~closed2 & ~too_tight & (who != NOBODY) & amount_ok
+    weights = np.stack([nq.weights for nq in nqs])
+    has_themes = weights.any(axis=1)[:, None]
+    relevance = np.where(has_themes, W_THEME * theme_match_many(table, rows, weights) + W_TEXT * text, text)
+    fit = who_factor * money * timing_factor
+    score = np.round(100.0 * np.clip(relevance, 0.0, 1.0) * fit, 1)
+    return Verdicts(rows, area, closed2, too_tight, who, amount_ok, eligible, relevance, score, days2)
+
+
+def _amount_ok(c: dict[str, np.ndarray], floor: float) -> np.ndarray:
+    """The call can pay at least `floor` (its largest grant, else its whole pot, when stated)."""
+    return ~(c["amax"] < floor) & ~(np.isnan(c["amax"]) & (c["pot"] < floor))
 
 
 class _NoMemo:
@@ -247,33 +305,53 @@ def _who(table: OppTable, pick: np.ndarray | slice, need: NeedSpec) -> tuple[np.
     return who, WHO_FACTOR[who]
 
 
-def shared_words_many(table: OppTable, rows: list[int], nq: NeedQuery, k: int = 3) -> list[list[str]]:
-    """Per row, the need's words (as the need wrote them) that weigh most in the opportunity's
-    text, in one vectorised pass (per-row numpy calls cost more than the arithmetic when a
-    need's results mostly share no theme)."""
-    if not rows:
+def queries(nqs: list[NeedQuery]) -> QueryValues:
+    return QueryValues([nq.arrays()[:2] for nq in nqs])
+
+
+def shared_words_many(table: OppTable, rows: np.ndarray, which: np.ndarray, nqs: list[NeedQuery],
+                      k: int = 3) -> list[list[str]]:
+    """Per (row, need) pair (`rows[i]` for `nqs[which[i]]`), the need's words (as the need wrote
+    them) that weigh most in the opportunity's text, in one vectorised pass over every pair
+    (per-row numpy calls cost more than the arithmetic when results mostly share no theme)."""
+    if not len(rows):
         return []
     idx = table.index
-    r = np.asarray(rows, dtype=np.int64)
-    starts, lens = idx.indptr[r], idx.indptr[r + 1] - idx.indptr[r]
-    pos = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
-    owner = np.repeat(np.arange(len(r)), lens)
-    terms = idx.terms[pos]
-    contrib = nq.dense(idx)[terms] * idx.weights[pos]
+    which = np.asarray(which, dtype=np.int64)
+    # the distinct rows' (term -> weight), sorted by (row, term) for lookups
+    distinct, row_of_pair = np.unique(np.asarray(rows, dtype=np.int64), return_inverse=True)
+    pos, row = idx.postings(distinct)
+    span = len(idx.vocab)
+    row_key = row * span + idx.terms[pos]
+    order = np.argsort(row_key)
+    row_key, row_weight = row_key[order], idx.weights[pos[order]]
+    # each pair's candidates: its need's query terms that some of the rows use
+    qs = queries(nqs)
+    in_rows = np.zeros(span + 1, dtype=bool)
+    in_rows[idx.terms[pos]] = True
+    entry = np.flatnonzero(in_rows[np.minimum(qs.terms, span)])
+    first = np.searchsorted(qs.which[entry], np.arange(len(nqs) + 1))
+    n = (first[1:] - first[:-1])[which]
+    owner = np.repeat(np.arange(len(which)), n)
+    entry = entry[np.repeat(first[which] - np.cumsum(n) + n, n) + np.arange(int(n.sum()))]
+    terms = qs.terms[entry]
+    key = row_of_pair[owner] * span + terms
+    at = np.minimum(np.searchsorted(row_key, key), max(len(row_key) - 1, 0))
+    found = row_key[at] == key if len(row_key) else np.zeros(len(key), dtype=bool)
+    contrib = np.where(found, qs.values[entry] * row_weight[at] if len(row_key) else 0.0, 0.0)
     hit = np.flatnonzero(contrib)
-    owner, terms, contrib = owner[hit], terms[hit], contrib[hit]
+    owner, terms, contrib, entry = owner[hit], terms[hit], contrib[hit], entry[hit]
     # per row, heaviest first; of equal weight the later term id first (as heapq.nlargest over (weight, id))
-    order = np.lexsort((-terms, -contrib, owner))
-    owner, terms = owner[order], terms[order]
+    order = sorting.lexsort([terms.max(initial=0) - terms, sorting.descending(contrib), owner])
+    owner, entry = owner[order], entry[order]
     rank = np.arange(len(owner)) - np.searchsorted(owner, owner, side="left")
     top = rank < 2 * k  # of a row's 2k heaviest terms, the first k the need has a word for
-    owner, terms = owner[top], terms[top]
-    words = list(map(nq.words_by_id().get, terms.tolist()))
-    said = np.array([w is not None for w in words], dtype=bool)
-    owner = owner[said]
+    owner, entry = owner[top], entry[top]
+    words = [w for nq in nqs for w in nq.arrays()[2]]  # by query entry
+    said = np.array([w is not None for w in words], dtype=bool)[entry] if len(entry) else np.zeros(0, dtype=bool)
+    owner, entry = owner[said], entry[said]
     rank = np.arange(len(owner)) - np.searchsorted(owner, owner, side="left")
-    keep = np.flatnonzero(rank < k)
-    kept = [words[i] for i in np.flatnonzero(said)[keep].tolist()]
+    keep = rank < k
+    kept = [words[i] for i in entry[keep].tolist()]
     bounds = np.searchsorted(owner[keep], np.arange(len(rows) + 1)).tolist()
-    out = [kept[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-    return out
+    return [kept[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]

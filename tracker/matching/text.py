@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from tracker.matching.sorting import stable_order
+
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing down during each few for from
@@ -195,16 +197,6 @@ class _WordTable:
             ids, h = ids[left], h[left]
 
 
-def _stable_order(keys: np.ndarray) -> np.ndarray:
-    """`np.argsort(keys, kind="stable")` for non-negative int32 keys, as one `np.sort` of
-    (key, index) pairs packed into int64: several times faster than a stable argsort."""
-    if len(keys) >= 2**32:
-        return np.argsort(keys, kind="stable")
-    packed = (keys.astype(np.int64) << 32) | np.arange(len(keys), dtype=np.int64)
-    packed.sort()
-    return packed & 0xFFFFFFFF
-
-
 class _WordIds(dict):
     """Word -> id, a new word getting the next id; `new` lists the words added since it was
     last emptied. Every word is here; `_WordTable` finds most of them faster."""
@@ -314,7 +306,7 @@ class Bm25Index:
             return (np.zeros(0, dtype=np.int32), np.zeros(0), np.zeros(len(docs), dtype=np.int64),
                     np.zeros(len(docs)))
         doc = field // n_fields
-        pos = _stable_order(key)  # each term's uses together, in order: a (term, row) run each
+        pos = stable_order(key)  # each term's uses together, in order: a (term, row) run each
         key, doc = key[pos], doc[pos]
         starts = np.flatnonzero(np.concatenate([[True], (key[1:] != key[:-1]) | (doc[1:] != doc[:-1])]))
         tf = np.add.reduceat(self.field_weights[field[pos] % n_fields], starts).astype(np.float64)
@@ -332,7 +324,7 @@ class Bm25Index:
         vid = self._key_vid[keys]
         fresh = keys[vid < 0]
         if len(fresh):
-            order = _stable_order(fresh)
+            order = stable_order(fresh)
             grouped = fresh[order]
             uniq = fresh[np.sort(order[np.concatenate([[True], grouped[1:] != grouped[:-1]])])]
             self._key_vid[uniq] = np.arange(len(self.vocab), len(self.vocab) + len(uniq))
@@ -360,7 +352,7 @@ class Bm25Index:
         """Term-major copy of the rows indexed so far (for whole-corpus queries)."""
         self.n_posted = self.n_rows
         nnz = int(self.indptr[self.n_posted])
-        order = _stable_order(self.terms[:nnz])
+        order = stable_order(self.terms[:nnz])
         rows = np.repeat(np.arange(self.n_posted, dtype=np.int32), np.diff(self.indptr[: self.n_posted + 1]))
         self.post_ptr = np.zeros(len(self.vocab) + 1, dtype=np.int64)
         np.cumsum(np.bincount(self.terms[:nnz], minlength=len(self.vocab)), out=self.post_ptr[1:])
@@ -389,15 +381,40 @@ class Bm25Index:
             out[tail] = self.scores_rows(q, tail)
         return out
 
+    def postings(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of the rows' postings, row after row, and the row (0..len(rows)-1) of each:
+        every row's postings in one gather (a loop of small per-row steps cost more)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        starts, lens = self.indptr[rows], self.indptr[rows + 1] - self.indptr[rows]
+        pos = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
+        return pos, np.repeat(np.arange(len(rows)), lens)
+
     def scores_rows(self, q: dict[int, float], rows: np.ndarray) -> np.ndarray:
         """BM25 for the given rows only (same numbers as `scores`)."""
         dense = self.dense_query(q)
-        rows = np.asarray(rows, dtype=np.int64)
-        starts, lens = self.indptr[rows], self.indptr[rows + 1] - self.indptr[rows]
-        # every row's postings in one gather (a loop of small dot products cost 1 ms a need per 100 rows)
-        pos = np.repeat(starts - np.cumsum(lens) + lens, lens) + np.arange(int(lens.sum()))
-        owner = np.repeat(np.arange(len(rows)), lens)
+        pos, owner = self.postings(rows)
         return np.bincount(owner, weights=dense[self.terms[pos]] * self.weights[pos], minlength=len(rows))
+
+    def scores_rows_many(self, qs: QueryValues, rows: np.ndarray) -> np.ndarray:
+        """`scores_rows` of each query, as one (queries x rows) array: the same numbers, each
+        row's sum taken in the same order (one bincount over every query's products)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.zeros((qs.n, len(rows)))
+        pos, owner = self.postings(rows)
+        if not qs.n or not len(pos):
+            return out
+        terms, col = np.unique(self.terms[pos], return_inverse=True)
+        weight = qs.matrix(terms)  # (queries x the rows' terms)
+        # a term no query has adds 0.0 to every sum: leaving it out changes no number
+        used = weight.any(axis=0)[col]
+        owner, col, w = owner[used], col[used], self.weights[pos[used]]
+        step = max(1, 4_000_000 // max(len(w), 1))  # queries per pass: bounded temporary arrays
+        for a in range(0, qs.n, step):
+            part = weight[a: a + step]
+            cells = (np.arange(len(part))[:, None] * len(rows) + owner).ravel()
+            out[a: a + step] = np.bincount(cells, weights=(part[:, col] * w).ravel(),
+                                           minlength=len(part) * len(rows)).reshape(len(part), len(rows))
+        return out
 
     def dense_query(self, q: dict[int, float]) -> np.ndarray:
         """The query as one weight per vocabulary term (0 for terms it lacks)."""
@@ -406,3 +423,33 @@ class Bm25Index:
             dense[np.fromiter(q.keys(), dtype=np.int64, count=len(q))] = np.fromiter(q.values(), dtype=np.float64,
                                                                                         count=len(q))
         return dense
+
+
+class QueryValues:
+    """Many queries' weights as flat arrays, query by query and by term id within each: for
+    lookups over (query, term) pairs at once."""
+
+    def __init__(self, queries: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
+        """`queries`: per query, its term ids (ascending) and their weights."""
+        self.n = len(queries)
+        sizes = np.array([len(ids) for ids, _ in queries], dtype=np.int64)
+        self.which = np.repeat(np.arange(self.n, dtype=np.int64), sizes)
+        self.terms = np.concatenate([ids for ids, _ in queries] or [np.zeros(0, dtype=np.int64)])
+        self.values = np.concatenate([w for _, w in queries] or [np.zeros(0)])
+        self.start = np.concatenate([[0], np.cumsum(sizes)])  # query i: entries start[i]..start[i+1]
+
+    @staticmethod
+    def sorted(q: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+        """A {term id: weight} query as the (ids, weights) arrays `QueryValues` takes."""
+        ids = np.fromiter(q.keys(), dtype=np.int64, count=len(q))
+        order = np.argsort(ids)
+        return ids[order], np.fromiter(q.values(), dtype=np.float64, count=len(q))[order]
+
+    def matrix(self, terms: np.ndarray) -> np.ndarray:
+        """(queries x terms) weights for these distinct, ascending term ids (0 where a query lacks one)."""
+        out = np.zeros((self.n, len(terms)))
+        if len(terms):
+            at = np.minimum(np.searchsorted(terms, self.terms), len(terms) - 1)
+            hit = terms[at] == self.terms
+            out[self.which[hit], at[hit]] = self.values[hit]
+        return out
