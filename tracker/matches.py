@@ -72,17 +72,23 @@ def run_matching(session: Session, today: date, *, opportunity_ids: set[int] | N
     history = funder_signal(session, matcher, opportunity_ids)
     now = utcnow()
     scored = 0
+    specs = {need.id: need_spec(need) for need in needs}
+    full_ids = {n.id for n in needs if opportunity_ids is None or (need_ids is not None and n.id in need_ids)}
+    scope = set(opportunity_ids or ())
+    # needs scored over the same new calls are scored together: one pass, not one per need
+    partial = [specs[n.id] for n in needs if n.id not in full_ids] if scope else []
+    subset_results = dict(zip([s.id for s in partial],
+                              matcher.score_subset_many(partial, [str(i) for i in sorted(scope)]), strict=True))
     for need in needs:
-        spec = need_spec(need)
-        full = opportunity_ids is None or (need_ids is not None and need.id in need_ids)
-        if not full and not opportunity_ids:
+        spec = specs[need.id]
+        full = need.id in full_ids
+        if not full and not scope:
             continue
-        scope = None if full else set(opportunity_ids or ())
         query = select(Match).where(Match.need_id == need.id)
-        if scope is not None:
+        if not full:
             query = query.where(Match.opportunity_id.in_(scope))
         existing = {m.opportunity_id: m for m in session.exec(query)}
-        results = matcher.score(spec) if full else matcher.score_subset(spec, [str(i) for i in scope])
+        results = matcher.score(spec) if full else subset_results[need.id]
         if history is not None:
             history.apply(spec, results)
         touched = set()
