@@ -316,31 +316,18 @@ def shared_words_many(table: OppTable, rows: np.ndarray, which: np.ndarray, nqs:
     (per-row numpy calls cost more than the arithmetic when results mostly share no theme)."""
     if not len(rows):
         return []
-    idx = table.index
     which = np.asarray(which, dtype=np.int64)
-    # the distinct rows' (term -> weight), sorted by (row, term) for lookups
     distinct, row_of_pair = np.unique(np.asarray(rows, dtype=np.int64), return_inverse=True)
-    pos, row = idx.postings(distinct)
-    span = len(idx.vocab)
-    row_key = row * span + idx.terms[pos]
-    order = np.argsort(row_key)
-    row_key, row_weight = row_key[order], idx.weights[pos[order]]
-    # each pair's candidates: its need's query terms that some of the rows use
     qs = queries(nqs)
-    in_rows = np.zeros(span + 1, dtype=bool)
-    in_rows[idx.terms[pos]] = True
-    entry = np.flatnonzero(in_rows[np.minimum(qs.terms, span)])
-    first = np.searchsorted(qs.which[entry], np.arange(len(nqs) + 1))
-    n = (first[1:] - first[:-1])[which]
-    owner = np.repeat(np.arange(len(which)), n)
-    entry = entry[np.repeat(first[which] - np.cumsum(n) + n, n) + np.arange(int(n.sum()))]
+    query, row, entry, contrib = table.index.shared(qs, distinct)
+    # the terms each asked-for (need, row) cell shares, with their weight in the row's text
+    cell_of_pair = which * len(distinct) + row_of_pair.reshape(-1)
+    asked = np.zeros(len(nqs) * len(distinct), dtype=bool)
+    asked[cell_of_pair] = True
+    owner = query * len(distinct) + row
+    hit = np.flatnonzero(asked[owner] & (contrib != 0))
+    owner, entry, contrib = owner[hit], entry[hit], contrib[hit]
     terms = qs.terms[entry]
-    key = row_of_pair[owner] * span + terms
-    at = np.minimum(np.searchsorted(row_key, key), max(len(row_key) - 1, 0))
-    found = row_key[at] == key if len(row_key) else np.zeros(len(key), dtype=bool)
-    contrib = np.where(found, qs.values[entry] * row_weight[at] if len(row_key) else 0.0, 0.0)
-    hit = np.flatnonzero(contrib)
-    owner, terms, contrib, entry = owner[hit], terms[hit], contrib[hit], entry[hit]
     # per row, heaviest first; of equal weight the later term id first (as heapq.nlargest over (weight, id))
     order = sorting.lexsort([terms.max(initial=0) - terms, sorting.descending(contrib), owner])
     owner, entry = owner[order], entry[order]
@@ -353,5 +340,7 @@ def shared_words_many(table: OppTable, rows: np.ndarray, which: np.ndarray, nqs:
     rank = np.arange(len(owner)) - np.searchsorted(owner, owner, side="left")
     keep = rank < k
     kept = [words[i] for i in entry[keep].tolist()]
-    bounds = np.searchsorted(owner[keep], np.arange(len(rows) + 1)).tolist()
-    return [kept[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+    cells = owner[keep]
+    starts = np.searchsorted(cells, cell_of_pair, side="left").tolist()
+    ends = np.searchsorted(cells, cell_of_pair, side="right").tolist()
+    return [kept[a:b] for a, b in zip(starts, ends, strict=True)]

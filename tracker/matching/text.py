@@ -397,24 +397,25 @@ class Bm25Index:
 
     def scores_rows_many(self, qs: QueryValues, rows: np.ndarray) -> np.ndarray:
         """`scores_rows` of each query, as one (queries x rows) array: the same numbers, each
-        row's sum taken in the same order (one bincount over every query's products)."""
+        row's sum taken in the same order (terms a query lacks add 0.0, so leaving them out
+        changes no sum)."""
         rows = np.asarray(rows, dtype=np.int64)
-        out = np.zeros((qs.n, len(rows)))
+        query, owner, _, product = self.shared(qs, rows)
+        return np.bincount(query * len(rows) + owner, weights=product,
+                           minlength=qs.n * len(rows)).reshape(qs.n, len(rows))
+
+    def shared(self, qs: QueryValues, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every (query, row, term) where the query has a term the row uses, as arrays of query,
+        row (0..len(rows)-1), query entry and query weight x row weight, in posting order: only
+        the terms each side has (a dense queries x terms product was mostly zeros)."""
         pos, owner = self.postings(rows)
-        if not qs.n or not len(pos):
-            return out
-        terms, col = np.unique(self.terms[pos], return_inverse=True)
-        weight = qs.matrix(terms)  # (queries x the rows' terms)
-        # a term no query has adds 0.0 to every sum: leaving it out changes no number
-        used = weight.any(axis=0)[col]
-        owner, col, w = owner[used], col[used], self.weights[pos[used]]
-        step = max(1, 4_000_000 // max(len(w), 1))  # queries per pass: bounded temporary arrays
-        for a in range(0, qs.n, step):
-            part = weight[a: a + step]
-            cells = (np.arange(len(part))[:, None] * len(rows) + owner).ravel()
-            out[a: a + step] = np.bincount(cells, weights=(part[:, col] * w).ravel(),
-                                           minlength=len(part) * len(rows)).reshape(len(part), len(rows))
-        return out
+        by_term = qs.by_term()
+        terms = self.terms[pos]
+        lo = np.searchsorted(qs.terms[by_term], terms, side="left")
+        n = np.searchsorted(qs.terms[by_term], terms, side="right") - lo
+        hit = np.repeat(np.arange(len(pos)), n)
+        entry = by_term[np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))]
+        return qs.which[entry], owner[hit], entry, qs.values[entry] * self.weights[pos[hit]]
 
     def dense_query(self, q: dict[int, float]) -> np.ndarray:
         """The query as one weight per vocabulary term (0 for terms it lacks)."""
@@ -437,6 +438,7 @@ class QueryValues:
         self.terms = np.concatenate([ids for ids, _ in queries] or [np.zeros(0, dtype=np.int64)])
         self.values = np.concatenate([w for _, w in queries] or [np.zeros(0)])
         self.start = np.concatenate([[0], np.cumsum(sizes)])  # query i: entries start[i]..start[i+1]
+        self._by_term: np.ndarray | None = None
 
     @staticmethod
     def sorted(q: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
@@ -445,11 +447,8 @@ class QueryValues:
         order = np.argsort(ids)
         return ids[order], np.fromiter(q.values(), dtype=np.float64, count=len(q))[order]
 
-    def matrix(self, terms: np.ndarray) -> np.ndarray:
-        """(queries x terms) weights for these distinct, ascending term ids (0 where a query lacks one)."""
-        out = np.zeros((self.n, len(terms)))
-        if len(terms):
-            at = np.minimum(np.searchsorted(terms, self.terms), len(terms) - 1)
-            hit = terms[at] == self.terms
-            out[self.which[hit], at[hit]] = self.values[hit]
-        return out
+    def by_term(self) -> np.ndarray:
+        """The entries ordered by term id (then query): each term's queries together."""
+        if self._by_term is None:
+            self._by_term = stable_order(self.terms)
+        return self._by_term
