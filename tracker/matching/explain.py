@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from datetime import date, timedelta
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
 import numpy as np
 
@@ -121,17 +121,15 @@ def states_timing(reason: str) -> bool:
     return reason.startswith(TIMING_STARTS)
 
 
-def _assemble(late: bool, away: bool, barred: bool, short: bool, topic: str, area: str, who: str,
-              amount: str, timing: str, duplicate_of: str | None) -> list[str]:
-    """The parts in order, the failed rules (timing, place, who, money) first."""
-    if late or away or barred or short:
-        fails = [part for part, failed in ((timing, late), (area, away), (who, barred), (amount, short)) if failed]
-        out = fails + [r for r in (topic, area, who, amount, timing) if r not in fails]
-    else:
-        out = [topic, area, who, amount, timing]
-    if duplicate_of:
-        out.append(f"same call as {duplicate_of}")
-    return out
+def _order(late: bool, away: bool, barred: bool, short: bool) -> tuple[int, ...]:
+    """The order of the parts (topic, area, who, amount, timing): the failed rules (timing,
+    place, who, money) first, then the rest in their usual order."""
+    fails = [part for part, failed in ((4, late), (1, away), (2, barred), (3, short)) if failed]
+    return (*fails, *(part for part in range(5) if part not in fails))
+
+
+# by the failed rules as a number (timing 8, place 4, who 2, money 1): the parts in order
+_ORDER = [itemgetter(*_order(*(bool(f >> bit & 1) for bit in (3, 2, 1, 0)))) for f in range(16)]
 
 
 def topic(overlap: list[str], words: list[str] | None) -> str:
@@ -239,9 +237,12 @@ class Explainer:
                                   self._keys("timing", rows, 0, 1),
                                   lambda i, need: timing_reason(closed_l[i], left_l[i], tight_l[i], need,
                                                                 opps[row_list[i]], today))
-        late = (closed | too_tight).tolist()
-        away = (area == rules.NOT_COVERED).tolist()
-        barred = (who == rules.NOBODY).tolist()
-        short = (~amount_ok).tolist()
-        return list(map(_assemble, late, away, barred, short, topics, area_part, who_part, amount_part,
-                        timing_part, duplicates_of))
+        # which rules failed, as a number 0-15: pairs alike in it order their parts alike
+        failed = ((closed | too_tight) * 8 + (area == rules.NOT_COVERED) * 4 + (who == rules.NOBODY) * 2
+                  + ~amount_ok).tolist()
+        out = [list(_ORDER[f]((t, a, w, m, d))) for f, t, a, w, m, d
+               in zip(failed, topics, area_part, who_part, amount_part, timing_part, strict=True)]
+        for i, dup in enumerate(duplicates_of):
+            if dup:
+                out[i].append(f"same call as {dup}")
+        return out
