@@ -72,7 +72,12 @@ class OppTable:
         cols = ("status", "deadline", "opens", "rolling", "amin", "amax", "pot", "elig", "excl", "area")
         self.col: dict[str, np.ndarray] = {c: np.zeros(0) for c in cols}
         self.alive = np.zeros(0, dtype=bool)
-        self.themes = np.zeros((0, len(self.theme_keys)), dtype=np.float32)
+        n_themes = len(self.theme_keys)
+        self.themes = np.zeros((0, n_themes), dtype=np.float32)
+        # views of `themes` that scoring reads, appended to with it (see _add_theme_views)
+        self.theme_norm = np.zeros(0, dtype=np.float32)
+        self.theme_ids, self.theme_vals = np.zeros((0, 1), dtype=np.int64), np.zeros((0, 1), dtype=np.float32)
+        self.main_theme_rows = self.side_theme_rows = np.zeros((n_themes, 0), dtype=bool)
         self._memo = ColumnMemo(None, 0)
         self.index = Bm25Index([opp_fields(o) for o in opps], field_weights=(1, TITLE_WEIGHT))
         self._add_columns(opps)
@@ -131,18 +136,7 @@ class OppTable:
             for t in keys:
                 if t in self.theme_ix:
                     themes[i, self.theme_ix[t]] = 1.0 if t in main else SECONDARY_THEME
-        self.themes = np.vstack([self.themes, themes])
-        self.theme_norm = np.sqrt((self.themes * self.themes).sum(axis=1))
-        # The same as padded lists (id T = "none"), so scoring is a gather, not a BLAS call.
-        width = max(int((self.themes > 0).sum(axis=1).max(initial=0)), 1)
-        order = np.argsort(self.themes <= 0, axis=1, kind="stable")[:, :width]
-        vals = np.take_along_axis(self.themes, order, axis=1)
-        self.theme_ids = np.where(vals > 0, order, len(self.theme_keys))
-        self.theme_vals = vals
-        # per theme, the rows that have it (as a main theme; at all) when it is not an umbrella theme
-        specific = ~self.broad_theme[: len(self.theme_keys)]
-        self.main_theme_rows = np.ascontiguousarray(((self.themes >= 1.0) & specific).T)
-        self.side_theme_rows = np.ascontiguousarray(((self.themes > 0) & specific).T)
+        self._add_theme_views(themes)
         self.alive = np.concatenate([self.alive, np.ones(len(opps), dtype=bool)])
         for o in opps:
             old = self.row_of.get(o.key)
@@ -150,6 +144,29 @@ class OppTable:
                 self.alive[old] = False
             self.row_of[o.key] = len(self.opps)
             self.opps.append(o)
+
+    def _add_theme_views(self, themes: np.ndarray) -> None:
+        """Append new rows' themes and the views scoring reads, made for the new rows only (each
+        row's views depend on that row alone: an upsert costs its rows, not the corpus)."""
+        self.themes = np.vstack([self.themes, themes])
+        self.theme_norm = np.concatenate([self.theme_norm, np.sqrt((themes * themes).sum(axis=1))])
+        # The same as padded lists (id T = "none"), so scoring is a gather, not a BLAS call.
+        n_themes = len(self.theme_keys)
+        width = max(int((themes > 0).sum(axis=1).max(initial=0)), 1)
+        order = np.argsort(themes <= 0, axis=1, kind="stable")[:, :width]
+        vals = np.take_along_axis(themes, order, axis=1)
+        ids = np.where(vals > 0, order, n_themes)
+        width = max(width, self.theme_ids.shape[1])
+
+        def padded(a: np.ndarray, fill: float) -> np.ndarray:
+            return np.pad(a, ((0, 0), (0, width - a.shape[1])), constant_values=fill)
+
+        self.theme_ids = np.concatenate([padded(self.theme_ids, n_themes), padded(ids, n_themes)])
+        self.theme_vals = np.concatenate([padded(self.theme_vals, 0.0), padded(vals, 0.0)])
+        # per theme, the rows that have it (as a main theme; at all) when it is not an umbrella theme
+        specific = ~self.broad_theme[:n_themes]
+        self.main_theme_rows = np.concatenate([self.main_theme_rows, ((themes >= 1.0) & specific).T], axis=1)
+        self.side_theme_rows = np.concatenate([self.side_theme_rows, ((themes > 0) & specific).T], axis=1)
 
     def upsert(self, opps: list[OppSpec]) -> list[int]:
         """Add new or changed opportunities; returns their rows."""

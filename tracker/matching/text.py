@@ -336,9 +336,9 @@ class Bm25Index:
     def _add(self, tid: np.ndarray, tf: np.ndarray, n_terms: np.ndarray, doc_len: np.ndarray) -> None:
         norm = np.repeat(self.k1 * (1 - self.b + self.b * doc_len / self.avgdl), n_terms)
         weights = self.idf[tid] * tf * (self.k1 + 1) / (tf + norm)
-        self.terms = np.concatenate([self.terms, tid])
-        self.weights = np.concatenate([self.weights, weights])
-        self.indptr = np.concatenate([self.indptr, self.indptr[-1] + np.cumsum(n_terms)])
+        self.terms = _appended(self.terms, tid)
+        self.weights = _appended(self.weights, weights)
+        self.indptr = _appended(self.indptr, self.indptr[-1] + np.cumsum(n_terms))
 
     def append(self, docs: Sequence[Sequence[str]]) -> None:
         """Add rows using the frozen statistics; they are scored row by row until `compact`.
@@ -424,6 +424,21 @@ class Bm25Index:
             dense[np.fromiter(q.keys(), dtype=np.int64, count=len(q))] = np.fromiter(q.values(), dtype=np.float64,
                                                                                         count=len(q))
         return dense
+
+
+def _appended(a: np.ndarray, more: np.ndarray) -> np.ndarray:
+    """`np.concatenate([a, more])`, written into spare room behind `a` when the buffer `a` was
+    cut from has some: appending a crawl's rows copies them, not the whole index. A buffer
+    made for appends has an eighth to spare; the first (the build's) is exact. Only for arrays
+    appended to at their newest (appending to an older cut would write over a newer one's tail)."""
+    n, dtype = len(a) + len(more), np.result_type(a.dtype, more.dtype)
+    base = a.base
+    if (base is None or base.dtype != dtype or len(base) < n or base.ndim != 1
+            or base.__array_interface__["data"][0] != a.__array_interface__["data"][0]):
+        base = np.empty(n if not len(a) else n + n // 8, dtype=dtype)
+        base[: len(a)] = a
+    base[len(a): n] = more
+    return base[:n]
 
 
 class QueryValues:
