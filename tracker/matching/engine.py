@@ -122,7 +122,7 @@ class Matcher:
         wordless = np.array([i for i, t in enumerate(topics) if t is None], dtype=np.int64)
         words = rules.shared_words_many(self.table, rows[wordless], which[wordless], nqs)
         for i, w in zip(wordless.tolist(), words, strict=True):
-            topics[i] = explain.topic([], w)
+            topics[i] = explain.topic([], w) if w else explain.NO_THEME
         calls = list(map(self.table.opps.__getitem__, rows.tolist()))
         keys = [o.key for o in calls]
         primaries = [self._primary(o) if o.duplicate_of else None for o in calls]

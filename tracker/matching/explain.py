@@ -132,9 +132,12 @@ def _order(late: bool, away: bool, barred: bool, short: bool) -> tuple[int, ...]
 _ORDER = [itemgetter(*_order(*(bool(f >> bit & 1) for bit in (3, 2, 1, 0)))) for f in range(16)]
 
 
+NO_THEME = "no shared theme"
+
+
 def topic(overlap: list[str], words: list[str] | None) -> str:
     """What the need and the call share: themes, else the need's words the call uses."""
-    topic = "themes " + " + ".join(theme(t) for t in overlap) if overlap else "no shared theme"
+    topic = "themes " + " + ".join(theme(t) for t in overlap) if overlap else NO_THEME
     if words:
         topic += "; mentions " + ", ".join(words)
     return topic

@@ -61,7 +61,7 @@ class OppSpec:
         )
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a batch makes tens of thousands
 class MatchResult:
     need_id: str
     opp_key: str
