@@ -89,6 +89,8 @@ def main() -> None:
 
     clock = [(time.perf_counter(), time.process_time())]
     matcher = Matcher(opps, TODAY)
+    if hasattr(matcher, "keep_between_runs"):  # as run_matching's kept matcher does (not in older trees)
+        matcher.keep_between_runs()
     clock.append((time.perf_counter(), time.process_time()))
     results = sum(len(matcher.score(n)) for n in needs)
     clock.append((time.perf_counter(), time.process_time()))

@@ -57,6 +57,7 @@ def _matcher_for(session: Session, today: date, opportunity_ids: set[int] | None
     opps = list(session.exec(select(Opportunity)))
     matcher = Matcher([opp_spec(o) for o in opps], today)
     _matchers[key] = (matcher, today)
+    matcher.keep_between_runs()
     return matcher, len(opps)
 
 

@@ -99,3 +99,23 @@ def test_incremental_run_over_several_needs_stores_what_a_full_run_stores(engine
     assert [{**r, "score": None} for r in incremental] == [{**r, "score": None} for r in full]
     assert {r["need_id"] for r in full if r["rank"]} == {"youth", "cctv", "cumbria"}
     assert any(r["url"] == "https://pcc.example/cameras" and r["need_id"] == "cctv" and r["rank"] for r in full)
+
+
+def test_the_kept_matcher_is_left_out_of_garbage_collection_and_freed_when_replaced(engine) -> None:
+    # the scheduler keeps one matcher all day: its calls are frozen out of the collector's
+    # full passes, and the next day's rebuild lets the old one go (frozen garbage never would be)
+    import gc
+    import weakref
+
+    from tracker import matches
+
+    _seed(engine)
+    with Session(engine) as s:
+        run_matching(s, TODAY, opportunity_ids=set())
+        kept = matches._matchers[str(s.get_bind().url)][0]
+        assert gc.get_freeze_count() > 0
+        assert not any(o is kept for o in gc.get_objects())  # frozen, so no longer walked
+        gone = weakref.ref(kept)
+        del kept
+        run_matching(s, date(2026, 11, 27), opportunity_ids=set())  # a new day: built afresh
+        assert gone() is None
