@@ -132,9 +132,9 @@ class Matcher:
         topics = self._topics(needs, nqs, which, rows)
         # no theme in common: say which of the need's words the call uses
         wordless = np.array([i for i, t in enumerate(topics) if t is None], dtype=np.int64)
-        words = rules.shared_words_many(self.table, rows[wordless], which[wordless], nqs)
-        for i, w in zip(wordless.tolist(), words, strict=True):
-            topics[i] = explain.topic([], w) if w else explain.NO_THEME
+        said = explain.mentions(*rules.shared_words_many(self.table, rows[wordless], which[wordless], nqs))
+        for i, t in zip(wordless.tolist(), said, strict=True):
+            topics[i] = t
         calls = list(map(self.table.opps.__getitem__, rows.tolist()))
         keys = [o.key for o in calls]
         primaries = [self._primary(o) if o.duplicate_of else None for o in calls]

@@ -143,6 +143,18 @@ def topic(overlap: list[str], words: list[str] | None) -> str:
     return topic
 
 
+def mentions(words: np.ndarray, first: np.ndarray, count: np.ndarray) -> list[str]:
+    """`topic([], w)` for many pairs sharing no theme, pair i's words being
+    `words[first[i]:first[i] + count[i]]`: joined column by column over object arrays, not
+    pair by pair in Python."""
+    said = np.full(len(first), "", dtype=object)
+    for place in range(int(count.max(initial=0))):
+        more = count > place
+        word = words[first[more] + place]
+        said[more] = word if place == 0 else said[more] + ", " + word
+    return np.where(count > 0, NO_THEME + "; mentions " + said, NO_THEME).tolist()
+
+
 # The call fields each part of a reason reads: calls alike in them share the part's text.
 ALIKE: dict[str, Callable[[OppSpec], Hashable]] = {
     "area": lambda o: tuple(o.areas),

@@ -305,17 +305,39 @@ def _who(table: OppTable, pick: np.ndarray | slice, need: NeedSpec) -> tuple[np.
     return who, WHO_FACTOR[who]
 
 
-def queries(nqs: list[NeedQuery]) -> QueryValues:
-    return QueryValues([nq.arrays()[:2] for nq in nqs])
+class Queries(QueryValues):
+    """Needs' queries as `QueryValues`, with each entry's word as the need wrote it."""
+
+    def __init__(self, arrays: list[tuple[np.ndarray, np.ndarray, list[str | None]]]) -> None:
+        super().__init__([a[:2] for a in arrays])
+        self.arrays = arrays
+        self.words = np.array([w for a in arrays for w in a[2]] or [None], dtype=object)[: len(self.terms)]
+        self.said = np.array([w is not None for a in arrays for w in a[2]], dtype=bool)
+
+
+_last: list[Queries] = []  # the last needs' queries: a run asks for the same needs' twice or more
+
+
+def queries(nqs: list[NeedQuery]) -> Queries:
+    arrays = [nq.arrays() for nq in nqs]
+    last = _last[0] if _last else None
+    if last is None or len(last.arrays) != len(arrays) or any(
+            a is not b for a, b in zip(arrays, last.arrays, strict=True)):
+        last = Queries(arrays)
+        _last[:] = [last]
+    return last
 
 
 def shared_words_many(table: OppTable, rows: np.ndarray, which: np.ndarray, nqs: list[NeedQuery],
-                      k: int = 3) -> list[list[str]]:
+                      k: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per (row, need) pair (`rows[i]` for `nqs[which[i]]`), the need's words (as the need wrote
     them) that weigh most in the opportunity's text, in one vectorised pass over every pair
-    (per-row numpy calls cost more than the arithmetic when results mostly share no theme)."""
+    (per-row numpy calls cost more than the arithmetic when results mostly share no theme).
+    As arrays, not a list per pair (slicing out 10,000 small lists cost as much as the rest):
+    the words, heaviest first within each pair's run, and per pair where its run starts and
+    how many words it has (at most k)."""
     if not len(rows):
-        return []
+        return np.zeros(0, dtype=object), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     which = np.asarray(which, dtype=np.int64)
     distinct, row_of_pair = np.unique(np.asarray(rows, dtype=np.int64), return_inverse=True)
     qs = queries(nqs)
@@ -331,16 +353,18 @@ def shared_words_many(table: OppTable, rows: np.ndarray, which: np.ndarray, nqs:
     # per row, heaviest first; of equal weight the later term id first (as heapq.nlargest over (weight, id))
     order = sorting.lexsort([terms.max(initial=0) - terms, sorting.descending(contrib), owner])
     owner, entry = owner[order], entry[order]
-    rank = np.arange(len(owner)) - np.searchsorted(owner, owner, side="left")
-    top = rank < 2 * k  # of a row's 2k heaviest terms, the first k the need has a word for
+    top = _rank_in_group(owner) < 2 * k  # of a row's 2k heaviest terms, the first k the need has a word for
     owner, entry = owner[top], entry[top]
-    words = [w for nq in nqs for w in nq.arrays()[2]]  # by query entry
-    said = np.array([w is not None for w in words], dtype=bool)[entry] if len(entry) else np.zeros(0, dtype=bool)
+    said = qs.said[entry]
     owner, entry = owner[said], entry[said]
-    rank = np.arange(len(owner)) - np.searchsorted(owner, owner, side="left")
-    keep = rank < k
-    kept = [words[i] for i in entry[keep].tolist()]
+    keep = _rank_in_group(owner) < k
     cells = owner[keep]
-    starts = np.searchsorted(cells, cell_of_pair, side="left").tolist()
-    ends = np.searchsorted(cells, cell_of_pair, side="right").tolist()
-    return [kept[a:b] for a, b in zip(starts, ends, strict=True)]
+    starts = np.searchsorted(cells, cell_of_pair, side="left")
+    return qs.words[entry[keep]], starts, np.searchsorted(cells, cell_of_pair, side="right") - starts
+
+
+def _rank_in_group(sorted_keys: np.ndarray) -> np.ndarray:
+    """Each element's place (0, 1, ...) among the equal keys before it, in a sorted array."""
+    n = len(sorted_keys)
+    starts = np.flatnonzero(np.concatenate([[True], sorted_keys[1:] != sorted_keys[:-1]])) if n else np.zeros(0, int)
+    return np.arange(n) - np.repeat(starts, np.diff(np.append(starts, n)))

@@ -411,8 +411,9 @@ class Bm25Index:
         pos, owner = self.postings(rows)
         by_term = qs.by_term()
         terms = self.terms[pos]
-        lo = np.searchsorted(qs.terms[by_term], terms, side="left")
-        n = np.searchsorted(qs.terms[by_term], terms, side="right") - lo
+        first = qs.first_of_term(len(self.vocab))
+        lo = first[terms]
+        n = first[terms + 1] - lo
         hit = np.repeat(np.arange(len(pos)), n)
         entry = by_term[np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))]
         return qs.which[entry], owner[hit], entry, qs.values[entry] * self.weights[pos[hit]]
@@ -454,6 +455,7 @@ class QueryValues:
         self.values = np.concatenate([w for _, w in queries] or [np.zeros(0)])
         self.start = np.concatenate([[0], np.cumsum(sizes)])  # query i: entries start[i]..start[i+1]
         self._by_term: np.ndarray | None = None
+        self._first: np.ndarray | None = None
 
     @staticmethod
     def sorted(q: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
@@ -467,3 +469,10 @@ class QueryValues:
         if self._by_term is None:
             self._by_term = stable_order(self.terms)
         return self._by_term
+
+    def first_of_term(self, n_terms: int) -> np.ndarray:
+        """Per term id t < n_terms, where its entries start in `by_term()` order (they end where
+        t + 1's start): a lookup per posting, not two binary searches."""
+        if self._first is None or len(self._first) < n_terms + 1:
+            self._first = np.searchsorted(self.terms[self.by_term()], np.arange(n_terms + 1))
+        return self._first
