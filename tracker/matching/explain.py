@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from datetime import date, timedelta
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 import numpy as np
 
@@ -129,7 +129,7 @@ def _order(late: bool, away: bool, barred: bool, short: bool) -> tuple[int, ...]
 
 
 # by the failed rules as a number (timing 8, place 4, who 2, money 1): the parts in order
-_ORDER = [itemgetter(*_order(*(bool(f >> bit & 1) for bit in (3, 2, 1, 0)))) for f in range(16)]
+_ORDER = [list(_order(*(bool(f >> bit & 1) for bit in (3, 2, 1, 0)))) for f in range(16)]
 
 
 NO_THEME = "no shared theme"
@@ -191,38 +191,37 @@ class Explainer:
         return ids[rows]
 
     def _keys(self, part: str, rows: np.ndarray, codes: np.ndarray | int, n_codes: int,
-              same_for_every_call: tuple[int, ...] = ()) -> list[int]:
+              same_for_every_call: tuple[int, ...] = ()) -> np.ndarray:
         """A memo key per (calls alike, verdict code); codes whose text does not depend on the
         call get one key each."""
         keys = self._ids(part, rows) * n_codes + codes
         if same_for_every_call:
             keys = np.where(np.isin(codes, same_for_every_call), -1 - codes, keys)
-        return keys.tolist()
+        return keys
 
-    def _parts(self, context_of: Callable[[NeedSpec], tuple], needs: list[NeedSpec], which: list[int],
-               keys: list[int], make: Callable[[int, NeedSpec], str]) -> list[str]:
-        """The part for each pair (`make(i, need)` for the i-th when its key is first seen in its
-        need's context): pairs whose needs share a context share one memo."""
-        contexts = [context_of(n) for n in needs]
-        first = {c: i for i, c in reversed(list(enumerate(contexts)))}  # a need per context
-        if len(first) == 1:
-            groups = [(contexts[0], list(range(len(keys))))]
-        else:
-            members: dict[tuple, list[int]] = {c: [] for c in first}
-            for j, n in enumerate(which):
-                members[contexts[n]].append(j)
-            groups = list(members.items())
-        out: list[str] = [""] * len(keys)
-        for context, at in groups:
-            memo = self._memo.setdefault(context, {})
-            need = needs[first[context]]
-            for j in at:
-                part = memo.get(keys[j])
-                if part is None:
-                    part = memo[keys[j]] = make(j, need)
-                    self._remembered += 1
-                out[j] = part
-        return out
+    def _parts(self, contexts: list[tuple], context: np.ndarray, keys: np.ndarray,
+               make: Callable[[int], str]) -> np.ndarray:
+        """The part for each pair, as an object array: pair i is in `contexts[context[i]]` (the
+        need's fields its text reads) and `make(i)` makes its text the first time its key is
+        seen in that context. Pairs alike in context and key are looked up once (a look-up
+        per pair cost more than the rest of the reasons)."""
+        if not len(keys):
+            return np.zeros(0, dtype=object)
+        low = int(keys.min())
+        span = int(keys.max()) - low + 1
+        alike, first, inverse = np.unique(context * span + (keys - low), return_index=True, return_inverse=True)
+        texts = []
+        for code, j in zip(alike.tolist(), first.tolist(), strict=True):
+            c, key = divmod(code, span)
+            memo = self._memo.setdefault(contexts[c], {})
+            part = memo.get(key + low)
+            if part is None:
+                part = memo[key + low] = make(j)
+                self._remembered += 1
+            texts.append(part)
+        out = np.empty(len(texts), dtype=object)
+        out[:] = texts
+        return out[inverse.reshape(-1)]
 
     def reasons(self, v: rules.Verdicts, which: np.ndarray, cols: np.ndarray, needs: list[NeedSpec],
                 topics: list[str], duplicates_of: list[str | None]) -> list[list[str]]:
@@ -239,24 +238,38 @@ class Explainer:
         area_l, who_l, ok_l, closed_l, tight_l = (x.tolist() for x in (area, who, amount_ok, closed, too_tight))
         left_l = v.days_left[which, cols].tolist()
         opps, today = self.opps, self.today
-        area_part = self._parts(lambda n: ("area", n.area), needs, need_of,
+        def by_need(context_of: Callable[[NeedSpec], tuple]) -> tuple[list[tuple], np.ndarray]:
+            ids: dict[tuple, int] = {}
+            of_need = np.array([ids.setdefault(context_of(n), len(ids)) for n in needs], dtype=np.int64)
+            return list(ids), of_need[which]
+
+        area_part = self._parts(*by_need(lambda n: ("area", n.area)),
                                 self._keys("area", rows, area.astype(np.int64), 4, (rules.COVERS, rules.NO_AREA)),
-                                lambda i, need: area_reason(area_l[i], need, opps[row_list[i]]))
-        who_part = self._parts(lambda n: ("who", n.applicant, tuple(n.partners)), needs, need_of,
+                                lambda i: area_reason(area_l[i], needs[need_of[i]], opps[row_list[i]]))
+        # only "via a partner" names the need's partners: the other answers are the applicant's
+        partnered, via = by_need(lambda n: ("who", n.applicant, tuple(n.partners)))
+        alone, itself = by_need(lambda n: ("who", n.applicant))
+        who_part = self._parts(partnered + alone, np.where(who == rules.VIA_PARTNER, via, itself + len(partnered)),
                                self._keys("who", rows, who.astype(np.int64), 4, (rules.DIRECT, rules.DIRECT_UNLISTED)),
-                               lambda i, need: who_reason(who_l[i], need, opps[row_list[i]]))
-        amount_part = self._parts(lambda n: ("amount", n.amount_min, n.amount_max), needs, need_of,
+                               lambda i: who_reason(who_l[i], needs[need_of[i]], opps[row_list[i]]))
+        amount_part = self._parts(*by_need(lambda n: ("amount", n.amount_min, n.amount_max)),
                                   self._keys("amount", rows, amount_ok.astype(np.int64), 2),
-                                  lambda i, need: amount_reason(ok_l[i], need, opps[row_list[i]]))
-        timing_part = self._parts(lambda n: ("timing", n.prep_days, today), needs, need_of,
+                                  lambda i: amount_reason(ok_l[i], needs[need_of[i]], opps[row_list[i]]))
+        timing_part = self._parts(*by_need(lambda n: ("timing", n.prep_days, today)),
                                   self._keys("timing", rows, 0, 1),
-                                  lambda i, need: timing_reason(closed_l[i], left_l[i], tight_l[i], need,
-                                                                opps[row_list[i]], today))
+                                  lambda i: timing_reason(closed_l[i], left_l[i], tight_l[i], needs[need_of[i]],
+                                                          opps[row_list[i]], today))
         # which rules failed, as a number 0-15: pairs alike in it order their parts alike
         failed = ((closed | too_tight) * 8 + (area == rules.NOT_COVERED) * 4 + (who == rules.NOBODY) * 2
-                  + ~amount_ok).tolist()
-        out = [list(_ORDER[f]((t, a, w, m, d))) for f, t, a, w, m, d
-               in zip(failed, topics, area_part, who_part, amount_part, timing_part, strict=True)]
+                  + ~amount_ok)
+        parts = np.empty((len(rows), 5), dtype=object)
+        parts[:, 0] = topics
+        parts[:, 1], parts[:, 2], parts[:, 3], parts[:, 4] = area_part, who_part, amount_part, timing_part
+        # pairs alike in which rules failed order their parts alike: one reordering per kind
+        for f in np.unique(failed).tolist():
+            at = np.flatnonzero(failed == f)
+            parts[at] = parts[at][:, _ORDER[f]]
+        out = parts.tolist()
         for i, dup in enumerate(duplicates_of):
             if dup:
                 out[i].append(f"same call as {dup}")
