@@ -1,10 +1,13 @@
 """Matching over the database: stored matches with reasons, ranks, dismissals that stick,
 and incremental re-scoring of changed calls."""
 
+import gc
+import weakref
 from datetime import date
 
 from sqlmodel import Session, select
 
+from tracker import matches
 from tracker.matches import match_rows, run_matching
 from tracker.models import Match, Need, Opportunity
 from tracker.normalize.facts import Facts
@@ -104,11 +107,6 @@ def test_incremental_run_over_several_needs_stores_what_a_full_run_stores(engine
 def test_the_kept_matcher_is_left_out_of_garbage_collection_and_freed_when_replaced(engine) -> None:
     # the scheduler keeps one matcher all day: its calls are frozen out of the collector's
     # full passes, and the next day's rebuild lets the old one go (frozen garbage never would be)
-    import gc
-    import weakref
-
-    from tracker import matches
-
     _seed(engine)
     with Session(engine) as s:
         run_matching(s, TODAY, opportunity_ids=set())

@@ -133,13 +133,14 @@ _ORDER = [list(_order(*(bool(f >> bit & 1) for bit in (3, 2, 1, 0)))) for f in r
 
 
 NO_THEME = "no shared theme"
+_MENTIONS, _WORD_SEP = "; mentions ", ", "  # as `topic` and `mentions` both write them
 
 
 def topic(overlap: list[str], words: list[str] | None) -> str:
     """What the need and the call share: themes, else the need's words the call uses."""
     topic = "themes " + " + ".join(theme(t) for t in overlap) if overlap else NO_THEME
     if words:
-        topic += "; mentions " + ", ".join(words)
+        topic += _MENTIONS + _WORD_SEP.join(words)
     return topic
 
 
@@ -151,8 +152,8 @@ def mentions(words: np.ndarray, first: np.ndarray, count: np.ndarray) -> list[st
     for place in range(int(count.max(initial=0))):
         more = count > place
         word = words[first[more] + place]
-        said[more] = word if place == 0 else said[more] + ", " + word
-    return np.where(count > 0, NO_THEME + "; mentions " + said, NO_THEME).tolist()
+        said[more] = word if place == 0 else said[more] + _WORD_SEP + word
+    return np.where(count > 0, NO_THEME + _MENTIONS + said, NO_THEME).tolist()
 
 
 # The call fields each part of a reason reads: calls alike in them share the part's text.

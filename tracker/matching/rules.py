@@ -311,11 +311,12 @@ class Queries(QueryValues):
     def __init__(self, arrays: list[tuple[np.ndarray, np.ndarray, list[str | None]]]) -> None:
         super().__init__([a[:2] for a in arrays])
         self.arrays = arrays
-        self.words = np.array([w for a in arrays for w in a[2]] or [None], dtype=object)[: len(self.terms)]
-        self.said = np.array([w is not None for a in arrays for w in a[2]], dtype=bool)
+        words = [w for a in arrays for w in a[2]]
+        self.words = np.array(words, dtype=object)
+        self.said = np.array([w is not None for w in words], dtype=bool)
 
 
-_last: list[Queries] = []  # the last needs' queries: a run asks for the same needs' twice or more
+_last: list[Queries] = []  # the last needs' queries: a run asks for the same needs' queries twice or more
 
 
 def queries(nqs: list[NeedQuery]) -> Queries:
