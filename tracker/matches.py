@@ -80,6 +80,8 @@ def run_matching(session: Session, today: date, *, opportunity_ids: set[int] | N
     partial = [specs[n.id] for n in needs if n.id not in full_ids] if scope else []
     subset_results = dict(zip([s.id for s in partial],
                               matcher.score_subset_many(partial, [str(i) for i in sorted(scope)]), strict=True))
+    # needs scored over every call: a few at a time, in the order of the loop below
+    full_results = matcher.score_many([specs[n.id] for n in needs if n.id in full_ids])
     for need in needs:
         spec = specs[need.id]
         full = need.id in full_ids
@@ -89,7 +91,7 @@ def run_matching(session: Session, today: date, *, opportunity_ids: set[int] | N
         if not full:
             query = query.where(Match.opportunity_id.in_(scope))
         existing = {m.opportunity_id: m for m in session.exec(query)}
-        results = matcher.score(spec) if full else subset_results[need.id]
+        results = next(full_results) if full else subset_results[need.id]
         if history is not None:
             history.apply(spec, results)
         touched = set()

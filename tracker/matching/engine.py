@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from dataclasses import fields
+from collections.abc import Iterator
 from datetime import date
 
 import numpy as np
@@ -34,6 +34,8 @@ class Matcher:
         self._needs: dict[tuple, rules.NeedQuery] = {}  # prepared queries, by need content
         self._explainer = explain.Explainer(self.table.opps, today)
 
+    CELLS_PER_PASS = 400_000  # needs x calls scored in one pass (20 needs at 20,000 calls)
+
     def _prepare(self, need: NeedSpec) -> rules.NeedQuery:
         key = (need.id, need.title, need.description, tuple(need.keywords), tuple(need.themes))
         if key not in self._needs:
@@ -63,9 +65,16 @@ class Matcher:
 
     def score(self, need: NeedSpec) -> list[MatchResult]:
         """Every relevant opportunity for the need: eligible ones ranked first, then the rest."""
-        nq = self._prepare(need)
-        v = rules.evaluate(self.table, need, nq, self.today)
-        return self._results([need], [nq], _one_need(v))[0]
+        return next(self.score_many([need]))
+
+    def score_many(self, needs: list[NeedSpec]) -> Iterator[list[MatchResult]]:
+        """`score` of each need, in order: scored a few needs at a time (a pass per few needs,
+        not per need; the (needs x calls) arrays of a few needs kept, not of all)."""
+        per_pass = max(1, self.CELLS_PER_PASS // max(len(self.table), 1))
+        for start in range(0, len(needs), per_pass):
+            chunk = needs[start: start + per_pass]
+            nqs = [self._prepare(n) for n in chunk]
+            yield from self._results(chunk, nqs, rules.evaluate_all(self.table, chunk, nqs, self.today))
 
     def score_subset(self, need: NeedSpec, keys: list[str]) -> list[MatchResult]:
         """Re-score only these opportunities (e.g. new or changed after a crawl): the same
@@ -155,12 +164,6 @@ class Matcher:
         out = [MatchResult(need, key, sc, el, tight, why, r or None) for need, key, sc, el, tight, why, r in args]
         bounds = starts.tolist()
         return [out[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-
-
-def _one_need(v: rules.Verdicts) -> rules.Verdicts:
-    """One need's verdicts as a (1 x rows) grid."""
-    grid = {f.name: getattr(v, f.name)[None, :] for f in fields(v) if f.name != "rows"}
-    return rules.Verdicts(rows=v.rows, **grid)
 
 
 def _top(idx: np.ndarray, key: np.ndarray, k: int) -> np.ndarray:

@@ -12,7 +12,7 @@ import numpy as np
 
 from tracker.matching import sorting
 from tracker.matching.synonyms import themes_in
-from tracker.matching.table import NO_DATE, OppTable
+from tracker.matching.table import NO_DATE, ColumnMemo, OppTable
 from tracker.matching.text import QueryValues, _term, _words, proper_nouns, tokens
 from tracker.matching.types import NeedSpec
 
@@ -76,16 +76,16 @@ def area_codes(table: OppTable, need_area: str) -> np.ndarray:
         return cached
     out = np.concatenate([cached, np.empty(len(table.area_sets) - len(cached), dtype=np.int8)])
     table.area_cache[area] = out
+    # judged once per area named (a few hundred), not per set (thousands): a set covers the
+    # need's area when one of its areas does, else is part of it when one of its areas is
+    one: dict[str, int] = {}
     for i in range(len(cached), len(out)):
-        areas = table.area_sets[i]
-        if not areas:
-            out[i] = NO_AREA
-        elif any(vocab.covers(a, area) for a in areas):
-            out[i] = COVERS
-        elif any(area in vocab.ancestors(a) for a in areas):
-            out[i] = PART
-        else:
-            out[i] = NOT_COVERED
+        verdict = NO_AREA if not table.area_sets[i] else NOT_COVERED
+        for a in table.area_sets[i]:
+            if a not in one:
+                one[a] = COVERS if vocab.covers(a, area) else PART if area in vocab.ancestors(a) else NOT_COVERED
+            verdict = min(verdict, one[a])
+        out[i] = verdict
     return out
 
 
@@ -114,27 +114,20 @@ def amount_fit(amin: np.ndarray, amax: np.ndarray, need: NeedSpec) -> np.ndarray
     return fit
 
 
-def theme_match(table: OppTable, rows: np.ndarray | slice, weights: np.ndarray) -> np.ndarray | None:
-    """Cosine of need and opportunity theme weights (an opportunity's main themes weigh more),
-    discounted when none of its main themes is one the need states; None when the need
-    names no theme at all. `rows`: row numbers, or slice(None) for every row."""
-    if not weights.any():
-        return None
-    return theme_match_many(table, rows, weights[None, :])[0]
-
-
 def theme_match_many(table: OppTable, rows: np.ndarray | slice, weights: np.ndarray) -> np.ndarray:
-    """`theme_match` for many needs' theme weights (needs x themes) at once: needs x rows
-    (0 for a need without themes)."""
-    ids, vals = table.theme_ids[rows], table.theme_vals[rows]
-    padded = np.concatenate([weights, np.zeros((len(weights), 1))], axis=1)  # id T: no theme
-    hit = (padded[:, ids] * vals).sum(axis=2)
-    stated = weights >= 0.5  # themes the need states (not only read into its prose)
+    """Per need (weights: needs x themes) and row, the cosine of need and call theme weights
+    (a call's main themes weigh more), discounted when none of the call's main themes is one
+    the need states (0 for a need without themes). `rows`: row numbers, or slice(None) for
+    every row."""
+    # products of float32 weights are exact in float64, and each sum runs in theme order, as a
+    # sum theme by theme would: a matrix product (BLAS), not a gather per need and row
+    hit = weights.astype(np.float64) @ table.themes[rows].T.astype(np.float64)
+    stated = (weights >= 0.5).astype(np.float32)  # themes the need states (not only read into its prose)
     # a main theme the need states; an umbrella theme (community safety) alone does not make it on purpose
-    on_purpose = stated @ table.main_theme_rows[:, rows]
+    on_purpose = stated @ table.main_theme_rows[:, rows].astype(np.float32) > 0
     # any specific theme the need states, main or side; without one the overlap is only an umbrella
     # theme or themes read into the need's prose
-    on_topic = stated @ table.side_theme_rows[:, rows]
+    on_topic = stated @ table.side_theme_rows[:, rows].astype(np.float32) > 0
     # each need's norm in float32, as a Python float times a float32 array is
     norm = np.array([np.sqrt(w @ w) for w in weights], dtype=np.float32)
     cosine = hit / np.maximum(table.theme_norm[rows][None, :] * norm[:, None], 1e-9)
@@ -190,50 +183,11 @@ def prepare(table: OppTable, need: NeedSpec) -> NeedQuery:
     return NeedQuery(need_theme_weights(need, table.theme_keys), words, surface=surface).refresh(table)
 
 
-def evaluate(table: OppTable, need: NeedSpec, nq: NeedQuery, today: date,
-             rows: np.ndarray | None = None) -> Verdicts:
-    """Verdicts for `rows` (all live rows when None). Text relevance is BM25 over the best
-    BM25 in the corpus, kept in `nq.text_max` (computed by a whole-corpus pass if unknown)."""
-    every = rows is None and bool(table.alive.all())
-    if rows is None or nq.text_max is None:
-        full = table.index.scores(nq.q)
-        nq.text_max = float((full if every else full[table.alive]).max(initial=0.0))
-    if every:  # every row live: the columns themselves, not a copy gathered row by row
-        rows, pick, bm25 = np.arange(len(table)), slice(None), full
-    elif rows is None:
-        rows = pick = np.flatnonzero(table.alive)
-        bm25 = full[rows]
-    else:
-        pick = rows
-        bm25 = table.index.scores_rows(nq.q, rows)
-        nq.text_max = max(nq.text_max, float(bm25.max(initial=0.0)))
-    text_max = nq.text_max
-    c = {k: v[pick] for k, v in table.col.items()}
-    # Over the whole corpus, each column below depends on one or two of the need's fields, which a
-    # team's needs share (the same area, applicant, sums, preparation time): made once, then looked up.
-    memo = table.whole_corpus_memo(today) if isinstance(pick, slice) else _NoMemo()
-    days_left, closed = memo.get("days", lambda: _days(c, today))
-    too_tight, timing = memo.get(("prep", need.prep_days), lambda: _timing(c, days_left, closed, need.prep_days))
-    area = memo.get(("area", need.area), lambda: area_codes(table, need.area)[c["area"]])
-    who, who_factor = memo.get(("who", need.applicant, tuple(need.partners)), lambda: _who(table, pick, need))
-    floor = float(need.amount_min or 0)
-    amount_ok = memo.get(("floor", floor), lambda: _amount_ok(c, floor))
-    money = memo.get(("money", need.amount_min, need.amount_max),
-                     lambda: 0.6 + 0.4 * amount_fit(c["amin"], c["amax"], need))
-    eligible = (area != NOT_COVERED) & ~closed & ~too_tight & (who != NOBODY) & amount_ok
-
-    text = bm25 / text_max if text_max > 0 else np.zeros(len(rows))
-    theme = theme_match(table, pick, nq.weights)
-    relevance = text if theme is None else W_THEME * theme + W_TEXT * text
-    fit = who_factor * money * timing
-    score = np.round(100.0 * np.clip(relevance, 0.0, 1.0) * fit, 1)
-    return Verdicts(rows, area, closed, too_tight, who, amount_ok, eligible, relevance, score, days_left)
-
-
 def evaluate_many(table: OppTable, needs: list[NeedSpec], nqs: list[NeedQuery], today: date,
                   rows: np.ndarray) -> Verdicts:
-    """`evaluate` of each need for the same rows, as (needs x rows) arrays (the calls a crawl
-    brought, for every need at once): the same numbers, in a few passes instead of a few per need."""
+    """Each need's verdicts on the given rows, as (needs x rows) arrays (the calls a crawl
+    brought, for every need at once). Text relevance is BM25 over the need's best BM25 in the
+    corpus, kept in `text_max` (found by a whole-corpus pass the first time)."""
     rows = np.asarray(rows, dtype=np.int64)
     for nq in nqs:
         if nq.text_max is None:  # never scored over the whole corpus: its best BM25 there
@@ -241,48 +195,74 @@ def evaluate_many(table: OppTable, needs: list[NeedSpec], nqs: list[NeedQuery], 
     bm25 = table.index.scores_rows_many(queries(nqs), rows)
     for nq, best in zip(nqs, bm25.max(axis=1, initial=0.0).tolist(), strict=True):
         nq.text_max = max(nq.text_max or 0.0, best)
+    # made once per need field value for these rows (a ColumnMemo used for this call alone)
+    return _verdicts(table, needs, nqs, today, rows, rows, bm25, ColumnMemo(None, 0))
+
+
+def evaluate_all(table: OppTable, needs: list[NeedSpec], nqs: list[NeedQuery], today: date) -> Verdicts:
+    """Each need's verdicts on every live row, as (needs x rows) arrays: the numbers
+    `evaluate_many` gives those rows, BM25 need by need over the postings (a whole-corpus
+    query's fastest path) and the rest in a few passes for all the needs at once."""
+    every = bool(table.alive.all())
+    rows = np.arange(len(table)) if every else np.flatnonzero(table.alive)
+    pick = slice(None) if every else rows
+    bm25 = np.empty((len(nqs), len(rows)))
+    for i, nq in enumerate(nqs):
+        bm25[i] = table.index.scores(nq.q)[pick]
+        nq.text_max = float(bm25[i].max(initial=0.0))
+    # over every row, the need-field columns are kept between calls (until rows or the day change)
+    memo = table.whole_corpus_memo(today) if every else ColumnMemo(None, 0)
+    return _verdicts(table, needs, nqs, today, rows, pick, bm25, memo)
+
+
+def _verdicts(table: OppTable, needs: list[NeedSpec], nqs: list[NeedQuery], today: date, rows: np.ndarray,
+              pick: np.ndarray | slice, bm25: np.ndarray, memo: ColumnMemo) -> Verdicts:
+    """The (needs x rows) verdicts from the needs' BM25 for `rows` (read from the table's
+    columns through `pick`: the rows, or slice(None) for every row)."""
     text_max = np.array([nq.text_max for nq in nqs], dtype=np.float64)[:, None]
     with np.errstate(divide="ignore", invalid="ignore"):
         text = np.where(text_max > 0, bm25 / text_max, 0.0)
-    c = {k: v[rows] for k, v in table.col.items()}
-    days_left, closed = _days(c, today)
+    c = {k: v[pick] for k, v in table.col.items()}
+    days_left, closed = memo.get("days", lambda: _days(c, today))
+
     # each column depends on a few need fields, which a team's needs share: made once per value
-    made: dict[object, Any] = {}
-
     def per_need(field: Callable[[NeedSpec], object], make: Callable[[NeedSpec], Any]) -> list[Any]:
-        keys = [(make, field(n)) for n in needs]
-        for key, n in zip(keys, needs, strict=True):
-            if key not in made:
-                made[key] = make(n)
-        return [made[k] for k in keys]
+        return [memo.get((make.__name__, field(n)), lambda n=n: make(n)) for n in needs]
 
-    timing = per_need(lambda n: n.prep_days, lambda n: _timing(c, days_left, closed, n.prep_days))
-    too_tight, timing_factor = (np.stack(x) for x in zip(*timing, strict=True))
-    area = np.stack(per_need(lambda n: n.area, lambda n: area_codes(table, n.area)[c["area"]]))
-    who_fit = per_need(lambda n: (n.applicant, tuple(n.partners)), lambda n: _who(table, rows, n))
-    who, who_factor = (np.stack(x) for x in zip(*who_fit, strict=True))
-    amount_ok = np.stack(per_need(lambda n: float(n.amount_min or 0),
-                                  lambda n: _amount_ok(c, float(n.amount_min or 0))))
-    money = np.stack(per_need(lambda n: (n.amount_min, n.amount_max),
-                              lambda n: 0.6 + 0.4 * amount_fit(c["amin"], c["amax"], n)))
-    closed2, days2 = (np.broadcast_to(x, area.shape) for x in (closed, days_left))
-    eligible = (area != NOT_COVERED) & ~closed2 & ~too_tight & (who != NOBODY) & amount_ok
+    def prep(n: NeedSpec) -> tuple[np.ndarray, np.ndarray]:
+        return _timing(c, days_left, closed, n.prep_days)
+
+    def area(n: NeedSpec) -> np.ndarray:
+        return area_codes(table, n.area)[c["area"]]
+
+    def who(n: NeedSpec) -> tuple[np.ndarray, np.ndarray]:
+        return _who(table, pick, n)
+
+    def floor(n: NeedSpec) -> np.ndarray:
+        return _amount_ok(c, float(n.amount_min or 0))
+
+    def money(n: NeedSpec) -> np.ndarray:
+        return 0.6 + 0.4 * amount_fit(c["amin"], c["amax"], n)
+
+    too_tight, timing_factor = (np.stack(x) for x in zip(*per_need(lambda n: n.prep_days, prep), strict=True))
+    areas = np.stack(per_need(lambda n: n.area, area))
+    whos, who_factor = (np.stack(x) for x in zip(*per_need(lambda n: (n.applicant, tuple(n.partners)), who),
+                                                 strict=True))
+    amount_ok = np.stack(per_need(lambda n: float(n.amount_min or 0), floor))
+    fits = np.stack(per_need(lambda n: (n.amount_min, n.amount_max), money))
+    closed2, days2 = (np.broadcast_to(x, areas.shape) for x in (closed, days_left))
+    eligible = (areas != NOT_COVERED) & ~closed2 & ~too_tight & (whos != NOBODY) & amount_ok
     weights = np.stack([nq.weights for nq in nqs])
     has_themes = weights.any(axis=1)[:, None]
-    relevance = np.where(has_themes, W_THEME * theme_match_many(table, rows, weights) + W_TEXT * text, text)
-    fit = who_factor * money * timing_factor
+    relevance = np.where(has_themes, W_THEME * theme_match_many(table, pick, weights) + W_TEXT * text, text)
+    fit = who_factor * fits * timing_factor
     score = np.round(100.0 * np.clip(relevance, 0.0, 1.0) * fit, 1)
-    return Verdicts(rows, area, closed2, too_tight, who, amount_ok, eligible, relevance, score, days2)
+    return Verdicts(rows, areas, closed2, too_tight, whos, amount_ok, eligible, relevance, score, days2)
 
 
 def _amount_ok(c: dict[str, np.ndarray], floor: float) -> np.ndarray:
     """The call can pay at least `floor` (its largest grant, else its whole pot, when stated)."""
     return ~(c["amax"] < floor) & ~(np.isnan(c["amax"]) & (c["pot"] < floor))
-
-
-class _NoMemo:
-    def get(self, key: object, make: Callable[[], Any]) -> Any:
-        return make()
 
 
 def _days(c: dict[str, np.ndarray], today: date) -> tuple[np.ndarray, np.ndarray]:

@@ -76,7 +76,6 @@ class OppTable:
         self.themes = np.zeros((0, n_themes), dtype=np.float32)
         # views of `themes` that scoring reads, appended to with it (see _add_theme_views)
         self.theme_norm = np.zeros(0, dtype=np.float32)
-        self.theme_ids, self.theme_vals = np.zeros((0, 1), dtype=np.int64), np.zeros((0, 1), dtype=np.float32)
         self.main_theme_rows = self.side_theme_rows = np.zeros((n_themes, 0), dtype=bool)
         self._memo = ColumnMemo(None, 0)
         self.index = Bm25Index([opp_fields(o) for o in opps], field_weights=(1, TITLE_WEIGHT))
@@ -150,19 +149,7 @@ class OppTable:
         row's views depend on that row alone: an upsert costs its rows, not the corpus)."""
         self.themes = np.vstack([self.themes, themes])
         self.theme_norm = np.concatenate([self.theme_norm, np.sqrt((themes * themes).sum(axis=1))])
-        # The same as padded lists (id T = "none"), so scoring is a gather, not a BLAS call.
         n_themes = len(self.theme_keys)
-        width = max(int((themes > 0).sum(axis=1).max(initial=0)), 1)
-        order = np.argsort(themes <= 0, axis=1, kind="stable")[:, :width]
-        vals = np.take_along_axis(themes, order, axis=1)
-        ids = np.where(vals > 0, order, n_themes)
-        width = max(width, self.theme_ids.shape[1])
-
-        def padded(a: np.ndarray, fill: float) -> np.ndarray:
-            return np.pad(a, ((0, 0), (0, width - a.shape[1])), constant_values=fill)
-
-        self.theme_ids = np.concatenate([padded(self.theme_ids, n_themes), padded(ids, n_themes)])
-        self.theme_vals = np.concatenate([padded(self.theme_vals, 0.0), padded(vals, 0.0)])
         # per theme, the rows that have it (as a main theme; at all) when it is not an umbrella theme
         specific = ~self.broad_theme[:n_themes]
         self.main_theme_rows = np.concatenate([self.main_theme_rows, ((themes >= 1.0) & specific).T], axis=1)
