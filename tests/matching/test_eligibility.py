@@ -80,6 +80,27 @@ def test_council_may_apply_via_a_partner() -> None:
     assert "council may apply via a charity partner" in r.reasons
 
 
+def test_via_a_partner_names_the_partners_each_call_takes() -> None:
+    """Calls that take the same partners share the words; each names only the ones it takes,
+    whatever else it lists, and a partner type the vocabulary lacks is read by name."""
+    calls = filler() + [
+        opp("/calls/c1", eligible_org_types=["charity", "school"]),
+        opp("/calls/c2", eligible_org_types=["charity", "university"], excluded_org_types=["police"]),
+        opp("/calls/p", eligible_org_types=["police", "university"]),
+        opp("/calls/both", eligible_org_types=["police", "charity"]),
+        opp("/calls/both-but-one", eligible_org_types=["police", "charity"], excluded_org_types=["charity"]),
+        opp("/calls/co-op", eligible_org_types=["charity", "arts_co_op"]),
+    ]
+    needs = [need(partners=["police", "charity"]), need(id="co-op", partners=["charity", "arts_co_op"])]
+    got = [{r.opp_key: next((x for x in r.reasons if "may apply" in x), None) for r in rs}
+           for rs in Matcher(calls, TODAY, max_results=None).score_many(needs)]
+    assert got[0]["/calls/c1"] == got[0]["/calls/c2"] == "council may apply via a charity partner"
+    assert got[0]["/calls/p"] == got[0]["/calls/both-but-one"] == "council may apply via a police partner"
+    assert got[0]["/calls/both"] == "council may apply via a police or charity partner"
+    assert got[1]["/calls/co-op"] == "council may apply via a charity or arts co op partner"
+    assert got[1]["/calls/both"] == got[1]["/calls/c2"] == "council may apply via a charity partner"
+
+
 def test_partner_excluded_too() -> None:
     r = result(opp(eligible_org_types=["charity"], excluded_org_types=["local_authority", "charity"]))
     assert not r.eligible

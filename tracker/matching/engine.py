@@ -32,7 +32,7 @@ class Matcher:
         self.max_results = max_results
         self.table = OppTable(opps, vocab or load_vocabulary())
         self._needs: dict[tuple, rules.NeedQuery] = {}  # prepared queries, by need content
-        self._explainer = explain.Explainer(self.table.opps, today)
+        self._explainer = explain.Explainer(self.table, today)
 
     CELLS_PER_PASS = 400_000  # needs x calls scored in one pass (20 needs at 20,000 calls)
 
@@ -148,7 +148,7 @@ class Matcher:
         keys = [o.key for o in calls]
         primaries = [self._primary(o) if o.duplicate_of else None for o in calls]
         if self._explainer.today != self.today:
-            self._explainer = explain.Explainer(self.table.opps, self.today)
+            self._explainer = explain.Explainer(self.table, self.today)
         reasons = self._explainer.reasons(v, which, cols, needs, topics, primaries)
         score, eligible = v.score[which, cols], v.eligible[which, cols]
         ranked = eligible & np.array([p is None for p in primaries], dtype=bool)

@@ -10,6 +10,7 @@ import numpy as np
 
 from tracker.format import amount_range, long_date, money
 from tracker.matching import rules
+from tracker.matching.table import OppTable
 from tracker.matching.types import NeedSpec, OppSpec
 
 ORG_LABEL = {
@@ -175,8 +176,8 @@ class Explainer:
 
     MAX_REMEMBERED = 1_000_000  # parts kept before starting afresh (bounded memory)
 
-    def __init__(self, opps: list[OppSpec], today: date) -> None:
-        self.opps, self.today = opps, today
+    def __init__(self, table: OppTable, today: date) -> None:
+        self.table, self.opps, self.today = table, table.opps, today
         self._memo: dict[tuple, dict[int, str]] = {}
         self._remembered = 0
         self._alike: dict[str, dict[Hashable, int]] = {part: {} for part in ALIKE}
@@ -199,6 +200,17 @@ class Explainer:
         if same_for_every_call:
             keys = np.where(np.isin(codes, same_for_every_call), -1 - codes, keys)
         return keys
+
+    def _partners_taken(self, needs: list[NeedSpec], which: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Per pair, the org-type bits of the need's partners the call takes (not excluded, and
+        listed when it lists any), as `who_reason` reads them; -1 for a need with a partner
+        type the vocabulary lacks (no bit to read it by)."""
+        bit = self.table.org_bit
+        partners = np.array([sum({bit[p] for p in n.partners}) if all(p in bit for p in n.partners) else -1
+                             for n in needs], dtype=np.int64)[which]
+        col = self.table.col
+        takes = np.where(col["listed"][rows], col["elig"][rows], -1) & ~col["excl"][rows]
+        return np.where(partners >= 0, partners & takes, -1)
 
     def _parts(self, contexts: list[tuple], context: np.ndarray, keys: np.ndarray,
                make: Callable[[int], str]) -> np.ndarray:
@@ -250,8 +262,13 @@ class Explainer:
         # only "via a partner" names the need's partners: the other answers are the applicant's
         partnered, via = by_need(lambda n: ("who", n.applicant, tuple(n.partners)))
         alone, itself = by_need(lambda n: ("who", n.applicant))
+        who_keys = self._keys("who", rows, who.astype(np.int64), 4, (rules.DIRECT, rules.DIRECT_UNLISTED))
+        # "via a partner" names the need's partners the call takes: pairs alike in those share
+        # the text (keyed by the call's whole lists, most pairs' texts were made anew)
+        taken = self._partners_taken(needs, which, rows)
+        who_keys = np.where((who == rules.VIA_PARTNER) & (taken >= 0), -5 - taken, who_keys)
         who_part = self._parts(partnered + alone, np.where(who == rules.VIA_PARTNER, via, itself + len(partnered)),
-                               self._keys("who", rows, who.astype(np.int64), 4, (rules.DIRECT, rules.DIRECT_UNLISTED)),
+                               who_keys,
                                lambda i: who_reason(who_l[i], needs[need_of[i]], opps[row_list[i]]))
         amount_part = self._parts(*by_need(lambda n: ("amount", n.amount_min, n.amount_max)),
                                   self._keys("amount", rows, amount_ok.astype(np.int64), 2),

@@ -69,7 +69,7 @@ class OppTable:
         self._area_id: dict[tuple[str, ...], int] = {}
         self._canon: dict[str, str] = {}
         self.area_cache: dict[str, np.ndarray] = {}  # need area -> verdict per area set
-        cols = ("status", "deadline", "opens", "rolling", "amin", "amax", "pot", "elig", "excl", "area")
+        cols = ("status", "deadline", "opens", "rolling", "amin", "amax", "pot", "elig", "excl", "listed", "area")
         self.col: dict[str, np.ndarray] = {c: np.zeros(0) for c in cols}
         self.alive = np.zeros(0, dtype=bool)
         n_themes = len(self.theme_keys)
@@ -117,6 +117,7 @@ class OppTable:
             "pot": np.array([_num(o.total_pot) for o in opps], dtype=np.float64),
             "elig": np.array([self._bits(o.eligible_org_types) for o in opps], dtype=np.int64),
             "excl": np.array([self._bits(o.excluded_org_types) for o in opps], dtype=np.int64),
+            "listed": np.array([bool(o.eligible_org_types) for o in opps], dtype=bool),
             "area": np.array([self._area(o.areas) for o in opps], dtype=np.int32),
         }
         for name, arr in new.items():
