@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 import numpy as np
@@ -30,7 +31,8 @@ class Matcher:
         self.today = today
         self.min_relevance = min_relevance
         self.max_results = max_results
-        self.table = OppTable(opps, vocab or load_vocabulary())
+        with _collector_paused():
+            self.table = OppTable(opps, vocab or load_vocabulary())
         self._needs: dict[tuple, rules.NeedQuery] = {}  # prepared queries, by need content
         self._explainer = explain.Explainer(self.table, today)
 
@@ -44,7 +46,8 @@ class Matcher:
 
     def upsert(self, opps: list[OppSpec]) -> None:
         """Add new or changed opportunities (a changed key replaces its old version)."""
-        self.table.upsert(opps)
+        with _collector_paused():
+            self.table.upsert(opps)
         index = self.table.index
         if index.n_rows - index.n_posted > max(500, index.n_posted // 20):
             index.compact()  # re-post the appended rows so whole-corpus queries stay fast
@@ -73,8 +76,10 @@ class Matcher:
         per_pass = max(1, self.CELLS_PER_PASS // max(len(self.table), 1))
         for start in range(0, len(needs), per_pass):
             chunk = needs[start: start + per_pass]
-            nqs = [self._prepare(n) for n in chunk]
-            yield from self._results(chunk, nqs, rules.evaluate_all(self.table, chunk, nqs, self.today))
+            with _collector_paused():  # not while the caller has the results
+                nqs = [self._prepare(n) for n in chunk]
+                results = self._results(chunk, nqs, rules.evaluate_all(self.table, chunk, nqs, self.today))
+            yield from results
 
     def score_subset(self, need: NeedSpec, keys: list[str]) -> list[MatchResult]:
         """Re-score only these opportunities (e.g. new or changed after a crawl): the same
@@ -85,9 +90,10 @@ class Matcher:
         """`score_subset` of each need, all at once (the calls a crawl brought, for every need)."""
         if not needs:
             return []
-        nqs = [self._prepare(n) for n in needs]
-        rows = self.table.rows_for(keys)
-        return self._results(needs, nqs, rules.evaluate_many(self.table, needs, nqs, self.today, rows))
+        with _collector_paused():
+            nqs = [self._prepare(n) for n in needs]
+            rows = self.table.rows_for(keys)
+            return self._results(needs, nqs, rules.evaluate_many(self.table, needs, nqs, self.today, rows))
 
     def _primary(self, opp: OppSpec) -> str | None:
         """The key this opportunity collapses onto, if that call is in the corpus."""
@@ -164,6 +170,22 @@ class Matcher:
         out = [MatchResult(need, key, sc, el, tight, why, r or None) for need, key, sc, el, tight, why, r in args]
         bounds = starts.tolist()
         return [out[a:b] for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Without the cyclic garbage collector: indexing and scoring make hundreds of thousands
+    of objects (lists, tuples, results) and no reference cycles, and each full collection
+    they set off walked every object alive, the calls' specs above all (about a sixth of a
+    build and of a full re-score). Garbage they make is freed by reference counting as ever."""
+    if not gc.isenabled():  # paused already (a nested pass, or the caller's choice)
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _top(idx: np.ndarray, key: np.ndarray, k: int) -> np.ndarray:

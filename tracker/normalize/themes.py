@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import pairwise
 
 THEME_TERMS: dict[str, tuple[str, ...]] = {
     "community_safety": (
@@ -464,8 +465,9 @@ def _starts(haystack: str, n: int) -> list[int]:
 
 def _kept(found: set[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """The terms not inside a longer one, and of overlapping terms the first."""
-    if not found:
-        return []
+    ordered = sorted(found)
+    if all(a[1] <= b[0] for a, b in pairwise(ordered)):
+        return ordered  # none overlaps another (most texts, titles above all): all kept
     # a term is inside another when one starting earlier reaches its end, or one starting with it ends later
     inside: set[tuple[int, int, str]] = set()
     reach = -1  # furthest end of the terms starting before the current start
@@ -478,7 +480,7 @@ def _kept(found: set[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
             group = []
         group.append(term)
     kept: list[tuple[int, int, str]] = []
-    for term in sorted(found):  # of two terms that share words, the one read first keeps them
+    for term in ordered:  # of two terms that share words, the one read first keeps them
         if term not in inside and not (kept and term[0] < kept[-1][1]):
             kept.append(term)
     return kept
