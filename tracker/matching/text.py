@@ -237,12 +237,13 @@ class Bm25Index:
         self.weights = np.zeros(0, dtype=np.float64)
         tid, tf, n_terms, doc_len = self._rows(docs)
         n = len(docs)
-        df = np.bincount(tid, minlength=len(self.vocab)).astype(np.float64)
+        uses = np.bincount(tid, minlength=len(self.vocab))  # rows per term (a term is once per row)
+        df = uses.astype(np.float64)
         self.idf = np.log(1.0 + (n - df + 0.5) / (df + 0.5))
         self._unseen_idf = math.log(1.0 + (n - 0.5) / 1.5)
         self.avgdl = max(float(doc_len.mean()), 1.0) if n else 1.0
         self._add(tid, tf, n_terms, doc_len)
-        self._build_postings()
+        self._build_postings(uses)
 
     @property
     def n_rows(self) -> int:
@@ -334,8 +335,14 @@ class Bm25Index:
         return vid
 
     def _add(self, tid: np.ndarray, tf: np.ndarray, n_terms: np.ndarray, doc_len: np.ndarray) -> None:
-        norm = np.repeat(self.k1 * (1 - self.b + self.b * doc_len / self.avgdl), n_terms)
-        weights = self.idf[tid] * tf * (self.k1 + 1) / (tf + norm)
+        # idf x tf x (k1 + 1) / (tf + norm), worked in place: each temporary the size of the
+        # postings was fresh memory, and its page faults cost more than the arithmetic
+        denominator = np.repeat(self.k1 * (1 - self.b + self.b * doc_len / self.avgdl), n_terms)
+        denominator += tf
+        weights = self.idf[tid]
+        weights *= tf
+        weights *= self.k1 + 1
+        weights /= denominator
         self.terms = _appended(self.terms, tid)
         self.weights = _appended(self.weights, weights)
         self.indptr = _appended(self.indptr, self.indptr[-1] + np.cumsum(n_terms))
@@ -348,14 +355,17 @@ class Bm25Index:
             self.idf = np.concatenate([self.idf, np.full(len(self.vocab) - len(self.idf), self._unseen_idf)])
         self._add(*rows)
 
-    def _build_postings(self) -> None:
-        """Term-major copy of the rows indexed so far (for whole-corpus queries)."""
+    def _build_postings(self, uses: np.ndarray | None = None) -> None:
+        """Term-major copy of the rows indexed so far (for whole-corpus queries). `uses`: the
+        postings per term over those rows, when known."""
         self.n_posted = self.n_rows
         nnz = int(self.indptr[self.n_posted])
         order = stable_order(self.terms[:nnz])
         rows = np.repeat(np.arange(self.n_posted, dtype=np.int32), np.diff(self.indptr[: self.n_posted + 1]))
         self.post_ptr = np.zeros(len(self.vocab) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.terms[:nnz], minlength=len(self.vocab)), out=self.post_ptr[1:])
+        if uses is None:
+            uses = np.bincount(self.terms[:nnz], minlength=len(self.vocab))
+        np.cumsum(uses, out=self.post_ptr[1:])
         self.post_rows, self.post_w = rows[order], self.weights[:nnz][order]
 
     def compact(self) -> None:
@@ -433,6 +443,8 @@ def _appended(a: np.ndarray, more: np.ndarray) -> np.ndarray:
     made for appends has an eighth to spare; the first (the build's) is exact. Only for arrays
     appended to at their newest (appending to an older cut would write over a newer one's tail)."""
     n, dtype = len(a) + len(more), np.result_type(a.dtype, more.dtype)
+    if not len(a) and more.base is None and more.dtype == dtype:
+        return more  # the first rows (a build's) are `more` itself: an array of its own, not copied
     base = a.base
     if (base is None or base.dtype != dtype or len(base) < n or base.ndim != 1
             or base.__array_interface__["data"][0] != a.__array_interface__["data"][0]):
