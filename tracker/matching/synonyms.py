@@ -111,17 +111,17 @@ def _local_themes(texts: list[str]) -> list[list[str]]:
     for text in texts:
         words = _norm_words(text)
         found: dict[str, None] = {}
-        i, n = 0, len(words)
-        while i < n:
-            step = 1
-            for k in range(min(longest.get(words[i], 0), n - i), 0, -1):
+        n, free = len(words), 0  # free: the first word not read as part of a phrase yet
+        for i in [i for i, w in enumerate(words) if w in longest]:  # only words a phrase starts with
+            if i < free:
+                continue
+            for k in range(min(longest[words[i]], n - i), 0, -1):
                 themes = owners.get(tuple(words[i:i + k]))
                 if themes:
                     for theme in themes:
                         found.setdefault(theme, None)
-                    step = k
+                    free = i + k
                     break
-            i += step
         out.append(list(found))
     return out
 
