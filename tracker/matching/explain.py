@@ -205,10 +205,10 @@ class Explainer:
         """Per pair, the org-type bits of the need's partners the call takes (not excluded, and
         listed when it lists any), as `who_reason` reads them; -1 for a need with a partner
         type the vocabulary lacks (no bit to read it by)."""
-        bit = self.table.org_bit
-        partners = np.array([sum({bit[p] for p in n.partners}) if all(p in bit for p in n.partners) else -1
+        table = self.table
+        partners = np.array([table._bits(n.partners) if all(p in table.org_bit for p in n.partners) else -1
                              for n in needs], dtype=np.int64)[which]
-        col = self.table.col
+        col = table.col
         takes = np.where(col["listed"][rows], col["elig"][rows], -1) & ~col["excl"][rows]
         return np.where(partners >= 0, partners & takes, -1)
 
